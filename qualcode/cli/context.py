@@ -1,0 +1,45 @@
+"""The context every command gets: the project (opened on first use), the coder, flags."""
+
+from __future__ import annotations
+
+import getpass
+import os
+
+import click
+
+
+class Context:
+    """What every command needs: the project (opened on first use), the coder, output flags."""
+
+    def __init__(self, project_dir: str | None, coder: str | None, debug: bool) -> None:
+        self.project_dir = project_dir
+        self.coder_option = coder
+        self.debug = debug
+        self._project = None
+
+    @property
+    def project(self):
+        if self._project is None:
+            from qualcode.store.project import Project
+
+            self._project = Project.open(self.project_dir) if self.project_dir else Project.open()
+        return self._project
+
+    @property
+    def coder(self) -> str:
+        from qualcode.store.journal import check_coder_name
+
+        name = (self.coder_option or os.environ.get("QUALCODE_CODER") or self.project.config.default_coder
+                or _login_name())
+        return check_coder_name(name)
+
+
+def _login_name() -> str:
+    try:
+        name = getpass.getuser()
+    except (KeyError, OSError):
+        name = "coder"
+    return "".join(ch if ch.isalnum() or ch in "_.-" else "_" for ch in name) or "coder"
+
+
+pass_ctx = click.make_pass_decorator(Context)

@@ -1,0 +1,208 @@
+"""The foundation's commands: init, import, check, code, stats, compact."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from qualcode.cli.context import Context, pass_ctx
+from qualcode.cli.output import emit_json, table
+
+
+@click.command("init")
+@click.argument("folder", type=click.Path(file_okay=False))
+@click.option("--name", default=None, help="The study's name (default: the folder's name).")
+def init_cmd(folder: str, name: str | None) -> None:
+    """Create a project in FOLDER: qualcode.toml, a starter codebook, transcripts/, codings/, exports/."""
+    from qualcode.services.project_ops import init_project
+
+    project = init_project(folder, name)
+    click.echo(f"Created project {project.config.name!r} in {project.root}")
+    click.echo("Next: `cd` there, `qualcode import YOUR-TRANSCRIPTS...`, edit codebooks/codebook.yaml, then `qualcode`.")
+
+
+@click.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--replace", is_flag=True, help="Bring in a new version of a transcript already imported.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@pass_ctx
+def import_cmd(ctx: Context, files: tuple[str, ...], replace: bool, as_json: bool) -> None:
+    """Copy transcripts into the project (text, Markdown, Otter, Zoom/Teams VTT, SRT, Word .docx)."""
+    from qualcode.services.project_ops import import_transcripts
+
+    result = import_transcripts(ctx.project, list(files), replace=replace)
+    if as_json:
+        emit_json({"imported": [{"id": i, "path": p} for i, p in result.imported],
+                   "unchanged": result.unchanged, "warnings": [str(w) for w in result.warnings]})
+        return
+    for w in result.warnings:
+        click.echo(f"warning: {w}", err=True)
+    for tid, path in result.imported:
+        e = ctx.project.index.get(tid)
+        click.echo(f"imported {tid} -> {path} ({e.format}, {e.turns} turns, {e.words} words, "
+                   f"speakers: {', '.join(e.speakers) or 'none found'})")
+    for tid in result.unchanged:
+        click.echo(f"unchanged {tid} (already imported)")
+
+
+@click.command("check")
+@click.option("--fix", is_flag=True, help="Save moved codings at their new place (journal 'move' operations).")
+@click.option("--json", "as_json", is_flag=True)
+@pass_ctx
+def check_cmd(ctx: Context, fix: bool, as_json: bool) -> None:
+    """Validate the whole project. Exit 0 when clean, 1 with findings, 2 on error."""
+    from qualcode.services.check import check_project
+
+    report = check_project(ctx.project, fix=fix)
+    if as_json:
+        emit_json(report.to_json())
+    else:
+        c = report.counts
+        click.echo(f"{c['transcripts']} transcripts, {c['codes']} codes, {c['coders']} coders, {c['codings']} codings")
+        a = report.anchors
+        click.echo(f"anchors: {a.get('kept', 0)} kept, {a.get('moved', 0)} moved, {a.get('orphaned', 0)} orphaned")
+        for f in report.findings:
+            click.echo(f"{f.severity}: [{f.area}] {f.problem}")
+        click.echo("clean" if report.clean else f"{len(report.findings)} finding(s)")
+    sys.exit(0 if report.clean else 1)
+
+
+@click.group("code")
+def code_group() -> None:
+    """Add, remove, recode, list codings from the command line (undo and redo too)."""
+
+
+@code_group.command("add")
+@click.argument("transcript")
+@click.argument("code")
+@click.option("--start", type=int, help="Start offset (characters into the transcript).")
+@click.option("--end", type=int, help="End offset (exclusive).")
+@click.option("--quote", help="Text to code: found in the transcript (exactly, or with spacing and quote marks folded).")
+@click.option("--occurrence", type=int, help="Which occurrence of --quote, when it occurs more than once (1-based).")
+@click.option("--memo", help="A memo on the coding.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_ctx
+def code_add(ctx: Context, transcript: str, code: str, start, end, quote, occurrence, memo, as_json) -> None:
+    """Code a span of TRANSCRIPT with CODE (a code id or exact name)."""
+    from qualcode.services.coding_ops import add_coding
+
+    c = add_coding(ctx.project, ctx.coder, transcript, code, start=start, end=end, quote=quote,
+                   occurrence=occurrence, memo=memo)
+    if as_json:
+        emit_json(c.to_json())
+    else:
+        click.echo(f"saved {c.id}: {c.code} on {c.transcript} {c.start}-{c.end} by {c.coder}")
+
+
+@code_group.command("remove")
+@click.argument("coding_id")
+@pass_ctx
+def code_remove(ctx: Context, coding_id: str) -> None:
+    """Remove the coding CODING_ID (see `qualcode code list`)."""
+    ctx.project.session(ctx.coder).remove(coding_id)
+    click.echo(f"removed {coding_id}")
+
+
+@code_group.command("recode")
+@click.argument("coding_id")
+@click.argument("code")
+@pass_ctx
+def code_recode(ctx: Context, coding_id: str, code: str) -> None:
+    """Give the coding CODING_ID another code."""
+    ctx.project.session(ctx.coder).recode(coding_id, code)
+    click.echo(f"recoded {coding_id} to {code}")
+
+
+@code_group.command("memo")
+@click.argument("coding_id")
+@click.argument("text", required=False)
+@pass_ctx
+def code_memo(ctx: Context, coding_id: str, text: str | None) -> None:
+    """Set (or, with no TEXT, clear) the memo of a coding."""
+    ctx.project.session(ctx.coder).set_memo(coding_id, text)
+    click.echo(f"memo {'saved' if text else 'cleared'} on {coding_id}")
+
+
+@code_group.command("undo")
+@pass_ctx
+def code_undo(ctx: Context) -> None:
+    """Undo your last change (survives restarts)."""
+    click.echo(f"undone: {ctx.project.session(ctx.coder).undo()}")
+
+
+@code_group.command("redo")
+@pass_ctx
+def code_redo(ctx: Context) -> None:
+    """Redo the change last undone."""
+    click.echo(f"redone: {ctx.project.session(ctx.coder).redo()}")
+
+
+@code_group.command("list")
+@click.option("--transcript", "transcript_id", help="Only this transcript.")
+@click.option("--code", "code_id", help="Only this code (and its children).")
+@click.option("--all-coders", is_flag=True, help="Every coder's codings, not only yours.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_ctx
+def code_list(ctx: Context, transcript_id, code_id, all_coders, as_json) -> None:
+    """List codings with their quoted text."""
+    from qualcode.errors import UnknownCodeError
+
+    project = ctx.project
+    coders = project.coders() if all_coders else [ctx.coder]
+    codes = None
+    if code_id:
+        if code_id not in project.codebook:
+            raise UnknownCodeError(f"unknown code {code_id!r}", path=project.codebook_path)
+        codes = {code_id, *project.codebook.descendants(code_id)}
+    rows = []
+    for coder in coders:
+        for c in sorted(project.codings(coder), key=lambda c: (c.transcript, c.start, c.end)):
+            if transcript_id and c.transcript != transcript_id:
+                continue
+            if codes and c.code not in codes:
+                continue
+            rows.append(c)
+    if as_json:
+        emit_json([c.to_json() for c in rows])
+        return
+    table([[c.id, c.coder, c.transcript, c.start, c.end, c.code, _short(c.quote)] for c in rows],
+          ["id", "coder", "transcript", "start", "end", "code", "quote"])
+
+
+def _short(text: str, n: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+@click.command("stats")
+@click.option("--codes", "show_codes", is_flag=True, help="Also list every code with its number of codings.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_ctx
+def stats_cmd(ctx: Context, show_codes: bool, as_json: bool) -> None:
+    """What is in the project: transcripts, words, codes, coders, codings."""
+    from qualcode.services.stats import project_stats
+
+    s = project_stats(ctx.project)
+    if as_json:
+        emit_json(s)
+        return
+    click.echo(f"{s['project']}  ({s['root']})")
+    click.echo(f"{s['transcripts']} transcripts, {s['words']} words, {s['turns']} turns; "
+               f"{s['codes']} codes in {s['code_levels']} levels; {s['coders']} coders, {s['codings']} codings")
+    table([[c, v["codings"], v["transcripts"]] for c, v in s["by_coder"].items()], ["coder", "codings", "transcripts"])
+    if show_codes:
+        book = ctx.project.codebook
+        table([["  " * book.depth(cid) + cid, book.get(cid).shortcut or "", n] for cid, n in s["by_code"].items()],
+              ["code", "key", "codings"])
+
+
+@click.command("compact")
+@pass_ctx
+def compact_cmd(ctx: Context) -> None:
+    """Rewrite your journal as just its current codings (atomic; the undo history is dropped)."""
+    n = ctx.project.session(ctx.coder).compact()
+    click.echo(f"compacted {ctx.coder}'s journal to {n} line(s)")
+
+
+COMMANDS = [init_cmd, import_cmd, check_cmd, code_group, stats_cmd, compact_cmd]

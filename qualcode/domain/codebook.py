@@ -1,0 +1,187 @@
+"""The codebook: a tree of codes, and its validation. Pure Python."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from qualcode.errors import Problem
+
+# Keys the workbench uses for its own actions; a code shortcut may not take them.
+RESERVED_KEYS = {
+    "q": "quit",
+    "s": "select sentence",
+    "t": "select turn",
+    "n": "next coding",
+    "p": "previous coding",
+    "x": "remove coding",
+    "m": "memo",
+    "u": "undo",
+    "c": "code picker",
+    "a": "accept suggestion",
+    "r": "reject suggestion",
+}
+
+_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
+_SHORTCUT = re.compile(r"^[0-9a-z]$")
+
+
+@dataclass
+class Code:
+    """One code of the codebook. ``line`` is where it is defined in the YAML file (for messages)."""
+
+    id: str
+    name: str
+    parent: str | None = None
+    definition: str = ""
+    include: str = ""
+    exclude: str = ""
+    examples: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    colour: str | None = None
+    shortcut: str | None = None
+    line: int | None = None
+
+
+@dataclass
+class Codebook:
+    """Codes in file order; ``children`` and ``depth`` are derived."""
+
+    codes: list[Code] = field(default_factory=list)
+    name: str = ""
+    description: str = ""
+    path: str | None = None
+
+    def __post_init__(self) -> None:
+        self.reindex()
+
+    def reindex(self) -> None:
+        self.by_id: dict[str, Code] = {c.id: c for c in self.codes}
+        self._children: dict[str | None, list[Code]] = {}
+        for c in self.codes:
+            self._children.setdefault(c.parent, []).append(c)
+
+    def __contains__(self, code_id: object) -> bool:
+        return code_id in self.by_id
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def get(self, code_id: str) -> Code | None:
+        return self.by_id.get(code_id)
+
+    def children(self, code_id: str | None) -> list[Code]:
+        return list(self._children.get(code_id, []))
+
+    @property
+    def roots(self) -> list[Code]:
+        return self.children(None)
+
+    def ancestors(self, code_id: str) -> list[str]:
+        """Parent, grandparent, ... (stops on a cycle)."""
+        out: list[str] = []
+        seen = {code_id}
+        code = self.by_id.get(code_id)
+        while code is not None and code.parent and code.parent not in seen:
+            out.append(code.parent)
+            seen.add(code.parent)
+            code = self.by_id.get(code.parent)
+        return out
+
+    def descendants(self, code_id: str) -> list[str]:
+        out: list[str] = []
+        stack = [c.id for c in self.children(code_id)]
+        while stack:
+            cid = stack.pop()
+            out.append(cid)
+            stack.extend(c.id for c in self.children(cid))
+        return out
+
+    def depth(self, code_id: str) -> int:
+        return len(self.ancestors(code_id))
+
+    def walk(self) -> list[Code]:
+        """Codes in tree order (depth first, file order among siblings)."""
+        out: list[Code] = []
+
+        def visit(parent: str | None) -> None:
+            for c in self._children.get(parent, []):
+                out.append(c)
+                visit(c.id)
+
+        visit(None)
+        return out
+
+    def path_name(self, code_id: str) -> str:
+        names = [self.by_id[a].name for a in reversed(self.ancestors(code_id)) if a in self.by_id]
+        return " / ".join(names + [self.by_id[code_id].name])
+
+    def by_shortcut(self) -> dict[str, Code]:
+        return {c.shortcut: c for c in self.codes if c.shortcut}
+
+    def resolve(self, ref: str) -> Code | None:
+        """A code by id, or by exact (case-insensitive) name."""
+        if ref in self.by_id:
+            return self.by_id[ref]
+        low = ref.casefold()
+        hits = [c for c in self.codes if c.name.casefold() == low]
+        return hits[0] if len(hits) == 1 else None
+
+
+def validate(codebook: Codebook) -> list[Problem]:
+    """Every problem at once: duplicate ids or shortcuts, unknown parents, cycles, bad colours, empty names."""
+    path = codebook.path
+    problems: list[Problem] = []
+    seen_ids: dict[str, Code] = {}
+    seen_keys: dict[str, Code] = {}
+    for c in codebook.codes:
+        where = {"path": path, "line": c.line}
+        if not c.id or not _ID.match(str(c.id)):
+            problems.append(Problem(f"code id {c.id!r} is not valid: use letters, digits, '_', '.', '-'", **where))
+        elif c.id in seen_ids:
+            first = seen_ids[c.id].line
+            problems.append(Problem(f"duplicate code id {c.id!r} (first defined on line {first})", **where))
+        else:
+            seen_ids[c.id] = c
+        if not (c.name or "").strip():
+            problems.append(Problem(f"code {c.id!r} has an empty name", **where))
+        if c.colour is not None and not _COLOUR.match(str(c.colour)):
+            problems.append(Problem(f"code {c.id!r}: colour {c.colour!r} is not #RRGGBB (e.g. \"#1F77B4\")", **where))
+        if c.shortcut is not None:
+            key = str(c.shortcut)
+            if not _SHORTCUT.match(key):
+                problems.append(Problem(f"code {c.id!r}: shortcut {key!r} must be one digit or lower-case letter", **where))
+            elif key in RESERVED_KEYS:
+                problems.append(
+                    Problem(f"code {c.id!r}: shortcut {key!r} is reserved by the workbench ({RESERVED_KEYS[key]})", **where)
+                )
+            elif key in seen_keys:
+                other = seen_keys[key]
+                problems.append(
+                    Problem(f"duplicate shortcut {key!r}: also used by {other.id!r} (line {other.line})", **where)
+                )
+            else:
+                seen_keys[key] = c
+    ids = {c.id for c in codebook.codes}
+    for c in codebook.codes:
+        if c.parent is not None and c.parent not in ids:
+            problems.append(Problem(f"code {c.id!r}: unknown parent {c.parent!r}", path=path, line=c.line))
+    # cycles: follow parents; a chain that returns to its start is a cycle (report once per cycle)
+    parent = {c.id: c.parent for c in codebook.codes}
+    reported: set[frozenset] = set()
+    for c in codebook.codes:
+        chain = [c.id]
+        cur = parent.get(c.id)
+        while cur is not None and cur in parent and cur not in chain:
+            chain.append(cur)
+            cur = parent.get(cur)
+        if cur is not None and cur in chain:
+            cycle = chain[chain.index(cur):]
+            key = frozenset(cycle)
+            if key not in reported:
+                reported.add(key)
+                problems.append(
+                    Problem("parent cycle: " + " -> ".join(cycle + [cur]), path=path, line=c.line)
+                )
+    return problems

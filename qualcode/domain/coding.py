@@ -1,0 +1,220 @@
+"""Codings and one coder's coding set, changed only by operations (the journal's lines).
+
+An operation is a plain dict, exactly what the journal stores (without its envelope):
+``{"op": "add", "coding": {...}}``, ``{"op": "remove", "id": ...}``,
+``{"op": "recode", "id": ..., "code": ...}``, ``{"op": "memo", "id": ..., "memo": ...}``,
+``{"op": "move", "id": ..., "start": ..., "end": ..., "quote": ..., "th": ...}``,
+``{"op": "batch", "ops": [...]}`` (one user action), ``{"op": "undo"}`` and ``{"op": "redo"}``.
+Undo and redo are operations too, so the history survives a restart.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+
+
+def new_id() -> str:
+    return secrets.token_hex(6)
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass(slots=True)
+class Coding:
+    """A span ``[start, end)`` of transcript ``transcript`` (code points) tagged with ``code``.
+
+    ``quote`` is the coded text and ``th`` the transcript's content hash when it was coded: together
+    they re-anchor the coding when the transcript is edited.
+    """
+
+    id: str
+    transcript: str
+    start: int
+    end: int
+    code: str
+    coder: str
+    created: str = ""
+    memo: str | None = None
+    quote: str = ""
+    th: str = ""
+
+    def to_json(self) -> dict:
+        d = {"id": self.id, "t": self.transcript, "s": self.start, "e": self.end, "code": self.code,
+             "coder": self.coder, "at": self.created, "quote": self.quote, "th": self.th}
+        if self.memo:
+            d["memo"] = self.memo
+        return d
+
+    @classmethod
+    def from_json(cls, d: dict) -> "Coding":
+        return cls(id=d["id"], transcript=d["t"], start=int(d["s"]), end=int(d["e"]), code=d["code"],
+                   coder=d.get("coder", ""), created=d.get("at", ""), memo=d.get("memo") or None,
+                   quote=d.get("quote", ""), th=d.get("th", ""))
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return self.start < end and start < self.end
+
+
+class OperationError(ValueError):
+    """An operation that does not apply (unknown id, nothing to undo)."""
+
+
+@dataclass
+class CodingSet:
+    """One coder's codings, with the undo and redo history of their operations."""
+
+    coder: str
+    codings: dict[str, Coding] = field(default_factory=dict)
+    by_transcript: dict[str, dict[str, Coding]] = field(default_factory=dict)
+    undo_stack: list[tuple[dict, dict]] = field(default_factory=list)
+    redo_stack: list[tuple[dict, dict]] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.codings)
+
+    def __iter__(self):
+        return iter(self.codings.values())
+
+    def get(self, coding_id: str) -> Coding | None:
+        return self.codings.get(coding_id)
+
+    def for_transcript(self, transcript_id: str) -> list[Coding]:
+        return sorted(self.by_transcript.get(transcript_id, {}).values(), key=lambda c: (c.start, c.end, c.code))
+
+    def transcripts(self) -> set[str]:
+        return {t for t, cs in self.by_transcript.items() if cs}
+
+    # -- applying operations ------------------------------------------------------------------
+    def _put(self, c: Coding) -> None:
+        self.codings[c.id] = c
+        self.by_transcript.setdefault(c.transcript, {})[c.id] = c
+
+    def _drop(self, coding_id: str) -> Coding:
+        c = self.codings.pop(coding_id)
+        self.by_transcript[c.transcript].pop(coding_id, None)
+        return c
+
+    def _need(self, coding_id: str) -> Coding:
+        c = self.codings.get(coding_id)
+        if c is None:
+            raise OperationError(f"no coding with id {coding_id!r}")
+        return c
+
+    def check(self, op: dict) -> None:
+        """Raise OperationError if ``op`` would not apply (called before it is written)."""
+        kind = op.get("op")
+        if kind == "add":
+            if op["coding"]["id"] in self.codings:
+                raise OperationError(f"coding {op['coding']['id']!r} exists already")
+        elif kind in ("remove", "recode", "memo", "move"):
+            self._need(op["id"])
+        elif kind == "batch":
+            for sub in op["ops"]:
+                if sub.get("op") in ("remove", "recode", "memo", "move") and sub["id"] not in self.codings:
+                    if not any(s.get("op") == "add" and s["coding"]["id"] == sub["id"] for s in op["ops"]):
+                        raise OperationError(f"no coding with id {sub['id']!r}")
+        elif kind == "undo":
+            if not self.undo_stack:
+                raise OperationError("nothing to undo")
+        elif kind == "redo":
+            if not self.redo_stack:
+                raise OperationError("nothing to redo")
+        else:
+            raise OperationError(f"unknown operation {kind!r}")
+
+    def _apply_one(self, op: dict) -> dict:
+        """Apply a change; return its inverse."""
+        kind = op["op"]
+        if kind == "add":
+            c = Coding.from_json(op["coding"])
+            if c.id in self.codings:
+                raise OperationError(f"coding {c.id!r} exists already")
+            self._put(c)
+            return {"op": "remove", "id": c.id}
+        if kind == "remove":
+            c = self._drop(self._need(op["id"]).id)
+            return {"op": "add", "coding": c.to_json()}
+        if kind == "recode":
+            c = self._need(op["id"])
+            inverse = {"op": "recode", "id": c.id, "code": c.code}
+            self._put(replace(c, code=op["code"]))
+            return inverse
+        if kind == "memo":
+            c = self._need(op["id"])
+            inverse = {"op": "memo", "id": c.id, "memo": c.memo}
+            self._put(replace(c, memo=op.get("memo") or None))
+            return inverse
+        if kind == "move":
+            c = self._need(op["id"])
+            inverse = {"op": "move", "id": c.id, "start": c.start, "end": c.end, "quote": c.quote, "th": c.th}
+            self._put(replace(c, start=int(op["start"]), end=int(op["end"]),
+                              quote=op.get("quote", c.quote), th=op.get("th", c.th)))
+            return inverse
+        if kind == "batch":
+            inverses = []
+            done = []
+            try:
+                for sub in op["ops"]:
+                    inverses.append(self._apply_one(sub))
+                    done.append(sub)
+            except (OperationError, KeyError):
+                for inv in reversed(inverses):
+                    self._apply_one(inv)
+                raise
+            return {"op": "batch", "ops": list(reversed(inverses))}
+        raise OperationError(f"unknown operation {kind!r}")
+
+    def apply(self, op: dict) -> None:
+        """Apply one journal operation (including undo and redo)."""
+        kind = op.get("op")
+        if kind == "undo":
+            if not self.undo_stack:
+                raise OperationError("nothing to undo")
+            forward, inverse = self.undo_stack.pop()
+            self._apply_one(inverse)
+            self.redo_stack.append((forward, inverse))
+        elif kind == "redo":
+            if not self.redo_stack:
+                raise OperationError("nothing to redo")
+            forward, _ = self.redo_stack.pop()
+            inverse = self._apply_one(forward)
+            self.undo_stack.append((forward, inverse))
+        else:
+            inverse = self._apply_one(op)
+            self.undo_stack.append((op, inverse))
+            self.redo_stack.clear()
+
+    def describe_undo(self) -> str | None:
+        return describe(self.undo_stack[-1][0]) if self.undo_stack else None
+
+    def describe_redo(self) -> str | None:
+        return describe(self.redo_stack[-1][0]) if self.redo_stack else None
+
+
+def describe(op: dict) -> str:
+    kind = op.get("op")
+    if kind == "add":
+        return f"add {op['coding']['code']}"
+    if kind == "batch":
+        kinds = {describe(o) for o in op["ops"]}
+        return ", ".join(sorted(kinds)) if len(kinds) <= 2 else f"{len(op['ops'])} changes"
+    if kind == "recode":
+        return f"recode to {op['code']}"
+    return kind or "change"
+
+
+def make_coding(*, transcript: str, start: int, end: int, code: str, coder: str, text: str,
+                th: str, memo: str | None = None) -> Coding:
+    """A new coding of ``text[start:end]`` (``text`` is the transcript's canonical text)."""
+    if not (0 <= start < end <= len(text)):
+        raise ValueError(f"span {start}-{end} is outside the transcript (0-{len(text)}) or empty")
+    return Coding(id=new_id(), transcript=transcript, start=start, end=end, code=code, coder=coder,
+                  created=now(), memo=memo or None, quote=text[start:end], th=th)

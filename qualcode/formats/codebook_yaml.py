@@ -1,0 +1,228 @@
+"""Codebooks in YAML: read with line numbers (safe: no tags, no aliases), write atomically.
+
+Format: a mapping with ``name``, ``description`` and ``codes``: a list of codes, each a mapping
+with ``id``, ``name`` and optional ``definition``, ``include``, ``exclude``, ``examples``,
+``keywords``, ``colour``, ``shortcut``, ``children`` (nested codes) or ``parent`` (flat lists).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from qualcode.domain.codebook import Code, Codebook, validate
+from qualcode.errors import CodebookError, FormatError, Problem
+from qualcode.store.atomic import write_atomic
+
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq", "tag:yaml.org,2002:timestamp",
+}
+_TEXT_FIELDS = ("definition", "include", "exclude")
+_KNOWN = {"id", "name", "parent", "definition", "include", "exclude", "examples", "keywords",
+          "colour", "color", "shortcut", "children", "description"}
+MAX_BYTES = 20_000_000
+
+
+def _compose(text: str, path: str) -> yaml.Node | None:
+    try:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise FormatError(f"not valid YAML: {problem}", path=path, line=line,
+                          hint="fix the YAML syntax on that line (indentation, quotes, colons)") from None
+
+
+class _Reader:
+    """Turns YAML nodes into Python values, refusing tags and aliases (YAML bombs)."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.seen: set[int] = set()
+        self.problems: list[Problem] = []
+
+    def value(self, node: yaml.Node):
+        if id(node) in self.seen:
+            raise FormatError("YAML aliases (&anchor / *alias) are not allowed in a codebook",
+                              path=self.path, line=node.start_mark.line + 1,
+                              hint="write the value out in full")
+        self.seen.add(id(node))
+        if node.tag not in _PLAIN_TAGS:
+            raise FormatError(f"YAML tag {node.tag!r} is not allowed in a codebook", path=self.path,
+                              line=node.start_mark.line + 1, hint="remove the '!tag'; codebooks hold plain text")
+        if isinstance(node, yaml.MappingNode):
+            return {self.value(k): (v, self.value(v)) for k, v in node.value}
+        if isinstance(node, yaml.SequenceNode):
+            return [(n, self.value(n)) for n in node.value]
+        return yaml.SafeLoader.construct_scalar(yaml.SafeLoader(""), node) if node.tag == "tag:yaml.org,2002:str" \
+            else yaml.safe_load(yaml.serialize(node))
+
+    def text(self, mapping: dict, key: str, line: int) -> str:
+        if key not in mapping:
+            return ""
+        node, val = mapping[key]
+        if val is None:
+            return ""
+        if isinstance(val, (dict, list)):
+            self.problems.append(Problem(f"'{key}' must be text", self.path, node.start_mark.line + 1))
+            return ""
+        return str(val).strip()
+
+    def strings(self, mapping: dict, key: str) -> list[str]:
+        if key not in mapping:
+            return []
+        node, val = mapping[key]
+        if val is None:
+            return []
+        if isinstance(val, str):
+            return [val]
+        if not isinstance(val, list):
+            self.problems.append(Problem(f"'{key}' must be a list of text", self.path, node.start_mark.line + 1))
+            return []
+        out = []
+        for n, v in val:
+            if isinstance(v, (dict, list)) or v is None:
+                self.problems.append(Problem(f"'{key}' entries must be text", self.path, n.start_mark.line + 1))
+            else:
+                out.append(str(v))
+        return out
+
+
+def parse_codebook(text: str, path: str = "<codebook>") -> Codebook:
+    """Parse and validate. Raises CodebookError listing every problem, FormatError for bad YAML."""
+    if len(text) > MAX_BYTES:
+        raise FormatError("codebook file is too large (over 20 MB)", path=path, hint="is this the right file?")
+    root = _compose(text, path)
+    reader = _Reader(path)
+    if root is None:
+        raise CodebookError([Problem("the codebook is empty: it needs a 'codes:' list", path, 1)], path=path)
+    top = reader.value(root)
+    if isinstance(top, list):
+        top = {"codes": (root, top)}
+    if not isinstance(top, dict):
+        raise CodebookError([Problem("the codebook must be a mapping with a 'codes:' list", path, 1)], path=path)
+    codes: list[Code] = []
+
+    def read_codes(node: yaml.Node, items, parent: str | None) -> None:
+        if not isinstance(items, list):
+            reader.problems.append(Problem("'codes' / 'children' must be a list", path, node.start_mark.line + 1))
+            return
+        for item_node, item in items:
+            line = item_node.start_mark.line + 1
+            if not isinstance(item, dict):
+                reader.problems.append(Problem("each code must be a mapping with at least 'id' and 'name'", path, line))
+                continue
+            for key, (knode, _) in item.items():
+                if key not in _KNOWN:
+                    reader.problems.append(Problem(f"unknown field {key!r} (known: {', '.join(sorted(_KNOWN - {'color'}))})",
+                                                   path, knode.start_mark.line + 1))
+            cid = reader.text(item, "id", line)
+            if not cid:
+                reader.problems.append(Problem("a code has no 'id'", path, line))
+            explicit_parent = reader.text(item, "parent", line) or None
+            if explicit_parent and parent and explicit_parent != parent:
+                reader.problems.append(Problem(f"code {cid!r}: 'parent: {explicit_parent}' contradicts its place under {parent!r}", path, line))
+            colour = reader.text(item, "colour", line) or reader.text(item, "color", line) or None
+            shortcut = reader.text(item, "shortcut", line) or None
+            codes.append(Code(
+                id=cid, name=reader.text(item, "name", line), parent=parent or explicit_parent,
+                definition=reader.text(item, "definition", line), include=reader.text(item, "include", line),
+                exclude=reader.text(item, "exclude", line), examples=reader.strings(item, "examples"),
+                keywords=reader.strings(item, "keywords"), colour=colour, shortcut=shortcut, line=line,
+            ))
+            if "children" in item:
+                cnode, cval = item["children"]
+                if cval is not None:
+                    read_codes(cnode, cval, cid)
+
+    if "codes" not in top:
+        reader.problems.append(Problem("the codebook has no 'codes:' list", path, 1))
+    else:
+        cnode, cval = top["codes"]
+        read_codes(cnode, cval or [], None)
+    name = str(top["name"][1]) if "name" in top and top["name"][1] is not None else ""
+    desc = str(top["description"][1]).strip() if "description" in top and top["description"][1] is not None else ""
+    book = Codebook(codes=codes, name=name, description=desc, path=path)
+    problems = reader.problems + validate(book)
+    if problems:
+        problems.sort(key=lambda p: (p.line or 0))
+        raise CodebookError(problems, path=path)
+    return book
+
+
+def load_codebook(path: str | Path) -> Codebook:
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise FormatError("codebook file not found", path=path,
+                          hint="create it, or set 'codebook' in qualcode.toml to the right path") from None
+    except OSError as exc:
+        raise FormatError(f"cannot read the codebook: {exc.strerror}", path=path) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise FormatError("the codebook is not UTF-8 text", path=path, line=line,
+                          hint="save it as UTF-8 in your editor") from None
+    return parse_codebook(text, str(path))
+
+
+def codebook_to_data(book: Codebook) -> dict:
+    def one(code: Code) -> dict:
+        d: dict = {"id": code.id, "name": code.name}
+        for key in _TEXT_FIELDS:
+            if getattr(code, key):
+                d[key] = getattr(code, key)
+        if code.examples:
+            d["examples"] = list(code.examples)
+        if code.keywords:
+            d["keywords"] = list(code.keywords)
+        if code.colour:
+            d["colour"] = code.colour
+        if code.shortcut:
+            d["shortcut"] = code.shortcut
+        kids = book.children(code.id)
+        if kids:
+            d["children"] = [one(k) for k in kids]
+        return d
+
+    data: dict = {}
+    if book.name:
+        data["name"] = book.name
+    if book.description:
+        data["description"] = book.description
+    data["codes"] = [one(c) for c in book.roots]
+    return data
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _str_presenter(dumper, value: str):
+    style = "|" if "\n" in value else ("'" if value[:1] in "'\"" else None)
+    if len(value) > 80 and "\n" not in value:
+        style = ">"
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str_presenter)
+
+
+def dump_codebook(book: Codebook) -> str:
+    return yaml.dump(codebook_to_data(book), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+
+
+def save_codebook(book: Codebook, path: str | Path) -> None:
+    """Validate, then write atomically. A codebook with problems is never written."""
+    problems = validate(book)
+    if problems:
+        raise CodebookError(problems, path=path)
+    text = dump_codebook(book)
+    parse_codebook(text, str(path))  # never write what we could not read back
+    write_atomic(path, text)

@@ -1,0 +1,126 @@
+"""`qualcode check`: the whole project validated, every finding listed."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from qualcode.errors import CodebookError, Problem, QualcodeError
+from qualcode.store.anchoring import KEPT, MOVED, ORPHANED
+from qualcode.store.project import Project
+
+
+@dataclass
+class Finding:
+    area: str
+    """codebook, transcripts, cases, journals, anchors"""
+    problem: Problem
+    severity: str = "warning"
+    """'error' (the project cannot be used as it is) or 'warning'."""
+
+    def to_json(self) -> dict:
+        return {"area": self.area, "severity": self.severity, "message": self.problem.message,
+                "path": self.problem.path, "line": self.problem.line}
+
+
+@dataclass
+class CheckReport:
+    findings: list[Finding] = field(default_factory=list)
+    anchors: Counter = field(default_factory=Counter)
+    moved: list[dict] = field(default_factory=list)
+    orphaned: list[dict] = field(default_factory=list)
+    counts: dict = field(default_factory=dict)
+
+    @property
+    def clean(self) -> bool:
+        return not self.findings
+
+    def add(self, area: str, problem: Problem, severity: str = "warning") -> None:
+        self.findings.append(Finding(area, problem, severity))
+
+    def to_json(self) -> dict:
+        return {"clean": self.clean, "counts": self.counts, "anchors": dict(self.anchors),
+                "moved": self.moved, "orphaned": self.orphaned,
+                "findings": [f.to_json() for f in self.findings]}
+
+
+def check_project(project: Project, *, fix: bool = False, coder_for_fix: str | None = None) -> CheckReport:
+    """Validate codebook, transcripts, cases, journals and anchors. With ``fix``, moved codings of
+    ``coder_for_fix`` (or every coder) are written back at their new place (journal ``move`` ops)."""
+    report = CheckReport()
+    book = None
+    try:
+        book = project.reload_codebook()
+    except CodebookError as exc:
+        for p in exc.problems:
+            report.add("codebook", p, "error")
+    except QualcodeError as exc:
+        report.add("codebook", Problem(exc.message, exc.path, exc.line), "error")
+    index = project.refresh_index()
+    for p in index.problems:
+        report.add("transcripts", p, "error" if "cannot" in p.message or "not " in p.message else "warning")
+    cases = project.cases
+    for p in cases.problems:
+        report.add("cases", p)
+    for tid in cases.attributes:
+        if tid not in index:
+            report.add("cases", Problem(f"cases.csv names transcript {tid!r}, which is not in the project",
+                                        str(project.cases_path), cases.lines.get(tid)))
+    if cases.attributes:
+        for tid in index.ids():
+            if tid not in cases.attributes:
+                report.add("cases", Problem(f"transcript {tid!r} has no row in cases.csv", str(project.cases_path)))
+    total = 0
+    for coder in project.coders():
+        codings = project.codings(coder)
+        for p in project.journal_warnings(coder):
+            report.add("journals", p)
+        total += len(codings)
+        jpath = str(project.codings_dir / f"{coder}.jsonl")
+        unknown_codes = Counter()
+        for c in codings:
+            if book is not None and c.code not in book:
+                unknown_codes[c.code] += 1
+        for code, n in sorted(unknown_codes.items()):
+            report.add("journals", Problem(f"{n} coding(s) use code {code!r}, which is not in the codebook "
+                                           "(add it back, or recode them)", jpath))
+        by_t: dict[str, list] = {}
+        for c in codings:
+            by_t.setdefault(c.transcript, []).append(c)
+        for tid, cs in sorted(by_t.items()):
+            if tid not in index:
+                report.add("anchors", Problem(f"{len(cs)} coding(s) of {coder} belong to transcript {tid!r}, "
+                                              "which is not in the project (bring the file back)", jpath))
+                report.anchors[ORPHANED] += len(cs)
+                continue
+            entry = index.get(tid)
+            stale = [c for c in cs if c.th != entry.hash]
+            report.anchors[KEPT] += len(cs) - len(stale)
+            if not stale:
+                continue
+            transcript = project.transcript(tid)
+            moves = []
+            for c, a in project.anchored(stale, transcript):
+                report.anchors[a.status] += 1
+                item = {"coder": coder, "id": c.id, "transcript": tid, "code": c.code,
+                        "from": [c.start, c.end], "to": [a.start, a.end], "quote": c.quote[:80],
+                        "similarity": round(a.similarity, 3)}
+                if a.status == MOVED:
+                    report.moved.append(item)
+                    moves.append((c, a))
+                    report.add("anchors", Problem(
+                        f"{coder}'s coding {c.id} ({c.code}) moved {c.start}-{c.end} -> {a.start}-{a.end} "
+                        "after the transcript changed (run `qualcode check --fix` to save the new place)",
+                        entry.path))
+                elif a.status == ORPHANED:
+                    report.orphaned.append(item)
+                    report.add("anchors", Problem(
+                        f"{coder}'s coding {c.id} ({c.code}) lost its text: {c.quote[:50]!r} is no longer in the "
+                        "transcript (recode it or remove it)", entry.path), "error")
+            if fix and moves and (coder_for_fix in (None, coder)):
+                session = project.session(coder)
+                for c, a in moves:
+                    session.move(c.id, a.start, a.end)
+    report.counts = {"transcripts": len(index), "coders": len(project.coders()), "codings": total,
+                     "codes": len(book) if book is not None else 0}
+    return report

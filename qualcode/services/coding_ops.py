@@ -1,0 +1,63 @@
+"""Coding from outside the workbench: by offsets or by quote."""
+
+from __future__ import annotations
+
+import re
+
+from qualcode.domain.coding import Coding
+from qualcode.domain.transcript import Transcript
+from qualcode.errors import AnchorError
+from qualcode.store.project import Project
+
+
+def find_quote(transcript: Transcript, quote: str, occurrence: int | None = None) -> tuple[int, int]:
+    """The span of ``quote`` in the transcript. Exact first; then with white space and quote marks
+    folded (a quote copied from a PDF or Word). Ambiguous quotes need ``occurrence`` (1-based)."""
+    text = transcript.text
+    quote = quote.strip()
+    if not quote:
+        raise AnchorError("the quote is empty", hint="give the text to code with --quote")
+    spans = []
+    i = text.find(quote)
+    while i != -1:
+        spans.append((i, i + len(quote)))
+        i = text.find(quote, i + 1)
+    if not spans:
+        pattern = _loose(quote)
+        spans = [(m.start(), m.end()) for m in pattern.finditer(text)]
+    if not spans:
+        raise AnchorError(f"the quote was not found in {transcript.id}: {quote[:60]!r}",
+                          hint="copy the text exactly from the transcript (`qualcode code list` shows coded text)")
+    if occurrence is not None:
+        if not 1 <= occurrence <= len(spans):
+            raise AnchorError(f"the quote occurs {len(spans)} time(s) in {transcript.id}; --occurrence {occurrence} is out of range")
+        return spans[occurrence - 1]
+    if len(spans) > 1:
+        raise AnchorError(f"the quote occurs {len(spans)} times in {transcript.id}",
+                          hint="lengthen the quote, or pick one with --occurrence N")
+    return spans[0]
+
+
+_FOLD = {"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-"}
+
+
+def _loose(quote: str) -> re.Pattern:
+    parts = []
+    for word in quote.split():
+        esc = "".join(
+            "['‘’]" if ch in "'‘’" else '["“”]' if ch in '"“”' else "[-–—]" if ch in "-–—" else re.escape(ch)
+            for ch in word
+        )
+        parts.append(esc)
+    return re.compile(r"\s+".join(parts))
+
+
+def add_coding(project: Project, coder: str, transcript_id: str, code: str, *, start: int | None = None,
+               end: int | None = None, quote: str | None = None, occurrence: int | None = None,
+               memo: str | None = None) -> Coding:
+    transcript = project.transcript(transcript_id)
+    if quote is not None:
+        start, end = find_quote(transcript, quote, occurrence)
+    if start is None or end is None:
+        raise AnchorError("say what to code: --start and --end, or --quote TEXT")
+    return project.session(coder).add(transcript_id, start, end, code, memo=memo)

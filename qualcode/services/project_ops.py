@@ -1,0 +1,100 @@
+"""Making projects and bringing transcripts in."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qualcode.domain.codebook import Code, Codebook
+from qualcode.errors import FormatError, ProjectError, Problem
+from qualcode.store.atomic import write_atomic
+from qualcode.store.config import CONFIG_NAME, ProjectConfig, save_config
+from qualcode.store.project import Project
+
+STARTER_CODEBOOK = Codebook(
+    name="Starter codebook",
+    description="Replace these codes with your own (edit this file, or use the workbench's codebook screen).",
+    codes=[
+        Code(id="theme", name="A first theme", definition="What this theme covers, in one or two sentences.",
+             include="When to apply it.", exclude="When not to, and which code to use instead.",
+             examples=["An example quote."], keywords=["example"], colour="#1F77B4", shortcut="1"),
+        Code(id="theme.sub", name="A sub-theme", parent="theme", definition="A narrower part of the theme.",
+             colour="#6BAED6", shortcut="2"),
+    ],
+)
+
+
+def init_project(folder: str | Path, name: str | None = None) -> Project:
+    """Create a working project in ``folder`` (which may exist, but must not hold a project)."""
+    from qualcode.formats.codebook_yaml import save_codebook
+
+    root = Path(folder).resolve()
+    if (root / CONFIG_NAME).exists():
+        raise ProjectError("there is a project here already", path=root / CONFIG_NAME,
+                           hint="open it with `qualcode`, or choose another folder")
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        for sub in ("codebooks", "transcripts", "codings", "exports"):
+            (root / sub).mkdir(exist_ok=True)
+    except OSError as exc:
+        raise ProjectError(f"cannot create the project folder: {exc.strerror}", path=root) from None
+    cfg = ProjectConfig(name=name or root.name, codebook="codebooks/codebook.yaml")
+    save_codebook(STARTER_CODEBOOK, root / cfg.codebook)
+    write_atomic(root / cfg.cases, "transcript,case\n")
+    write_atomic(root / ".gitignore", ".qualcode/\ncodings/*.lock\n")
+    save_config(root, cfg)
+    return Project.open(root, search=False)
+
+
+@dataclass
+class ImportResult:
+    imported: list[tuple[str, str]] = field(default_factory=list)
+    """(transcript id, path in the project)"""
+    unchanged: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def _safe_ext(path: Path) -> str:
+    ext = path.suffix.lower()
+    return ext if re.fullmatch(r"\.[a-z0-9]{1,8}", ext) else ".txt"
+
+
+def import_transcripts(project: Project, files: list[str | Path], *, replace: bool = False) -> ImportResult:
+    """Check every file first (nothing is copied if one is bad), then copy each as ``<id><ext>``."""
+    from qualcode.formats.transcripts import read_transcript
+
+    result = ImportResult()
+    planned = []
+    seen: dict[str, Path] = {}
+    for f in files:
+        src = Path(f)
+        if not src.is_file():
+            raise FormatError("file not found", path=src, hint="check the path")
+        transcript, warnings = read_transcript(src, aliases=project.config.aliases or None)
+        result.warnings.extend(warnings)
+        if transcript.id in seen:
+            raise FormatError(f"two files would both be transcript {transcript.id!r} (also {seen[transcript.id]})",
+                              path=src, hint="give one of them an `id:` in its front matter, or rename it")
+        seen[transcript.id] = src
+        dest = project.transcripts_dir / f"{transcript.id}{_safe_ext(src)}"
+        existing = project.index.get(transcript.id)
+        if existing is not None:
+            if existing.hash == transcript.hash:
+                result.unchanged.append(transcript.id)
+                continue
+            if not replace:
+                raise FormatError(f"transcript {transcript.id!r} exists already with other text ({existing.path})",
+                                  path=src, hint="use --replace to bring in the new version (codings are re-anchored)")
+            old = project.root / existing.path
+            if old != dest:
+                planned.append((transcript.id, src, dest, old))
+                continue
+        planned.append((transcript.id, src, dest, None))
+    for tid, src, dest, old in planned:
+        write_atomic(dest, src.read_bytes())
+        if old is not None and old.exists():
+            old.unlink()
+        result.imported.append((tid, dest.relative_to(project.root).as_posix()))
+    project.refresh_index()
+    return result

@@ -1,0 +1,53 @@
+"""Durable file writes: appends fsynced, rewrites through a temporary file and a rename."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from qualcode.errors import QualcodeError
+
+
+def fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def write_atomic(path: str | Path, data: bytes | str) -> None:
+    """Replace ``path`` with ``data``: temp file in the same folder, fsync, rename, fsync the folder.
+
+    On any failure (a full disk, a permission) the old file is untouched and the temp file removed.
+    """
+    path = Path(path)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise QualcodeError(f"cannot write here: {exc.strerror}", path=path,
+                            hint="check that the folder exists and is writable") from exc
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise QualcodeError(f"could not save ({exc.strerror}); the previous version is unchanged",
+                            path=path, hint="free some disk space or check permissions, then try again") from exc
+    fsync_dir(folder)

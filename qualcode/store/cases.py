@@ -1,0 +1,73 @@
+"""``cases.csv``: attributes per transcript (and the case each transcript belongs to)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qualcode.errors import FormatError, Problem
+
+
+@dataclass
+class Cases:
+    """``attributes[transcript_id]`` -> {attribute: value}; ``case_of[transcript_id]`` -> case name."""
+
+    attributes: dict[str, dict[str, str]] = field(default_factory=dict)
+    case_of: dict[str, str] = field(default_factory=dict)
+    columns: list[str] = field(default_factory=list)
+    lines: dict[str, int] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def case(self, transcript_id: str) -> str:
+        return self.case_of.get(transcript_id, transcript_id)
+
+    def value(self, transcript_id: str, attribute: str) -> str | None:
+        return self.attributes.get(transcript_id, {}).get(attribute)
+
+
+def load_cases(path: Path) -> Cases:
+    cases = Cases()
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return cases
+    except OSError as exc:
+        raise FormatError(f"cannot read the cases file: {exc.strerror}", path=path) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", "replace")
+        cases.problems.append(Problem("not UTF-8; read as Windows-1252 (check accented characters)", str(path)))
+    try:
+        rows = list(csv.reader(io.StringIO(text)))
+    except csv.Error as exc:
+        raise FormatError(f"not a readable CSV file: {exc}", path=path, hint="save it as CSV (comma-separated)") from None
+    rows = [r for r in rows if any(cell.strip() for cell in r)]
+    if not rows:
+        return cases
+    header = [h.strip() for h in rows[0]]
+    if "transcript" not in header:
+        raise FormatError("the first row must name the columns, one of them 'transcript'", path=path, line=1,
+                          hint="add a header row: transcript,case,<attribute>,...")
+    ti = header.index("transcript")
+    ci = header.index("case") if "case" in header else None
+    cases.columns = [h for h in header if h not in ("transcript", "case")]
+    for lineno, row in enumerate(rows[1:], start=2):
+        if len(row) != len(header):
+            cases.problems.append(Problem(f"row has {len(row)} cells, the header has {len(header)}", str(path), lineno))
+            row = (row + [""] * len(header))[: len(header)]
+        tid = row[ti].strip()
+        if not tid:
+            cases.problems.append(Problem("row without a transcript id", str(path), lineno))
+            continue
+        if tid in cases.attributes:
+            cases.problems.append(Problem(f"transcript {tid!r} has two rows (first on line {cases.lines[tid]})",
+                                          str(path), lineno))
+            continue
+        cases.lines[tid] = lineno
+        cases.case_of[tid] = row[ci].strip() if ci is not None and row[ci].strip() else tid
+        cases.attributes[tid] = {h: row[i].strip() for i, h in enumerate(header)
+                                 if h not in ("transcript", "case") and row[i].strip() != ""}
+    return cases

@@ -1,0 +1,120 @@
+"""``qualcode.toml``: where a project's parts are, who codes, and settings."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qualcode.errors import ProjectError
+from qualcode.store.atomic import write_atomic
+
+CONFIG_NAME = "qualcode.toml"
+
+
+@dataclass
+class ProjectConfig:
+    name: str = "Untitled study"
+    """Shown in the workbench and on report title pages."""
+    codebook: str = "codebooks/codebook.yaml"
+    """The codebook's path, relative to the project folder."""
+    transcripts: str = "transcripts"
+    """The folder holding the transcripts (every non-hidden file in it is one transcript)."""
+    cases: str = "cases.csv"
+    """Case attributes per transcript: a CSV with a ``transcript`` column (and optionally ``case``)."""
+    codings: str = "codings"
+    """The folder of coders' journals (``<coder>.jsonl``)."""
+    exports: str = "exports"
+    """Where reports and exchange files are written by default."""
+    coders: list[str] = field(default_factory=list)
+    """Coders the project expects (others appear as soon as they have a journal)."""
+    default_coder: str = ""
+    """Who you code as when neither ``--coder`` nor ``QUALCODE_CODER`` says (else your login name)."""
+    aliases: dict[str, str] = field(default_factory=dict)
+    """Speaker label aliases for every transcript: label as written -> one speaker name."""
+    nlp_pipeline: str = ""
+    """An installed trained spaCy pipeline to use for suggestions; empty for the built-in blank English one."""
+    raw: dict = field(default_factory=dict)
+
+
+def load_config(root: Path) -> ProjectConfig:
+    path = root / CONFIG_NAME
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise ProjectError("no qualcode.toml here", path=root,
+                           hint="run `qualcode init DIR` to make a project, or pass --project DIR") from None
+    except UnicodeDecodeError:
+        raise ProjectError("qualcode.toml is not UTF-8 text", path=path, hint="save it as UTF-8") from None
+    except tomllib.TOMLDecodeError as exc:
+        line = None
+        msg = str(exc)
+        if "(at line" in msg:
+            try:
+                line = int(msg.split("(at line", 1)[1].split(",")[0])
+            except ValueError:
+                pass
+        raise ProjectError(f"qualcode.toml is not valid TOML: {msg}", path=path, line=line,
+                           hint="fix the syntax on that line") from None
+    proj = data.get("project", {})
+    if not isinstance(proj, dict):
+        raise ProjectError("[project] must be a table", path=path)
+    cfg = ProjectConfig(raw=data)
+    for key in ("name", "codebook", "transcripts", "cases", "codings", "exports", "default_coder"):
+        if key in proj:
+            if not isinstance(proj[key], str):
+                raise ProjectError(f"[project] {key} must be a string", path=path)
+            setattr(cfg, key, proj[key])
+    coders = proj.get("coders", [])
+    if not isinstance(coders, list) or not all(isinstance(c, str) for c in coders):
+        raise ProjectError("[project] coders must be a list of names", path=path)
+    cfg.coders = list(coders)
+    speakers = data.get("speakers", {})
+    aliases = speakers.get("aliases", {}) if isinstance(speakers, dict) else {}
+    if not isinstance(aliases, dict):
+        raise ProjectError("[speakers.aliases] must be a table of label = \"speaker\"", path=path)
+    cfg.aliases = {str(k): str(v) for k, v in aliases.items()}
+    nlp = data.get("nlp", {})
+    if isinstance(nlp, dict):
+        cfg.nlp_pipeline = str(nlp.get("pipeline", "") or "")
+    return cfg
+
+
+def _q(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def render_config(cfg: ProjectConfig) -> str:
+    lines = [
+        "# qualcode project settings (https://github.com/ - see README)",
+        "[project]",
+        f"name = {_q(cfg.name)}",
+        f"codebook = {_q(cfg.codebook)}",
+        f"transcripts = {_q(cfg.transcripts)}",
+        f"cases = {_q(cfg.cases)}",
+        f"codings = {_q(cfg.codings)}",
+        f"exports = {_q(cfg.exports)}",
+        "coders = [" + ", ".join(_q(c) for c in cfg.coders) + "]",
+        f"default_coder = {_q(cfg.default_coder)}",
+        "",
+        "[speakers.aliases]",
+        "# \"Counsel Inquiry\" = \"Ms Blackwell\"",
+    ]
+    lines += [f"{_q(k)} = {_q(v)}" for k, v in cfg.aliases.items()]
+    lines += ["", "[nlp]", "# name of an installed trained spaCy pipeline; empty = built-in blank English",
+              f"pipeline = {_q(cfg.nlp_pipeline)}", ""]
+    return "\n".join(lines)
+
+
+def save_config(root: Path, cfg: ProjectConfig) -> None:
+    write_atomic(root / CONFIG_NAME, render_config(cfg))
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder at or above ``start`` holding qualcode.toml (as git finds .git)."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    raise ProjectError("not inside a qualcode project (no qualcode.toml here or above)", path=start,
+                       hint="cd into a project, pass --project DIR, or run `qualcode init DIR`")

@@ -1,0 +1,186 @@
+"""The transcript index: one entry per file in the transcripts folder, cached in ``.qualcode/``.
+
+Opening a project reads the index (a stat per file, one JSON file) and never parses a transcript
+whose file has not changed; the canonical text and turns are cached per content hash and loaded on
+demand. The cache is derived data: deleting ``.qualcode/`` loses nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from qualcode.domain.transcript import Transcript
+from qualcode.errors import FormatError, Problem, QualcodeError
+from qualcode.store.atomic import write_atomic
+
+CACHE_VERSION = 1
+
+
+@dataclass
+class Entry:
+    """What the project knows of one transcript file without loading its text."""
+
+    id: str
+    path: str
+    """Relative to the project folder."""
+    title: str = ""
+    words: int = 0
+    turns: int = 0
+    chars: int = 0
+    hash: str = ""
+    format: str = ""
+    metadata: dict = field(default_factory=dict)
+    speakers: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+    mtime_ns: int = 0
+    size: int = 0
+
+
+def _parse(path: Path, aliases: dict[str, str]) -> tuple[Transcript, list[Problem]]:
+    from qualcode.formats.transcripts import read_transcript
+
+    return read_transcript(path, aliases=aliases or None)
+
+
+class TranscriptIndex:
+    def __init__(self, root: Path, folder: Path, cache_dir: Path, aliases: dict[str, str]) -> None:
+        self.root = root
+        self.folder = folder
+        self.cache_dir = cache_dir
+        self.aliases = aliases
+        self.entries: dict[str, Entry] = {}
+        self.problems: list[Problem] = []
+        self._loaded: dict[str, Transcript] = {}
+
+    # -- building --------------------------------------------------------------------------
+    def _index_file(self) -> Path:
+        return self.cache_dir / "index.json"
+
+    def _text_file(self, digest: str) -> Path:
+        return self.cache_dir / "transcripts" / f"{digest}.json"
+
+    def refresh(self) -> None:
+        old: dict[str, dict] = {}
+        try:
+            data = json.loads(self._index_file().read_text("utf-8"))
+            if data.get("version") == CACHE_VERSION and data.get("aliases") == self.aliases:
+                old = data.get("files", {})
+        except (OSError, ValueError, AttributeError):
+            old = {}
+        files: list[Path] = []
+        if self.folder.is_dir():
+            files = sorted(p for p in self.folder.iterdir() if p.is_file() and not p.name.startswith((".", "~$")))
+        changed = False
+        entries: dict[str, Entry] = {}
+        self.problems = []
+        for path in files:
+            rel = path.relative_to(self.root).as_posix()
+            st = path.stat()
+            cached = old.get(rel)
+            if cached and cached.get("mtime_ns") == st.st_mtime_ns and cached.get("size") == st.st_size:
+                entry = Entry(**cached)
+            else:
+                entry = self._build(path, rel, st)
+                changed = True
+            if entry.error:
+                self.problems.append(Problem(entry.error, rel))
+                continue
+            for w in entry.warnings:
+                self.problems.append(Problem(w, rel))
+            if entry.id in entries:
+                self.problems.append(Problem(
+                    f"transcript id {entry.id!r} is also used by {entries[entry.id].path}; this file is left out",
+                    rel))
+                continue
+            entries[entry.id] = entry
+        if changed or set(old) != {e.path for e in entries.values()}:
+            self._save(files, entries, old)
+        self.entries = entries
+
+    def _build(self, path: Path, rel: str, st: os.stat_result) -> Entry:
+        try:
+            transcript, warnings = _parse(path, self.aliases)
+        except QualcodeError as exc:
+            return Entry(id="", path=rel, error=str(exc).replace(str(path), rel), mtime_ns=st.st_mtime_ns, size=st.st_size)
+        self._store_text(transcript)
+        return Entry(
+            id=transcript.id, path=rel, title=transcript.title, words=transcript.word_count,
+            turns=len(transcript.turns), chars=len(transcript.text), hash=transcript.hash,
+            format=transcript.format, metadata=_jsonable(transcript.metadata),
+            speakers=sorted({t.speaker for t in transcript.turns}),
+            warnings=[p.message + (f" (line {p.line})" if p.line else "") for p in warnings],
+            mtime_ns=st.st_mtime_ns, size=st.st_size,
+        )
+
+    def _store_text(self, transcript: Transcript) -> None:
+        self._loaded[transcript.id] = transcript
+        try:
+            write_atomic(self._text_file(transcript.hash), json.dumps(transcript.to_json(), ensure_ascii=False, default=str))
+        except QualcodeError:
+            pass  # a read-only project still works, just without a cache
+
+    def _save(self, files: list[Path], entries: dict[str, Entry], old: dict) -> None:
+        payload = {"version": CACHE_VERSION, "aliases": self.aliases,
+                   "files": {e.path: asdict(e) for e in entries.values()}}
+        try:
+            write_atomic(self._index_file(), json.dumps(payload, ensure_ascii=False, default=str))
+        except QualcodeError:
+            pass
+
+    # -- reading ---------------------------------------------------------------------------
+    def __contains__(self, transcript_id: object) -> bool:
+        return transcript_id in self.entries
+
+    def __iter__(self):
+        return iter(self.entries.values())
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def ids(self) -> list[str]:
+        return list(self.entries)
+
+    def get(self, transcript_id: str) -> Entry | None:
+        return self.entries.get(transcript_id)
+
+    def load(self, transcript_id: str) -> Transcript:
+        """The transcript's canonical text and turns (cache first, else parse the file)."""
+        if transcript_id in self._loaded:
+            return self._loaded[transcript_id]
+        entry = self.entries.get(transcript_id)
+        if entry is None:
+            raise QualcodeError(f"no transcript with id {transcript_id!r}",
+                                hint="see `qualcode stats` for the transcripts in this project")
+        transcript = None
+        try:
+            transcript = Transcript.from_json(json.loads(self._text_file(entry.hash).read_text("utf-8")))
+            if transcript.hash != entry.hash:
+                transcript = None
+        except (OSError, ValueError, KeyError):
+            transcript = None
+        if transcript is None:
+            path = self.root / entry.path
+            transcript, _ = _parse(path, self.aliases)
+            if transcript.hash != entry.hash:
+                raise FormatError("the transcript changed while the project was open", path=path,
+                                  hint="reopen the project")
+            self._store_text(transcript)
+        self._loaded[transcript_id] = transcript
+        return transcript
+
+    def forget(self, transcript_id: str) -> None:
+        self._loaded.pop(transcript_id, None)
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)

@@ -1,0 +1,222 @@
+"""A coder's append-only journal ``codings/<coder>.jsonl``.
+
+Each line is one operation in an envelope ``{"v": 1, "n": <seq>, "at": <time>, ...op}``.
+A line is flushed and fsynced before ``append`` returns. A torn last line (a crash mid-write) is set
+aside into ``<coder>.jsonl.torn-<time>`` and never applied; a line written by a newer qualcode
+(``v`` > 1) is kept in the file but not applied. Only one process writes a journal at a time
+(``fcntl.flock`` on ``<coder>.lock``); readers need no lock.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import json
+import os
+import re
+import socket
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from qualcode.domain.coding import CodingSet, OperationError
+from qualcode.errors import JournalError, LockError, Problem
+from qualcode.store.atomic import fsync_dir, write_atomic
+
+VERSION = 1
+CODER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+_sync = getattr(os, "fdatasync", os.fsync)
+
+
+def check_coder_name(name: str) -> str:
+    if not CODER_NAME.match(name or ""):
+        raise JournalError(f"{name!r} is not a usable coder name",
+                           hint="use letters, digits, '_', '.' or '-' (e.g. researcher_a)")
+    return name
+
+
+@dataclass
+class Replay:
+    """What loading a journal found."""
+
+    codings: CodingSet
+    warnings: list[Problem] = field(default_factory=list)
+    last_seq: int = 0
+    future_lines: list[str] = field(default_factory=list)
+    torn_tail: bytes = b""
+    clean_size: int = 0
+
+
+def journal_path(folder: Path, coder: str) -> Path:
+    return folder / f"{coder}.jsonl"
+
+
+def replay(path: Path, coder: str) -> Replay:
+    """Read a journal and apply its operations. Never fails on content: problems become warnings."""
+    result = Replay(CodingSet(coder))
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return result
+    except OSError as exc:
+        raise JournalError(f"cannot read the journal: {exc.strerror}", path=path) from None
+    end = len(data)
+    if data and not data.endswith(b"\n"):
+        cut = data.rfind(b"\n") + 1
+        result.torn_tail = data[cut:]
+        end = cut
+        result.warnings.append(Problem(
+            f"the last line is incomplete (a crash while saving?): {len(result.torn_tail)} bytes set aside, "
+            "not applied; nothing that was confirmed is lost", str(path), data[:cut].count(b"\n") + 1))
+    result.clean_size = end
+    codings = result.codings
+    lineno = 0
+    for raw in data[:end].split(b"\n"):
+        lineno += 1
+        if not raw.strip():
+            continue
+        try:
+            rec = json.loads(raw)
+            if not isinstance(rec, dict):
+                raise ValueError("not an object")
+        except ValueError:
+            result.warnings.append(Problem("unreadable line skipped (not JSON)", str(path), lineno))
+            continue
+        version = rec.get("v", 1)
+        if not isinstance(version, int) or version > VERSION:
+            result.future_lines.append(raw.decode("utf-8", "replace"))
+            result.warnings.append(Problem(
+                f"line written by a newer qualcode (format v{version}) kept but not applied; upgrade qualcode to see it",
+                str(path), lineno))
+            continue
+        result.last_seq = max(result.last_seq, int(rec.get("n", 0) or 0))
+        try:
+            codings.apply(rec)
+        except (OperationError, KeyError, TypeError, ValueError) as exc:
+            result.warnings.append(Problem(f"operation skipped: {exc}", str(path), lineno))
+    return result
+
+
+class JournalWriter:
+    """The one writer of a coder's journal. Holds the lock until ``close``."""
+
+    def __init__(self, folder: Path, coder: str) -> None:
+        self.coder = check_coder_name(coder)
+        self.folder = Path(folder)
+        self.path = journal_path(self.folder, coder)
+        self.lock_path = self.folder / f"{coder}.lock"
+        self._lock_fd: int | None = None
+        self._fd: int | None = None
+        self.seq = 0
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def open(self) -> Replay:
+        """Take the lock, set aside a torn tail, replay. Returns the replay for the caller's state."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            lock_fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise JournalError(f"cannot create the lock file: {exc.strerror}", path=self.lock_path,
+                               hint="check that the codings folder is writable") from None
+        try:
+            fcntl.flock(lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            holder = ""
+            try:
+                holder = os.pread(lock_fd, 200, 0).decode("utf-8", "replace").strip()
+            except OSError:
+                pass
+            os.close(lock_fd)
+            raise LockError(
+                f"{self.coder}'s journal is already open in another qualcode ({holder or 'another process'})",
+                path=self.path,
+                hint="close the other qualcode (or code under another name with --coder)") from None
+        os.ftruncate(lock_fd, 0)
+        os.pwrite(lock_fd, f"pid {os.getpid()} on {socket.gethostname()}".encode(), 0)
+        self._lock_fd = lock_fd
+        try:
+            rep = replay(self.path, self.coder)
+            if rep.torn_tail:
+                self._set_aside(rep)
+            self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        except Exception:
+            self.close()
+            raise
+        self.seq = rep.last_seq
+        return rep
+
+    def _set_aside(self, rep: Replay) -> None:
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+        aside = self.path.with_name(f"{self.path.name}.torn-{stamp}")
+        aside.write_bytes(rep.torn_tail)
+        with open(self.path, "r+b") as fh:
+            fh.truncate(rep.clean_size)
+            fh.flush()
+            os.fsync(fh.fileno())
+        rep.warnings.append(Problem(f"incomplete last line moved to {aside.name}", str(self.path)))
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+        if self._lock_fd is not None:
+            try:
+                fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+            finally:
+                os.close(self._lock_fd)
+                self._lock_fd = None
+
+    def __enter__(self) -> "JournalWriter":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- writing ---------------------------------------------------------------------------
+    def append(self, op: dict) -> dict:
+        """Write one operation durably; return the record as written. Raises JournalError on failure,
+        in which case the journal is as it was before the call."""
+        if self._fd is None:
+            raise JournalError("the journal is not open for writing", path=self.path)
+        record = {"v": VERSION, "n": self.seq + 1,
+                  "at": datetime.now(timezone.utc).isoformat(timespec="milliseconds"), **op}
+        line = (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+        size = os.fstat(self._fd).st_size
+        try:
+            written = os.write(self._fd, line)
+            while written < len(line):
+                written += os.write(self._fd, line[written:])
+            _sync(self._fd)
+        except OSError as exc:
+            try:
+                os.ftruncate(self._fd, size)
+                os.fsync(self._fd)
+            except OSError:
+                pass
+            what = "the disk is full" if exc.errno == errno.ENOSPC else exc.strerror
+            raise JournalError(f"not saved: {what}", path=self.path,
+                               hint="free some disk space and do it again; earlier work is safe") from None
+        self.seq += 1
+        return record
+
+    def compact(self, codings: CodingSet, future_lines: list[str]) -> int:
+        """Rewrite the journal as one ``add`` per current coding (undo history is dropped), atomically.
+        Lines from a newer qualcode are kept as they are. Returns the number of lines written."""
+        if self._fd is None:
+            raise JournalError("the journal is not open for writing", path=self.path)
+        stamp = datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+        lines = []
+        n = 0
+        for c in sorted(codings, key=lambda c: (c.transcript, c.start, c.end, c.code, c.id)):
+            n += 1
+            lines.append(json.dumps({"v": VERSION, "n": n, "at": stamp, "op": "add", "coding": c.to_json()},
+                                    ensure_ascii=False, separators=(",", ":")))
+        lines.extend(future_lines)
+        write_atomic(self.path, "".join(line + "\n" for line in lines))
+        os.close(self._fd)
+        self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        fsync_dir(self.folder)
+        self.seq = n
+        codings.undo_stack.clear()
+        codings.redo_stack.clear()
+        return len(lines)

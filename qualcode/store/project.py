@@ -1,0 +1,250 @@
+"""A project is a folder: qualcode.toml, a codebook, transcripts, cases.csv, coders' journals.
+
+``Project.open`` reads the config, the codebook, the transcript index and the cases; journals are
+replayed on first use. ``CoderSession`` is the one writer of a coder's journal: every change is in
+the journal (fsynced) before it is applied in memory and before the call returns.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+from qualcode.domain.codebook import Codebook
+from qualcode.domain.coding import Coding, CodingSet, make_coding
+from qualcode.domain.transcript import Transcript
+from qualcode.errors import AnchorError, Problem, QualcodeError, UnknownCodeError
+from qualcode.store.anchoring import Anchor, anchor
+from qualcode.store.cases import Cases, load_cases
+from qualcode.store.config import ProjectConfig, find_root, load_config
+from qualcode.store.index import TranscriptIndex
+from qualcode.store.journal import JournalWriter, Replay, check_coder_name, replay
+
+
+class Project:
+    def __init__(self, root: Path, config: ProjectConfig) -> None:
+        self.root = root
+        self.config = config
+        self._replays: dict[str, tuple[tuple[int, int], Replay]] = {}
+        self._sessions: dict[str, CoderSession] = {}
+
+    # -- opening ---------------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: str | Path | None = None, *, search: bool = True) -> "Project":
+        start = Path(path) if path is not None else Path.cwd()
+        root = find_root(start) if search else start.resolve()
+        project = cls(root, load_config(root))
+        project.index  # noqa: B018 - build the transcript index now
+        return project
+
+    @property
+    def codebook_path(self) -> Path:
+        return self.root / self.config.codebook
+
+    @property
+    def transcripts_dir(self) -> Path:
+        return self.root / self.config.transcripts
+
+    @property
+    def codings_dir(self) -> Path:
+        return self.root / self.config.codings
+
+    @property
+    def cases_path(self) -> Path:
+        return self.root / self.config.cases
+
+    @property
+    def exports_dir(self) -> Path:
+        return self.root / self.config.exports
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.root / ".qualcode"
+
+    @cached_property
+    def codebook(self) -> Codebook:
+        from qualcode.formats.codebook_yaml import load_codebook
+
+        return load_codebook(self.codebook_path)
+
+    def reload_codebook(self) -> Codebook:
+        self.__dict__.pop("codebook", None)
+        return self.codebook
+
+    def set_codebook(self, book: Codebook) -> None:
+        """Save (validated, atomic) and use ``book``."""
+        from qualcode.formats.codebook_yaml import save_codebook
+
+        save_codebook(book, self.codebook_path)
+        book.path = str(self.codebook_path)
+        self.__dict__["codebook"] = book
+
+    @cached_property
+    def index(self) -> TranscriptIndex:
+        idx = TranscriptIndex(self.root, self.transcripts_dir, self.cache_dir, self.config.aliases)
+        idx.refresh()
+        return idx
+
+    def refresh_index(self) -> TranscriptIndex:
+        self.index.refresh()
+        return self.index
+
+    @cached_property
+    def cases(self) -> Cases:
+        return load_cases(self.cases_path)
+
+    def transcript(self, transcript_id: str) -> Transcript:
+        return self.index.load(transcript_id)
+
+    # -- coders and codings ----------------------------------------------------------------
+    def coders(self) -> list[str]:
+        found = []
+        if self.codings_dir.is_dir():
+            found = sorted(p.stem for p in self.codings_dir.glob("*.jsonl") if not p.name.startswith("."))
+        out = list(self.config.coders)
+        out += [c for c in found if c not in out]
+        return out
+
+    def coders_with_codings(self) -> list[str]:
+        return [c for c in self.coders() if len(self.codings(c))]
+
+    def _replay(self, coder: str) -> Replay:
+        if coder in self._sessions:
+            s = self._sessions[coder]
+            return Replay(s.codings, s.warnings)
+        check_coder_name(coder)
+        path = self.codings_dir / f"{coder}.jsonl"
+        try:
+            st = path.stat()
+            key = (st.st_mtime_ns, st.st_size)
+        except FileNotFoundError:
+            key = (0, 0)
+        cached = self._replays.get(coder)
+        if cached and cached[0] == key:
+            return cached[1]
+        rep = replay(path, coder)
+        self._replays[coder] = (key, rep)
+        return rep
+
+    def codings(self, coder: str) -> CodingSet:
+        """A coder's current codings (read-only view; use ``session`` to change them)."""
+        return self._replay(coder).codings
+
+    def journal_warnings(self, coder: str) -> list[Problem]:
+        return list(self._replay(coder).warnings)
+
+    def session(self, coder: str) -> "CoderSession":
+        """The writer for ``coder`` (takes the journal's lock; LockError if another process has it)."""
+        if coder not in self._sessions:
+            self._sessions[coder] = CoderSession(self, coder)
+        return self._sessions[coder]
+
+    def close(self) -> None:
+        for s in list(self._sessions.values()):
+            s.close()
+        self._sessions.clear()
+
+    def anchored(self, codings: list[Coding], transcript: Transcript) -> list[tuple[Coding, Anchor]]:
+        return [(c, anchor(c, transcript.text, transcript.hash)) for c in codings]
+
+    def needs_anchoring(self, coding: Coding) -> bool:
+        entry = self.index.get(coding.transcript)
+        return entry is None or coding.th != entry.hash
+
+
+class CoderSession:
+    """Changes to one coder's codings. Each method returns only after the journal is fsynced."""
+
+    def __init__(self, project: Project, coder: str) -> None:
+        self.project = project
+        self.coder = check_coder_name(coder)
+        self.writer = JournalWriter(project.codings_dir, coder)
+        rep = self.writer.open()
+        self.codings: CodingSet = rep.codings
+        self.warnings: list[Problem] = rep.warnings
+        self.future_lines = rep.future_lines
+        self.listeners: list = []
+
+    def close(self) -> None:
+        self.writer.close()
+        self.project._sessions.pop(self.coder, None)
+
+    def commit(self, op: dict) -> dict:
+        """Check, write durably, then apply. The single path for every change."""
+        from qualcode.domain.coding import OperationError
+
+        try:
+            self.codings.check(op)
+        except OperationError as exc:
+            raise QualcodeError(str(exc)) from None
+        record = self.writer.append(op)
+        self.codings.apply(op)
+        for listener in self.listeners:
+            listener(op)
+        return record
+
+    # -- operations ------------------------------------------------------------------------
+    def _new(self, transcript_id: str, start: int, end: int, code: str, memo: str | None) -> Coding:
+        book = self.project.codebook
+        if code not in book:
+            resolved = book.resolve(code)
+            if resolved is None:
+                raise UnknownCodeError(f"unknown code {code!r}", path=self.project.codebook_path,
+                                       hint="use a code id from the codebook (`qualcode stats --codes` lists them)")
+            code = resolved.id
+        transcript = self.project.transcript(transcript_id)
+        if not (0 <= start < end <= len(transcript.text)):
+            raise AnchorError(f"span {start}-{end} is not inside {transcript_id} (0-{len(transcript.text)})",
+                              hint="give start < end within the transcript's length")
+        return make_coding(transcript=transcript_id, start=start, end=end, code=code, coder=self.coder,
+                           text=transcript.text, th=transcript.hash, memo=memo)
+
+    def add(self, transcript_id: str, start: int, end: int, code: str, memo: str | None = None) -> Coding:
+        c = self._new(transcript_id, start, end, code, memo)
+        self.commit({"op": "add", "coding": c.to_json()})
+        return self.codings.get(c.id)
+
+    def add_many(self, spans: list[tuple[str, int, int, str]]) -> list[Coding]:
+        """Several codings as one action (one journal line, one undo step)."""
+        new = [self._new(t, s, e, code, None) for t, s, e, code in spans]
+        if not new:
+            return []
+        self.commit({"op": "batch", "ops": [{"op": "add", "coding": c.to_json()} for c in new]})
+        return [self.codings.get(c.id) for c in new]
+
+    def remove(self, coding_id: str) -> None:
+        self.commit({"op": "remove", "id": coding_id})
+
+    def recode(self, coding_id: str, code: str) -> None:
+        if code not in self.project.codebook:
+            raise UnknownCodeError(f"unknown code {code!r}", path=self.project.codebook_path)
+        self.commit({"op": "recode", "id": coding_id, "code": code})
+
+    def set_memo(self, coding_id: str, memo: str | None) -> None:
+        self.commit({"op": "memo", "id": coding_id, "memo": memo or None})
+
+    def move(self, coding_id: str, start: int, end: int) -> None:
+        c = self.codings.get(coding_id)
+        if c is None:
+            raise QualcodeError(f"no coding with id {coding_id!r}")
+        t = self.project.transcript(c.transcript)
+        self.commit({"op": "move", "id": coding_id, "start": start, "end": end,
+                     "quote": t.text[start:end], "th": t.hash})
+
+    def undo(self) -> str:
+        what = self.codings.describe_undo()
+        if what is None:
+            raise QualcodeError("nothing to undo")
+        self.commit({"op": "undo"})
+        return what
+
+    def redo(self) -> str:
+        what = self.codings.describe_redo()
+        if what is None:
+            raise QualcodeError("nothing to redo")
+        self.commit({"op": "redo"})
+        return what
+
+    def compact(self) -> int:
+        return self.writer.compact(self.codings, self.future_lines)
+

@@ -1,0 +1,90 @@
+"""The CLI as a researcher uses it: real subprocesses, exit codes, messages, files on disk."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import INTERVIEW
+
+QC = [sys.executable, "-m", "qualcode"]
+
+
+def run(*args, cwd=None, check=None):
+    proc = subprocess.run([*QC, *map(str, args)], capture_output=True, text=True, cwd=cwd)
+    if check is not None:
+        assert proc.returncode == check, proc.stdout + proc.stderr
+    return proc
+
+
+def test_init_import_code_list_check_stats(tmp_path):
+    run("init", tmp_path / "s", check=0)
+    src = tmp_path / "int-1.txt"
+    src.write_text(INTERVIEW, encoding="utf-8")
+    sub = tmp_path / "s" / "transcripts"
+    out = run("import", src, cwd=sub, check=0).stdout  # found by walking up from a subfolder
+    assert "imported int-1" in out and "2 speakers" not in out
+    add = run("--coder", "ann", "code", "add", "int-1", "theme", "--quote", "We monitor ethnicity on the board",
+              "--memo", "key passage", "--json", cwd=tmp_path / "s", check=0)
+    coding = json.loads(add.stdout)
+    assert coding["quote"] == "We monitor ethnicity on the board"
+    journal = (tmp_path / "s" / "codings" / "ann.jsonl").read_text()
+    assert coding["id"] in journal
+    listed = run("--coder", "ann", "code", "list", "--json", "--project", tmp_path / "s", check=0)
+    assert [c["id"] for c in json.loads(listed.stdout)] == [coding["id"]]
+    stats = json.loads(run("stats", "--json", "--project", tmp_path / "s", check=0).stdout)
+    assert stats["transcripts"] == 1 and stats["coders"] == 1 and stats["codings"] == 1
+    assert run("check", "--project", tmp_path / "s", check=0).stdout.strip().endswith("clean")
+
+
+def test_undo_redo_from_cli_survive_between_commands(project):
+    run("--coder", "ann", "code", "add", "int-1", "theme", "--quote", "outcomes matter", "--project", project.root, check=0)
+    assert "undone: add theme" in run("--coder", "ann", "code", "undo", "--project", project.root, check=0).stdout
+    assert json.loads(run("--coder", "ann", "code", "list", "--json", "--project", project.root).stdout) == []
+    run("--coder", "ann", "code", "redo", "--project", project.root, check=0)
+    assert len(json.loads(run("--coder", "ann", "code", "list", "--json", "--project", project.root).stdout)) == 1
+
+
+def test_errors_exit_2_with_one_message_and_no_traceback(tmp_path, project):
+    cases = [
+        (["stats"], tmp_path, "no qualcode.toml"),
+        (["code", "add", "int-1", "no.such.code", "--quote", "outcomes"], project.root, "unknown code 'no.such.code'"),
+        (["code", "add", "int-1", "theme", "--quote", "words never said"], project.root, "not found"),
+        (["code", "add", "int-9", "theme", "--start", "0", "--end", "3"], project.root, "no transcript"),
+        (["import", tmp_path / "missing.txt"], project.root, "file not found"),
+        (["code", "remove", "nope"], project.root, "no coding with id"),
+    ]
+    for args, cwd, expected in cases:
+        proc = run(*args, cwd=cwd)
+        assert proc.returncode == 2, (args, proc.stdout, proc.stderr)
+        assert expected in proc.stderr, (args, proc.stderr)
+        assert "Traceback" not in proc.stderr
+
+
+def test_check_reports_findings_with_exit_1(project):
+    (project.root / "cases.csv").write_text("transcript,case,region\nint-1,A,North\nghost,B,South\n")
+    proc = run("check", "--project", project.root)
+    assert proc.returncode == 1
+    assert "ghost" in proc.stdout and "cases.csv:3" in proc.stdout
+
+
+def test_bad_files_are_refused_by_import(tmp_path, project):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    binary = tmp_path / "blob.txt"
+    binary.write_bytes(bytes(range(256)) * 10)
+    fake_docx = tmp_path / "fake.docx"
+    import zipfile
+    with zipfile.ZipFile(fake_docx, "w") as z:
+        z.writestr("hello.txt", "not a word document")
+    truncated = tmp_path / "cut.docx"
+    from docx import Document
+    d = Document()
+    d.add_paragraph("Interviewer: hello")
+    d.save(tmp_path / "whole.docx")
+    truncated.write_bytes((tmp_path / "whole.docx").read_bytes()[:2000])
+    for f in (empty, binary, fake_docx, truncated):
+        proc = run("import", f, "--project", project.root)
+        assert proc.returncode == 2, (f, proc.stderr)
+        assert f.name in proc.stderr and "Traceback" not in proc.stderr
+    assert sorted(p.name for p in (project.root / "transcripts").iterdir()) == ["int-1.txt"]
