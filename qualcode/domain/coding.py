@@ -11,8 +11,13 @@ Undo and redo are operations too, so the history survives a restart.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, field, replace
+from collections import deque
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import NamedTuple
+
+UNDO_LIMIT = 1000
+"""How many actions undo reaches back (the same after a restart: replay keeps the same window)."""
 
 
 def new_id() -> str:
@@ -23,8 +28,7 @@ def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-@dataclass(slots=True)
-class Coding:
+class Coding(NamedTuple):
     """A span ``[start, end)`` of transcript ``transcript`` (code points) tagged with ``code``.
 
     ``quote`` is the coded text and ``th`` the transcript's content hash when it was coded: together
@@ -42,7 +46,7 @@ class Coding:
     quote: str = ""
     th: str = ""
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict:  # noqa: D102
         d = {"id": self.id, "t": self.transcript, "s": self.start, "e": self.end, "code": self.code,
              "coder": self.coder, "at": self.created, "quote": self.quote, "th": self.th}
         if self.memo:
@@ -51,9 +55,9 @@ class Coding:
 
     @classmethod
     def from_json(cls, d: dict) -> "Coding":
-        return cls(id=d["id"], transcript=d["t"], start=int(d["s"]), end=int(d["e"]), code=d["code"],
-                   coder=d.get("coder", ""), created=d.get("at", ""), memo=d.get("memo") or None,
-                   quote=d.get("quote", ""), th=d.get("th", ""))
+        get = d.get
+        return cls(d["id"], d["t"], int(d["s"]), int(d["e"]), d["code"], get("coder", ""), get("at", ""),
+                   get("memo") or None, get("quote", ""), get("th", ""))
 
     @property
     def length(self) -> int:
@@ -74,7 +78,8 @@ class CodingSet:
     coder: str
     codings: dict[str, Coding] = field(default_factory=dict)
     by_transcript: dict[str, dict[str, Coding]] = field(default_factory=dict)
-    undo_stack: list[tuple[dict, dict]] = field(default_factory=list)
+    undo_stack: deque = field(default_factory=lambda: deque(maxlen=UNDO_LIMIT))
+    """(operation, its inverse) pairs, newest last; at most UNDO_LIMIT."""
     redo_stack: list[tuple[dict, dict]] = field(default_factory=list)
 
     def __len__(self) -> int:
@@ -145,18 +150,18 @@ class CodingSet:
         if kind == "recode":
             c = self._need(op["id"])
             inverse = {"op": "recode", "id": c.id, "code": c.code}
-            self._put(replace(c, code=op["code"]))
+            self._put(c._replace(code=op["code"]))
             return inverse
         if kind == "memo":
             c = self._need(op["id"])
             inverse = {"op": "memo", "id": c.id, "memo": c.memo}
-            self._put(replace(c, memo=op.get("memo") or None))
+            self._put(c._replace(memo=op.get("memo") or None))
             return inverse
         if kind == "move":
             c = self._need(op["id"])
             inverse = {"op": "move", "id": c.id, "start": c.start, "end": c.end, "quote": c.quote, "th": c.th}
-            self._put(replace(c, start=int(op["start"]), end=int(op["end"]),
-                              quote=op.get("quote", c.quote), th=op.get("th", c.th)))
+            self._put(c._replace(start=int(op["start"]), end=int(op["end"]),
+                                 quote=op.get("quote", c.quote), th=op.get("th", c.th)))
             return inverse
         if kind == "batch":
             inverses = []

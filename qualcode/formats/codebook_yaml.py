@@ -26,9 +26,12 @@ _KNOWN = {"id", "name", "parent", "definition", "include", "exclude", "examples"
 MAX_BYTES = 20_000_000
 
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _compose(text: str, path: str) -> yaml.Node | None:
     try:
-        return yaml.compose(text, Loader=yaml.SafeLoader)
+        return yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -44,6 +47,7 @@ class _Reader:
         self.path = path
         self.seen: set[int] = set()
         self.problems: list[Problem] = []
+        self._scalars = yaml.SafeLoader("")
 
     def value(self, node: yaml.Node):
         if id(node) in self.seen:
@@ -58,8 +62,9 @@ class _Reader:
             return {self.value(k): (v, self.value(v)) for k, v in node.value}
         if isinstance(node, yaml.SequenceNode):
             return [(n, self.value(n)) for n in node.value]
-        return yaml.SafeLoader.construct_scalar(yaml.SafeLoader(""), node) if node.tag == "tag:yaml.org,2002:str" \
-            else yaml.safe_load(yaml.serialize(node))
+        if node.tag == "tag:yaml.org,2002:str":
+            return node.value
+        return self._scalars.construct_object(node, deep=True)
 
     def text(self, mapping: dict, key: str, line: int) -> str:
         if key not in mapping:

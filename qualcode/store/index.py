@@ -19,6 +19,20 @@ from qualcode.store.atomic import write_atomic
 CACHE_VERSION = 1
 
 
+def parser_fingerprint() -> str:
+    """Changes whenever the transcript importers change, so cached parses are never stale."""
+    import hashlib
+
+    import qualcode.formats.transcripts as pkg
+
+    folder = Path(pkg.__file__).parent
+    h = hashlib.blake2b(digest_size=8)
+    for f in sorted(folder.glob("*.py")):
+        st = f.stat()
+        h.update(f"{f.name}:{st.st_size}:{st.st_mtime_ns};".encode())
+    return f"{CACHE_VERSION}-{h.hexdigest()}"
+
+
 @dataclass
 class Entry:
     """What the project knows of one transcript file without loading its text."""
@@ -67,7 +81,7 @@ class TranscriptIndex:
         old: dict[str, dict] = {}
         try:
             data = json.loads(self._index_file().read_text("utf-8"))
-            if data.get("version") == CACHE_VERSION and data.get("aliases") == self.aliases:
+            if data.get("version") == parser_fingerprint() and data.get("aliases") == self.aliases:
                 old = data.get("files", {})
         except (OSError, ValueError, AttributeError):
             old = {}
@@ -124,7 +138,7 @@ class TranscriptIndex:
             pass  # a read-only project still works, just without a cache
 
     def _save(self, files: list[Path], entries: dict[str, Entry], old: dict) -> None:
-        payload = {"version": CACHE_VERSION, "aliases": self.aliases,
+        payload = {"version": parser_fingerprint(), "aliases": self.aliases,
                    "files": {e.path: asdict(e) for e in entries.values()}}
         try:
             write_atomic(self._index_file(), json.dumps(payload, ensure_ascii=False, default=str))

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from qualcode.domain.coding import CodingSet, OperationError
 from qualcode.errors import JournalError, LockError, Problem
+from qualcode.store import snapshot
 from qualcode.store.atomic import fsync_dir, write_atomic
 
 VERSION = 1
@@ -51,8 +52,12 @@ def journal_path(folder: Path, coder: str) -> Path:
     return folder / f"{coder}.jsonl"
 
 
-def replay(path: Path, coder: str) -> Replay:
-    """Read a journal and apply its operations. Never fails on content: problems become warnings."""
+def replay(path: Path, coder: str, snapshot_dir: Path | None = None) -> Replay:
+    """Read a journal and apply its operations. Never fails on content: problems become warnings.
+
+    With ``snapshot_dir``, a valid snapshot (see ``store.snapshot``) stands in for the lines it
+    covers, and a new one is saved when many lines had to be replayed.
+    """
     result = Replay(CodingSet(coder))
     try:
         data = path.read_bytes()
@@ -71,8 +76,18 @@ def replay(path: Path, coder: str) -> Replay:
     result.clean_size = end
     codings = result.codings
     lineno = 0
-    for raw in data[:end].split(b"\n"):
+    start = 0
+    snap_path = snapshot_dir / f"{coder}.snap" if snapshot_dir is not None else None
+    if snap_path is not None:
+        snap = snapshot.load(snap_path, data, end)
+        if snap is not None:
+            warnings, result.future_lines, result.last_seq, lineno = snapshot.restore(snap, codings)
+            result.warnings[:0] = warnings
+            start = snap["consumed"]
+    replayed = 0
+    for raw in data[start:end].split(b"\n"):
         lineno += 1
+        replayed += 1
         if not raw.strip():
             continue
         try:
@@ -94,14 +109,20 @@ def replay(path: Path, coder: str) -> Replay:
             codings.apply(rec)
         except (OperationError, KeyError, TypeError, ValueError) as exc:
             result.warnings.append(Problem(f"operation skipped: {exc}", str(path), lineno))
+    if snap_path is not None and end > start and replayed >= snapshot.MIN_LINES_TO_SAVE:
+        # lineno counts the empty string after the last newline; the snapshot covers complete lines only
+        snapshot.save(snap_path, data, end, lineno - 1, codings,
+                      [w for w in result.warnings if "incomplete" not in w.message],
+                      result.future_lines, result.last_seq)
     return result
 
 
 class JournalWriter:
     """The one writer of a coder's journal. Holds the lock until ``close``."""
 
-    def __init__(self, folder: Path, coder: str) -> None:
+    def __init__(self, folder: Path, coder: str, snapshot_dir: Path | None = None) -> None:
         self.coder = check_coder_name(coder)
+        self.snapshot_dir = snapshot_dir
         self.folder = Path(folder)
         self.path = journal_path(self.folder, coder)
         self.lock_path = self.folder / f"{coder}.lock"
@@ -135,7 +156,7 @@ class JournalWriter:
         os.pwrite(lock_fd, f"pid {os.getpid()} on {socket.gethostname()}".encode(), 0)
         self._lock_fd = lock_fd
         try:
-            rep = replay(self.path, self.coder)
+            rep = replay(self.path, self.coder, self.snapshot_dir)
             if rep.torn_tail:
                 self._set_aside(rep)
             self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)

@@ -122,7 +122,7 @@ class Project:
         cached = self._replays.get(coder)
         if cached and cached[0] == key:
             return cached[1]
-        rep = replay(path, coder)
+        rep = replay(path, coder, self.cache_dir / "journals")
         self._replays[coder] = (key, rep)
         return rep
 
@@ -158,7 +158,7 @@ class CoderSession:
     def __init__(self, project: Project, coder: str) -> None:
         self.project = project
         self.coder = check_coder_name(coder)
-        self.writer = JournalWriter(project.codings_dir, coder)
+        self.writer = JournalWriter(project.codings_dir, coder, project.cache_dir / "journals")
         rep = self.writer.open()
         self.codings: CodingSet = rep.codings
         self.warnings: list[Problem] = rep.warnings

@@ -1,0 +1,80 @@
+"""Replay snapshots: a derived cache of a journal's state, so that opening a project with hundreds
+of thousands of codings does not re-parse every journal line.
+
+``.qualcode/journals/<coder>.snap`` holds the state after the first ``consumed`` bytes of the
+journal and a BLAKE2 digest of those bytes. It is used only when the journal still starts with
+exactly those bytes (appends keep it valid; compaction or any edit invalidates it); then only the
+lines after it are replayed. Deleting it loses nothing. It is read with an unpickler that refuses
+every class, so a snapshot from someone else's folder can hold plain data only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import pickle
+from itertools import groupby
+from operator import itemgetter
+from pathlib import Path
+
+from qualcode.domain.coding import Coding, CodingSet
+from qualcode.errors import Problem, QualcodeError
+from qualcode.store.atomic import write_atomic
+
+VERSION = 1
+MIN_LINES_TO_SAVE = 2000
+
+
+class _PlainUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str):  # noqa: D102 - refuse everything but builtin data
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a snapshot")
+
+
+def _digest(data: bytes | memoryview) -> str:
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+def load(path: Path, journal: bytes, clean_end: int) -> dict | None:
+    """The snapshot's state if it matches the journal's first bytes, else None."""
+    try:
+        raw = path.read_bytes()
+        snap = _PlainUnpickler(io.BytesIO(raw)).load()
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, IndexError):
+        return None
+    if not isinstance(snap, dict) or snap.get("version") != VERSION:
+        return None
+    consumed = snap.get("consumed")
+    if not isinstance(consumed, int) or consumed > clean_end or consumed <= 0:
+        return None
+    if _digest(memoryview(journal)[:consumed]) != snap.get("digest"):
+        return None
+    return snap
+
+
+def restore(snap: dict, codings: CodingSet) -> tuple[list[Problem], list[str], int, int]:
+    """Fill ``codings`` from a snapshot; return (warnings, future lines, last seq, lines consumed)."""
+    make = tuple.__new__
+    objs = [make(Coding, row) for row in snap["codings"]]  # rows are sorted by transcript
+    codings.codings.update({c.id: c for c in objs})
+    for tid, group in groupby(objs, key=itemgetter(1)):
+        codings.by_transcript.setdefault(tid, {}).update({c.id: c for c in group})
+    codings.undo_stack.extend(snap["undo"])
+    codings.redo_stack.extend(snap["redo"])
+    warnings = [Problem(m, p, line) for m, p, line in snap["warnings"]]
+    return warnings, list(snap["future"]), snap["last_seq"], snap["lines"]
+
+
+def save(path: Path, journal: bytes, consumed: int, lines: int, codings: CodingSet, warnings: list[Problem],
+         future: list[str], last_seq: int) -> None:
+    snap = {
+        "version": VERSION, "consumed": consumed, "lines": lines,
+        "digest": _digest(memoryview(journal)[:consumed]),
+        "codings": sorted((tuple(c) for c in codings.codings.values()), key=itemgetter(1)),
+        "undo": list(codings.undo_stack), "redo": list(codings.redo_stack),
+        "warnings": [(w.message, w.path, w.line) for w in warnings],
+        "future": list(future), "last_seq": last_seq,
+    }
+    try:
+        write_atomic(path, pickle.dumps(snap, protocol=5))
+    except (QualcodeError, pickle.PicklingError):
+        pass  # a cache: never fail the caller
