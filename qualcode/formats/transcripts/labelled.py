@@ -1,0 +1,274 @@
+"""Labelled text: plain text, Markdown/reST, Parliament, f4, court/inquiry transcripts.
+
+The canonical text is the body as written; turns are found line by line in two passes:
+1. every line is classified (blank, break, stage direction, label candidate, continuation) and
+   candidate labels are counted;
+2. candidates are accepted as speakers when they look like a name and are used more than once,
+   are role words, carry a question number or bold markup, or name someone the header or front
+   matter names. Unlabelled lines continue the previous speaker.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from qualcode.domain.transcript import INTERVIEWER, RESPONDENT
+from qualcode.errors import Problem
+
+from .common import RawTurn
+from .names import NAME_KEYS, TS, TITLES, is_header_key, is_role_word, key, looks_like_name, parse_time
+
+_LEAD = re.compile(rf"[ \t]*(?:[\[(#]({TS})[\])#][ \t]*)?")
+_QNUM = re.compile(r"Q(\d{1,4})\.?[ \t]+")
+_BOLD = re.compile(r"\*\*([^*\n]{1,60}?)(:?)\*\*[ \t]{0,8}(:?)(?=[ \t]|$)")
+_PLAIN = re.compile(
+    rf"([^\s:：*#\[\]()][^:：\n]{{0,59}}?)[ \t]{{0,8}}(?:[\[(]({TS})[\])][ \t]{{0,8}})?(?::(?=[ \t]|$)|：)"
+)
+_AFTER = re.compile(rf"[ \t]*(?:[\[(#]({TS})[\])#][ \t]*)?")
+_F4_TRAIL = re.compile(r"#(\d{1,2}:\d{2}:\d{2}(?:[.,\-]\d{1,3})?)#[ \t]*$")
+_INQ_NUM = re.compile(r"[ \t]*\d{1,2}(?:[ \t]+|$)")
+_INQ_QA = re.compile(r"([QA])\.[ \t]+")
+_AFFIRMED = re.compile(r"[*_ \t]*(.{2,80}?)[ \t]{0,8}\((?:affirmed|sworn|recalled)\)", re.I)
+_QUESTIONS_FROM = re.compile(
+    r"[ \t]*(?:Further )?(?:Questions?|Questioned|Examination|Examined|Cross-examination|Re-examination)"
+    r"[ \t]+(?:from|by)[ \t]+([^.?!\n]{2,80})$",
+    re.I,
+)
+_UNDERLINE = re.compile(r"([=\-^~\"'`#*+.])\1{2,}[ \t]*")
+_MD_HEADING = re.compile(r"#{1,6}[ \t]")
+_HR = re.compile(r"(?:[-*_][ \t]*){3,}")
+_STAGE = re.compile(r"\([^()]*\)\.?|\[[^\[\]]*\]\.?|\*[^*]+\*|_[^_]+_|\d{1,5}|\d{1,4}/\d{1,4}|…|\.\.\.")
+_FIXED_HEADING = re.compile(r"(?:Examination of Witness(?:es)?|Examination-in-chief|Cross-examination)[ \t]*", re.I)
+_WORDS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+
+BLANK, CONT, STAGE, BREAK, LABEL = range(5)
+
+
+@dataclass
+class _Cand:
+    label: str
+    col: int  # where the turn starts (first non-space character)
+    text_col: int  # where the said text starts
+    timestamp: float | None
+    qnum: bool = False
+    bold: bool = False
+    qa: str | None = None  # "Q" / "A" in court transcripts
+
+
+@dataclass
+class LabelledResult:
+    turns: list[RawTurn]
+    header: dict = field(default_factory=dict)
+    known: dict = field(default_factory=dict)  # name -> role, from the header block
+    problems: list[Problem] = field(default_factory=list)
+
+
+def match_label(line: str, pos: int) -> _Cand | None:
+    m = _LEAD.match(line, pos)
+    ts = m.group(1)
+    col = pos + (len(line[pos:]) - len(line[pos:].lstrip()))
+    p = m.end()
+    qnum = False
+    q = _QNUM.match(line, p)
+    if q:
+        qnum, p = True, q.end()
+    bold = False
+    b = _BOLD.match(line, p)
+    if b and (b.group(2) or b.group(3)):
+        label, bold, p = b.group(1).strip(), True, b.end()
+    else:
+        m2 = _PLAIN.match(line, p)
+        if not m2:
+            return None
+        label, p = m2.group(1).strip(), m2.end()
+        ts = ts or m2.group(2)
+    a = _AFTER.match(line, p)
+    ts = ts or a.group(1)
+    return _Cand(label, col, a.end(), parse_time(ts) if ts else None, qnum, bold)
+
+
+def nice_case(name: str) -> str:
+    """"MR PETER LOWE" -> "Mr Peter Lowe"; mixed-case names are kept."""
+    if not name.isupper():
+        return name
+    small = {"of", "the", "to", "and", "for", "de", "van", "von"}
+    return " ".join(w.lower() if i and w.lower() in small else w.capitalize() for i, w in enumerate(name.split()))
+
+
+def _names_in(value: str) -> list[str]:
+    """Names in a header value: "Andrew Miller (Chair); Jim Dowd" -> ["Andrew Miller", "Jim Dowd"]."""
+    value = re.sub(r"\([^)]*\)", "", value)
+    parts = re.split(r";|,|\band\b|&", value)
+    return [" ".join(p.split()) for p in parts if looks_like_name(" ".join(p.split()))]
+
+
+def parse_labelled(text: str, name: str, *, fmt: str, known_names: list[str], line_offset: int = 0) -> LabelledResult:
+    """Find speaker turns in ``text`` (offsets into ``text``)."""
+    lines = text.split("\n")
+    inquiry = fmt == "inquiry"
+    n = len(lines)
+    kinds = bytearray(n)
+    cands: dict[int, _Cand] = {}
+    context: dict[int, tuple[str, str]] = {}  # inquiry: line -> ("witness"|"questioner", name)
+    counts: dict[str, int] = {}
+    prev_nonblank = False
+    for i, line in enumerate(lines):
+        s = line.strip()
+        if not s:
+            kinds[i] = BLANK
+            prev_nonblank = False
+            continue
+        pos = 0
+        if inquiry:
+            m = _INQ_NUM.match(line)
+            if m and m.end() < len(line):
+                pos = m.end()
+        kind = CONT
+        if _UNDERLINE.fullmatch(s) and (prev_nonblank or _HR.fullmatch(s)):
+            kind = BREAK
+            if prev_nonblank and kinds[i - 1] == CONT and len(lines[i - 1].strip()) <= len(s) + 2:
+                kinds[i - 1] = BREAK  # a reST/setext heading underlined by this line
+        elif _MD_HEADING.match(s) or _HR.fullmatch(s) or _FIXED_HEADING.fullmatch(s):
+            kind = BREAK
+        elif inquiry and _INQ_QA.match(line, pos):
+            qa = line[pos]
+            cands[i] = _Cand(qa, len(line) - len(line.lstrip()), _INQ_QA.match(line, pos).end(), None, qa=qa)
+            kind = LABEL
+        else:
+            cand = match_label(line, pos)
+            if cand is not None:
+                if is_header_key(cand.label):
+                    kind = BREAK
+                    cands[i] = cand  # kept for the header
+                elif looks_like_name(cand.label, allow_comma=cand.bold):
+                    cands[i] = cand
+                    counts[key(cand.label)] = counts.get(key(cand.label), 0) + 1
+                    kind = LABEL
+            if kind == CONT and inquiry:
+                m = _AFFIRMED.match(line, pos) or _QUESTIONS_FROM.match(line, pos)
+                if m:
+                    which = "witness" if m.re is _AFFIRMED else "questioner"
+                    context[i] = (which, nice_case(" ".join(m.group(1).strip(" *_.").split())))
+                    kind = BREAK
+            if kind == CONT and _STAGE.fullmatch(line[pos:].strip()):
+                kind = STAGE
+        kinds[i] = kind
+        prev_nonblank = True
+
+    _link_surnames(cands, counts)
+    result = LabelledResult([])
+    known_words: set[str] = set()
+    for nm in known_names:
+        known_words.update(w.casefold() for w in _WORDS.findall(nm))
+    for i, c in cands.items():  # "Witnesses: ..." lines anywhere name the people who answer
+        if kinds[i] == BREAK and key(c.label) in NAME_KEYS:
+            known_words.update(w.casefold() for w in _WORDS.findall(lines[i][c.text_col:]))
+
+    # The header block: "Key: value" candidates before the first real label.
+    for i in sorted(cands):
+        cand = cands[i]
+        value = lines[i][cand.text_col:].strip()
+        k = key(cand.label)
+        header_like = kinds[i] == BREAK or (
+            k in NAME_KEYS and counts.get(k, 0) == 1 and looks_like_name(value) and 2 <= len(value.split()) <= 5
+        )
+        if not header_like:
+            break
+        kinds[i] = BREAK
+        result.header.setdefault(cand.label, value)
+        if k in NAME_KEYS:
+            for person in _names_in(value):
+                known_words.update(w.casefold() for w in _WORDS.findall(person))
+                if k != "witnesses":
+                    result.known.setdefault(person, NAME_KEYS[k])
+            if k == "witnesses":
+                known_words.update(w.casefold() for w in _WORDS.findall(value))
+
+    def accepted(c: _Cand) -> bool:
+        if c.qa or c.qnum or c.bold or is_role_word(c.label):
+            return True
+        if inquiry and c.label.isupper():
+            return True  # court transcripts: "NAME IN CAPITALS:" is the convention
+        if counts.get(key(c.label), 0) >= 2:
+            return True
+        words = {w.casefold() for w in _WORDS.findall(c.label)} - TITLES
+        return bool(words) and words <= known_words
+
+    rejected: list[tuple[int, str]] = []
+    for i, c in cands.items():
+        if kinds[i] == LABEL and not accepted(c):
+            kinds[i] = STAGE if _STAGE.fullmatch(lines[i].strip()) else CONT
+            rejected.append((i, c.label))
+    for i, label in rejected[:5]:
+        result.problems.append(Problem(
+            f"'{label}:' looks like a speaker label but is used only once, so it was read as part of the "
+            "previous turn; name the speaker in the front matter (speakers:) if it is one",
+            name, i + 1 + line_offset,
+        ))
+
+    _build(lines, kinds, cands, context, result, inquiry)
+    for t in result.turns:  # a label alone on its line: the said text starts on the next line
+        while t.text_start < t.end and text[t.text_start].isspace():
+            t.text_start += 1
+    return result
+
+
+def _link_surnames(cands: dict[int, _Cand], counts: dict[str, int]) -> None:
+    """"RUTH ADEBAYO:" once and "ADEBAYO:" once are one speaker used twice."""
+    by_surname: dict[str, set[str]] = {}
+    for k in counts:
+        words = k.split()
+        if len(words) >= 2:
+            by_surname.setdefault(words[-1], set()).add(k)
+    for surname, fulls in by_surname.items():
+        if surname in counts and len(fulls) == 1:
+            full = next(iter(fulls))
+            both = counts[surname] + counts[full]
+            counts[surname] = counts[full] = both
+
+
+def _build(lines, kinds, cands, context, result: LabelledResult, inquiry: bool) -> None:
+    turns = result.turns
+    witness = questioner = None
+    cur: RawTurn | None = None
+    pos = 0
+    for i, line in enumerate(lines):
+        kind = kinds[i]
+        if kind == LABEL:
+            if cur is not None:
+                turns.append(cur)
+            c = cands[i]
+            speaker = hint = None
+            if c.qa == "Q":
+                speaker, hint = questioner, INTERVIEWER
+            elif c.qa == "A":
+                speaker, hint = witness, RESPONDENT
+            elif c.qnum:
+                hint = INTERVIEWER
+            end = pos + len(line.rstrip())
+            cur = RawTurn(c.label, pos + c.col, end, min(pos + c.text_col, end), c.timestamp, speaker, hint)
+            if cur.timestamp is None:
+                m = _F4_TRAIL.search(line)
+                if m:
+                    cur.timestamp = parse_time(m.group(1))
+        elif kind == CONT:
+            if cur is not None:
+                cur.end = pos + len(line.rstrip())
+                if cur.timestamp is None:
+                    m = _F4_TRAIL.search(line)
+                    if m:
+                        cur.timestamp = parse_time(m.group(1))
+        elif kind == BREAK:
+            if cur is not None:
+                turns.append(cur)
+                cur = None
+            if inquiry and i in context:
+                which, who = context[i]
+                if which == "witness":
+                    witness = who
+                else:
+                    questioner = who
+        pos += len(line) + 1
+    if cur is not None:
+        turns.append(cur)
