@@ -1,0 +1,212 @@
+"""`qualcode agree`: inter-coder agreement on the project's codings, or on a raw matrix file."""
+
+from __future__ import annotations
+
+import click
+
+from qualcode.cli.context import Context, pass_ctx
+from qualcode.cli.output import emit_json, table
+
+UNIT_CHOICES = ["char", "sentence", "turn", "transcript", "case", "unitized"]
+LEVEL_CHOICES = ["nominal", "ordinal", "interval", "ratio"]
+
+
+@click.command("agree")
+@click.option("--coders", help="Two or more coders, comma-separated (default: the coders in qualcode.toml).")
+@click.option("--unit", type=click.Choice(UNIT_CHOICES), default="sentence", show_default=True,
+              help="The unit compared: characters, sentences, speaker turns, transcripts, cases, "
+                   "or Krippendorff's unitizing alpha over the characters.")
+@click.option("--code", "codes", multiple=True, help="Only this code (id or exact name); repeat for more.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print the report as CSV (every row, per transcript too).")
+@click.option("--disagreements", is_flag=True, help="List every disagreement: transcript, span, what each coder did.")
+@click.option("--by-transcript", is_flag=True, help="Also show each code per transcript (NVivo's coding comparison).")
+@click.option("--min-overlap", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+              help="Sentence and turn units: the share of a unit a coding must cover to count (0 = any character).")
+@click.option("--resamples", type=click.IntRange(min=0), default=10_000, show_default=True,
+              help="Bootstrap resamples for alpha's interval (0: no interval).")
+@click.option("--seed", type=int, default=2007, show_default=True, help="Seed of the bootstrap.")
+@click.option("--matrix", "matrix_file", type=click.Path(dir_okay=False),
+              help="A CSV reliability matrix instead of the project: one row per coder, one column per unit, "
+                   "empty cell = missing; the first column may name the coder.")
+@click.option("--level", type=click.Choice(LEVEL_CHOICES), default="nominal", show_default=True,
+              help="With --matrix: the level of measurement.")
+@click.option("--categories",
+              help="With --matrix: the categories in order, comma-separated (ordinal order; unused ones count).")
+@pass_ctx
+def agree_cmd(ctx: Context, coders, unit, codes, as_json, as_csv, disagreements, by_transcript, min_overlap,
+              resamples, seed, matrix_file, level, categories) -> None:
+    """Inter-coder agreement per code and overall, with Krippendorff's thresholds.
+
+    \b
+    qualcode agree --coders researcher_a,researcher_b --unit sentence
+    qualcode agree --coders a,b --unit char --code barriers.trust --disagreements
+    qualcode agree --matrix ratings.csv --level ordinal --json
+    """
+    if as_json and as_csv:
+        raise click.UsageError("choose one of --json and --csv")
+    if matrix_file:
+        _matrix(matrix_file, level, categories, as_json, as_csv, resamples, seed)
+        return
+    from qualcode.reliability.matrix import ReliabilityDataError
+    from qualcode.reliability.report import agreement_report
+
+    project = ctx.project
+    names = [c.strip() for c in coders.split(",") if c.strip()] if coders else list(project.config.coders)
+    if not coders and len(names) < 2:
+        raise ReliabilityDataError("name the coders to compare", hint="--coders researcher_a,researcher_b")
+    report = agreement_report(project, names, unit, list(codes) or None, min_overlap=min_overlap,
+                              n_resamples=resamples, seed=seed)
+    found = _disagreements(report) if disagreements else None
+    if as_json:
+        out = report.to_json()
+        if found is not None:
+            out["disagreements"] = [d.to_json(report.data.texts[d.transcript].text) for d in found]
+        emit_json(out)
+    elif as_csv:
+        click.echo(_disagreements_csv(report, found) if found is not None else report.csv_text(), nl=False)
+    elif found is not None:
+        _print_disagreements(report, found)
+    else:
+        _print_report(report, by_transcript)
+
+
+# ------------------------------------------------------------------------- project report
+
+
+def _print_report(report, by_transcript: bool) -> None:
+    from qualcode.reliability.report import fmt
+
+    letters = [chr(ord("A") + i) for i in range(len(report.coders))]
+    n_what = "characters" if report.unit == "unitized" else report.unit_name
+    click.echo(f"Agreement between {', '.join(f'{l} = {c}' for l, c in zip(letters, report.coders))}")
+    click.echo(f"Unit: {report.unit_name}. {report.rule[0].upper() + report.rule[1:]}.")
+    click.echo(f"Compared: {len(report.transcripts)} transcript(s) coded by all ({', '.join(report.transcripts)}); "
+               f"{report.n_units:,} {n_what}.")
+    if report.left_out:
+        click.echo(report.left_out_note())
+    click.echo("")
+    unitized = report.unit == "unitized"
+    if unitized:
+        headers = ["code", "chars"] + [f"{l} coded" for l in letters] + ["u-alpha", "assessment"]
+    else:
+        ci = f"{report.bootstrap['confidence']:.0%} CI" if report.bootstrap.get("n_resamples") else "CI"
+        headers = (["code", "units"] + [f"{l} coded" for l in letters]
+                   + ["agreement", "kappa", "alpha", f"alpha {ci}", "AC1", "assessment"])
+
+    def line(r, label=None):
+        cells = [label or r.code, r.units] + [f"{v:.1%}" for v in r.coded]
+        alpha = fmt(r.alpha) if r.alpha is not None else ("undefined" if "alpha" in r.undefined else "")
+        if unitized:
+            return cells + [alpha, r.assessment]
+        kappa = fmt(r.kappa) if r.kappa is not None else ("undefined" if "kappa" in r.undefined else "")
+        ci = f"{fmt(r.alpha_low)} to {fmt(r.alpha_high)}" if r.alpha_low is not None else ""
+        return cells + [fmt(r.agreement), kappa, alpha, ci, fmt(r.ac1), r.assessment]
+
+    rows = [line(r) for r in report.rows]
+    if report.overall:
+        rows.append([""] * len(headers))
+        rows += [line(r) for r in report.overall]
+    table(rows, headers)
+    if by_transcript and report.by_transcript:
+        click.echo("")
+        click.echo("Per transcript (codes used there by at least one coder):")
+        table([[r.transcript] + line(r) for r in report.by_transcript], ["transcript"] + headers)
+    click.echo("")
+    click.echo(report.methods())
+    from qualcode.reliability.report import THRESHOLDS
+
+    click.echo(THRESHOLDS)
+    for note in report.notes():
+        if note != report.left_out_note():
+            click.echo(f"Note: {note}")
+
+
+# ------------------------------------------------------------------------- disagreements
+
+
+def _disagreements(report):
+    from qualcode.reliability.disagreements import find_disagreements
+
+    return find_disagreements(report.data, report.unit, report.units)
+
+
+def _print_disagreements(report, found) -> None:
+    if not found:
+        click.echo(f"No disagreements between {', '.join(report.coders)} with {report.unit_name} as units.")
+        return
+    click.echo(f"{len(found)} disagreement(s) between {', '.join(report.coders)} with {report.unit_name} as units:")
+    width = max(len(c) for c in report.coders)
+    for d in found:
+        text = report.data.texts[d.transcript].text
+        count = "" if report.unit in ("char", "unitized", "transcript", "case") else \
+            f", {d.units} {report.unit_name if d.units != 1 else report.unit}"
+        click.echo("")
+        click.echo(f"{d.code}  {d.transcript} {d.start}-{d.end}  ({d.kind}{count})")
+        for c in d.coders:
+            click.echo(f"  {c.ljust(width)}  {d.describe(c, text)}")
+
+
+def _disagreements_csv(report, found) -> str:
+    import csv
+    import io
+
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["unit", "code", "transcript", "start", "end", "kind", "units"]
+               + [f"{c}_spans" for c in report.coders] + ["quote"])
+    for d in found:
+        text = report.data.texts[d.transcript].text
+        spans = [" ".join(f"{s}-{e}" for s, e, _ in d.of(c)) for c in report.coders]
+        w.writerow([report.unit, d.code, d.transcript, d.start, d.end, d.kind, d.units] + spans
+                   + [text[d.start:d.end]])
+    return buf.getvalue()
+
+
+# ------------------------------------------------------------------------- matrix file
+
+
+def _matrix(path, level, categories, as_json, as_csv, resamples, seed) -> None:
+    from qualcode.reliability.matrix_file import matrix_coefficients, read_matrix
+
+    data = read_matrix(path, level)
+    cats = None
+    if categories:
+        cats = [c.strip() for c in categories.split(",")]
+        if data.numeric:
+            from qualcode.reliability.matrix_file import _number
+
+            cats = [_number(c) if _number(c) is not None else c for c in cats]
+    results = matrix_coefficients(data, level, cats, n_resamples=resamples, seed=seed)
+    if as_json:
+        emit_json({"file": data.path, "level": level, "coders": data.coders, "units": len(data.units),
+                   "missing": data.n_missing, "coefficients": [r.to_json() for r in results]})
+        return
+    if as_csv:
+        import csv
+        import io
+
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(["coefficient", "value", "ci_low", "ci_high", "note"])
+        for r in results:
+            w.writerow([r.name, "" if r.value is None else f"{r.value:.6f}",
+                        *(("", "") if r.interval is None else (f"{r.interval[0]:.6f}", f"{r.interval[1]:.6f}")),
+                        r.note])
+        click.echo(buf.getvalue(), nl=False)
+        return
+    click.echo(f"{data.path}: {len(data.coders)} coders ({', '.join(data.coders)}) x {len(data.units)} units, "
+               f"level {level}, {data.n_missing} missing value(s)")
+    rows = []
+    for r in results:
+        value = "undefined" if r.value is None else f"{r.value:.3f}"
+        ci = "" if r.interval is None else f"{r.interval[0]:.3f} to {r.interval[1]:.3f}"
+        rows.append([r.name, value, ci, r.note])
+    table(rows, ["coefficient", "value", "95% CI (bootstrap)" if resamples else "CI", "note"])
+    from qualcode.reliability.report import THRESHOLDS
+
+    click.echo("")
+    click.echo(THRESHOLDS)
+
+
+COMMANDS = [agree_cmd]

@@ -1,0 +1,402 @@
+"""Agreement reports: a row per code (and overall) for one choice of unit, named in the output.
+
+``agreement_report(project, coders, unit=...)`` compares the coders on the transcripts they all
+coded and returns an :class:`AgreementReport` (pure numpy): per code the number of units, the share
+each coder coded, percent agreement, kappa (Cohen's for two coders, Fleiss' for more),
+Krippendorff's alpha (nominal) with a bootstrap interval (Hayes & Krippendorff 2007) and Gwet's
+AC1; overall, the same on every code decision pooled, and alpha over the *set* of codes in each
+unit (MASI distance, Passonneau 2006). For ``unit="unitized"`` the coefficient is Krippendorff's
+unitizing alpha per code and pooled. ``to_json``, ``csv_text`` and, for the Word report,
+:func:`agreement_table` (a pandas DataFrame; the only place pandas is imported).
+
+Thresholds are Krippendorff's (2004, *Content Analysis*, 2nd ed., p. 241), not invented here.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from qualcode.reliability.alpha import RELIABLE, TENTATIVE
+from qualcode.reliability.binary import BinaryCounts, bootstrap_interval, coefficients
+from qualcode.reliability.matrix import ReliabilityDataError, UndefinedCoefficient
+from qualcode.reliability.sets import masi_distance, sets_alpha  # noqa: F401 - masi_distance re-exported
+from qualcode.reliability.units import UNIT_NAMES, UNITS, CodingData, UnitData, collect, unit_data
+from qualcode.reliability.unitizing import unitizing_alpha
+
+THRESHOLDS = (
+    "Krippendorff (2004, Content Analysis, 2nd ed., p. 241): rely on codes with alpha >= .800; "
+    "consider codes with .667 <= alpha < .800 only for drawing tentative conclusions."
+)
+DEFAULT_SEED = 2007
+ALL_CODES = "(all codes)"
+CODE_SETS = "(sets of codes)"
+
+
+def assessment(alpha: float | None) -> str:
+    """Krippendorff's (2004) reading of an alpha: "reliable", "tentative", "below .667" or ""."""
+    if alpha is None:
+        return ""
+    if alpha >= RELIABLE:
+        return "reliable"
+    if alpha >= TENTATIVE:
+        return "tentative"
+    return "below .667"
+
+
+def fmt(value: float | None, digits: int = 3) -> str:
+    """A coefficient for reading: "0.812", or "undefined"/"" when there is no number."""
+    if value is None:
+        return ""
+    return f"{value:.{digits}f}"
+
+
+@dataclass
+class Row:
+    """One line of the report: a code (pooled over transcripts, or in one transcript) or overall."""
+
+    code: str
+    name: str
+    units: int
+    coded: tuple[float, ...]  # share of units (characters for unitized) each coder coded
+    agreement: float | None = None
+    kappa: float | None = None
+    alpha: float | None = None
+    alpha_low: float | None = None
+    alpha_high: float | None = None
+    ac1: float | None = None
+    transcript: str | None = None  # None: pooled over the compared transcripts
+    scope: str = "code"  # "code", "overall", "sets" or "transcript"
+    undefined: dict = field(default_factory=dict)  # coefficient -> why it is undefined
+
+    @property
+    def assessment(self) -> str:
+        return assessment(self.alpha)
+
+    def note(self) -> str:
+        return "; ".join(dict.fromkeys(self.undefined.values()))
+
+    def to_json(self, coders: Sequence[str]) -> dict:
+        return {
+            "scope": self.scope,
+            "code": self.code,
+            "name": self.name,
+            "transcript": self.transcript,
+            "units": self.units,
+            "coded": {c: round(v, 6) for c, v in zip(coders, self.coded)},
+            "agreement": self.agreement,
+            "kappa": self.kappa,
+            "alpha": self.alpha,
+            "alpha_ci": None if self.alpha_low is None else [self.alpha_low, self.alpha_high],
+            "ac1": self.ac1,
+            "assessment": self.assessment or None,
+            "undefined": dict(self.undefined),
+        }
+
+
+@dataclass
+class AgreementReport:
+    """The numbers of one agreement comparison and everything a reader needs to read them."""
+
+    unit: str
+    rule: str
+    coders: tuple[str, ...]
+    transcripts: tuple[str, ...]
+    n_units: int
+    kappa_name: str
+    rows: list[Row]
+    overall: list[Row]
+    by_transcript: list[Row]
+    left_out: dict = field(default_factory=dict)
+    unused_codes: tuple[str, ...] = ()
+    orphaned: list = field(default_factory=list)
+    bootstrap: dict = field(default_factory=dict)
+    data: CodingData | None = field(default=None, repr=False)
+    units: UnitData | None = field(default=None, repr=False)
+
+    @property
+    def unit_name(self) -> str:
+        return UNIT_NAMES[self.unit]
+
+    @property
+    def title(self) -> str:
+        return f"Inter-coder agreement by code ({self.unit_name} as units)"
+
+    def left_out_note(self) -> str:
+        return self.data.left_out_note() if self.data is not None else ""
+
+    def methods(self) -> str:
+        """What each column is, in one paragraph."""
+        if self.unit == "unitized":
+            return ("u-alpha is Krippendorff's (1995; 2004, pp. 251-256) unitizing alpha over the characters of "
+                    "the transcripts, per code and pooled over codes; coded is the share of characters each "
+                    "coder coded.")
+        b = self.bootstrap
+        return (f"Units are {self.unit_name}: {self.rule}. Coded is the share of units each coder coded; "
+                f"agreement is percent agreement; kappa is {self.kappa_name}; alpha is Krippendorff's alpha "
+                f"(nominal) with a {b.get('confidence', 0.95):.0%} bootstrap interval (Hayes & Krippendorff "
+                f"2007; {b.get('n_resamples', 0):,} resamples, seed {b.get('seed')}); AC1 is Gwet's AC1. "
+                f"'{ALL_CODES}' pools every code decision; '{CODE_SETS}' is alpha over the set of codes each "
+                "coder gave each unit, with the MASI distance (Passonneau 2006; no interval).")
+
+    @property
+    def caption(self) -> str:
+        who = " and ".join([", ".join(self.coders[:-1]), self.coders[-1]]) if len(self.coders) > 1 else self.coders[0]
+        what = "characters" if self.unit == "unitized" else self.unit_name
+        parts = [
+            f"Agreement between {who} on the {len(self.transcripts)} transcript(s) all of them coded "
+            f"({', '.join(self.transcripts)}); {self.n_units:,} {what}.",
+            self.methods(),
+            THRESHOLDS,
+        ]
+        if self.left_out:
+            parts.append(self.left_out_note())
+        return " ".join(parts)
+
+    def notes(self) -> list[str]:
+        """Why some values are missing, what was left out."""
+        out = []
+        for r in self.rows + self.overall:
+            if r.undefined:
+                out.append(f"{r.code}: {r.note()}")
+        if self.left_out:
+            out.append(self.left_out_note())
+        if self.unused_codes:
+            out.append("Not used by any of the coders in these transcripts (no row): " + ", ".join(self.unused_codes))
+        if self.orphaned:
+            out.append(f"{len(self.orphaned)} coding(s) could not be found in their transcript (orphaned) and "
+                       "were left out; run `qualcode check`")
+        return out
+
+    def all_rows(self) -> list[Row]:
+        return self.overall + self.rows + self.by_transcript
+
+    def to_json(self) -> dict:
+        return {
+            "title": self.title,
+            "unit": self.unit,
+            "unit_name": self.unit_name,
+            "rule": self.rule,
+            "coders": list(self.coders),
+            "transcripts": list(self.transcripts),
+            "left_out": {t: list(c) for t, c in self.left_out.items()},
+            "n_units": self.n_units,
+            "kappa": self.kappa_name,
+            "bootstrap": self.bootstrap,
+            "thresholds": {"reliable": RELIABLE, "tentative": TENTATIVE, "source": THRESHOLDS},
+            "caption": self.caption,
+            "overall": [r.to_json(self.coders) for r in self.overall],
+            "codes": [r.to_json(self.coders) for r in self.rows],
+            "by_transcript": [r.to_json(self.coders) for r in self.by_transcript],
+            "unused_codes": list(self.unused_codes),
+            "notes": self.notes(),
+        }
+
+    def csv_text(self) -> str:
+        """Every row (overall, per code, per code and transcript) as CSV; empty cells where undefined."""
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(["unit", "scope", "code", "name", "transcript", "units"]
+                   + [f"coded_{c}" for c in self.coders]
+                   + ["agreement", "kappa", "alpha", "alpha_low", "alpha_high", "ac1", "assessment", "note"])
+        for r in self.all_rows():
+            w.writerow([self.unit, r.scope, r.code, r.name, r.transcript or "", r.units]
+                       + [fmt(v, 6) for v in r.coded]
+                       + [fmt(v, 6) for v in (r.agreement, r.kappa, r.alpha, r.alpha_low, r.alpha_high, r.ac1)]
+                       + [r.assessment, r.note()])
+        return buf.getvalue()
+
+
+def agreement_report(
+    project,
+    coders: Sequence[str],
+    unit: str = "sentence",
+    codes: Sequence[str] | None = None,
+    *,
+    min_overlap: float = 0.0,
+    n_resamples: int = 10_000,
+    confidence: float = 0.95,
+    seed: int | None = DEFAULT_SEED,
+    transcripts: Sequence[str] | None = None,
+    data: CodingData | None = None,
+) -> AgreementReport:
+    """Compare ``coders`` on the transcripts they all coded, with ``unit`` as the unit.
+
+    ``unit``: "char", "sentence", "turn", "transcript", "case" or "unitized" (see
+    :mod:`qualcode.reliability.units`). ``codes``: code ids to compare (default every code any
+    of them used). ``n_resamples=0`` skips the bootstrap. ``data`` reuses a :func:`collect` result.
+
+    Raises ReliabilityDataError (unknown unit or code, fewer than two coders, nothing both
+    coded) and UndefinedCoefficient when a code asked for by name was used by nobody.
+    """
+    if unit not in UNITS:
+        raise ReliabilityDataError(f"unknown unit {unit!r}", hint=f"use one of {', '.join(UNITS)}")
+    if data is None:
+        data = collect(project, coders, codes, transcripts)
+    if codes is not None and data.unused_codes:
+        raise UndefinedCoefficient(
+            f"no coder used {', '.join(data.unused_codes)} in the transcripts compared "
+            f"({', '.join(data.transcripts)}); agreement on a code no one coded is undefined",
+            hint="pick a code the coders used (`qualcode stats --codes`)",
+        )
+    names = {c.id: c.name for c in project.codebook.walk()}
+    boot = {"n_resamples": n_resamples, "confidence": confidence, "seed": seed}
+    if unit == "unitized":
+        return _unitized_report(data, names, boot)
+    units = unit_data(data, unit, min_overlap=min_overlap, cases=project.cases if unit == "case" else None)
+    m = len(data.coders)
+    kappa_name = "Cohen's kappa" if m == 2 else "Fleiss' kappa"
+    rows, by_transcript = [], []
+    total = None
+    for k, code in enumerate(data.codes):
+        counts = BinaryCounts.from_present(units.present[k])
+        total = counts if total is None else total + counts
+        row = _binary_row(code, names.get(code, code), counts)
+        _bootstrap(row, counts, boot)
+        rows.append(row)
+        if unit not in ("transcript", "case"):
+            for t, sl in units.bounds.items():
+                sub = units.present[k][:, sl]
+                if sub.any():
+                    r = _binary_row(code, names.get(code, code), BinaryCounts.from_present(sub))
+                    r.transcript, r.scope = t, "transcript"
+                    by_transcript.append(r)
+    overall = []
+    if total is not None:
+        pooled = _binary_row(ALL_CODES, "all codes, every code decision pooled", total)
+        pooled.scope = "overall"
+        _bootstrap(pooled, total, boot)
+        overall.append(pooled)
+        overall.append(_sets_row(units))
+    return AgreementReport(
+        unit=unit, rule=units.rule, coders=data.coders, transcripts=data.transcripts, n_units=units.n_units,
+        kappa_name=kappa_name, rows=rows, overall=overall, by_transcript=by_transcript, left_out=data.left_out,
+        unused_codes=data.unused_codes, orphaned=data.orphaned, bootstrap=boot, data=data, units=units,
+    )
+
+
+def _binary_row(code: str, name: str, counts: BinaryCounts) -> Row:
+    c = coefficients(counts)
+    return Row(code=code, name=name, units=counts.n_units, coded=counts.shares(), agreement=c.agreement,
+               kappa=c.kappa, alpha=c.alpha, ac1=c.ac1, undefined=dict(c.undefined))
+
+
+def _bootstrap(row: Row, counts: BinaryCounts, boot: dict) -> None:
+    if row.alpha is None or not boot["n_resamples"]:
+        return
+    row.alpha_low, row.alpha_high = bootstrap_interval(
+        counts, confidence=boot["confidence"], n_resamples=boot["n_resamples"], seed=boot["seed"])
+
+
+def _sets_row(units: UnitData) -> Row:
+    coded = tuple(float(v) for v in units.present.any(axis=0).mean(axis=1)) if units.n_units else ()
+    row = Row(code=CODE_SETS, name="all codes, the set of codes per unit (MASI distance)", units=units.n_units,
+              coded=coded, scope="sets")
+    try:
+        row.alpha = sets_alpha(units.present, units.codes)
+    except UndefinedCoefficient as exc:
+        row.undefined["alpha"] = exc.message
+    return row
+
+
+def _unitized_report(data: CodingData, names: dict, boot: dict) -> AgreementReport:
+    offsets, pos = {}, 0
+    for t in data.transcripts:
+        offsets[t] = pos
+        pos += data.lengths[t]
+    segs = {c: [] for c in data.coders}
+    for (coder, t, code), spans in data.segments.items():
+        segs[coder].extend((s + offsets[t], e + offsets[t], code) for s, e, _ in spans)
+    rows, overall, by_transcript = [], [], []
+    pooled = unitizing_alpha(segs, pos, categories=list(data.codes)) if data.codes else None
+    for code in data.codes:
+        coded = tuple(sum(e - s for s, e, c in segs[coder] if c == code) / pos for coder in data.coders)
+        row = Row(code=code, name=names.get(code, code), units=pos, coded=coded)
+        _unitizing_alpha_into(row, pooled.per_category[code])
+        rows.append(row)
+    for t in data.transcripts:
+        local = {c: [(s, e, code) for (cc, tt, code), spans in data.segments.items()
+                     if cc == c and tt == t for s, e, _ in spans] for c in data.coders}
+        used = sorted({code for v in local.values() for *_, code in v})
+        if not used:
+            continue
+        result = unitizing_alpha(local, data.lengths[t], categories=used)
+        for code in [c for c in data.codes if c in used]:
+            coded = tuple(sum(e - s for s, e, c in local[coder] if c == code) / data.lengths[t]
+                          for coder in data.coders)
+            row = Row(code=code, name=names.get(code, code), units=data.lengths[t], coded=coded,
+                      transcript=t, scope="transcript")
+            _unitizing_alpha_into(row, result.per_category[code])
+            by_transcript.append(row)
+    if pooled is not None:
+        coded = tuple(_covered(segs[c]) / pos for c in data.coders)
+        overall.append(Row(code=ALL_CODES, name="all codes, unitizing alpha pooled over codes", units=pos,
+                           coded=coded, alpha=pooled.alpha, scope="overall"))
+    return AgreementReport(
+        unit="unitized",
+        rule="Krippendorff's unitizing alpha over the characters of the compared transcripts, end to end",
+        coders=data.coders, transcripts=data.transcripts, n_units=pos, kappa_name="", rows=rows,
+        overall=overall, by_transcript=by_transcript, left_out=data.left_out, unused_codes=data.unused_codes,
+        orphaned=data.orphaned, bootstrap={}, data=data,
+    )
+
+
+def _unitizing_alpha_into(row: Row, result) -> None:
+    if result.is_defined:
+        row.alpha = result.alpha
+    else:
+        row.undefined["alpha"] = f"unitizing alpha is undefined for {row.code}: no coder marked it"
+
+
+def _covered(spans: list[tuple[int, int, str]]) -> int:
+    total, end = 0, -1
+    for s, e, _ in sorted(spans):
+        if e > end:
+            total += e - max(s, end)
+            end = e
+    return total
+
+
+def agreement_table(project, coders: Sequence[str], unit: str = "sentence", codes: Sequence[str] | None = None,
+                    **options):
+    """The report as a pandas DataFrame for the Word report and for analysis: one row per code, then
+    the overall rows. ``df.attrs`` holds "title", "caption" (unit, coders, methods and Krippendorff's
+    thresholds cited), "unit", "coders", "thresholds", "notes". Undefined values are NaN, with the
+    reason in the "Note" column. ``options`` go to :func:`agreement_report`.
+    """
+    import pandas as pd
+
+    report = options.pop("report", None) or agreement_report(project, coders, unit, codes, **options)
+    unitized = report.unit == "unitized"
+    alpha_col = "u-alpha" if unitized else "Krippendorff's alpha"
+    records = []
+    for r in report.rows + report.overall:
+        rec = {"Code": r.code, "Name": r.name, "Units": r.units}
+        for c, v in zip(report.coders, r.coded):
+            rec[f"Coded by {c}"] = v
+        if not unitized:
+            rec["Agreement"] = r.agreement
+            rec[report.kappa_name] = r.kappa
+        rec[alpha_col] = r.alpha
+        if not unitized:
+            ci = f"{report.bootstrap.get('confidence', 0.95):.0%} CI"
+            rec[f"alpha {ci} low"] = r.alpha_low
+            rec[f"alpha {ci} high"] = r.alpha_high
+            rec["Gwet's AC1"] = r.ac1
+        rec["Assessment"] = r.assessment
+        rec["Note"] = r.note()
+        records.append(rec)
+    df = pd.DataFrame.from_records(records)
+    numeric = [c for c in df.columns if c not in ("Code", "Name", "Assessment", "Note", "Units")]
+    df[numeric] = df[numeric].astype(float)
+    df.attrs.update({
+        "title": report.title,
+        "caption": report.caption,
+        "unit": report.unit,
+        "coders": list(report.coders),
+        "thresholds": {"reliable": RELIABLE, "tentative": TENTATIVE, "source": THRESHOLDS},
+        "notes": report.notes(),
+    })
+    return df
