@@ -1,0 +1,245 @@
+"""Cross-tabulations: codes against case attributes, or codes against codes.
+
+A dimension (``rows`` or ``cols``) is one of
+
+- ``"attr:NAME"``: the values of a case attribute (a case with no value: "(missing)");
+- a code id: its children are the categories, each counting its own sub-codes too (a code
+  without children is its own single category; codings of the parent itself, if any, are a
+  category named after it);
+- ``"a,b,c"``: those codes, each with the codes under it.
+
+``by="cases"`` (default) counts cases; ``"codings"`` and ``"words"`` count the codings of the
+code dimension (their words). Against another code dimension a coding counts in a column when
+it, or a coding overlapping it (same coder and transcript), carries that column's code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from qualcode.analysis.data import (
+    MISSING, case_attributes, choose_coders, coded_cases, coding_frame, empty, finish, natural_key,
+    no_codings_reason, plural, pooled, resolve_code, split_list,
+)
+from qualcode.errors import QualcodeError, UnknownCodeError
+
+BY = ("cases", "codings", "words")
+TOTAL = "Total"
+
+
+@dataclass
+class Dimension:
+    spec: str
+    kind: str
+    """"attr" or "codes"."""
+    categories: list[str]
+    label: str
+    """For captions: "the case attribute region", "the codes under recruitment"."""
+    attr: str | None = None
+    each: str = ""
+    """For captions: "each code under recruitment", "the code recruitment.open"."""
+    mapping: pd.DataFrame | None = None
+    """For codes: columns ``code``, ``category`` (a code may count in several categories)."""
+
+
+def parse_dimension(project, spec: str, used, option: str = "rows") -> Dimension:
+    """Read a ``--rows``/``--cols`` value (see the module docstring); a clear error if it names
+    nothing in this project."""
+    spec = (spec or "").strip()
+    if spec.startswith("attr:"):
+        name = spec[5:].strip()
+        columns = list(project.cases.columns)
+        if name not in columns:
+            raise QualcodeError(
+                f"unknown case attribute {name!r} in --{option}" if name else f"--{option} attr: needs a name",
+                path=project.cases_path,
+                hint=(f"attributes in {project.config.cases}: {', '.join(columns)}" if columns
+                      else f"add attribute columns to {project.config.cases} (transcript,case,<attribute>,...)"))
+        return Dimension(spec, "attr", [], f"the case attribute {name}", attr=name)
+    book = project.codebook
+    refs = split_list(spec)
+    if not refs:
+        raise QualcodeError(f"--{option} is empty", hint="give a code id, a list a,b,c of code ids, or attr:NAME")
+    ids = []
+    for ref in refs:
+        try:
+            ids.append(resolve_code(book, ref, used))
+        except UnknownCodeError as exc:
+            hint = "give a code id (its children become the categories), a list a,b,c of code ids, or attr:NAME"
+            if ref in project.cases.columns:
+                hint = f"{ref!r} is a case attribute: write attr:{ref}"
+            raise UnknownCodeError(f"unknown code {ref!r} in --{option}: not in the codebook and not in any coding",
+                                   path=exc.path, hint=hint) from None
+    pairs: list[tuple[str, str]] = []
+    if len(ids) == 1 and book.children(ids[0]):
+        parent = ids[0]
+        categories = [c.id for c in book.children(parent)]
+        for cat in categories:
+            pairs += [(cat, cat)] + [(d, cat) for d in book.descendants(cat)]
+        if parent in set(used):
+            categories.append(parent)
+            pairs.append((parent, parent))
+        label, each = f"the codes under {parent}", f"each code under {parent}"
+    else:
+        categories = list(dict.fromkeys(ids))
+        for cat in categories:
+            pairs += [(cat, cat)] + ([(d, cat) for d in book.descendants(cat)] if cat in book else [])
+        label = f"the code {categories[0]}" if len(categories) == 1 else f"the codes {', '.join(categories)}"
+        each = label if len(categories) == 1 else f"each of {label}"
+    mapping = pd.DataFrame(pairs, columns=["code", "category"]).drop_duplicates()
+    return Dimension(spec, "codes", categories, label, each=each, mapping=mapping)
+
+
+def _code_members(df: pd.DataFrame, dim: Dimension, unit: str) -> pd.DataFrame:
+    """``(unit, category)`` for every row of ``df`` whose code is in the dimension."""
+    frame = pd.DataFrame({"unit": df[unit].to_numpy(), "code": df["code"].to_numpy()})
+    return frame.merge(dim.mapping, on="code")[["unit", "category"]].drop_duplicates()
+
+
+def _attr_members(units: pd.Series, case_of_unit: pd.Series, attrs: pd.DataFrame, dim: Dimension) -> pd.DataFrame:
+    values = case_of_unit.map(attrs[dim.attr]).fillna(MISSING)
+    return pd.DataFrame({"unit": units.to_numpy(), "category": values.to_numpy()})
+
+
+def crosstab(project, rows: str, cols: str | None = None, *, coders=None, by="cases", percent=True) -> pd.DataFrame:
+    """Counts of cases (or codings, or words) for each row category and column category, with a
+    ``Total`` column (the row category over all cases) and a ``Total`` row (each column's base).
+    With ``percent``, each count column ``X`` is followed by ``X %``: the percentage of the
+    column's base (cases with that value or code; for codings and words, the column's codings)."""
+    if by not in BY:
+        raise QualcodeError(f"unknown unit {by!r} for a crosstab", hint=f"use one of: {', '.join(BY)}")
+    choice = choose_coders(project, coders)
+    df = coding_frame(project, choice.coders, words=by == "words")
+    used = df["code"].unique()
+    rdim = parse_dimension(project, rows, used, "rows")
+    cdim = parse_dimension(project, cols, used, "cols") if cols else None
+    title = f"{rows} by {cols}" if cdim else f"{rows}"
+    if df.empty:
+        return empty(kind="crosstab", title=title, reason=no_codings_reason(choice), coders=choice.coders,
+                     rows=rows, cols=cols, by=by)
+    cases = coded_cases(project, df)
+    attrs = case_attributes(project, cases)
+    if by == "cases":
+        R, C, measure, base_units = _by_cases(df, cases, attrs, rdim, cdim)
+    else:
+        R, C, measure, base_units = _by_codings(df, attrs, rdim, cdim, by)
+    for dim, members in ((rdim, R), (cdim, C)):
+        if dim is not None and dim.kind == "attr":
+            dim.categories = sorted(set(members["category"]), key=natural_key)
+    col_cats = cdim.categories if cdim else []
+    total = "(total)" if TOTAL in col_cats or TOTAL in rdim.categories else TOTAL
+    weight = measure.to_dict() if by == "words" else None
+
+    def size(frame: pd.DataFrame, key: str) -> pd.Series:
+        if weight is None:
+            return frame.groupby(key).size()
+        return frame.assign(w=frame["unit"].map(weight)).groupby(key)["w"].sum()
+
+    counts = pd.DataFrame(0, index=rdim.categories, columns=col_cats, dtype="int64")
+    if cdim is not None and len(R) and len(C):
+        both = R.merge(C, on="unit", suffixes=("_r", "_c"))
+        if weight is None:
+            cells = both.groupby(["category_r", "category_c"]).size()
+        else:
+            cells = both.assign(w=both["unit"].map(weight)).groupby(["category_r", "category_c"])["w"].sum()
+        counts = cells.unstack().reindex(index=rdim.categories, columns=col_cats).fillna(0).astype("int64")
+    row_total = size(R, "category").reindex(rdim.categories).fillna(0).astype("int64")
+    col_base = (size(C[C["unit"].isin(base_units)], "category").reindex(col_cats).fillna(0).astype("int64")
+                if cdim is not None else pd.Series(dtype="int64"))
+    grand = int(measure.reindex(base_units).sum()) if weight is not None else len(base_units)
+
+    table = counts.copy()
+    table[total] = row_total
+    table.loc[total] = list(col_base.reindex(col_cats).fillna(0).astype("int64")) + [grand]
+    table = table.astype("int64")
+    count_columns = [*col_cats, total]
+    percent_columns: list[str] = []
+    if percent:
+        bases = pd.Series(list(col_base.reindex(col_cats).fillna(0)) + [grand], index=count_columns, dtype=float)
+        pct = table.div(bases.replace(0, np.nan), axis=1).mul(100).round(1)
+        pct.loc[total, total] = 100.0 if grand else np.nan
+        if cdim is not None:
+            pct.loc[total, col_cats] = (col_base / grand * 100).round(1).to_numpy() if grand else np.nan
+        out = {}
+        for c in count_columns:
+            out[c] = table[c]
+            out[f"{c} %"] = pct[c]
+            percent_columns.append(f"{c} %")
+        table = pd.DataFrame(out)
+    table.index.name = rows
+    table.columns.name = cols or None
+    unit_word = {"cases": "cases", "codings": "codings", "words": "words coded"}[by]
+    what = {"cases": f"cases (of the {plural(len(cases), 'case')} coded) in which {rdim.each} occurs",
+            "codings": f"codings of {rdim.label if rdim.kind == 'codes' else _counted(cdim)}",
+            "words": f"words coded with {rdim.label if rdim.kind == 'codes' else _counted(cdim)}"}[by]
+    if rdim.kind == "attr" and by == "cases":
+        what = f"cases (of the {plural(len(cases), 'case')} coded) with each value of {rdim.label}"
+    against = f", by {cdim.label}" if cdim else ""
+    if cdim is not None and cdim.kind == "codes" and rdim.kind == "codes" and by != "cases":
+        against += " (a coding counts in a column when it or a coding overlapping it has that code)"
+    pct_note = (f"; percentages are of each column's {unit_word}" if percent and cdim else
+                f"; percentages are of all {unit_word}" if percent else "")
+    caption = f"Codings by {pooled(choice)}: {what}{against}{pct_note}."
+    return finish(table, kind="crosstab", title=f"{title} ({unit_word})", caption=caption, coders=choice.coders,
+                  rows=rows, cols=cols, by=by, count_columns=count_columns, percent_columns=percent_columns,
+                  total=total)
+
+
+def _counted(cdim: Dimension | None) -> str:
+    return cdim.label if cdim is not None and cdim.kind == "codes" else "every code"
+
+
+def _by_cases(df, cases, attrs, rdim, cdim):
+    """Units are cases: the coded cases, each once."""
+    case_units = pd.Series(cases)
+
+    def members(dim):
+        if dim is None:
+            return pd.DataFrame({"unit": case_units, "category": ""})
+        if dim.kind == "attr":
+            return _attr_members(case_units, case_units, attrs, dim)
+        return _code_members(df, dim, "case")
+
+    R = members(rdim)
+    C = members(cdim) if cdim is not None else pd.DataFrame({"unit": [], "category": []})
+    return R, C, pd.Series(1, index=cases), pd.Index(cases)
+
+
+def _by_codings(df, attrs, rdim, cdim, by):
+    """Units are codings (rows of ``df``): those of the code dimension (rows first)."""
+    df = df.reset_index(drop=True)
+    units = pd.Series(np.arange(len(df)))
+    frame = df.assign(unit=units)
+    codes_dim = rdim if rdim.kind == "codes" else cdim if (cdim is not None and cdim.kind == "codes") else None
+    if codes_dim is not None:
+        counted = frame[frame["code"].isin(set(codes_dim.mapping["code"]))]
+    else:
+        counted = frame
+    measure = counted.set_index("unit")["words"] if by == "words" else pd.Series(1, index=counted["unit"])
+
+    def members(dim):
+        if dim.kind == "attr":
+            return _attr_members(counted["unit"], counted["case"], attrs, dim)
+        if dim is codes_dim:
+            return _code_members(counted, dim, "unit")
+        # a second code dimension: the categories of the counted coding and of every coding overlapping it
+        from qualcode.analysis.overlaps import overlap_pairs
+
+        own = _code_members(counted, dim, "unit")
+        other = frame[frame["code"].isin(set(dim.mapping["code"])) | frame["unit"].isin(counted["unit"])]
+        i, j = overlap_pairs(other)
+        u = other["unit"].to_numpy()
+        a, b = np.concatenate([u[i], u[j]]), np.concatenate([u[j], u[i]])
+        near = pd.DataFrame({"unit": a, "other": b})
+        near = near[near["unit"].isin(counted["unit"])]
+        near = near.merge(pd.DataFrame({"other": frame["unit"], "code": frame["code"]}), on="other")
+        near = near.merge(dim.mapping, on="code")[["unit", "category"]]
+        return pd.concat([own, near]).drop_duplicates()
+
+    R = members(rdim)
+    C = members(cdim) if cdim is not None else pd.DataFrame({"unit": [], "category": []})
+    base_units = pd.Index(R["unit"].unique())
+    return R, C, measure, base_units

@@ -1,0 +1,162 @@
+"""Who says a coded passage: speakers, their roles, and "(LSP C, coordinator)" attributions.
+
+These need the transcript's turns, so they load transcripts (one at a time, cached by the index).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+
+import numpy as np
+
+from qualcode.domain.coding import Coding
+from qualcode.store.anchoring import ORPHANED, anchor
+
+
+@dataclass
+class Located:
+    start: int
+    end: int
+    status: str
+    """"kept", "moved" or "orphaned" (see ``store.anchoring``); "no transcript" when it is gone."""
+    speakers: list[str]
+    roles: list[str]
+    """Each speaker's turn role ("interviewer", "respondent" or "")."""
+    descriptions: list[str]
+    """Each speaker's role as the transcript's ``roles`` describe it ("LSP coordinator"), else the
+    speaker's name ("interviewer" for an interviewer)."""
+
+
+class TranscriptView:
+    """One transcript's text and turns, for locating many codings in it."""
+
+    def __init__(self, project, transcript_id: str) -> None:
+        self.transcript = project.transcript(transcript_id) if transcript_id in project.index else None
+        t = self.transcript
+        turns = t.turns if t else []
+        roles = t.metadata.get("roles") if t else None
+        self.role_text = {str(k): str(v) for k, v in roles.items()} if isinstance(roles, dict) else {}
+        self.starts = [turn.start for turn in turns]
+        self.turn_starts = np.array(self.starts, dtype=np.int64)
+        self.turn_ends = np.array([turn.end for turn in turns], dtype=np.int64)
+        self.speakers = [turn.speaker for turn in turns]
+        self.roles = [turn.role or "" for turn in turns]
+        self.descriptions = [self.describe(turn.speaker, turn.role) for turn in turns]
+
+    @property
+    def text(self) -> str:
+        return self.transcript.text if self.transcript else ""
+
+    @property
+    def hash(self) -> str | None:
+        return self.transcript.hash if self.transcript else None
+
+    def describe(self, speaker: str, role: str | None) -> str:
+        text = self.role_text.get(speaker)
+        if text:
+            return text.split(";")[0].strip()
+        return "interviewer" if role == "interviewer" else speaker
+
+    def single_turns(self, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+        """For each span, the index of the one turn it lies in, or -1 when it touches none or several."""
+        if not len(self.turn_starts):
+            return np.full(len(starts), -1, dtype=np.int64)
+        first = np.searchsorted(self.turn_starts, starts, side="right") - 1
+        last = np.searchsorted(self.turn_starts, np.maximum(ends - 1, starts), side="right") - 1
+        inside = (first == last) & (first >= 0)
+        inside &= starts < self.turn_ends[np.maximum(first, 0)]
+        return np.where(inside, first, -1)
+
+    def located(self, turn: int, start: int, end: int) -> Located:
+        """A span known to lie in one turn."""
+        return Located(start, end, "kept", [self.speakers[turn]], [self.roles[turn]], [self.descriptions[turn]])
+
+    def locate(self, coding_id: str, start: int, end: int, quote: str, th: str) -> Located:
+        t = self.transcript
+        if t is None:
+            return Located(start, end, "no transcript", [], [], [])
+        status = "kept"
+        if th != t.hash:
+            probe = Coding(id=coding_id, transcript=t.id, start=start, end=end, code="", coder="", quote=quote, th=th)
+            a = anchor(probe, t.text, t.hash)
+            status = a.status
+            if a.status == ORPHANED:
+                return Located(start, end, status, [], [], [])
+            start, end = a.start, a.end
+        first = max(bisect_right(self.starts, start) - 1, 0)
+        last = bisect_right(self.starts, max(end - 1, start)) - 1
+        speakers, roles, descriptions = [], [], []
+        for i in range(first, last + 1) if last >= 0 else ():
+            turn = t.turns[i]
+            if turn.end <= start or turn.start >= end or turn.speaker in speakers:
+                continue
+            speakers.append(turn.speaker)
+            roles.append(self.roles[i])
+            descriptions.append(self.descriptions[i])
+        return Located(start, end, status, speakers, roles, descriptions)
+
+    def locate_many(self, ids, starts, ends, quotes, ths) -> list[Located]:
+        """``locate`` for many codings: one vectorised turn lookup, the slow path only for spans
+        across turns or on an edited transcript."""
+        s = np.asarray(starts, dtype=np.int64)
+        e = np.asarray(ends, dtype=np.int64)
+        turn = self.single_turns(s, e)
+        current = self.hash
+        out = []
+        for k, (cid, th) in enumerate(zip(ids, ths)):
+            if turn[k] >= 0 and th == current:
+                out.append(self.located(int(turn[k]), int(s[k]), int(e[k])))
+            else:
+                out.append(self.locate(cid, int(s[k]), int(e[k]), quotes[k], th))
+        return out
+
+
+def attribution(case: str, located: Located) -> str:
+    """"(LSP C, VCS representative on the LSP board)"; the case alone when no speaker is known."""
+    who = " and ".join(dict.fromkeys(located.descriptions))
+    return f"({case}, {who})" if who else f"({case})"
+
+
+def clip(text: str, limit: int) -> str:
+    """Whitespace runs made single spaces, then at most about ``limit`` characters, cut at a
+    space, with an ellipsis where cut."""
+    if len(text) <= limit and "  " not in text and "\n" not in text and "\t" not in text:
+        return text.strip()
+    body = " ".join(text.split())
+    if len(body) <= limit:
+        return body
+    cut = body[:limit]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:") + "…"
+
+
+def context_before(text: str, start: int, size: int) -> str:
+    """Up to ``size`` characters before ``start``, from a word start ("…" where cut)."""
+    if size <= 0 or start <= 0:
+        return ""
+    lo = max(0, start - size)
+    chunk = text[lo:start]
+    if lo > 0:
+        found = [i for i in (chunk.find(" "), chunk.find("\n"), chunk.find("\t")) if i >= 0]
+        chunk = "…" + (chunk[min(found) + 1:] if found else chunk)
+    return _squash(chunk)
+
+
+def context_after(text: str, end: int, size: int) -> str:
+    """Up to ``size`` characters after ``end``, to a word end ("…" where cut)."""
+    if size <= 0 or end >= len(text):
+        return ""
+    hi = min(len(text), end + size)
+    chunk = text[end:hi]
+    if hi < len(text):
+        space = max(chunk.rfind(" "), chunk.rfind("\n"), chunk.rfind("\t"))
+        chunk = (chunk[:space] if space > 0 else chunk) + "…"
+    return _squash(chunk)
+
+
+def _squash(text: str) -> str:
+    lead = " " if text[:1].isspace() else ""
+    trail = " " if text[-1:].isspace() else ""
+    body = " ".join(text.split())
+    return lead + body + trail if body else ""
