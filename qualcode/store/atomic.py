@@ -22,10 +22,11 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def write_atomic(path: str | Path, data: bytes | str) -> None:
+def write_atomic(path: str | Path, data: bytes | str, *, durable: bool = True) -> None:
     """Replace ``path`` with ``data``: temp file in the same folder, fsync, rename, fsync the folder.
 
     On any failure (a full disk, a permission) the old file is untouched and the temp file removed.
+    ``durable=False`` skips the fsyncs (still atomic): for derived caches that can be rebuilt.
     """
     path = Path(path)
     if isinstance(data, str):
@@ -41,7 +42,8 @@ def write_atomic(path: str | Path, data: bytes | str) -> None:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
     except OSError as exc:
         try:
@@ -50,4 +52,5 @@ def write_atomic(path: str | Path, data: bytes | str) -> None:
             pass
         raise QualcodeError(f"could not save ({exc.strerror}); the previous version is unchanged",
                             path=path, hint="free some disk space or check permissions, then try again") from exc
-    fsync_dir(folder)
+    if durable:
+        fsync_dir(folder)

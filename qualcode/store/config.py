@@ -103,7 +103,32 @@ def render_config(cfg: ProjectConfig) -> str:
     lines += [f"{_q(k)} = {_q(v)}" for k, v in cfg.aliases.items()]
     lines += ["", "[nlp]", "# name of an installed trained spaCy pipeline; empty = built-in blank English",
               f"pipeline = {_q(cfg.nlp_pipeline)}", ""]
+    # sections qualcode itself does not manage (e.g. [refi.users]) are kept as they were
+    known = {"project", "speakers", "nlp"}
+    for name, table in cfg.raw.items():
+        if name not in known and isinstance(table, dict):
+            lines += _table([name], table)
     return "\n".join(lines)
+
+
+def _value(v) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, float)):
+        return repr(v)
+    if isinstance(v, list):
+        return "[" + ", ".join(_value(x) for x in v) + "]"
+    return _q(str(v))
+
+
+def _table(path: list[str], table: dict) -> list[str]:
+    out = ["[" + ".".join(_q(p) if not p.replace("_", "").replace("-", "").isalnum() else p for p in path) + "]"]
+    out += [f"{_q(k)} = {_value(v)}" for k, v in table.items() if not isinstance(v, dict)]
+    out.append("")
+    for k, v in table.items():
+        if isinstance(v, dict):
+            out += _table(path + [k], v)
+    return out
 
 
 def save_config(root: Path, cfg: ProjectConfig) -> None:

@@ -133,7 +133,8 @@ class TranscriptIndex:
     def _store_text(self, transcript: Transcript) -> None:
         self._loaded[transcript.id] = transcript
         try:
-            write_atomic(self._text_file(transcript.hash), json.dumps(transcript.to_json(), ensure_ascii=False, default=str))
+            write_atomic(self._text_file(transcript.hash), json.dumps(transcript.to_json(), ensure_ascii=False, default=str),
+                         durable=False)
         except QualcodeError:
             pass  # a read-only project still works, just without a cache
 
@@ -141,7 +142,7 @@ class TranscriptIndex:
         payload = {"version": parser_fingerprint(), "aliases": self.aliases,
                    "files": {e.path: asdict(e) for e in entries.values()}}
         try:
-            write_atomic(self._index_file(), json.dumps(payload, ensure_ascii=False, default=str))
+            write_atomic(self._index_file(), json.dumps(payload, ensure_ascii=False, default=str), durable=False)
         except QualcodeError:
             pass
 

@@ -75,6 +75,6 @@ def save(path: Path, journal: bytes, consumed: int, lines: int, codings: CodingS
         "future": list(future), "last_seq": last_seq,
     }
     try:
-        write_atomic(path, pickle.dumps(snap, protocol=5))
+        write_atomic(path, pickle.dumps(snap, protocol=5), durable=False)
     except (QualcodeError, pickle.PicklingError):
         pass  # a cache: never fail the caller

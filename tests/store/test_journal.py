@@ -142,3 +142,16 @@ def test_undo_redo_survive_restart(tmp_path):
 def test_bad_coder_name(tmp_path):
     with pytest.raises(JournalError):
         JournalWriter(tmp_path, "../evil")
+
+
+def test_config_save_keeps_sections_it_does_not_manage(tmp_path):
+    from qualcode.store.config import load_config, save_config
+
+    (tmp_path / "qualcode.toml").write_text('[project]\nname = "S"\n\n[refi.users]\n"Dr. Ann Lee" = "dr_ann_lee"\n\n[custom]\nflag = true\nn = 3\n')
+    cfg = load_config(tmp_path)
+    cfg.name = "Renamed"
+    save_config(tmp_path, cfg)
+    again = load_config(tmp_path)
+    assert again.name == "Renamed"
+    assert again.raw["refi"]["users"] == {"Dr. Ann Lee": "dr_ann_lee"}
+    assert again.raw["custom"] == {"flag": True, "n": 3}
