@@ -1,0 +1,151 @@
+"""qualcode's data -> the REFI-QDA model (what ``writer`` turns into a .qdpx).
+
+Coders become users; codes keep their tree, colours and a readable Description; each transcript is
+a TextSource whose text is the canonical transcript text; each coding is one PlainTextSelection with
+one Coding (code points, end exclusive); a coding's memo is a Note referred to from its selection;
+case attributes are Variables, given on the Case when every transcript of the case agrees and on
+the TextSource otherwise. GUIDs are uuid5 of the project name and the object's id: the same project
+exported twice gives the same GUIDs. qualcode's own data (code ids, shortcuts, transcript ids and
+front matter, coder names, attribute order) travels in the ``qualcode metadata`` note.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from qualcode.domain.codebook import Codebook
+from qualcode.domain.coding import Coding
+from qualcode.domain.transcript import Transcript
+from qualcode.errors import Problem
+
+from . import model
+from .codebook import META_NAME, dump_meta, to_refi
+from .guids import GuidMaker
+
+NAME_CHARS = 80
+_INT = re.compile(r"^-?[1-9]\d*$|^0$")
+_DEC = re.compile(r"^-?(0|[1-9]\d*)\.\d+$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass
+class ExportInput:
+    name: str
+    origin: str
+    codebook: Codebook
+    transcripts: list[Transcript]
+    codings: dict[str, list[Coding]]
+    """Per coder, offsets already re-anchored to the transcripts' current text."""
+    coders: list[str] = field(default_factory=list)
+    attributes: dict[str, dict[str, str]] = field(default_factory=dict)
+    case_of: dict[str, str] = field(default_factory=dict)
+    columns: list[str] = field(default_factory=list)
+    now: str | None = None
+
+
+def selection_name(quote: str) -> str:
+    """The selection's text as its name (as ATLAS.ti writes it), cut at ``NAME_CHARS``."""
+    text = " ".join(quote.split())
+    return text if len(text) <= NAME_CHARS else text[: NAME_CHARS - 20].rstrip() + "…"
+
+
+def variable_type(values: list[str]) -> str:
+    """The narrowest REFI type every value of a column fits, keeping its exact spelling."""
+    if not values:
+        return "Text"
+    if all(v in ("true", "false") for v in values):
+        return "Boolean"
+    if all(_INT.match(v) for v in values):
+        return "Integer"
+    if all(_INT.match(v) or _DEC.match(v) for v in values):
+        return "Float"
+    if all(_DATE.match(v) for v in values):
+        return "Date"
+    return "Text"
+
+
+def build(data: ExportInput) -> tuple[model.Project, list[Problem]]:
+    guid = GuidMaker(data.name)
+    problems: list[Problem] = []
+    p = model.Project(name=data.name, origin=data.origin, modified=data.now)
+    coders = list(dict.fromkeys([*data.coders, *data.codings]))
+    user_guid = {c: guid("user", c) for c in coders}
+    p.users = [model.User(user_guid[c], name=c, id=c) for c in coders]
+    p.codes, book_meta = to_refi(data.codebook, guid)
+    code_guid = {c.id: guid("code", c.id) for c in data.codebook.codes}
+    texts = {t.id: t for t in data.transcripts}
+
+    # -- variables and cases ----------------------------------------------------------------
+    present = [t.id for t in data.transcripts if t.id in data.attributes or t.id in data.case_of]
+    columns = [c for c in data.columns if c not in ("transcript", "case")]
+    types = {}
+    for col in columns:
+        values = [data.attributes.get(t, {}).get(col) for t in present]
+        types[col] = variable_type([v for v in values if v not in (None, "")])
+        p.variables.append(model.Variable(guid("variable", col), col, types[col]))
+    source_values: dict[str, list[model.VariableValue]] = {}
+    members: dict[str, list[str]] = {}
+    for tid in present:
+        members.setdefault(data.case_of.get(tid, tid), []).append(tid)
+    for case, tids in members.items():
+        c = model.Case(guid("case", case), name=case, sources=[guid("source", t) for t in tids])
+        for col in columns:
+            values = [data.attributes.get(t, {}).get(col) or None for t in tids]
+            if len(set(values)) == 1:
+                if values[0] is not None:
+                    c.values.append(model.VariableValue(guid("variable", col), values[0], types[col]))
+            else:
+                for t, v in zip(tids, values):
+                    if v is not None:
+                        source_values.setdefault(t, []).append(model.VariableValue(guid("variable", col), v, types[col]))
+        p.cases.append(c)
+
+    # -- sources and selections -------------------------------------------------------------
+    by_source: dict[str, model.Source] = {}
+    for t in data.transcripts:
+        src = model.Source(guid("source", t.id), name=t.title or t.id, text=t.text,
+                           variables=source_values.get(t.id, []))
+        by_source[t.id] = src
+        p.sources.append(src)
+    names = {c.id: c.name for c in data.codebook.codes}
+    skipped_code = skipped_text = 0
+    for coder, codings in data.codings.items():
+        ug = user_guid[coder]
+        for c in sorted(codings, key=lambda c: (c.transcript, c.start, c.end, c.code, c.id)):
+            src = by_source.get(c.transcript)
+            if src is None:
+                skipped_text += 1
+                continue
+            if c.code not in code_guid:
+                skipped_code += 1
+                continue
+            text = texts[c.transcript].text
+            sel = model.Selection(guid("selection", coder, c.id), c.start, c.end,
+                                  name=selection_name(text[c.start:c.end]), user=ug, created=c.created)
+            ref = model.CodingRef(guid("coding", coder, c.id), code_guid[c.code], user=ug, created=c.created)
+            sel.codings.append(ref)
+            if c.memo:
+                note = guid("memo", coder, c.id)
+                p.notes.append(model.Note(note, name=f"Memo: {names[c.code]} ({coder})", text=c.memo, user=ug,
+                                          created=c.created))
+                sel.notes.append(note)
+            src.selections.append(sel)
+    if skipped_text:
+        problems.append(Problem(f"{skipped_text} coding(s) on transcripts that are not in the project were left out"))
+    if skipped_code:
+        problems.append(Problem(f"{skipped_code} coding(s) with codes that are not in the codebook were left out "
+                                "(run `qualcode check`)"))
+
+    meta = {
+        "codebook": book_meta,
+        "sources": {guid("source", t.id): {"id": t.id, "metadata": t.metadata} for t in data.transcripts},
+        "users": {user_guid[c]: c for c in coders},
+        "columns": columns,
+    }
+    mg = guid("metadata")
+    p.notes.append(model.Note(mg, name=META_NAME, text=dump_meta(meta),
+                              description="qualcode's own data (code ids and shortcuts, transcript ids and front "
+                                          "matter, coder names); other programs may ignore this note"))
+    p.project_notes.append(mg)
+    return p, problems

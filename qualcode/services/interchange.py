@@ -1,0 +1,388 @@
+"""REFI-QDA interchange: export a project (.qdpx) or its codebook (.qdc), import either.
+
+    export_qdpx(project, dest=None) -> ExportResult        qualcode export qdpx [-o FILE]
+    export_qdc(project, dest=None) -> ExportResult         qualcode export qdc [-o FILE]
+    import_project(file, folder) -> ProjectImport          qualcode import-project FILE DIR
+    import_codebook(project, file, replace=False, force=False) -> CodebookImport
+                                                           qualcode import-codebook FILE
+
+What maps to what, what is lost, how offsets are read and why: docs/interchange.md.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+from collections import Counter
+from dataclasses import dataclass, field, replace as _dc_replace
+from datetime import datetime, timezone
+from pathlib import Path
+
+from qualcode.domain.codebook import Codebook, validate
+from qualcode.domain.coding import Coding, make_coding
+from qualcode.errors import CodebookError, FormatError, Problem, ProjectError, QualcodeError
+from qualcode.formats.refi import codebook as refi_codebook
+from qualcode.formats.refi import layout, merge
+from qualcode.formats.refi.exporting import ExportInput, build
+from qualcode.formats.refi.guids import GuidMaker
+from qualcode.formats.refi.importing import ImportPlan, plan_import
+from qualcode.formats.refi.reader import read_project, root_name
+from qualcode.formats.refi.safezip import Limits, open_package, parse_xml
+from qualcode.formats.refi.writer import write_qdpx
+from qualcode.store.anchoring import ORPHANED, anchor
+from qualcode.store.atomic import fsync_dir, write_atomic
+from qualcode.store.config import CONFIG_NAME, load_config
+from qualcode.store.project import Project
+
+
+def _origin() -> str:
+    try:
+        from importlib.metadata import version
+
+        return f"qualcode {version('qualcode')}"
+    except Exception:  # noqa: BLE001 - not installed as a package
+        return "qualcode"
+
+
+def _with(c: Coding, **changes) -> Coding:
+    """A copy of a coding with some fields changed (Coding may be a NamedTuple or a dataclass)."""
+    return c._replace(**changes) if hasattr(c, "_replace") else _dc_replace(c, **changes)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _default_name(project: Project, ext: str) -> Path:
+    stem = refi_codebook.slug(project.config.name, 60).replace("_", "-") or "project"
+    return project.exports_dir / f"{stem}.{ext}"
+
+
+# -- export ------------------------------------------------------------------------------------
+@dataclass
+class ExportResult:
+    path: Path
+    counts: dict[str, int] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
+    size: int = 0
+
+
+def _current_codings(project: Project, warnings: list[Problem]) -> dict[str, list[Coding]]:
+    """Every coder's codings at their place in the transcripts' current text (re-anchored if edited)."""
+    out: dict[str, list[Coding]] = {}
+    orphaned = missing = 0
+    for coder in project.coders():
+        kept = []
+        for c in project.codings(coder):
+            entry = project.index.get(c.transcript)
+            if entry is None:
+                missing += 1
+                continue
+            if c.th == entry.hash and 0 <= c.start < c.end <= entry.chars:
+                kept.append(c)
+                continue
+            t = project.transcript(c.transcript)
+            a = anchor(c, t.text, t.hash)
+            if a.status == ORPHANED or a.start >= a.end:
+                orphaned += 1
+                continue
+            kept.append(_with(c, start=a.start, end=a.end))
+        if kept:
+            out[coder] = kept
+    if missing:
+        warnings.append(Problem(f"{missing} coding(s) on transcripts that are no longer in the project were left out"))
+    if orphaned:
+        warnings.append(Problem(f"{orphaned} coding(s) whose text is no longer in their transcript were left out "
+                                "(see `qualcode check`)"))
+    return out
+
+
+def export_qdpx(project: Project, dest: str | Path | None = None, *, now: str | None = None) -> ExportResult:
+    """Write the project as a REFI-QDA 1.5 .qdpx (valid against Project-mrt2019.xsd)."""
+    dest = Path(dest) if dest else _default_name(project, "qdpx")
+    warnings: list[Problem] = [Problem(p.message, p.path, p.line) for p in project.index.problems]
+    transcripts = [project.transcript(e.id) for e in project.index]
+    codings = _current_codings(project, warnings)
+    cases = project.cases
+    data = ExportInput(name=project.config.name, origin=_origin(), codebook=project.codebook, transcripts=transcripts,
+                       codings=codings, coders=list(project.config.coders), attributes=cases.attributes,
+                       case_of=cases.case_of, columns=cases.columns, now=now or _now())
+    model, problems = build(data)
+    warnings += problems
+    try:
+        size = write_qdpx(dest, model)
+    except OSError as exc:
+        raise QualcodeError(f"could not write the export: {exc.strerror}", path=dest,
+                            hint="check the folder exists, is writable and the disk has space") from None
+    counts = {"users": len(model.users), "codes": len(model.codes), "sources": len(model.sources),
+              "selections": sum(len(s.selections) for s in model.sources),
+              "memos": sum(1 for n in model.notes if n.name != refi_codebook.META_NAME),
+              "cases": len(model.cases), "variables": len(model.variables)}
+    return ExportResult(dest, counts, warnings, size)
+
+
+def export_qdc(project: Project, dest: str | Path | None = None) -> ExportResult:
+    """Write the codebook as a REFI-QDA .qdc (valid against Codebook.xsd)."""
+    dest = Path(dest) if dest else _default_name(project, "qdc")
+    data = refi_codebook.write_qdc(project.codebook, GuidMaker(project.config.name), _origin())
+    write_atomic(dest, data)
+    return ExportResult(dest, {"codes": len(project.codebook)}, [], len(data))
+
+
+# -- reading a file ----------------------------------------------------------------------------
+def _xml_name(file: Path, pkg) -> str:
+    return str(file) if pkg.zip is None else f"{file}:{pkg.qde_name}"
+
+
+# -- import a project --------------------------------------------------------------------------
+@dataclass
+class ProjectImport:
+    root: Path
+    found: dict[str, int] = field(default_factory=dict)
+    """What the file held: users, codes, sources, text_sources, selections, codings, notes, cases ..."""
+    imported: dict[str, int] = field(default_factory=dict)
+    """What the new project holds: transcripts, codes, coders, codings, memos, cases."""
+    coders: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """coder -> (REFI user name, GUID)"""
+    offsets: dict[str, int] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def _write_file(path: Path, text: str) -> None:
+    """Write a file of the project being built (made durable by one ``os.sync`` before the rename)."""
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        fh.write(text)
+
+
+def _build(tmp: Path, plan: ImportPlan, source: Path, origin: str, result: ProjectImport) -> None:
+    from qualcode.formats.codebook_yaml import save_codebook
+
+    for sub in ("codebooks", "transcripts", "codings", "exports"):
+        (tmp / sub).mkdir(parents=True)
+    save_codebook(plan.codebook, tmp / "codebooks" / "codebook.yaml")
+    for t in plan.transcripts:
+        _write_file(tmp / "transcripts" / f"{t.id}.txt", layout.transcript_file(t))
+    _write_file(tmp / ".gitignore", ".qualcode/\ncodings/*.lock\n")
+    if plan.other_notes:
+        _write_file(tmp / "imported-notes.md", layout.notes_md(plan))
+    _write_file(tmp / CONFIG_NAME, layout.config_text(plan, source, origin))
+    texts = _check_texts(tmp, plan, result.warnings)
+    _write_cases(tmp, plan, set(texts))
+    # The transcript index is left to be built when the project is first opened: the codings only
+    # need each transcript's text as qualcode reads it, which _check_texts has.
+    project = Project(tmp, load_config(tmp))
+    try:
+        book = project.codebook
+        n_codings = n_memos = 0
+        for coder, items in plan.codings.items():
+            ops = []
+            for pc in items:
+                got = texts.get(pc.transcript)
+                if got is None:
+                    continue
+                transcript, remap = got
+                span = remap(pc) if remap else (pc.start, pc.end)
+                if span is None:
+                    continue
+                c = make_coding(transcript=transcript.id, start=span[0], end=span[1], code=pc.code, coder=coder,
+                                text=transcript.text, th=transcript.hash, memo=pc.memo)
+                if pc.created:
+                    c = _with(c, created=pc.created)
+                assert c.code in book
+                ops.append({"op": "add", "coding": c.to_json()})
+                n_memos += bool(pc.memo)
+            if ops:
+                session = project.session(coder)
+                try:
+                    session.commit({"op": "batch", "ops": ops})
+                finally:
+                    session.close()
+                n_codings += len(ops)
+        result.imported = {"transcripts": len(texts), "codes": len(plan.codebook), "coders": len(plan.coders),
+                           "codings": n_codings, "memos": n_memos,
+                           "cases": len({plan.case_of[t] for t in texts if t in plan.case_of})}
+    finally:
+        project.close()
+
+
+def _write_cases(tmp: Path, plan: ImportPlan, tids: set[str]) -> None:
+    _write_file(tmp / "cases.csv", layout.cases_csv(plan, tids))
+
+
+def _check_texts(root: Path, plan: ImportPlan, warnings: list[Problem]) -> dict:
+    """Each planned transcript as qualcode's importer reads it back, and a remap of planned offsets
+    when its text is not exactly the planned text (None when it is)."""
+    from qualcode.formats.transcripts import read_transcript
+
+    out = {}
+    for t in plan.transcripts:
+        path = root / "transcripts" / f"{t.id}.txt"
+        try:
+            got, _ = read_transcript(path)
+        except QualcodeError as exc:
+            warnings.append(Problem(f"transcript {t.id!r} could not be read back and was left out, with its codings: "
+                                    f"{exc.message}"))
+            path.unlink()
+            continue
+        if got.id != t.id:
+            raise QualcodeError(f"transcript {t.id!r} reads back as {got.id!r}")  # a bug, not the file's fault
+        if got.text == t.text:
+            out[t.id] = (got, None)
+            continue
+        stripped = t.text.lstrip("\n")
+        if got.text == stripped:
+            shift = len(t.text) - len(stripped)
+
+            def remap(pc, shift=shift, n=len(got.text)):
+                a, b = max(0, pc.start - shift), min(n, pc.end - shift)
+                return (a, b) if a < b else None
+        else:
+            warnings.append(Problem(f"transcript {t.id!r} reads back with different text (qualcode's importer "
+                                    "re-rendered it); its codings were placed by their quoted text"))
+
+            def remap(pc, planned=t.text, got=got):
+                probe = Coding(id="", transcript=got.id, start=pc.start, end=pc.end, code=pc.code, coder="",
+                               quote=planned[pc.start:pc.end], th="")
+                a = anchor(probe, got.text, got.hash)
+                return None if a.status == ORPHANED or a.start >= a.end else (a.start, a.end)
+        out[t.id] = (got, remap)
+    return out
+
+
+def import_project(file: str | Path, folder: str | Path, *, limits: Limits | None = None) -> ProjectImport:
+    """Make a new qualcode project in ``folder`` from a .qdpx (or a bare .qde).
+
+    The project is built in a hidden folder beside ``folder`` and renamed into place at the end: on
+    any failure nothing is left behind. ``folder`` must not exist, or be an empty folder.
+    """
+    file, target = Path(file), Path(folder).absolute()
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise ProjectError("the target folder exists and is not empty", path=target,
+                           hint="give a new folder name; import-project makes a new project")
+    pkg = open_package(file, limits)
+    try:
+        model, reader = read_project(pkg.qde, _xml_name(file, pkg))
+        pkg.qde = b""  # the model holds what is needed; free the XML before reading the texts
+        plan = plan_import(model, pkg, str(file), reader.problems)
+    finally:
+        pkg.close()
+    result = ProjectImport(root=target, found=dict(model.counts), coders=dict(plan.coders),
+                           offsets=dict(plan.offsets), warnings=list(plan.warnings))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ProjectError(f"cannot create the folder: {exc.strerror}", path=target.parent) from None
+    tmp = target.parent / f".{target.name}.importing-{secrets.token_hex(4)}"
+    try:
+        tmp.mkdir()
+        _build(tmp, plan, file, model.origin, result)
+        os.sync()  # every file of the new project on disk before it appears under its name
+        if target.exists():
+            target.rmdir()
+        os.rename(tmp, target)
+        fsync_dir(target.parent)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return result
+
+
+# -- import a codebook -------------------------------------------------------------------------
+@dataclass
+class CodebookImport:
+    mode: str
+    backup: Path | None = None
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    """Codes of the current codebook the file does not have, kept (merge)."""
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def _codes_from_file(file: Path, limits: Limits | None):
+    pkg = open_package(file, limits)
+    try:
+        name = _xml_name(file, pkg)
+        if root_name(pkg.qde, name) == "CodeBook":
+            codes, meta, problems, _ = refi_codebook.read_qdc(parse_xml(pkg.qde, name), str(file))
+            return codes, meta, problems
+        model, reader = read_project(pkg.qde, name)
+        meta = None
+        for n in model.notes:
+            if n.name == refi_codebook.META_NAME:
+                found = refi_codebook.read_meta(n.text)
+                meta = found.get("codebook") if found else None
+        return model.codes, meta, reader.problems
+    finally:
+        pkg.close()
+
+
+def import_codebook(project: Project, file: str | Path, *, replace: bool = False, force: bool = False,
+                    limits: Limits | None = None) -> CodebookImport:
+    """Bring a .qdc (or the codebook of a .qdpx) into the project's codebook.
+
+    Codes are matched to the current ones by qualcode's metadata, by GUID (a file exported from this
+    project keeps its GUIDs) or by their full path of names. Merge (the default): matched codes are
+    updated, new ones added, the others kept. ``replace``: the codebook becomes the file's codes;
+    when codings use a code that would vanish this refuses, unless ``force``. Either way the old
+    codebook file is copied to ``<codebook>.<time>.bak`` first.
+    """
+    file = Path(file)
+    codes, meta, problems = _codes_from_file(file, limits)
+    if not codes:
+        raise FormatError("the file holds no codes", path=file, hint="is this the codebook you meant?")
+    old = project.codebook
+    known = merge.known_ids(old, codes, GuidMaker(project.config.name))
+    incoming, _, more = refi_codebook.from_refi(codes, meta, known, reserved=set(old.by_id), path=str(file))
+    m = merge.merge(old, incoming, replace_all=replace)
+    result = CodebookImport(mode="replace" if replace else "merge", added=m.added, updated=m.updated,
+                            unchanged=m.unchanged, removed=m.removed, kept=m.kept, warnings=problems + more)
+    name = old.name if not replace or not meta else (meta.get("name") or old.name)
+    description = old.description if not replace or not meta else (meta.get("description") or old.description)
+    book = Codebook(codes=m.codes, name=name, description=description, path=str(project.codebook_path))
+    problems = validate(book)
+    if problems:
+        raise CodebookError(problems, path=project.codebook_path)
+    if result.removed:
+        _refuse_vanishing(project, set(result.removed), force, result)
+    result.backup = _backup(project)
+    project.set_codebook(book)
+    return result
+
+
+def _refuse_vanishing(project: Project, gone: set[str], force: bool, result: CodebookImport) -> None:
+    used: Counter[str] = Counter()
+    for coder in project.coders():
+        for c in project.codings(coder):
+            if c.code in gone:
+                used[c.code] += 1
+    if not used:
+        return
+    listed = ", ".join(f"{code} ({n})" for code, n in used.most_common(10)) + (" ..." if len(used) > 10 else "")
+    if not force:
+        raise QualcodeError(
+            f"{sum(used.values())} coding(s) use codes the file does not have: {listed}; nothing was changed",
+            path=project.codebook_path,
+            hint="import without --replace to merge (keeps those codes), or add --force to replace anyway "
+                 "(the codings keep their code ids and `qualcode check` lists them)")
+    result.warnings.append(Problem(f"{sum(used.values())} coding(s) now use codes that are not in the codebook: "
+                                   f"{listed} (a backup of the old codebook was kept)"))
+
+
+def _backup(project: Project) -> Path | None:
+    path = project.codebook_path
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+    backup = path.with_name(f"{path.name}.{stamp}.bak")
+    n = 2
+    while backup.exists():
+        backup = path.with_name(f"{path.name}.{stamp}-{n}.bak")
+        n += 1
+    write_atomic(backup, data)
+    return backup
