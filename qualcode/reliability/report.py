@@ -22,7 +22,7 @@ from typing import Sequence
 from qualcode.reliability.alpha import RELIABLE, TENTATIVE
 from qualcode.reliability.binary import BinaryCounts, bootstrap_interval, coefficients
 from qualcode.reliability.matrix import ReliabilityDataError, UndefinedCoefficient
-from qualcode.reliability.sets import masi_distance, sets_alpha  # noqa: F401 - masi_distance re-exported
+from qualcode.reliability.sets import masi_distance, sets_alpha, sets_alpha_details  # noqa: F401 - re-exported
 from qualcode.reliability.units import UNIT_NAMES, UNITS, CodingData, UnitData, collect, unit_data
 from qualcode.reliability.unitizing import unitizing_alpha
 
@@ -295,7 +295,9 @@ def _sets_row(units: UnitData) -> Row:
     row = Row(code=CODE_SETS, name="all codes, the set of codes per unit (MASI distance)", units=units.n_units,
               coded=coded, scope="sets")
     try:
-        row.alpha = sets_alpha(units.present, units.codes)
+        row.alpha, note = sets_alpha_details(units.present, units.codes)
+        if note:
+            row.name += f" ({note})"
     except UndefinedCoefficient as exc:
         row.undefined["alpha"] = exc.message
     return row

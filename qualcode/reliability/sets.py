@@ -14,8 +14,7 @@ from typing import Sequence
 
 import numpy as np
 
-from qualcode.reliability.alpha import alpha_details
-from qualcode.reliability.matrix import ReliabilityMatrix
+from qualcode.reliability.matrix import ReliabilityMatrix, UndefinedCoefficient
 
 
 def masi_distance(a: frozenset, b: frozenset) -> float:
@@ -52,8 +51,86 @@ def code_sets(present: np.ndarray, codes: Sequence[str]) -> tuple[ReliabilityMat
     return ReliabilityMatrix(values, tuple(range(len(sets)))), sets
 
 
-def sets_alpha(present: np.ndarray, codes: Sequence[str]) -> float:
-    """Krippendorff's alpha over the sets of codes with the MASI distance (UndefinedCoefficient when 0/0)."""
+def _masi(inter: np.ndarray, size_a: np.ndarray, size_b: np.ndarray) -> np.ndarray:
+    """MASI distances from intersection sizes and set sizes (broadcasting)."""
+    union = size_a + size_b - inter
+    equal = (inter == size_a) & (inter == size_b)
+    subset = (inter == size_a) | (inter == size_b)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        jaccard = np.where(union > 0, inter / np.maximum(union, 1), 1.0)
+    mono = np.where(subset, 2 / 3, 1 / 3)
+    return np.where(equal, 0.0, np.where(inter == 0, 1.0, 1.0 - jaccard * mono))
+
+
+EXACT_LIMIT = 4000
+"""Up to this many distinct code sets D_e is exact; beyond it (O(sets^2)) it is estimated."""
+SAMPLES = 2_000_000
+SEED = 2007
+
+
+def sets_alpha(present: np.ndarray, codes: Sequence[str], *, block: int = 2048) -> float:
+    """Krippendorff's alpha over the sets of codes with the MASI distance (see sets_alpha_details)."""
+    return sets_alpha_details(present, codes, block=block)[0]
+
+
+def sets_alpha_details(present: np.ndarray, codes: Sequence[str], *, block: int = 2048,
+                       exact_limit: int = EXACT_LIMIT, samples: int = SAMPLES,
+                       seed: int = SEED) -> tuple[float, str | None]:
+    """Krippendorff's alpha over the sets of codes with the MASI distance (UndefinedCoefficient when 0/0).
+
+    Returns (alpha, note): note is None when exact, else says how D_e was estimated.
+
+    Every coder gives every unit a set (possibly empty), so all values are pairable:
+    D_o = sum over units and ordered coder pairs of delta / (m - 1) / n and
+    D_e = sum over ordered pairs of distinct sets of n_c n_k delta / (n (n - 1)).
+    Computed from the sets' bit matrix: pairs within units directly, D_e blockwise (memory stays
+    bounded however many distinct sets there are).
+    """
     matrix, sets = code_sets(present, codes)
-    d = np.array([[masi_distance(a, b) for b in sets] for a in sets])
-    return alpha_details(matrix, distance_matrix=d).alpha
+    values = np.asarray(matrix.codes, dtype=np.int64)  # coders x units, set indices
+    m, n_units = values.shape
+    if m < 2 or n_units == 0:
+        raise UndefinedCoefficient("alpha over sets needs two coders and at least one unit")
+    bits = np.zeros((len(sets), len(codes)), dtype=np.int32)
+    index = {c: i for i, c in enumerate(codes)}
+    for k, st in enumerate(sets):
+        for c in st:
+            bits[k, index[c]] = 1
+    sizes = bits.sum(axis=1)
+    n = m * n_units
+    observed = 0.0
+    for i in range(m):
+        for j in range(i + 1, m):
+            a, b = values[i], values[j]
+            inter = (bits[a] & bits[b]).sum(axis=1)
+            observed += 2 * _masi(inter, sizes[a], sizes[b]).sum()
+    d_o = observed / (m - 1) / n
+    counts = np.bincount(values.ravel(), minlength=len(sets)).astype(float)
+    note = None
+    if len(sets) <= exact_limit:
+        expected = 0.0
+        for lo in range(0, len(sets), block):
+            hi = min(lo + block, len(sets))
+            inter = bits[lo:hi] @ bits.T
+            d = _masi(inter, sizes[lo:hi, None], sizes[None, :])
+            expected += counts[lo:hi] @ d @ counts
+        d_e = expected / (n * (n - 1))
+    else:
+        # D_e is the mean distance between two different values drawn from the n pairable values:
+        # estimate it from random ordered pairs (i != j), reproducibly.
+        flat = values.ravel()
+        rng = np.random.default_rng(seed)
+        i = rng.integers(0, n, samples)
+        j = rng.integers(0, n - 1, samples)
+        j = j + (j >= i)
+        a, b = flat[i], flat[j]
+        inter = (bits[a] & bits[b]).sum(axis=1)
+        dist = _masi(inter, sizes[a], sizes[b])
+        d_e = float(dist.mean())
+        stderr = float(dist.std(ddof=1) / np.sqrt(samples))
+        note = (f"D_e estimated from {samples:,} random pairs of values (seed {seed}; {len(sets):,} distinct "
+                f"code sets, over {exact_limit:,}); standard error of D_e {stderr:.1e}")
+    if d_e == 0:
+        raise UndefinedCoefficient("alpha over sets is undefined: every coder gave every unit the same set",
+                                   hint="there is no variation to measure agreement on")
+    return 1.0 - d_o / d_e, note

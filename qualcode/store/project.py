@@ -100,7 +100,9 @@ class Project:
     def coders(self) -> list[str]:
         found = []
         if self.codings_dir.is_dir():
-            found = sorted(p.stem for p in self.codings_dir.glob("*.jsonl") if not p.name.startswith("."))
+            # <coder>.jsonl only: suggestion rejections live beside it as <coder>.rejections.jsonl
+            found = sorted(p.stem for p in self.codings_dir.glob("*.jsonl")
+                           if not p.name.startswith(".") and "." not in p.stem)
         out = list(self.config.coders)
         out += [c for c in found if c not in out]
         return out
