@@ -1,0 +1,283 @@
+"""The coding workbench: ``make_app(project, coder)`` builds it for the CLI and for tests alike.
+
+The App owns the ``Desk`` (project, coder, session) and is the only place that changes it:
+screens ask (``commit``, ``open_transcript``, ``switch_coder``) and the App tells every screen
+what changed. The coder's journal is opened in a worker after the first frame; nothing here
+imports spaCy or scikit-learn.
+"""
+
+from __future__ import annotations
+
+import getpass
+from dataclasses import dataclass
+from typing import Callable
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from qualcode.errors import QualcodeError
+from qualcode.store.project import Project
+from qualcode.tui.colours import code_colours
+from qualcode.tui.commands import WorkbenchCommands
+from qualcode.tui.desk import Change, Desk
+from qualcode.tui.registry import SCREENS
+from qualcode.tui.screens.home import HomeScreen
+
+
+@dataclass
+class Settings:
+    """How the workbench behaves (the CLI uses the defaults; tests and benchmarks may change them)."""
+
+    open_transcript: str | None = None
+    """A transcript to open at start instead of showing the project home."""
+    cursor_blink: bool = False
+    """Blinking cursors in text fields (off: steadier screens and snapshots)."""
+    background_overview: bool = True
+    """Compute the home's per-transcript figures in a worker after the first frame."""
+
+
+class WorkbenchApp(App):
+    TITLE = "qualcode"
+    COMMANDS = App.COMMANDS | {WorkbenchCommands}
+    BINDINGS = [
+        Binding("q", "quit", "Quit"),
+        Binding("question_mark", "keys", "Keys"),
+        Binding("ctrl+o", "open_picker", "Open", show=False),
+        Binding("ctrl+k", "switch_coder", "Coder", show=False),
+        *[Binding(s.key, s.action, s.name, show=False) for s in SCREENS if s.key],
+    ]
+
+    def __init__(self, desk: Desk, settings: Settings) -> None:
+        super().__init__()
+        self.desk = desk
+        self.settings = settings
+        self.colours: dict[str, str] = code_colours(desk.codebook)
+        self.cases = None
+
+    # -- start -------------------------------------------------------------------------------
+    def get_default_screen(self) -> Screen:
+        return HomeScreen()
+
+    def on_mount(self) -> None:
+        self.title = f"qualcode · {self.desk.project.config.name}"
+        try:
+            self.cases = self.desk.project.cases
+        except QualcodeError as exc:
+            self.report(exc, title="Cases file")
+        if self.desk.codebook_error is not None:
+            self.report(self.desk.codebook_error, title="Codebook not loaded")
+        for problem in self.desk.project.index.problems[:5]:
+            self.notify(str(problem), title="Transcript", severity="warning", timeout=10)
+        if self.settings.open_transcript:
+            self.open_transcript(self.settings.open_transcript)
+        self.call_after_refresh(self.open_session)
+
+    @work(thread=True, exclusive=True, group="session", exit_on_error=False)
+    def open_session(self) -> list[str]:
+        notes = self.desk.open_session()
+        if self.settings.background_overview:
+            self.desk.rows = self.desk.overview()
+        return notes
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "session":
+            return
+        if event.state == WorkerState.SUCCESS:
+            self.desk.ready = True
+            for note in event.worker.result or []:
+                self.notify(note, title="Journal", severity="warning", timeout=15)
+            self.session_ready()
+        elif event.state == WorkerState.ERROR:
+            error = event.worker.error
+            self.desk.ready = True
+            self.desk.read_only = str(error)
+            self.report(error, title="Journal")
+            self.session_ready()
+
+    def session_ready(self) -> None:
+        if self.desk.read_only:
+            from qualcode.tui.screens.dialogs import MessageDialog
+
+            self.push_screen(MessageDialog(
+                "This project is open in another qualcode for " + self.desk.coder,
+                f"{self.desk.read_only}\n\nThis window is READ-ONLY: you can read and retrieve, but not code. "
+                "Close the other qualcode and reopen this project to code as "
+                f"{self.desk.coder}, or switch coder with ctrl+k."))
+        for screen in self.screen_stack:
+            if hasattr(screen, "overview_ready"):
+                screen.overview_ready()
+            if hasattr(screen, "coder_changed") and not isinstance(screen, HomeScreen):
+                screen.coder_changed()
+
+    def on_unmount(self) -> None:
+        self.desk.close()
+
+    # -- changes -------------------------------------------------------------------------------
+    def commit(self, action: Callable[[], Change]) -> Change | None:
+        """Run one change (saved to the journal before it returns), then show it everywhere."""
+        try:
+            change = action()
+        except QualcodeError as exc:
+            self.report(exc)
+            return None
+        for screen in self.screen_stack:
+            if hasattr(screen, "codings_changed"):
+                screen.codings_changed(change)
+        return change
+
+    def report(self, error: BaseException, title: str = "Not done") -> None:
+        """An error the researcher can act on, as a notification (never a crash)."""
+        message = str(error) if isinstance(error, QualcodeError) else f"{type(error).__name__}: {error}"
+        self.notify(message, title=title, severity="error", timeout=20, markup=False)
+
+    def codebook_saved(self) -> None:
+        self.colours = code_colours(self.desk.codebook)
+        for screen in self.screen_stack:
+            if hasattr(screen, "codebook_changed"):
+                screen.codebook_changed()
+
+    # -- navigation ----------------------------------------------------------------------------
+    def go_home(self) -> None:
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    def open_transcript(self, tid: str, span: tuple[int, int] | None = None) -> None:
+        """Show a transcript on the coding screen (above the home), optionally selecting ``span``."""
+        from qualcode.tui.screens.coding import CodingScreen
+
+        if tid not in self.desk.project.index:
+            self.notify(f"No transcript {tid!r} in this project.", severity="error")
+            return
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, CodingScreen):
+            self.pop_screen()
+        if isinstance(self.screen, CodingScreen):
+            self.screen.open(tid, span)
+            return
+        if not self.is_screen_installed("coding"):
+            self.install_screen(CodingScreen(), "coding")
+        screen = self.get_screen("coding")
+        screen.open(tid, span)
+        self.push_screen(screen)
+
+    def open_screen(self, target: str) -> None:
+        entry = next((s for s in SCREENS if s.target == target), None)
+        if entry is None:
+            return
+        cls = entry.load()
+        if isinstance(self.screen, cls):
+            return
+        self.push_screen(cls())
+
+    def on_open_at(self, message) -> None:
+        """A screen asks to show a passage (``messages.OpenAt``, or the agreement screen's ``OpenAt``)."""
+        span = None
+        if message.start is not None and message.end is not None and message.end > message.start:
+            span = (message.start, message.end)
+        self.open_transcript(message.transcript_id, span)
+
+    on_agreement_screen_open_at = on_open_at
+
+    def on_suggestions_panel_jump_to(self, message) -> None:
+        """The suggestions panel shows a passage: select it on the coding screen."""
+        from qualcode.tui.screens.coding import CodingScreen
+
+        coding = next((s for s in reversed(self.screen_stack) if isinstance(s, CodingScreen)), None)
+        tid = message.transcript_id or (coding.tid if coding is not None else None)
+        if tid is not None:
+            self.open_transcript(tid, (message.start, message.end))
+
+    def on_suggestions_panel_accepted(self, message) -> None:
+        """An accepted suggestion is saved already: show it everywhere like any coding."""
+        self.commit(lambda: self.desk.note_saved([message.coding], "accepted a suggestion"))
+
+    def retrieve(self, code: str) -> None:
+        from qualcode.tui.screens.retrieval import RetrievalScreen
+
+        self.push_screen(RetrievalScreen(code))
+
+    def action_open_screen(self, target: str) -> None:
+        self.open_screen(target)
+
+    def action_keys(self) -> None:
+        from qualcode.tui.screens.keysheet import KeySheet
+
+        if not isinstance(self.screen, KeySheet):
+            self.push_screen(KeySheet(self.desk.codebook, self.colours,
+                                      [(s.key or "ctrl+p", f"{s.name}: {s.help}") for s in SCREENS]))
+
+    def action_open_picker(self) -> None:
+        from qualcode.tui.screens.dialogs import Choose
+
+        choices = [(e.id, f"{e.id} · {e.title}") for e in self.desk.project.index]
+        self.push_screen(Choose("Open a transcript", choices),
+                         lambda tid: self.open_transcript(tid) if tid else None)
+
+    def action_switch_coder(self) -> None:
+        from qualcode.tui.screens.dialogs import CoderDialog
+
+        coders = self.desk.project.coders()
+        if self.desk.coder not in coders:
+            coders.insert(0, self.desk.coder)
+        self.push_screen(CoderDialog(self.desk.coder, coders),
+                         lambda name: self.switch_coder(name) if name else None)
+
+    def switch_coder(self, name: str) -> None:
+        if name == self.desk.coder and self.desk.ready and not self.desk.read_only:
+            return
+        try:
+            self.desk.switch(name)
+        except QualcodeError as exc:
+            self.report(exc, title="Cannot switch coder")
+            return
+        for screen in self.screen_stack:
+            if hasattr(screen, "coder_changed"):
+                screen.coder_changed()
+        self.notify(f"Now coding as {name}.", title="Coder")
+        self.open_session()
+
+    def get_system_commands(self, screen: Screen):
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Key sheet", "Every key of the workbench", self.action_keys)
+        yield SystemCommand("Switch coder", f"Code as someone else (now {self.desk.coder})", self.action_switch_coder)
+        yield SystemCommand("Project home", "The list of transcripts", self.go_home)
+        yield SystemCommand("Reload codebook", "Read the codebook file again (after editing it outside)",
+                            self.reload_codebook)
+        for entry in SCREENS:
+            yield SystemCommand(entry.name, entry.help, lambda target=entry.target: self.open_screen(target))
+
+    def reload_codebook(self) -> None:
+        error = self.desk.load_codebook(reload=True)
+        if error is not None:
+            self.report(error, title="Codebook not reloaded")
+            return
+        self.codebook_saved()
+        self.notify("Codebook reloaded.")
+
+
+def default_coder(project: Project) -> str:
+    name = project.config.default_coder
+    if not name:
+        try:
+            name = getpass.getuser()
+        except (KeyError, OSError):
+            name = "coder"
+    return "".join(ch if ch.isalnum() or ch in "_.-" else "_" for ch in name) or "coder"
+
+
+def make_app(project: Project, coder: str | None = None, settings: Settings | None = None) -> WorkbenchApp:
+    """The workbench on ``project`` for ``coder`` (default: the project's default coder, else your login)."""
+    settings = settings or Settings()
+    desk = Desk(project, coder or default_coder(project))
+    return WorkbenchApp(desk, settings)
+
+
+def run(project: Project, coder: str | None = None) -> None:
+    """Run the workbench in this terminal until the researcher quits."""
+    app = make_app(project, coder)
+    try:
+        app.run()
+    finally:
+        project.close()

@@ -1,0 +1,263 @@
+"""The workbench's model: the open project, who codes, their session, and each change as a ``Change``.
+
+No Textual here. Every change goes through the coder's ``CoderSession`` (journal line fsynced
+before the call returns); the ``Change`` it yields says which codings were before and after, so
+the views update only what changed. Errors are ``QualcodeError`` for the App to show.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from qualcode.domain.codebook import Codebook
+from qualcode.domain.coding import Coding, CodingSet
+from qualcode.errors import LockError, QualcodeError
+from qualcode.store.project import CoderSession, Project
+
+
+@dataclass
+class Change:
+    """One saved change: codings by id before and after (None = absent)."""
+
+    what: str
+    before: dict[str, Coding | None]
+    after: dict[str, Coding | None]
+    seq: int = 0
+    """The journal line number that holds it."""
+
+    @property
+    def transcripts(self) -> set[str]:
+        return {c.transcript for c in (*self.before.values(), *self.after.values()) if c is not None}
+
+    @property
+    def added(self) -> list[Coding]:
+        return [c for i, c in self.after.items() if c is not None and self.before.get(i) is None]
+
+
+def op_ids(op: dict) -> set[str]:
+    """The coding ids an operation touches."""
+    kind = op.get("op")
+    if kind == "add":
+        return {op["coding"]["id"]}
+    if kind == "batch":
+        out: set[str] = set()
+        for sub in op.get("ops", []):
+            out |= op_ids(sub)
+        return out
+    if "id" in op:
+        return {op["id"]}
+    return set()
+
+
+def coverage(codings: list[Coding]) -> int:
+    """Characters covered by at least one of ``codings`` (overlaps counted once)."""
+    total = 0
+    end = -1
+    for c in sorted(codings, key=lambda c: c.start):
+        if c.end <= end:
+            continue
+        total += c.end - max(c.start, end)
+        end = c.end
+    return total
+
+
+@dataclass
+class TranscriptRow:
+    """What the project home shows of one transcript's coding."""
+
+    mine: int = 0
+    coded_chars: int = 0
+    others: dict[str, int] = field(default_factory=dict)
+
+
+class Desk:
+    def __init__(self, project: Project, coder: str) -> None:
+        self.project = project
+        self.coder = coder
+        self.session: CoderSession | None = None
+        self.read_only: str | None = None
+        """Why changes are refused (another instance holds the journal), or None."""
+        self.ready = False
+        """True once the coder's journal is open (or known to be read-only)."""
+        self.codebook = Codebook()
+        self.codebook_error: QualcodeError | None = None
+        self.counts: Counter = Counter()
+        """My codings per code, across the project."""
+        self.rows: dict[str, TranscriptRow] = {}
+        self.seq = 0
+        self.last_saved: str | None = None
+        self.load_codebook()
+
+    # -- opening ---------------------------------------------------------------------------
+    def load_codebook(self, reload: bool = False) -> QualcodeError | None:
+        """Read the codebook; on an error keep the last good one (or none) and return the error."""
+        try:
+            self.codebook = self.project.reload_codebook() if reload else self.project.codebook
+            self.codebook_error = None
+        except QualcodeError as exc:
+            self.codebook_error = exc
+        return self.codebook_error
+
+    def open_session(self) -> list[str]:
+        """Take the coder's journal (in a worker thread). Returns notes for the researcher.
+
+        ``ready`` stays False until the App (on its own thread) says the journal is open, so no
+        change can run while a worker still reads the codings."""
+        notes: list[str] = []
+        self.session = None
+        self.read_only = None
+        try:
+            self.session = self.project.session(self.coder)
+            notes += [str(w) for w in self.session.warnings]
+            self.seq = self.session.writer.seq
+        except LockError as exc:
+            self.read_only = str(exc)
+        except QualcodeError as exc:
+            self.read_only = str(exc)
+        if self.read_only is not None:
+            try:
+                notes += [str(w) for w in self.project.journal_warnings(self.coder)]
+            except QualcodeError as exc:
+                notes.append(str(exc))
+        self.counts = Counter(c.code for c in list(self.codings))
+        return notes
+
+    @property
+    def codings(self) -> CodingSet:
+        if self.session is not None:
+            return self.session.codings
+        try:
+            return self.project.codings(self.coder)
+        except QualcodeError:
+            return CodingSet(self.coder)
+
+    def close(self) -> None:
+        if self.session is not None:
+            self.session.close()
+            self.session = None
+
+    def switch(self, coder: str) -> None:
+        """Let go of this coder's journal; ``open_session`` then opens the new coder's."""
+        from qualcode.store.journal import check_coder_name
+
+        check_coder_name(coder)
+        self.close()
+        self.coder = coder
+        self.ready = False
+        self.read_only = None
+        self.counts = Counter()
+        self.rows = {}
+
+    # -- the project home ------------------------------------------------------------------
+    def overview(self) -> dict[str, TranscriptRow]:
+        """Per transcript: my codings, the share of its text I coded, other coders' counts."""
+        rows = {e.id: TranscriptRow() for e in self.project.index}
+        mine = self.codings
+        for tid, by_id in list(mine.by_transcript.items()):
+            if tid in rows and by_id:
+                rows[tid].mine = len(by_id)
+                rows[tid].coded_chars = coverage(list(by_id.values()))
+        for other in self.project.coders():
+            if other == self.coder:
+                continue
+            try:
+                theirs = self.project.codings(other)
+            except QualcodeError:
+                continue
+            for tid, by_id in list(theirs.by_transcript.items()):
+                if tid in rows and by_id:
+                    rows[tid].others[other] = len(by_id)
+        return rows
+
+    def refresh_row(self, tid: str) -> TranscriptRow:
+        row = self.rows.setdefault(tid, TranscriptRow())
+        mine = list(self.codings.by_transcript.get(tid, {}).values())
+        row.mine = len(mine)
+        row.coded_chars = coverage(mine)
+        return row
+
+    # -- changes ---------------------------------------------------------------------------
+    def _writer(self) -> CoderSession:
+        if self.session is None or not self.ready:
+            if self.read_only:
+                raise QualcodeError(f"read-only: {self.read_only.splitlines()[0]}",
+                                    hint="close the other qualcode, then reopen this project (or switch coder with ctrl+k)")
+            raise QualcodeError("your journal is still opening", hint="wait a moment and try again")
+        assert self.session is not None
+        return self.session
+
+    def _change(self, what: str, ids: set[str], action) -> Change:
+        s = self._writer()
+        before = {i: s.codings.get(i) for i in ids}
+        result = action(s)
+        if isinstance(result, Coding):
+            ids = ids | {result.id}
+            before.setdefault(result.id, None)
+        elif isinstance(result, list):
+            for c in result:
+                ids = ids | {c.id}
+                before.setdefault(c.id, None)
+        after = {i: s.codings.get(i) for i in ids}
+        change = Change(what, before, after, s.writer.seq)
+        self.seq = s.writer.seq
+        self.last_saved = what
+        for c in before.values():
+            if c is not None:
+                self.counts[c.code] -= 1
+        for c in after.values():
+            if c is not None:
+                self.counts[c.code] += 1
+        for tid in change.transcripts:
+            self.refresh_row(tid)
+        return change
+
+    def note_saved(self, codings: list[Coding], what: str = "coded") -> Change:
+        """Codings another part of the workbench saved through this coder's session (the suggestions
+        panel's accepted passages): they are in the journal already; keep the counts and rows in step."""
+        s = self._writer()
+        after = {c.id: s.codings.get(c.id) for c in codings}
+        change = Change(what, {c.id: None for c in codings}, after, s.writer.seq)
+        self.seq, self.last_saved = s.writer.seq, what
+        for c in after.values():
+            if c is not None:
+                self.counts[c.code] += 1
+        for tid in change.transcripts:
+            self.refresh_row(tid)
+        return change
+
+    def apply(self, tid: str, start: int, end: int, code: str, memo: str | None = None) -> Change:
+        name = self.codebook.get(code).name if self.codebook.get(code) else code
+        return self._change(f"coded {name}", set(), lambda s: s.add(tid, start, end, code, memo=memo))
+
+    def remove(self, coding_id: str) -> Change:
+        return self._change("removed a coding", {coding_id}, lambda s: s.remove(coding_id))
+
+    def recode(self, coding_id: str, code: str) -> Change:
+        name = self.codebook.get(code).name if self.codebook.get(code) else code
+        return self._change(f"recoded to {name}", {coding_id}, lambda s: s.recode(coding_id, code))
+
+    def set_memo(self, coding_id: str, memo: str | None) -> Change:
+        return self._change("memo saved" if memo else "memo cleared", {coding_id},
+                            lambda s: s.set_memo(coding_id, memo))
+
+    def undo(self) -> Change:
+        s = self._writer()
+        if not s.codings.undo_stack:
+            raise QualcodeError("nothing to undo")
+        ids = op_ids(s.codings.undo_stack[-1][1])
+        return self._change("undone: " + (s.codings.describe_undo() or "change"), ids, lambda s: s.undo())
+
+    def redo(self) -> Change:
+        s = self._writer()
+        if not s.codings.redo_stack:
+            raise QualcodeError("nothing to redo")
+        ids = op_ids(s.codings.redo_stack[-1][0])
+        return self._change("redone: " + (s.codings.describe_redo() or "change"), ids, lambda s: s.redo())
+
+    # -- the codebook ----------------------------------------------------------------------
+    def save_codebook(self, book: Codebook) -> None:
+        """Validate and save atomically (raises CodebookError listing every problem)."""
+        self.project.set_codebook(book)
+        self.codebook = self.project.codebook
+        self.codebook_error = None

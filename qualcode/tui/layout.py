@@ -1,0 +1,172 @@
+"""Soft wrap of a transcript into visual lines, and cell <-> character conversion.
+
+Pure Python (plus ``rich.cells`` for the width of wide characters such as emoji). A visual line
+is a slice ``text[starts[i]:end(i)]`` of one logical line; wrapping happens at white space, and a
+word longer than the width is cut. All positions are code-point offsets into the canonical text.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from rich.cells import cell_len
+
+_WORD = re.compile(r"\S+\s*|\s+")
+
+
+def _char_width(ch: str) -> int:
+    return 1 if ch.isascii() else cell_len(ch)
+
+
+def cells(text: str) -> int:
+    """Terminal cells taken by ``text`` (fast path for ASCII)."""
+    return len(text) if text.isascii() else cell_len(text)
+
+
+def cell_to_col(text: str, x: int) -> int:
+    """The character column under cell ``x`` of ``text`` (clamped to ``len(text)``)."""
+    if x <= 0:
+        return 0
+    if text.isascii():
+        return min(x, len(text))
+    width = 0
+    for i, ch in enumerate(text):
+        width += _char_width(ch)
+        if width > x:
+            return i
+    return len(text)
+
+
+def col_to_cell(text: str, col: int) -> int:
+    """Cells before character column ``col`` of ``text``."""
+    return cells(text[:col])
+
+
+class Wrap:
+    """Visual lines of a text at one width.
+
+    ``starts[i]`` is the offset where visual line ``i`` begins, ``rows[i]`` its logical line.
+    Visual line ``i`` shows ``text[starts[i]:end(i)]``; the cursor may also sit at ``end(i)`` when
+    the line is the last one of its logical line (the position of the line break).
+    """
+
+    __slots__ = ("text", "line_starts", "width", "starts", "rows")
+
+    def __init__(self, text: str, line_starts: list[int], width: int) -> None:
+        self.text = text
+        self.line_starts = line_starts
+        self.width = max(4, width)
+        starts: list[int] = []
+        rows: list[int] = []
+        n = len(line_starts)
+        width = self.width
+        all_ascii = text.isascii()
+        for row in range(n):
+            s = line_starts[row]
+            e = line_starts[row + 1] - 1 if row + 1 < n else len(text)
+            if e - s <= width and (e == s or all_ascii or cells(text[s:e]) <= width):
+                starts.append(s)
+                rows.append(row)
+                continue
+            for vs in _wrap_line(text[s:e], width):
+                starts.append(s + vs)
+                rows.append(row)
+        self.starts = starts
+        self.rows = rows
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def row_end(self, row: int) -> int:
+        """Offset of the end of logical line ``row`` (its line break, or the end of the text)."""
+        if row + 1 < len(self.line_starts):
+            return self.line_starts[row + 1] - 1
+        return len(self.text)
+
+    def end(self, i: int) -> int:
+        """End (exclusive) of visual line ``i``'s text."""
+        if i + 1 < len(self.starts) and self.rows[i + 1] == self.rows[i]:
+            return self.starts[i + 1]
+        return self.row_end(self.rows[i])
+
+    def is_last_of_row(self, i: int) -> bool:
+        return i + 1 >= len(self.starts) or self.rows[i + 1] != self.rows[i]
+
+    def line_of(self, offset: int) -> int:
+        """The visual line showing offset ``offset`` (a wrap point belongs to the next line)."""
+        offset = max(0, min(offset, len(self.text)))
+        return max(0, bisect_right(self.starts, offset) - 1)
+
+    def lines_between(self, start: int, end: int) -> range:
+        """Visual lines touched by ``[start, end]``."""
+        return range(self.line_of(start), self.line_of(end) + 1)
+
+    def offset_at(self, i: int, x: int) -> int:
+        """The offset under cell ``x`` of visual line ``i`` (clamped to the line)."""
+        i = max(0, min(i, len(self.starts) - 1))
+        s, e = self.starts[i], self.end(i)
+        col = cell_to_col(self.text[s:e], x)
+        off = s + col
+        if off >= e and not self.is_last_of_row(i):
+            off = max(s, e - 1)  # the wrap point itself is shown at the start of the next line
+        return off
+
+    def x_of(self, offset: int) -> tuple[int, int]:
+        """(visual line, cell x) of ``offset``."""
+        i = self.line_of(offset)
+        s = self.starts[i]
+        return i, col_to_cell(self.text[s:offset], offset - s)
+
+
+def _wrap_line(line: str, width: int) -> list[int]:
+    """Start columns of the visual lines of one logical line (greedy, at white space)."""
+    ascii_line = line.isascii()
+    if ascii_line and not line.startswith((" ", "\t")):
+        return _wrap_ascii(line, width)
+    out = [0]
+    used = 0
+    for m in _WORD.finditer(line):
+        word = m.group()
+        bare = word.rstrip()
+        w = len(bare) if ascii_line else cells(bare)
+        if used and used + w > width:
+            out.append(m.start())
+            used = 0
+        if w > width:
+            # cut a long word into pieces of at most ``width`` cells
+            piece = 0
+            for j, ch in enumerate(bare):
+                cw = 1 if ascii_line else _char_width(ch)
+                if piece + cw > width and j:
+                    out.append(m.start() + j)
+                    piece = 0
+                piece += cw
+            used = piece + (len(word) - len(bare))
+            continue
+        used += w + (len(word) - len(bare))
+    return out
+
+
+def _wrap_ascii(line: str, width: int) -> list[int]:
+    """The same for a line of ASCII (one cell per character): one ``rfind`` per visual line."""
+    out = [0]
+    pos, n = 0, len(line)
+    while n - pos > width:
+        # the last blank at or before pos+width ends this visual line (its words fit in ``width``)
+        cut = line.rfind(" ", pos + 1, pos + width + 1)
+        if cut <= pos:
+            nxt = line.find(" ", pos)
+            if nxt == -1 or nxt - pos > width:
+                nxt = pos + width  # a word longer than the line: cut it
+            else:
+                nxt += 1
+        else:
+            nxt = cut + 1
+        while nxt < n and line[nxt] == " ":
+            nxt += 1
+        if nxt >= n:
+            break
+        out.append(nxt)
+        pos = nxt
+    return out

@@ -1,0 +1,446 @@
+"""The coding screen: one transcript, the codebook tree, and this transcript's codings."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label
+
+from qualcode.domain.codebook import RESERVED_KEYS
+from qualcode.errors import QualcodeError
+from qualcode.tui.coverage import CodingIndex, Shown
+from qualcode.tui.desk import Change
+from qualcode.tui.screens.dialogs import Choose, MemoDialog
+from qualcode.tui.screens.picker import CodePicker, steady
+from qualcode.tui.widgets.code_tree import CodeTree
+from qualcode.tui.widgets.coding_list import CodingList, one_line
+from qualcode.tui.widgets.status import StatusLine
+from qualcode.tui.widgets.transcript_view import TranscriptView
+
+
+class CodingScreen(Screen):
+    DEFAULT_CSS = """
+    CodingScreen #main { height: 1fr; }
+    CodingScreen #left { width: 1fr; }
+    CodingScreen #side { width: 46; border-left: tall $panel-lighten-1; }
+    CodingScreen Label.heading { text-style: bold; padding: 0 1; width: 100%; height: 1; background: $boost; }
+    CodingScreen #transcript { height: 1fr; }
+    CodingScreen #codes { height: 1fr; }
+    CodingScreen #codings { height: 1fr; }
+    CodingScreen #search { dock: bottom; display: none; }
+    CodingScreen #search.open { display: block; }
+    """
+    BINDINGS = [
+        Binding("s", "select_sentence", "Sentence"),
+        Binding("t", "select_turn", "Turn"),
+        Binding("c", "pick_code", "Code…"),
+        Binding("C", "recode", "Recode", show=False),
+        Binding("x", "remove", "Remove"),
+        Binding("m", "memo", "Memo"),
+        Binding("n", "jump(1, False)", "Next"),
+        Binding("p", "jump(-1, False)", "Prev"),
+        Binding("N", "jump(1, True)", "Next of code", show=False),
+        Binding("P", "jump(-1, True)", "Prev of code", show=False),
+        Binding("u", "undo", "Undo"),
+        Binding("U,ctrl+y", "redo", "Redo"),
+        Binding("slash", "search", "Search"),
+        Binding("f3,ctrl+g", "find(1)", "Next match", show=False),
+        Binding("shift+f3", "find(-1)", "Previous match", show=False),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tid: str | None = None
+        self.transcript = None
+        self.index: CodingIndex | None = None
+        self.current: str | None = None
+        """The coding last jumped to (for next/previous among codings that share a start)."""
+        self._pending: tuple[str, tuple[int, int] | None] | None = None
+        self._mounted = False
+
+    def compose(self) -> ComposeResult:
+        yield StatusLine(id="status")
+        with Horizontal(id="main"):
+            with Vertical(id="left"):
+                yield Label("", classes="heading", id="title")
+                yield TranscriptView(id="transcript")
+            with Vertical(id="side"):
+                yield Label("Codebook  key · here/project", classes="heading")
+                yield CodeTree(id="codes")
+                yield Label("Codings here (Enter jumps)", classes="heading", id="codings-heading")
+                yield CodingList(id="codings")
+        yield Input(placeholder="search this transcript: Enter finds the next match, Esc closes", id="search")
+        yield Footer()
+
+    @property
+    def desk(self):
+        return self.app.desk
+
+    @property
+    def view(self) -> TranscriptView:
+        return self.query_one(TranscriptView)
+
+    # -- opening -----------------------------------------------------------------------------
+    def open(self, tid: str, span: tuple[int, int] | None = None) -> None:
+        if not self._mounted:
+            self._pending = (tid, span)
+            return
+        try:
+            transcript = self.desk.project.transcript(tid)
+        except QualcodeError as exc:
+            self.app.report(exc)
+            return
+        self.tid, self.transcript, self.current = tid, transcript, None
+        self._build_index()
+        if span is not None:
+            self.view.select(span[0], span[1], cursor_at_start=True, center=True)
+        self.view.focus()
+
+    def on_mount(self) -> None:
+        self._mounted = True
+        self.view.on_selection = self.refresh_status  # the status line changes in the same frame
+        steady(self)
+        if self._pending is not None:
+            tid, span = self._pending
+            self._pending = None
+            self.open(tid, span)
+
+    def _build_index(self) -> None:
+        transcript = self.transcript
+        if transcript is None:
+            return
+        codings = self.desk.codings.for_transcript(transcript.id) if self.desk.ready else []
+        self.index = CodingIndex.build(transcript, codings)
+        book, colours = self.desk.codebook, self.app.colours
+        order = [c.id for c in book.walk()]
+        self.view.show(transcript, self.index, colours, order)
+        self.query_one(CodingList).show(transcript, self.index, book, colours)
+        self.query_one(CodeTree).rebuild(book, colours, self.index.codes, self.desk.counts)
+        self._refresh_headings()
+        self.refresh_status()
+        flagged = self.index.flagged()
+        if flagged:
+            moved = sum(1 for s in flagged if s.status == "moved")
+            self.app.notify(
+                f"{len(flagged)} of your codings here were made on an earlier version of this transcript: "
+                f"{moved} moved with their text, {len(flagged) - moved} orphaned (text not found). They are marked ⚠ "
+                "in the codings panel. Check them; `qualcode check --fix` saves the moved ones.",
+                title="Transcript changed", severity="warning", timeout=12)
+
+    def _refresh_headings(self) -> None:
+        t = self.transcript
+        if t is None or self.index is None:
+            return
+        title = Text(no_wrap=True, overflow="ellipsis")
+        title.append(t.id, style="bold")
+        entry = self.desk.project.index.get(t.id)
+        words = entry.words if entry is not None else t.word_count
+        title.append(f" · {t.title} · {len(t.turns)} turns · {words} words")
+        self.query_one("#title", Label).update(title, layout=False)
+        flagged = len(self.index.flagged())
+        extra = f", {flagged} ⚠" if flagged else ""
+        self.query_one("#codings-heading", Label).update(f"Codings here: {len(self.index)}{extra} (Enter jumps)",
+                                                         layout=False)
+
+    def refresh_status(self) -> None:
+        where = self.view.describe_position() if self.transcript is not None else ""
+        self.query_one(StatusLine).show(self.desk, where)
+
+    # -- updates from the App ----------------------------------------------------------------
+    def codings_changed(self, change: Change) -> None:
+        if self.index is None or self.tid not in change.transcripts:
+            codes = {c.code for c in (*change.before.values(), *change.after.values()) if c is not None}
+            self.query_one(CodeTree).update_counts(codes)  # project totals moved
+            self.refresh_status()
+            return
+        view = self.view
+        touched: set[str] = set()
+        for cid, before in change.before.items():
+            if before is not None and before.transcript == self.tid:
+                old = self.index.remove(cid)
+                if old is not None:
+                    view.invalidate(old.start, old.end)
+                    touched.add(old.code)
+        for cid, after in change.after.items():
+            if after is not None and after.transcript == self.tid:
+                new = self.index.add(after)
+                view.invalidate(new.start, new.end)
+                touched.add(new.code)
+        view.update_lanes()
+        codings = self.query_one(CodingList)
+        codings.set_count(len(self.index))
+        if change.added and change.added[0].transcript == self.tid:
+            codings.follow(change.added[0].id)
+        self.query_one(CodeTree).update_counts(touched)
+        self._refresh_headings()
+        self.refresh_status()
+
+    def codebook_changed(self) -> None:
+        book, colours = self.desk.codebook, self.app.colours
+        if self.index is not None:
+            self.view.set_colours(colours, [c.id for c in book.walk()])
+            self.query_one(CodingList).set_codebook(book, colours)
+            self.query_one(CodeTree).rebuild(book, colours, self.index.codes, self.desk.counts)
+
+    def coder_changed(self) -> None:
+        if self.transcript is not None:
+            cursor = self.view.cursor
+            self._build_index()
+            self.view.move_cursor(cursor)
+
+    # -- cursor and selection ------------------------------------------------------------------
+
+    def action_select_sentence(self) -> None:
+        if self.transcript is None:
+            return
+        start, end = self.transcript.sentence_at(self.view.cursor)
+        if end > start:
+            self.view.select(start, end)
+
+    def action_select_turn(self) -> None:
+        if self.transcript is None:
+            return
+        cursor = self.view.cursor
+        turn = self.transcript.turn_at(cursor)
+        if turn is None:  # between turns: the next one
+            turn = next((t for t in self.transcript.turns if t.start >= cursor), None)
+        if turn is None:
+            self.app.notify("The cursor is not in a speaker turn.", severity="warning")
+            return
+        start, end = turn.text_start, turn.end
+        text = self.transcript.text
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        while start < end and text[start].isspace():
+            start += 1
+        self.view.select(start, end)
+
+    def _selection(self) -> tuple[int, int] | None:
+        sel = self.view.selection
+        if sel is None or self.transcript is None:
+            self.app.notify("Select some text first: drag with the mouse, shift+arrows, s (sentence) or t (turn).",
+                            severity="warning")
+            return None
+        text = self.transcript.text
+        start, end = sel.start, sel.end
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start >= end:
+            self.app.notify("The selection is only white space.", severity="warning")
+            return None
+        return start, end
+
+    # -- applying codes ------------------------------------------------------------------------
+    def apply_code(self, code_id: str) -> None:
+        if self.tid is None or self.index is None:
+            return
+        span = self._selection()
+        if span is None:
+            return
+        if any(s.code == code_id for s in self.index.exact(*span)):
+            name = self.desk.codebook.get(code_id).name if self.desk.codebook.get(code_id) else code_id
+            self.app.notify(f"Already coded {name} here.", severity="information")
+            return
+        self.app.commit(lambda: self.desk.apply(self.tid, span[0], span[1], code_id))
+
+    def on_key(self, event: events.Key) -> None:
+        if isinstance(self.focused, Input) or event.key in RESERVED_KEYS:
+            return
+        code = self.desk.codebook.by_shortcut().get(event.key)
+        if code is not None:
+            event.stop()
+            event.prevent_default()
+            self.apply_code(code.id)
+
+    def on_code_tree_apply_requested(self, event: CodeTree.ApplyRequested) -> None:
+        self.apply_code(event.code)
+
+    def action_pick_code(self) -> None:
+        if self._selection() is None:
+            return
+
+        def chosen(code_id: str | None) -> None:
+            if code_id:
+                self.apply_code(code_id)
+
+        self.app.push_screen(CodePicker(self.desk.codebook, self.app.colours, "Apply code to the selection",
+                                        counts=dict(self.desk.counts)), chosen)
+
+    # -- the coding under the cursor -----------------------------------------------------------
+    def _under_cursor(self) -> list[Shown]:
+        if self.index is None:
+            return []
+        codings = self.query_one(CodingList)
+        if self.focused is codings:
+            shown = codings.shown(codings.cursor)
+            return [shown] if shown is not None else []
+        sel = self.view.selection
+        if sel is not None:
+            exact = self.index.exact(sel.start, sel.end)
+            if exact:
+                return exact
+        return self.index.at(self.view.cursor)
+
+    def _with_one(self, verb: str, then) -> None:
+        hits = self._under_cursor()
+        if not hits:
+            self.app.notify(f"No coding under the cursor to {verb}. (n / p jump to codings.)", severity="warning")
+            return
+        if len(hits) == 1:
+            then(hits[0])
+            return
+        book = self.desk.codebook
+        choices = []
+        for s in hits:
+            code = book.get(s.code)
+            quote = one_line(s.coding.quote)
+            choices.append((s.id, f"{code.name if code else s.code}: {quote[:60]}"))
+
+        def chosen(cid: str | None) -> None:
+            if cid and self.index is not None and cid in self.index.by_id:
+                then(self.index.by_id[cid])
+
+        self.app.push_screen(Choose(f"Which coding to {verb}?", choices), chosen)
+
+    def action_remove(self) -> None:
+        self._with_one("remove", lambda s: self.app.commit(lambda: self.desk.remove(s.id)))
+
+    def action_recode(self) -> None:
+        def recode(s: Shown) -> None:
+            def chosen(code_id: str | None) -> None:
+                if code_id and code_id != s.code:
+                    self.app.commit(lambda: self.desk.recode(s.id, code_id))
+
+            self.app.push_screen(CodePicker(self.desk.codebook, self.app.colours, "Recode to", exclude={s.code}),
+                                 chosen)
+
+        self._with_one("recode", recode)
+
+    def action_memo(self) -> None:
+        def memo(s: Shown) -> None:
+            code = self.desk.codebook.get(s.code)
+
+            def done(text: str | None) -> None:
+                if text is not None and (text or None) != s.coding.memo:
+                    self.app.commit(lambda: self.desk.set_memo(s.id, text or None))
+
+            title = f"Memo on {code.name if code else s.code}: “{one_line(s.coding.quote)[:50]}”"
+            self.app.push_screen(MemoDialog(title, s.coding.memo), done)
+
+        self._with_one("write a memo on", memo)
+
+    # -- navigation ----------------------------------------------------------------------------
+    def action_jump(self, step: int, of_code: bool) -> None:
+        if self.index is None or not len(self.index):
+            self.app.notify("No codings in this transcript yet.", severity="information")
+            return
+        codes = None
+        if of_code:
+            code = self.query_one(CodeTree).highlighted_code
+            if code is None:
+                self.app.notify("Highlight a code in the codebook panel first.", severity="warning")
+                return
+            codes = {code, *self.desk.codebook.descendants(code)}
+        order = self.index.order
+        cur = self.index.by_id.get(self.current) if self.current else None
+        if cur is not None and self.view.cursor == cur.start:
+            i = bisect_right(order, cur.key) if step > 0 else bisect_left(order, cur.key) - 1
+        else:
+            pos = self.view.cursor
+            i = bisect_right(order, (pos, 1 << 62)) if step > 0 else bisect_left(order, (pos, -1)) - 1
+        while 0 <= i < len(order):
+            if codes is None or order[i][2] in codes:
+                self.jump_to(self.index.by_id[order[i][3]])
+                return
+            i += step
+        self.app.notify("No more codings that way." if codes is None else "No more codings of that code that way.",
+                        severity="information")
+
+    def jump_to(self, shown: Shown) -> None:
+        self.current = shown.id
+        self.view.select(shown.start, shown.end, cursor_at_start=True, center=True)
+        self.query_one(CodingList).follow(shown.id)
+
+    def on_virtual_list_chosen(self, event: CodingList.Chosen) -> None:
+        shown = self.query_one(CodingList).shown(event.index)
+        if shown is not None:
+            self.jump_to(shown)
+            self.view.focus()
+
+    # -- undo ----------------------------------------------------------------------------------
+    def _after_history(self, change: Change | None) -> None:
+        if change is None or self.index is None:
+            return
+        for c in (*change.after.values(), *change.before.values()):
+            if c is not None and c.transcript == self.tid:
+                shown = self.index.by_id.get(c.id)
+                self.view.scroll_offset_to(shown.start if shown else c.start, center=False)
+                break
+
+    def action_undo(self) -> None:
+        self._after_history(self.app.commit(self.desk.undo))
+
+    def action_redo(self) -> None:
+        self._after_history(self.app.commit(self.desk.redo))
+
+    # -- search --------------------------------------------------------------------------------
+    def action_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.add_class("open")
+        search.focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "search" or self.transcript is None:
+            return
+        query = event.value.strip()
+        if not query:
+            self.view.set_matches([])
+            return
+        pattern = re.compile(re.escape(query), re.IGNORECASE)
+        matches = [(m.start(), m.end()) for m in pattern.finditer(self.transcript.text)]
+        self.view.set_matches(matches)
+        if not matches:
+            self.app.notify(f"“{query}” is not in this transcript.", severity="warning")
+            return
+        self.action_find(1)
+
+    def action_find(self, step: int) -> None:
+        matches = self.view.matches
+        if not matches:
+            self.action_search()
+            return
+        starts = [s for s, _ in matches]
+        sel = self.view.selection
+        here = sel.start if sel is not None else self.view.cursor
+        if step > 0:
+            i = bisect_right(starts, here)
+            i = i if i < len(matches) else 0
+        else:
+            i = bisect_left(starts, here) - 1
+            i = i if i >= 0 else len(matches) - 1
+        start, end = matches[i]
+        self.view.select(start, end, cursor_at_start=True, center=True)
+        self.query_one(StatusLine).show(self.desk, f"match {i + 1} of {len(matches)}")
+
+    def action_back(self) -> None:
+        search = self.query_one("#search", Input)
+        if search.has_class("open"):  # close the bar; matches stay lit for f3
+            search.remove_class("open")
+            self.view.focus()
+            return
+        if self.view.clear_selection():
+            return
+        if self.view.matches:
+            self.view.set_matches([])
+            return
+        self.app.go_home()

@@ -1,0 +1,156 @@
+"""The project home: transcripts with their coding, case attributes, the codebook, who codes."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Label, Static
+
+from qualcode.tui.desk import Change, TranscriptRow
+from qualcode.tui.widgets.code_tree import CodeTree
+from qualcode.tui.widgets.status import StatusLine
+
+COLUMNS = [("id", "ID"), ("title", "Title"), ("words", "Words"), ("turns", "Turns"), ("mine", "My codings"),
+           ("share", "Coded"), ("others", "Other coders")]
+
+
+def _others(row: TranscriptRow | None) -> str:
+    if row is None:
+        return "…"
+    return ", ".join(f"{name} ({n})" for name, n in sorted(row.others.items())) or "-"
+
+
+class HomeScreen(Screen):
+    DEFAULT_CSS = """
+    HomeScreen #main { height: 1fr; }
+    HomeScreen #left { width: 2fr; }
+    HomeScreen #right { width: 1fr; min-width: 30; border-left: tall $panel-lighten-1; }
+    HomeScreen Label.heading { text-style: bold; padding: 0 1; width: 100%; background: $boost; }
+    HomeScreen #transcripts { height: 1fr; }
+    HomeScreen #case { height: auto; max-height: 8; padding: 0 1; color: $text-muted; }
+    HomeScreen #codebook { height: 1fr; }
+    """
+    BINDINGS = [
+        Binding("enter", "open", "Open transcript"),
+        Binding("ctrl+e", "app.open_screen('qualcode.tui.screens.codebook:CodebookScreen')", "Codebook"),
+        Binding("ctrl+r", "app.open_screen('qualcode.tui.screens.retrieval:RetrievalScreen')", "Retrieve"),
+        Binding("ctrl+k", "app.switch_coder", "Coder"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield StatusLine(id="status")
+        with Horizontal(id="main"):
+            with Vertical(id="left"):
+                yield Label("Transcripts (Enter opens one for coding)", classes="heading", id="transcripts-heading")
+                yield DataTable(id="transcripts", cursor_type="row", zebra_stripes=True)
+                yield Static("", id="case")
+            with Vertical(id="right"):
+                yield Label("Codebook", classes="heading", id="codebook-heading")
+                yield CodeTree(id="codebook", show_here=False)
+        yield Footer()
+
+    @property
+    def desk(self):
+        return self.app.desk
+
+    def on_mount(self) -> None:
+        table = self.query_one("#transcripts", DataTable)
+        for key, label in COLUMNS:
+            table.add_column(label, key=key)
+        index = self.desk.project.index
+        for e in index:
+            table.add_row(*self._cells(e, self.desk.rows.get(e.id)), key=e.id)
+        heading = self.query_one("#transcripts-heading", Label)
+        heading.update(f"Transcripts: {len(index)} (Enter opens one for coding)")
+        self.codebook_changed()
+        self.refresh_status()
+        table.focus()
+        if len(index):
+            self._show_case(next(iter(index)).id)
+
+    def _cells(self, entry, row: TranscriptRow | None) -> list:
+        title = entry.title if len(entry.title) <= 48 else entry.title[:47] + "…"
+        if row is None:
+            mine, share = "…", "…"
+        else:
+            mine = str(row.mine)
+            share = f"{100 * row.coded_chars / entry.chars:.0f}%" if entry.chars else "-"
+        return [entry.id, title, Text(str(entry.words), justify="right"), Text(str(entry.turns), justify="right"),
+                Text(mine, justify="right"), Text(share, justify="right"), _others(row)]
+
+    def refresh_status(self) -> None:
+        self.query_one(StatusLine).show(self.desk, "ctrl+k switches coder · ? keys · ctrl+p actions")
+
+    # -- updates from the App ----------------------------------------------------------------
+    def overview_ready(self) -> None:
+        table = self.query_one("#transcripts", DataTable)
+        index = self.desk.project.index
+        for e in index:
+            self._update_row(table, e.id)
+        self.query_one(CodeTree).rebuild(self.desk.codebook, self.app.colours, self.desk.counts, self.desk.counts)
+        self.refresh_status()
+
+    def _update_row(self, table: DataTable, tid: str) -> None:
+        entry = self.desk.project.index.get(tid)
+        if entry is None or tid not in table.rows:
+            return
+        cells = self._cells(entry, self.desk.rows.get(tid))
+        for (key, _), value in zip(COLUMNS[4:], cells[4:]):
+            table.update_cell(tid, key, value)
+
+    def codings_changed(self, change: Change) -> None:
+        table = self.query_one("#transcripts", DataTable)
+        for tid in change.transcripts:
+            self._update_row(table, tid)
+        codes = {c.code for c in (*change.before.values(), *change.after.values()) if c is not None}
+        self.query_one(CodeTree).update_counts(codes)
+        self.refresh_status()
+
+    def codebook_changed(self) -> None:
+        book = self.desk.codebook
+        levels = max((book.depth(c.id) for c in book.codes), default=-1) + 1
+        keys = sum(1 for c in book.codes if c.shortcut)
+        self.query_one("#codebook-heading", Label).update(
+            f"Codebook: {len(book)} codes, {levels} levels, {keys} with keys (my codings)")
+        self.query_one(CodeTree).rebuild(book, self.app.colours, self.desk.counts, self.desk.counts)
+
+    def coder_changed(self) -> None:
+        table = self.query_one("#transcripts", DataTable)
+        for e in self.desk.project.index:
+            self._update_row(table, e.id)
+        self.codebook_changed()
+        self.refresh_status()
+
+    # -- events ----------------------------------------------------------------------------
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.row_key is not None and event.row_key.value:
+            self._show_case(event.row_key.value)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.row_key is not None and event.row_key.value:
+            self.app.open_transcript(event.row_key.value)
+
+    def action_open(self) -> None:
+        table = self.query_one("#transcripts", DataTable)
+        if table.row_count:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+            self.app.open_transcript(key.value)
+
+    def _show_case(self, tid: str) -> None:
+        cases = self.app.cases
+        entry = self.desk.project.index.get(tid)
+        text = Text()
+        text.append(f"{tid}", style="bold")
+        if entry is not None:
+            speakers = ", ".join(entry.speakers) or "no speakers found"
+            text.append(f" · {entry.format} · speakers: {speakers}")
+        attrs = cases.attributes.get(tid) if cases is not None else None
+        if attrs is not None:
+            text.append(f"\ncase {cases.case(tid)}: ", style="bold")
+            text.append(" · ".join(f"{k}: {v}" for k, v in attrs.items()))
+        else:
+            text.append("\nno case attributes (add a row to cases.csv)")
+        self.query_one("#case", Static).update(text)

@@ -1,0 +1,31 @@
+"""The status line: who is coding, whether the last change is saved, where the cursor is, the project."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from qualcode.tui.desk import Desk
+
+
+class StatusLine(Static):
+    DEFAULT_CSS = """
+    StatusLine { height: 1; background: $panel; color: $foreground; padding: 0 1; }
+    """
+
+    def show(self, desk: Desk, where: str = "") -> None:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append("coding as ")
+        text.append(desk.coder, style="bold")
+        if not desk.ready:
+            text.append(" · opening your journal…", style="italic")
+        elif desk.read_only:
+            text.append(" · READ-ONLY (journal open in another qualcode)", style="bold #FF6B6B")
+        elif desk.last_saved:
+            text.append(f" · ✓ saved: {desk.last_saved} (journal line {desk.seq})", style="#7CC47C")
+        else:
+            text.append(" · ✓ all saved", style="#7CC47C")
+        if where:
+            text.append(" · " + where)
+        text.append(" · " + desk.project.config.name, style="dim")
+        self.update(text, layout=False)  # one line, fixed height: no layout pass per keystroke

@@ -1,0 +1,134 @@
+"""Snapshots of each screen (pytest-textual-snapshot). Update with ``pytest tests/tui --snapshot-update``
+after checking the new pictures by eye (``snapshot_report.html``).
+
+The coding screen is taken on a transcript with accents, curly quotes, a dash and an emoji before the
+coded text: the highlight must start exactly on "where" and the stripes follow the coded lines.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from qualcode.tui.app import make_app
+from tui_helpers import make_project, settle, span_of
+
+SIZE = (120, 36)
+
+
+@pytest.fixture
+def coded(tmp_path):
+    """The test study with ann's and ben's codings, overlaps and a memo."""
+    project = make_project(tmp_path)
+    ann, ben = project.session("ann"), project.session("ben")
+    ann.add("int-2", *span_of(project, "int-2", "“the café” 😀 where we decided"), "theme")
+    ann.add("int-2", *span_of(project, "int-2", "where we decided — together — to stand for the board"), "barrier",
+            memo="The café as the place of decision.")
+    ann.add("int-2", *span_of(project, "int-2", "Après ça, everything was different."), "outcome")
+    ann.add("int-1", *span_of(project, "int-1", "We monitor ethnicity on the board"), "theme.sub")
+    ben.add("int-1", *span_of(project, "int-1", "The outcomes matter"), "outcome")
+    ann.close()
+    ben.close()
+    yield project
+    project.close()
+
+
+def test_home(coded, snap_compare):
+    async def run_before(pilot):
+        await settle(pilot.app, pilot)
+
+    assert snap_compare(make_app(coded, "ann"), terminal_size=SIZE, run_before=run_before)
+
+
+def test_coding_screen_non_ascii_highlights(coded, snap_compare):
+    async def run_before(pilot):
+        app = pilot.app
+        await settle(app, pilot)
+        app.open_transcript("int-2")
+        await pilot.pause()
+        start, end = span_of(coded, "int-2", "Not at first.")
+        app.screen.view.select(start, end)
+        await pilot.pause()
+
+    assert snap_compare(make_app(coded, "ann"), terminal_size=SIZE, run_before=run_before)
+
+
+def test_coding_screen_search_and_turn_selection(coded, snap_compare):
+    async def run_before(pilot):
+        app = pilot.app
+        await settle(app, pilot)
+        app.open_transcript("int-1")
+        await pilot.pause()
+        await pilot.press("slash", *"board", "enter", "escape")
+        app.screen.view.move_cursor(span_of(coded, "int-1", "The outcomes")[0])
+        await pilot.press("t")
+        await pilot.pause()
+
+    assert snap_compare(make_app(coded, "ann"), terminal_size=SIZE, run_before=run_before)
+
+
+def test_code_picker(coded, snap_compare):
+    async def run_before(pilot):
+        app = pilot.app
+        await settle(app, pilot)
+        app.open_transcript("int-1")
+        await pilot.pause()
+        app.screen.view.select(*span_of(coded, "int-1", "It took us two years"))
+        await pilot.press("c", *"th")
+        await pilot.pause()
+
+    assert snap_compare(make_app(coded, "ann"), terminal_size=SIZE, run_before=run_before)
+
+
+def test_memo_dialog(coded, snap_compare):
+    async def run_before(pilot):
+        app = pilot.app
+        await settle(app, pilot)
+        app.open_transcript("int-2")
+        await pilot.pause()
+        app.screen.view.move_cursor(span_of(coded, "int-2", "together")[0])
+        await pilot.press("m")
+        await pilot.pause()
+        await pilot.press("enter")  # two codings here: the choice comes first
+        await pilot.pause()
+
+    assert snap_compare(make_app(coded, "ann"), terminal_size=SIZE, run_before=run_before)
+
+
+def test_codebook_editor(coded, snap_compare):
+    async def run_before(pilot):
+        app = pilot.app
+        await settle(app, pilot)
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+
+    assert snap_compare(make_app(coded, "ann"), terminal_size=(120, 44), run_before=run_before)
+
+
+def test_retrieval(coded, snap_compare):
+    async def run_before(pilot):
+        app = pilot.app
+        await settle(app, pilot)
+        app.retrieve("theme")
+        await settle(app, pilot)
+
+    assert snap_compare(make_app(coded, "ann"), terminal_size=SIZE, run_before=run_before)
+
+
+def test_key_sheet(coded, snap_compare):
+    async def run_before(pilot):
+        app = pilot.app
+        await settle(app, pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+
+    assert snap_compare(make_app(coded, "ann"), terminal_size=(120, 50), run_before=run_before)
+
+
+def test_switch_coder_dialog(coded, snap_compare):
+    async def run_before(pilot):
+        app = pilot.app
+        await settle(app, pilot)
+        await pilot.press("ctrl+k")
+        await pilot.pause()
+
+    assert snap_compare(make_app(coded, "ann"), terminal_size=SIZE, run_before=run_before)
