@@ -1,0 +1,92 @@
+"""Export figures: the full Word report of the bundled study, and of a generated large project.
+
+    python benchmarks/bench_export.py [--folder /tmp/qc-export-bench] [--transcripts 1000] [--codings 200000]
+                                      [--skip-large] [--reuse]
+
+Prints, for each project, the wall time of `qualcode export docx` run as a command (a fresh
+process: imports, opening the project, analysis tables, agreement, charts, Word), the same without
+the agreement table (`--no-agreement`), and the time of `qualcode export xlsx`.
+Targets (issue 7): the bundled study's report within 3 s; the large project's within 30 s.
+The bundled study is copied to a temporary folder, so the repository's exports/ is untouched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+def qualcode(folder: Path, *args: str) -> float:
+    """Wall time of one `qualcode` command in a fresh process (it must succeed)."""
+    t0 = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", "from qualcode.cli.main import main; main()",
+                           "--project", str(folder), *args],
+                          capture_output=True, text=True)
+    took = time.perf_counter() - t0
+    if done.returncode != 0:
+        raise SystemExit(f"qualcode {' '.join(args)} failed ({done.returncode}):\n{done.stderr}")
+    return took
+
+
+def figures(label: str, folder: Path, target: float, runs: int) -> None:
+    out = folder / "exports"
+    full = min(qualcode(folder, "export", "docx", "-q", "-o", str(out / "report.docx")) for _ in range(runs))
+    lean = min(qualcode(folder, "export", "docx", "-q", "--no-agreement", "-o", str(out / "lean.docx"))
+               for _ in range(runs))
+    xlsx = min(qualcode(folder, "export", "xlsx", "-q", "-o", str(out / "tables.xlsx")) for _ in range(runs))
+    size = (out / "report.docx").stat().st_size / 1e6
+    verdict = "ok" if full <= target else f"OVER the {target:.0f} s target"
+    print(f"{label}:")
+    print(f"  export docx (full report)      {full:6.2f} s   ({size:.1f} MB)  target {target:.0f} s: {verdict}")
+    print(f"  export docx --no-agreement     {lean:6.2f} s")
+    print(f"  export xlsx                    {xlsx:6.2f} s")
+
+
+def copy_study(dest: Path) -> Path:
+    dest.mkdir(parents=True)
+    for name in ("qualcode.toml", "cases.csv"):
+        shutil.copy(REPO / name, dest / name)
+    for folder in ("codebooks", "transcripts", "codings"):
+        shutil.copytree(REPO / folder, dest / folder, ignore=shutil.ignore_patterns("*.lock", "*.torn-*"))
+    return dest
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--folder", default="/tmp/qc-export-bench")
+    ap.add_argument("--transcripts", type=int, default=1000)
+    ap.add_argument("--codings", type=int, default=200_000)
+    ap.add_argument("--runs", type=int, default=3, help="Best of N for the bundled study (1 for the large one).")
+    ap.add_argument("--skip-large", action="store_true")
+    ap.add_argument("--reuse", action="store_true", help="Use the generated project in --folder if it is there.")
+    a = ap.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        study = copy_study(Path(tmp) / "lsp-study")
+        qualcode(study, "stats")  # builds the transcript cache, as a researcher's first command would
+        figures("bundled study (9 transcripts)", study, 3.0, a.runs)
+
+    if a.skip_large:
+        return
+    folder = Path(a.folder)
+    if not (a.reuse and (folder / "qualcode.toml").exists()):
+        from generate import make_project
+
+        t0 = time.perf_counter()
+        make_project(folder, transcripts=a.transcripts, words_per_transcript=5000, codings=a.codings, coders=2, seed=0)
+        print(f"(generated {folder} in {time.perf_counter() - t0:.1f} s)")
+    qualcode(folder, "stats")  # warm the transcript index, as above
+    figures(f"generated project ({a.transcripts:,} transcripts, {a.codings:,} codings)", folder, 30.0, 1)
+
+
+if __name__ == "__main__":
+    main()

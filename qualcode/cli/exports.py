@@ -1,0 +1,127 @@
+"""`qualcode export docx | codebook-docx | xlsx | csv`: the Word report, the codebook, the tables.
+
+The subcommands join the shared ``export`` group (``qualcode.cli.export_group``), which the
+interchange module registers. python-docx, pandas, openpyxl and matplotlib are imported inside the
+commands, so `qualcode --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import click
+
+from qualcode.cli.export_group import export_group
+from qualcode.cli.context import pass_ctx  # the same object qualcode.cli.main re-exports
+
+TABLES_HELP = ("Tables to include (repeat, or a,b): standard (the default), frequencies, matrix, matrix-counts, "
+               "matrix-words, framework, cooccurrence, crosstab=ROWS/COLS, quotes=CODE.")
+CODERS_HELP = ("Whose codings (repeat, or a,b). Default: the global --coder if given, else the project's "
+               "default coder, else every coder with codings.")
+
+
+def _names(values: tuple[str, ...]) -> list[str]:
+    return [n.strip() for item in values for n in item.split(",") if n.strip()]
+
+
+def _coders(ctx, coders: tuple[str, ...]):
+    names = _names(coders)
+    if names:
+        return names
+    return [ctx.coder_option] if ctx.coder_option else None
+
+
+def _progress(quiet: bool):
+    if quiet:
+        return None
+
+    def report(done: int, total: int, what: str) -> None:
+        if done < total:
+            click.echo(f"[{done + 1}/{total}] {what}", err=True)
+
+    return report
+
+
+def _shown(path) -> str:
+    from pathlib import Path
+
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def table_options(f):
+    f = click.option("--quiet", "-q", is_flag=True, help="Do not print progress.")(f)
+    f = click.option("--coders", multiple=True, metavar="NAMES", help=CODERS_HELP)(f)
+    f = click.option("--tables", multiple=True, metavar="SPECS", help=TABLES_HELP)(f)
+    return f
+
+
+@export_group.command("docx")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Where to write (default: exports/report.docx in the project).")
+@table_options
+@click.option("--chart-by", multiple=True, metavar="ATTRS",
+              help="Case attributes to chart codes by (repeat, or a,b). Default: the two that split the cases most evenly.")
+@click.option("--quotes", "quotes_per_code", default=2, show_default=True, type=click.IntRange(0, 20),
+              help="Exemplar quotations per code.")
+@click.option("--no-agreement", is_flag=True,
+              help="Leave out the agreement table (computing it takes long on very large projects).")
+@pass_ctx
+def docx_cmd(ctx, output, tables, coders, quiet, chart_by, quotes_per_code, no_agreement) -> None:
+    """A Word report: methods, tables, charts, coded quotations and the codebook.
+
+    \b
+    qualcode export docx
+    qualcode export docx -o exports/nrf.docx --tables frequencies,crosstab=nrf/attr:region
+    """
+    from qualcode.export.docx_report import write_report
+
+    path = write_report(ctx.project, output, tables=_names(tables) or None, coders=_coders(ctx, coders),
+                        progress=_progress(quiet), chart_by=_names(chart_by) or None,
+                        quotes_per_code=quotes_per_code, agreement=not no_agreement)
+    click.echo(f"wrote {_shown(path)}")
+
+
+@export_group.command("codebook-docx")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Where to write (default: exports/codebook.docx in the project).")
+@pass_ctx
+def codebook_docx_cmd(ctx, output) -> None:
+    """The codebook as a Word document: the tree, definitions, criteria, examples, keywords."""
+    from qualcode.export.docx_codebook import write_codebook_docx
+
+    click.echo(f"wrote {_shown(write_codebook_docx(ctx.project, output))}")
+
+
+@export_group.command("xlsx")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Where to write (default: exports/tables.xlsx in the project).")
+@table_options
+@pass_ctx
+def xlsx_cmd(ctx, output, tables, coders, quiet) -> None:
+    """Every table as a sheet of one Excel workbook (numbers as numbers, header row frozen)."""
+    from qualcode.export.tables_out import write_xlsx
+
+    path = write_xlsx(ctx.project, output, tables=_names(tables) or None, coders=_coders(ctx, coders),
+                      progress=_progress(quiet))
+    click.echo(f"wrote {_shown(path)}")
+
+
+@export_group.command("csv")
+@click.option("-o", "--output", type=click.Path(file_okay=False), default=None,
+              help="The folder to write into (default: exports/tables/ in the project).")
+@table_options
+@click.option("--bom", is_flag=True, help="Start each file with a UTF-8 byte-order mark (for Excel).")
+@pass_ctx
+def csv_cmd(ctx, output, tables, coders, quiet, bom) -> None:
+    """Every table as a CSV file (UTF-8), one file per table."""
+    from qualcode.export.tables_out import write_csv
+
+    paths = write_csv(ctx.project, output, tables=_names(tables) or None, coders=_coders(ctx, coders),
+                      progress=_progress(quiet), bom=bom)
+    for path in paths:
+        click.echo(f"wrote {_shown(path)}")
+
+
+# ``export_group`` itself is registered by qualcode.cli.interchange (it lists it in its COMMANDS).
+COMMANDS: list = []

@@ -1,0 +1,160 @@
+"""The report's methods section, written from the project: transcripts, codebook, coders, agreement."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+from qualcode.export import docx_base as base
+from qualcode.export.docx_codebook import summary
+from qualcode.export.frame import Grid, clean_text
+
+MAX_LISTED = 100  # transcripts listed in the methods table; the rest are counted
+
+
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n:,} {word if n == 1 else (plural or word + 's')}"
+
+
+def _grid(headers, rows, numeric, title, index=1) -> Grid:
+    return Grid(headers=headers, rows=rows, numeric=numeric, decimals=[0] * len(headers),
+                index_columns=index, title=title)
+
+
+def _date(value) -> date | None:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def coder_stats(project, coders: list[str]) -> dict[str, dict]:
+    out = {}
+    for coder in coders:
+        cs = project.codings(coder)
+        out[coder] = {"codings": len(cs), "transcripts": sorted(cs.transcripts()),
+                      "codes": len({c.code for c in cs})}
+    return out
+
+
+def transcripts_part(doc, project, stats: dict, add_table) -> None:
+    entries = list(project.index)
+    words = sum(e.words for e in entries)
+    turns = sum(e.turns for e in entries)
+    formats = Counter(e.format for e in entries)
+    dates = sorted(d for d in (_date(e.metadata.get("date")) for e in entries) if d)
+    text = (f"The project holds {_plural(len(entries), 'transcript')} ({_plural(words, 'word')}, "
+            f"{_plural(turns, 'speaker turn')}) in {_plural(len(formats), 'format')}")
+    if dates:
+        text += (f", of interviews held on {base.format_date(dates[0])}" if dates[0] == dates[-1] else
+                 f", of interviews held between {base.format_date(dates[0])} and {base.format_date(dates[-1])}")
+    base.para(doc, text + ".")
+    if not entries:
+        return
+    coded_by: dict[str, list[str]] = {}
+    for coder, s in stats.items():
+        for tid in s["transcripts"]:
+            coded_by.setdefault(tid, []).append(coder)
+    rows = [[e.id, project.cases.case(e.id), str(e.metadata.get("date") or ""), e.words, e.turns,
+             ", ".join(coded_by.get(e.id, [])) or "not coded"] for e in entries[:MAX_LISTED]]
+    grid = _grid(["Transcript", "Case", "Date", "Words", "Turns", "Coded by"], rows,
+                 [False, False, False, True, True, False], "Transcripts")
+    add_table(grid, "The transcripts: case, date of interview, length and who coded each")
+    if len(entries) > MAX_LISTED:
+        base.para(doc, f"The first {MAX_LISTED} of {len(entries):,} transcripts are listed; "
+                          "`qualcode stats --json` lists them all.", style="Table Note")
+    missing = [e.id for e in entries if e.id not in project.cases.attributes]
+    if project.cases.columns and missing:
+        base.para(doc, f"{_plural(len(missing), 'transcript')} ha{'s' if len(missing) == 1 else 've'} no row in "
+                          f"the cases file ({', '.join(missing[:10])}{', ...' if len(missing) > 10 else ''}): "
+                          "their attributes are shown as not recorded.")
+
+
+def codebook_part(doc, project, by_code: dict[str, list], add_table) -> None:
+    book = project.codebook
+    s = summary(book)
+    name = f", {clean_text(book.name)}," if book.name else ""
+    base.para(doc, 
+        f"The codebook{name} has {_plural(s['codes'], 'code')} on {_plural(s['levels'], 'level')}: "
+        f"{_plural(len(s['themes']), 'top-level theme')} and {_plural(s['leaves'], 'code')} without children. "
+        "Appendix A gives every code with its definition, inclusion and exclusion criteria and examples.")
+    rows = []
+    for theme in s["themes"]:
+        under = [theme.id, *book.descendants(theme.id)]
+        rows.append([theme.name, theme.id, len(under) - 1, sum(len(by_code.get(c, ())) for c in under)])
+    if rows:
+        grid = _grid(["Theme", "Id", "Codes under it", "Codings"], rows, [False, False, True, True], "Themes")
+        add_table(grid, "Top-level themes of the codebook, with the number of codes under each and of codings")
+    outside = {code: len(cs) for code, cs in by_code.items() if code not in book}
+    if outside:
+        listed = ", ".join(f"{code} ({n})" for code, n in sorted(outside.items()))
+        base.para(doc, 
+            f"{_plural(sum(outside.values()), 'coding')} use{'s' if sum(outside.values()) == 1 else ''} "
+            f"{_plural(len(outside), 'code')} no longer in the codebook: {listed}. They are counted in the "
+            "tables under their ids and have no definition; recode them or put the codes back in the codebook.",
+            style="Notice")
+
+
+def coders_part(doc, project, stats: dict, add_table) -> None:
+    n_all = len(project.index)
+    if not stats:
+        base.para(doc, "No coder has coded any transcript yet.")
+        return
+    sentences = []
+    for coder, s in stats.items():
+        k = len(s["transcripts"])
+        which = ("all " + _plural(n_all, "transcript")) if k == n_all and n_all else (
+            f"{k} of the {n_all} transcripts" + (f" ({', '.join(s['transcripts'])})" if 0 < k <= 12 else ""))
+        sentences.append(f"{coder} coded {which}: {_plural(s['codings'], 'coding')} with {_plural(s['codes'], 'code')}.")
+    intro = "One coder" if len(stats) == 1 else f"{len(stats)} coders"
+    base.para(doc, f"{intro} coded the transcripts. " + " ".join(sentences))
+    rows = [[coder, len(s["transcripts"]), s["codings"], s["codes"]] for coder, s in stats.items()]
+    add_table(_grid(["Coder", "Transcripts", "Codings", "Codes used"], rows, [False, True, True, True], "Coders"),
+              "Coders and what each coded")
+    for coder in stats:
+        warnings = project.journal_warnings(coder)
+        if warnings:
+            base.para(doc, f"{coder}'s journal has {_plural(len(warnings), 'problem')} "
+                              f"(first: {clean_text(warnings[0].message)}); run `qualcode check`.", style="Notice")
+
+
+UNIT = "sentence"
+
+
+def agreement_frame(project, coders: list[str]):
+    """The agreement table from ``qualcode.reliability.report.agreement_table`` (sentences as
+    units, as `qualcode agree` reports by default), or None when reliability offers none."""
+    try:
+        from qualcode.reliability.report import agreement_table
+    except ImportError:
+        return None
+    return agreement_table(project, coders, UNIT)
+
+
+def agreement(project, coders: list[str]):
+    """(table, None), or (None, why not)."""
+    from qualcode.errors import QualcodeError
+
+    try:
+        return agreement_frame(project, coders), None
+    except QualcodeError as exc:
+        return None, exc.message
+
+
+def agreement_part(doc, coders: list[str], frame, problem: str | None, add_frame) -> None:
+    pair = ",".join(coders)
+    if problem:
+        base.para(doc, f"Agreement between {' and '.join(coders)} could not be computed: {problem}",
+                  style="Notice")
+        return
+    if frame is None:
+        base.para(doc,
+            f"{' and '.join(coders)} coded some transcripts independently. Agreement between them is not "
+            f"computed in this report; `qualcode agree --coders {pair} --unit {UNIT}` reports it per code "
+            "and overall.")
+        return
+    base.para(doc, f"Agreement between {' and '.join(coders)} on the transcripts all of them coded, with each "
+              f"{UNIT} as a unit (`qualcode agree --coders {pair} --unit {UNIT}` gives the same numbers).")
+    add_frame(frame)

@@ -1,0 +1,388 @@
+"""The Word report: title page, contents, methods, tables, charts, coded material, codebook.
+
+``write_report(project, path)`` writes it whole (temp file and rename) or not at all.
+``write_codebook_docx(project, path)`` writes the codebook alone.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+from typing import Callable
+
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Cm, Pt
+
+from qualcode.errors import QualcodeError
+from qualcode.export import docx_base as base
+from qualcode.export import docx_kinds as kinds
+from qualcode.export import docx_methods as methods
+from qualcode.export.docx_codebook import add_codebook, write_codebook_docx
+from qualcode.export.docx_table import add_table
+from qualcode.export.frame import Grid, clean_text, grid
+from qualcode.export.output import check_writable, output_path, save_bytes
+from qualcode.export.quotes import exemplars, group_codings, is_illustrative
+
+__all__ = ["write_report", "write_codebook_docx", "counted_coders"]
+
+Progress = Callable[[int, int, str], None]
+WIDE = 7  # more columns than this: a landscape page
+MAX_COLUMNS = 14  # more than this (landscape): the table is split into parts
+MAX_PARTS = 12
+MAX_ROWS = 300  # rows shown in Word; the XLSX export has them all
+
+
+class ReportWriter:
+    """Adds numbered tables and figures to a document, switching page orientation as needed."""
+
+    def __init__(self, doc, book=None) -> None:
+        self.doc = doc
+        self.book = book
+        self.tables = 0
+        self.figures = 0
+        self.headings: list[tuple[int, str]] = []
+        self.captions: dict[str, list[str]] = {"Table": [], "Figure": []}
+
+    def heading(self, text: str, level: int, landscape: bool = False) -> None:
+        if level == 1:
+            self.orient(landscape)
+        text = clean_text(text)
+        base.heading(self.doc, text, level)
+        self.headings.append((level, text))
+
+    def orient(self, landscape: bool) -> None:
+        if base.is_landscape(self.doc) != landscape:
+            base.new_section(self.doc, landscape)
+
+    def caption(self, label: str, text: str):
+        if label == "Table":
+            self.tables += 1
+            number = self.tables
+        else:
+            self.figures += 1
+            number = self.figures
+        self.captions[label].append(f"{label} {number}. {clean_text(text).rstrip('.')}.")
+        return base.add_caption(self.doc, label, number, text)
+
+    def note(self, text: str) -> None:
+        if text:
+            base.para(self.doc, clean_text(text), style="Table Note")
+
+    def _parts(self, g: Grid) -> list[list[int] | None]:
+        if g.kind == "framework_matrix" and self.book is not None:
+            return kinds.theme_parts(g, self.book)
+        n_cols = len(g.headers)
+        limit = g.index_columns + kinds.TEXT_COLUMNS if kinds.text_heavy(g) else MAX_COLUMNS
+        if n_cols <= limit:
+            return [None]
+        lead = list(range(g.index_columns))
+        data = list(range(g.index_columns, n_cols))
+        per_part = max(1, limit - len(lead))
+        n_parts = -(-len(data) // per_part)
+        per_part = -(-len(data) // n_parts)  # balanced: 40 columns in 4 parts of 10, not 13+13+13+1
+        return [lead + data[i:i + per_part] for i in range(0, len(data), per_part)]
+
+    def grid_table(self, g: Grid, caption: str, note: str = "") -> None:
+        """Caption, table (in parts if very wide, capped in length), note."""
+        parts = self._parts(g)
+        notes = []
+        if len(parts) > MAX_PARTS:
+            shown = sum(len(p) - g.index_columns for p in parts[:MAX_PARTS])
+            notes.append(f"Only the first {shown:,} of {len(g.headers) - g.index_columns:,} columns are shown; "
+                         "`qualcode export xlsx` writes the whole table.")
+            parts = parts[:MAX_PARTS]
+        rows = list(range(min(len(g.rows), MAX_ROWS)))
+        if len(g.rows) > MAX_ROWS:
+            notes.append(f"The first {MAX_ROWS:,} of {len(g.rows):,} rows are shown; "
+                         "`qualcode export xlsx` writes the whole table.")
+        for k, columns in enumerate(parts):
+            if k == 0:
+                self.caption("Table", caption)
+            else:
+                base.para(self.doc, f"Table {self.tables} (continued, part {k + 1} of {len(parts)}): "
+                          f"{clean_text(caption).rstrip('.')}.", style="Caption")
+            add_table(self.doc, g, style=base.TABLE_STYLE, width=base.text_width(self.doc), columns=columns,
+                      rows=rows)
+            if k < len(parts) - 1:
+                base.para(self.doc)
+        self.note(" ".join([note, *notes]).strip())
+        if not note and not notes:
+            base.para(self.doc)
+
+    def frame(self, df, g: Grid | None = None, level: int = 2) -> None:
+        """A DataFrame with its title as a heading; a sentence instead when it has no data."""
+        g = g or prepare(df)
+        if g.kind == "retrieve":
+            return self._segments(df, g, level)
+        self.orient(needs_landscape(g))
+        self.heading(g.title, level)
+        if g.empty:
+            reason = g.empty_reason.strip().rstrip(".") or "there is nothing to count with the codings chosen"
+            base.para(self.doc, f"No data for this table: {reason}.", style="Notice")
+            return
+        self.grid_table(g, g.title, note=describe(g))
+
+    def _segments(self, df, g: Grid, level: int) -> None:
+        self.orient(False)
+        self.heading(g.title, level)
+        if g.empty:
+            reason = g.empty_reason.strip().rstrip(".") or "no coded segments"
+            base.para(self.doc, f"No coded segments to show: {reason}.", style="Notice")
+            return
+        if g.caption:
+            base.para(self.doc, clean_text(g.caption), style="Table Note")
+        shown = kinds.retrieved_quotes(self.doc, df, MAX_ROWS)
+        if len(df) > shown:
+            self.note(f"{shown:,} of {len(df):,} segments are shown; `qualcode export xlsx` writes them all.")
+
+    def figure(self, png: bytes, caption: str, width_cm: float = 16.0) -> None:
+        p = base.para(self.doc)
+        p.add_run().add_picture(io.BytesIO(png), width=Cm(width_cm))
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        p.paragraph_format.keep_with_next = True
+        self.caption("Figure", caption).paragraph_format.space_after = Pt(12)
+
+
+def word_view(df):
+    """The columns a reader needs in Word: the frequencies' ``id`` column goes when the (indented)
+    code names are there, and so do columns with nothing in them (an agreement table's empty
+    Note column); the CSV and XLSX exports keep every column."""
+    out = df
+    if df.attrs.get("kind") == "frequencies" and {"code", "id"} <= set(map(str, df.columns)):
+        out = df.drop(columns=["id"]).reset_index(drop=True)
+    if len(out) and len(out.columns) > 1:
+        blank = [c for c in out.columns if out[c].dtype == object
+                 and out[c].map(lambda v: v is None or (isinstance(v, str) and not v.strip())).all()]
+        if blank and len(blank) < len(out.columns):
+            out = out.drop(columns=blank)
+    if out is not df:
+        out.attrs = dict(df.attrs)
+    return out
+
+
+def describe(g: Grid) -> str:
+    """The note under a table: its caption (what the numbers are) and any notes."""
+    parts = [g.caption.strip()] if g.caption.strip() and g.caption.strip() != g.title else []
+    notes = g.attrs.get("notes")
+    if isinstance(notes, (list, tuple)):
+        parts += [str(n).strip().rstrip(".") + "." for n in notes if str(n).strip()]
+    return ("Note. " + " ".join(parts)) if parts else ""
+
+
+def prepare(df) -> Grid:
+    g = grid(word_view(df))
+    if g.kind == "framework_matrix":
+        kinds.framework_grid(g, df)
+    return g
+
+
+def needs_landscape(g: Grid) -> bool:
+    if g.kind == "retrieve" or g.empty:
+        return False
+    return g.kind == "framework_matrix" or len(g.headers) > WIDE
+
+
+def counted_coders(project, coders=None) -> list[str]:
+    """Whose codings the tables count: the analysis module's rule (named coders; else the default
+    coder when they have codings; else every coder with codings)."""
+    try:
+        from qualcode.analysis.data import choose_coders
+    except ImportError:  # pragma: no cover - the analysis package ships with qualcode
+        choose_coders = None
+    if choose_coders is not None:
+        return list(choose_coders(project, coders).coders)
+    if coders:
+        return list(coders)
+    default = project.config.default_coder
+    if default and len(project.codings(default)):
+        return [default]
+    return project.coders_with_codings()
+
+
+def _resolve_tables(project, tables, coders):
+    from qualcode.export.catalog import build_tables
+
+    if tables is None:
+        return build_tables(project, None, coders)
+    out = []
+    for item in tables:
+        out += build_tables(project, [item], coders) if isinstance(item, str) else [item]
+    return out
+
+
+def _title_page(doc, project, coders: list[str], today: date) -> None:
+    doc.sections[0].different_first_page_header_footer = True
+    base.para(doc, clean_text(project.config.name), style="Title")
+    base.para(doc, "Report of coded material", style="Subtitle")
+    book = project.codebook
+    lines = [base.format_date(today), f"Codebook: {clean_text(book.name or project.config.codebook)}",
+             "Coders: " + (", ".join(coders) or "none yet"), f"Project folder: {clean_text(project.root.name)}"]
+    base.para(doc, "\n".join(lines))
+    entries = list(project.index)
+    marked = [e.id for e in entries if is_illustrative(e.metadata)]
+    if marked:
+        which = (f"All {len(entries)} transcripts in this project are" if len(marked) == len(entries) else
+                 f"{len(marked)} of the {len(entries)} transcripts ({', '.join(marked[:12])}"
+                 f"{', ...' if len(marked) > 12 else ''}) are")
+        p = base.para(doc, style="Notice")
+        base.shade(p, "FBE5D6")
+        p.add_run("Illustrative data. ").bold = True
+        p.add_run(f"{which} marked as illustrative in their metadata (illustrative: true): they are not real "
+                  "interview data, and nothing in this report is evidence about real people, places or "
+                  "organisations.")
+    base.para(doc, "Written by qualcode. Tables count the codings as they stood when the report was written.",
+                      style="Table Note")
+
+
+def write_report(project, path=None, *, tables=None, coders=None, progress: Progress | None = None,
+                 chart_by: list[str] | None = None, quotes_per_code: int = 2, agreement: bool = True,
+                 today: date | None = None) -> Path:
+    """Write the Word report to ``path`` (default ``exports/report.docx``) and return the path.
+
+    ``tables``: DataFrames from ``qualcode.analysis`` and/or table specs (see ``catalog``); default
+    the standard set. ``coders``: whose codings (default: as the analysis tables choose).
+    ``progress(done, total, what)`` is called as the work advances. ``chart_by``: case attributes
+    to chart (default: up to two that split the cases most evenly). ``agreement``: compute the
+    agreement table when two or more coders have codings (``qualcode.reliability``; slow on very
+    large projects).
+    """
+    from qualcode.export import charts
+    from qualcode.export.catalog import check_coders
+
+    path = check_writable(output_path(project, path, "report.docx"))
+    state = {"done": 0, "total": 7}
+
+    def tick(what: str) -> None:
+        if progress is not None:
+            progress(state["done"], state["total"], what)
+        state["done"] += 1
+
+    tick("computing tables")
+    chosen = check_coders(project, coders)
+    frames = _resolve_tables(project, tables, chosen)
+    state["total"] += len(frames)
+    counted = counted_coders(project, chosen)
+    described = chosen if chosen is not None else project.coders_with_codings()
+    by_code = group_codings(project, counted)
+    attributes = list(chart_by) if chart_by else charts.choose_attributes(project)
+    unknown = [a for a in attributes if a not in project.cases.columns]
+    if unknown:
+        raise QualcodeError(f"no case attribute {', '.join(map(repr, unknown))}", path=project.cases_path,
+                            hint="the attributes are: " + (", ".join(project.cases.columns) or "none"))
+    book = project.codebook
+
+    doc = base.new_document(project.config.name, "Report of coded material")
+    w = ReportWriter(doc, book)
+    tick("title page and methods")
+    _title_page(doc, project, described, today or date.today())
+    base.page_break(doc)
+    base.para(doc, "Contents", style="TOC Heading")
+    toc_anchor = base.para(doc)
+
+    w.heading("Methods", 1)
+    stats = methods.coder_stats(project, described)
+    w.heading("Transcripts", 2)
+    methods.transcripts_part(doc, project, stats, w.grid_table)
+    w.heading("Codebook", 2)
+    methods.codebook_part(doc, project, by_code, w.grid_table)
+    w.heading("Coding", 2)
+    methods.coders_part(doc, project, stats, w.grid_table)
+    if counted:
+        base.para(doc, "The tables, charts and quotations below count the codings of " + " and ".join(counted)
+                          + (" (the project's default coder)." if counted == [project.config.default_coder]
+                             and chosen is None else "."))
+    pair = [c for c in described if stats.get(c, {}).get("codings")]
+    if len(pair) >= 2:
+        tick("agreement between coders")
+        frame, problem = methods.agreement(project, pair) if agreement else (None, None)
+        g = prepare(frame) if frame is not None else None
+        w.orient(g is not None and needs_landscape(g))
+        w.heading("Agreement between coders", 2)
+        methods.agreement_part(doc, pair, frame, problem, lambda df: w.grid_table(g, g.title, describe(g)))
+
+    grids = [prepare(df) for df in frames]
+    w.heading("Results", 1, landscape=bool(grids) and needs_landscape(grids[0]))
+    if not frames:
+        base.para(doc, "No tables were chosen.")
+    for df, g in zip(frames, grids):
+        tick(f"table: {g.title}")
+        w.frame(df, g)
+
+    tick("charts")
+    w.orient(False)
+    w.heading("Codes by case attribute", 2)
+    if not attributes or not by_code:
+        base.para(doc, "No chart: " + ("no case attribute splits the cases into two to five groups."
+                                          if by_code else "nothing has been coded yet."))
+    for attribute in attributes if by_code else []:
+        data = charts.chart_data(project, attribute, by_code)
+        label = attribute.replace("_", " ")
+        w.figure(charts.heatmap_png(data), f"Cases in which each code was coded, by {label}: the percentage of "
+                 f"the cases with each value of {label} (n cases) that have the code or a code under it")
+
+    tick("coded material")
+    w.heading("Coded material", 1)
+    _coded_material(doc, w, project, by_code, quotes_per_code)
+
+    tick("codebook")
+    w.heading("Appendix A. Codebook", 1)
+    counts = {code: len(cs) for code, cs in by_code.items()}
+    w.tables = add_codebook(doc, book, level=2, counts=counts, number=w.tables + 1) - 1
+    if len(book):
+        w.captions["Table"].append(f"Table {w.tables}. The codebook.")
+    w.headings += [(2, clean_text(c.name)) for c in book.roots]  # the appendix's own headings
+
+    base.add_contents(doc, [(lvl, t) for lvl, t in w.headings if lvl <= 2], before=toc_anchor)
+    for label, heading in (("Table", "Tables"), ("Figure", "Figures")):
+        if w.captions[label]:
+            toc_anchor._p.addprevious(base.para(doc, heading, style="TOC Heading")._p)
+            base.add_contents(doc, [(1, c) for c in w.captions[label]], before=toc_anchor,
+                              instruction=f'TOC \\h \\z \\c "{label}"')
+    toc_anchor._p.getparent().remove(toc_anchor._p)
+
+    tick("saving")
+    buf = io.BytesIO()
+    doc.save(buf)
+    out = save_bytes(path, buf.getvalue())
+    if progress is not None:
+        progress(state["total"], state["total"], f"written to {out}")
+    return out
+
+
+def _coded_material(doc, w: ReportWriter, project, by_code: dict, per_code: int) -> None:
+    book = project.codebook
+    n_transcripts = len(project.index)
+    if not by_code:
+        base.para(doc, "Nothing has been coded yet.")
+        return
+    base.para(doc, 
+        f"For each code, up to {per_code} coded passages from different cases, preferring a respondent's "
+        "words within one turn. Each is attributed to its case and the speaker's role.")
+    chosen = exemplars(project, by_code, per_code=per_code)
+
+    def one(code_id: str, name: str, level: int) -> None:
+        codings = by_code.get(code_id) or []
+        if not codings:
+            return
+        w.heading(name, level)
+        k = len({c.transcript for c in codings})
+        base.para(doc, f"Coded {len(codings):,} time{'s' if len(codings) != 1 else ''} in {k:,} of "
+                          f"{n_transcripts:,} transcripts ({code_id}).", style="Table Note")
+        for ex in chosen.get(code_id, []):
+            base.para(doc, f"\u201c{clean_text(ex.text)}\u201d", style="Quote")
+            base.para(doc, f"\u2014 {clean_text(ex.attribution)}", style="Quote Attribution")
+
+    for theme in book.roots:
+        under = [theme.id, *book.descendants(theme.id)]
+        if not any(by_code.get(c) for c in under):
+            continue
+        w.heading(theme.name, 2)
+        inside = set(under[1:])
+        for code in [theme, *[c for c in book.walk() if c.id in inside]]:
+            one(code.id, code.name if code.id != theme.id else f"{code.name} (the theme itself)", 3)
+    outside = sorted(c for c in by_code if c not in book)
+    if outside:
+        w.heading("Codes not in the codebook", 2)
+        for code_id in outside:
+            one(code_id, code_id, 3)

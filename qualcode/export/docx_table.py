@@ -1,0 +1,143 @@
+"""A :class:`~qualcode.export.frame.Grid` as a Word table, written as XML in one pass.
+
+python-docx adds cells one at a time (slow past a few thousand cells); this builds the ``w:tbl``
+element directly: a built-in table style, the header row repeated on every page (``w:tblHeader``),
+rows that do not split across pages, numbers right-aligned, column widths from the content.
+"""
+
+from __future__ import annotations
+
+import re
+from xml.sax.saxutils import escape
+
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.table import Table
+
+from qualcode.export.frame import Grid, clean_text
+
+TWIPS_PER_EMU = 1 / 635
+MIN_COL = 560  # twips, about 1 cm
+_BREAKABLE = re.compile(r"([._/])(?=\w)")
+
+
+def _breakable(text: str) -> str:
+    """Let Word wrap long ids ('recruitment.retention.by_ethnicity') inside narrow header cells."""
+    return " ".join(_BREAKABLE.sub("\\1\u200b", w) if len(w) > 9 else w for w in text.split(" "))
+
+
+CHAR = 88  # twips per character of 9-point text, about
+PAD = 230  # cell margins
+
+
+def _widths(grid: Grid, columns: list[int], rows: list[int], total: int) -> list[int]:
+    """Column widths (twips) summing to ``total``: no column narrower than its longest word when
+    the page allows, the rest shared out by how much text each column typically holds."""
+    sample = rows[:300]
+    minimum, preferred = [], []
+    for j in columns:
+        head = max((len(w) for w in _breakable(grid.headers[j]).replace("\u200b", " ").split()), default=1)
+        texts = [grid.text(i, j) for i in sample]
+        longest_word = max((len(w) for t in texts for w in t.split()), default=0)
+        lengths = sorted(len(t) for t in texts) or [0]
+        typical = lengths[min(len(lengths) - 1, int(len(lengths) * 0.9))]
+        need = min(max(head, longest_word, 3), 40)
+        minimum.append(max(MIN_COL, need * CHAR + PAD))
+        preferred.append(max(minimum[-1], min(typical, 70) * CHAR + PAD))
+    if sum(preferred) <= total:
+        scale = total / sum(preferred)
+        widths = [int(w * scale) for w in preferred]
+    elif sum(minimum) <= total:
+        # row labels first get the width they prefer, if the others can still have their minimum
+        lead = [k for k, j in enumerate(columns) if j < grid.index_columns]
+        base = list(minimum)
+        if sum(preferred[k] for k in lead) + sum(m for k, m in enumerate(minimum) if k not in lead) <= total:
+            for k in lead:
+                base[k] = preferred[k]
+        spare = total - sum(base)
+        extra = [max(0, p - b) for p, b in zip(preferred, base)]
+        widths = [int(b + spare * e / (sum(extra) or 1)) for b, e in zip(base, extra)]
+    else:  # too many columns for their words: the row labels keep their width, the rest shrink
+        lead = [k for k, j in enumerate(columns) if j < grid.index_columns]
+        fixed = min(sum(preferred[k] for k in lead), int(total * 0.35))
+        others = sum(w for k, w in enumerate(minimum) if k not in lead) or 1
+        scale = (total - fixed) / others
+        lead_scale = fixed / (sum(preferred[k] for k in lead) or 1)
+        widths = [int(preferred[k] * lead_scale) if k in lead else int(w * scale) for k, w in enumerate(minimum)]
+    return widths
+
+
+def _paragraphs(text: str, right: bool) -> str:
+    jc = '<w:jc w:val="right"/>' if right else ""
+    ppr = f'<w:pPr><w:pStyle w:val="TableText"/>{jc}</w:pPr>'
+    parts = []
+    for line in (text.split("\n") if text else [""]):
+        run = f'<w:r><w:t xml:space="preserve">{escape(line)}</w:t></w:r>' if line else ""
+        parts.append(f"<w:p>{ppr}{run}</w:p>")
+    return "".join(parts)
+
+
+_RUN_PROPS = {
+    "text": "",
+    "memo": "",
+    "quote": "<w:rPr><w:i/></w:rPr>",
+    "attribution": '<w:rPr><w:color w:val="595959"/><w:sz w:val="15"/></w:rPr>',
+}
+
+
+def _rich(parts: list[tuple[str, str]]) -> str:
+    out = []
+    for kind, text in parts:
+        spacing = '<w:spacing w:after="60"/>' if kind in ("attribution", "memo") else ""
+        ppr = f'<w:pPr><w:pStyle w:val="TableText"/>{spacing}</w:pPr>'
+        out.append(f'<w:p>{ppr}<w:r>{_RUN_PROPS.get(kind, "")}<w:t xml:space="preserve">'
+                   f"{escape(clean_text(text))}</w:t></w:r></w:p>")
+    return "".join(out) or _paragraphs("", False)
+
+
+def table_xml(grid: Grid, *, style_id: str, width: int, columns: list[int] | None = None,
+              rows: list[int] | None = None) -> str:
+    """The ``w:tbl`` XML for ``grid`` (``width`` in EMU; ``columns``/``rows`` select a part)."""
+    columns = list(range(len(grid.headers))) if columns is None else columns
+    rows = list(range(len(grid.rows))) if rows is None else rows
+    widths = _widths(grid, columns, rows, int(width * TWIPS_PER_EMU))
+    first_col = 1 if grid.index_columns else 0
+    total_row = grid.attrs.get("total")
+    last_row = 1 if total_row and rows and rows[-1] == len(grid.rows) - 1 and grid.rows[-1][0] == total_row else 0
+    look = 0x0020 | 0x0400 | (0x0080 if first_col else 0) | (0x0040 if last_row else 0)
+    out = [
+        f"<w:tbl {nsdecls('w')}><w:tblPr><w:tblStyle w:val=\"{style_id}\"/>",
+        f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:tblLayout w:type="fixed"/>',
+        f'<w:tblLook w:val="{look:04X}" w:firstRow="1" w:lastRow="{last_row}" w:firstColumn="{first_col}" '
+        'w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>',
+        "".join(f'<w:gridCol w:w="{w}"/>' for w in widths),
+        "</w:tblGrid>",
+        "<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>",
+    ]
+    for j, w in zip(columns, widths):
+        text = _breakable(clean_text(grid.headers[j]))
+        out.append(f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr>{_paragraphs(text, grid.numeric[j])}</w:tc>')
+    out.append("</w:tr>")
+    for i in rows:
+        out.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
+        for j, w in zip(columns, widths):
+            rich = grid.rich.get((i, j)) if grid.rich else None
+            body = _rich(rich) if rich is not None else _paragraphs(grid.text(i, j), grid.numeric[j])
+            out.append(f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr>{body}</w:tc>')
+        out.append("</w:tr>")
+    out.append("</w:tbl>")
+    return "".join(out)
+
+
+def add_table(doc, grid: Grid, *, style: str, width: int, columns: list[int] | None = None,
+              rows: list[int] | None = None) -> Table:
+    """Append the table to the end of ``doc``'s body and return it as a python-docx Table."""
+    style_id = doc.styles[style].style_id
+    tbl = parse_xml(table_xml(grid, style_id=style_id, width=width, columns=columns, rows=rows))
+    body = doc.element.body
+    sect = body.find(qn("w:sectPr"))
+    if sect is not None:
+        sect.addprevious(tbl)
+    else:
+        body.append(tbl)
+    return Table(tbl, doc._body)

@@ -1,0 +1,63 @@
+"""`qualcode export docx | codebook-docx | xlsx | csv`."""
+
+from __future__ import annotations
+
+import docx
+import openpyxl
+import pytest
+
+
+def run(args: list[str]) -> int:
+    from qualcode.cli.main import main
+
+    with pytest.raises(SystemExit) as done:
+        main(args)
+    return done.value.code
+
+
+def test_export_commands_write_into_exports(study, capsys):
+    root = str(study.root)
+    assert run(["--project", root, "export", "docx", "-q", "--tables", "frequencies", "--chart-by", "region"]) == 0
+    out = capsys.readouterr().out
+    assert "wrote" in out and out.strip().endswith("report.docx")
+    doc = docx.Document(str(study.root / "exports" / "report.docx"))
+    assert any("Code frequencies" in p.text for p in doc.paragraphs if p.style.name == "Caption")
+    assert run(["--project", root, "export", "codebook-docx"]) == 0
+    assert (study.root / "exports" / "codebook.docx").exists()
+    assert run(["--project", root, "export", "xlsx", "-q", "--tables", "frequencies,matrix"]) == 0
+    wb = openpyxl.load_workbook(study.root / "exports" / "tables.xlsx")
+    assert wb.sheetnames == ["About", "Code frequencies", "Codes by case"]
+    assert run(["--project", root, "export", "csv", "-q", "--tables", "frequencies",
+                "--tables", "crosstab=statutory.framework/attr:equality_framework"]) == 0
+    names = sorted(p.name for p in (study.root / "exports" / "tables").iterdir())
+    assert names == ["01-code-frequencies.csv", "02-statutory.framework-by-attr-equality_framework-c.csv"]
+
+
+def test_export_docx_to_a_chosen_file_with_coders(study, tmp_path, capsys):
+    target = tmp_path / "out" / "mine.docx"
+    assert run(["--project", str(study.root), "export", "docx", "-o", str(target), "--coders", "researcher_b",
+                "--tables", "frequencies", "--no-agreement"]) == 0
+    err = capsys.readouterr().err
+    assert "[1/" in err and "saving" in err
+    text = "\n".join(p.text for p in docx.Document(str(target)).paragraphs)
+    assert "count the codings of researcher_b" in text
+
+
+def test_unwritable_output_exits_2_with_a_message_and_no_file(study, tmp_path, capsys):
+    blocker = tmp_path / "blocker"
+    blocker.write_text("x")
+    assert run(["--project", str(study.root), "export", "docx", "-o", str(blocker / "r.docx")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("qualcode: ") and "cannot create the folder" in err and "What to do" in err
+    assert blocker.read_text() == "x"
+    assert run(["--project", str(study.root), "export", "docx", "--tables", "nope"]) == 2
+    assert "unknown table 'nope'" in capsys.readouterr().err
+    assert not (study.root / "exports" / "report.docx").exists()
+
+
+def test_export_group_lists_every_subcommand():
+    from qualcode.cli.export_group import export_group
+    from qualcode.cli.main import cli
+
+    assert cli.commands["export"] is export_group
+    assert {"docx", "codebook-docx", "xlsx", "csv"} <= set(export_group.commands)

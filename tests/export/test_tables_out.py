@@ -1,0 +1,98 @@
+"""Every table as CSV files and as sheets of one XLSX workbook."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import openpyxl
+import pandas as pd
+import pytest
+
+
+@pytest.fixture
+def standard(study):
+    from qualcode.analysis import standard_tables
+
+    return standard_tables(study)
+
+
+def test_xlsx_has_one_sheet_per_table_with_a_bold_frozen_header_and_numbers(study, standard):
+    from qualcode.export.tables_out import write_xlsx
+
+    path = write_xlsx(study)
+    assert path == study.root / "exports" / "tables.xlsx"
+    wb = openpyxl.load_workbook(path)
+    titles = [df.attrs["title"] for df in standard]
+    assert wb.sheetnames[0] == "About"
+    assert [n for n in wb.sheetnames[1:]] == [t[:31] for t in titles]
+    about = wb["About"]
+    assert about["A1"].value == study.config.name
+    listed = [row[1] for row in about.iter_rows(values_only=True) if row and row[0] in wb.sheetnames[1:]]
+    assert listed == titles
+    freq = wb["Code frequencies"]
+    header = [c.value for c in freq[1]]
+    assert header == ["code", "id", "codings", "words coded", "transcripts", "cases"]
+    assert all(c.font.b for c in freq[1])
+    assert freq.freeze_panes == "A2"
+    assert freq.auto_filter.ref
+    expected = standard[1]
+    assert freq.max_row == len(expected) + 1
+    for i, (_, rec) in enumerate(expected.iterrows(), start=2):
+        assert freq.cell(i, 2).value == rec["id"]
+        assert freq.cell(i, 3).value == rec["codings"] and isinstance(freq.cell(i, 3).value, int)
+    assert freq.column_dimensions["B"].width >= len("recruitment.retention.not_monitored")
+    matrix = wb["Codes by case"]
+    assert matrix.freeze_panes == "B2"  # the case column stays in view too
+    assert [c.value for c in matrix[1]][0] == "case"
+    assert matrix["A2"].value == "LSP A"
+
+
+def test_xlsx_decimals_are_number_formats_on_real_numbers(study):
+    from qualcode.export.tables_out import write_xlsx
+
+    df = pd.DataFrame({"share": [0.12345, 0.5], "pct %": [12.345, 50.0], "n": [1, 2]}, index=pd.Index(["a", "b"], name="row"))
+    df.attrs.update(title="Shares", caption="", kind="test")
+    wb = openpyxl.load_workbook(write_xlsx(study, study.root / "exports" / "s.xlsx", tables=[df]))
+    ws = wb["Shares"]
+    assert ws["B2"].value == pytest.approx(0.12345)
+    assert ws["B2"].number_format == "#,##0.000"
+    assert ws["C2"].number_format == "#,##0.0"
+    assert ws["D2"].value == 1
+
+
+def test_empty_table_sheet_says_so(study):
+    from qualcode.export.tables_out import write_xlsx
+
+    df = pd.DataFrame(columns=["a", "b"])
+    df.attrs.update(title="Nothing", caption="No codings.", kind="x", empty_reason="There are no codings yet.")
+    wb = openpyxl.load_workbook(write_xlsx(study, study.root / "exports" / "e.xlsx", tables=[df]))
+    assert wb["Nothing"]["A1"].value == "No data for this table: There are no codings yet."
+
+
+def test_sheet_names_are_valid_and_unique():
+    from qualcode.export.tables_out import sheet_name
+
+    used = {"about"}
+    assert sheet_name("Code frequencies", used) == "Code frequencies"
+    assert sheet_name("Code frequencies", used) == "Code frequencies (2)"
+    long = sheet_name("statutory.framework by attr:equality_framework (cases)", used)
+    assert len(long) <= 31 and ":" not in long
+    assert sheet_name("About", used) == "About (2)"
+
+
+def test_csv_one_file_per_table_matching_the_tables(study, standard):
+    from qualcode.export.tables_out import write_csv
+
+    files = write_csv(study)
+    assert [f.parent for f in files] == [study.root / "exports" / "tables"] * len(standard)
+    assert [f.name for f in files] == ["01-cases.csv", "02-code-frequencies.csv", "03-codes-by-case.csv",
+                                       "04-code-co-occurrence-overlapping-codings.csv"]
+    rows = list(csv.reader(io.StringIO(files[1].read_text("utf-8"))))
+    assert rows[0] == ["code", "id", "codings", "words coded", "transcripts", "cases"]
+    assert len(rows) == len(standard[1]) + 1
+    back = pd.read_csv(files[2], index_col=0)
+    assert back.shape == standard[2].shape
+    assert (back.to_numpy() == standard[2].to_numpy()).all()
+    bom = write_csv(study, study.root / "exports" / "bom", tables=["frequencies"], bom=True)
+    assert bom[0].read_bytes().startswith(b"\xef\xbb\xbf")
