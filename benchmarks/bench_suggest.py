@@ -1,0 +1,242 @@
+"""Figures for the suggestion engine (printed, never asserted).
+
+    python benchmarks/bench_suggest.py [--words 1000000] [--skip-eval]
+
+1. Quality on the bundled study, from `qualcode suggest --evaluate --gold researcher_a --json`:
+   micro F1 of the full system and of the keyword-only baseline, mean precision at 10.
+2. Segmentation + rule scoring throughput (one process, one core) over a generated corpus of
+   ``--words`` words: interviews assembled from the bundled study's own sentences (so the vocabulary
+   and the keyword hits are realistic), and the same text with its punctuation and capitals removed
+   (raw speech-to-text).
+3. Retraining on 5,000 coded segments (a generated project, the study's codebook).
+4. Suggestions for a 4,000-word transcript once the pipeline is loaded: cold (first request:
+   segment the project, fit features, train) and after a decision (retrain + suggest).
+5. Each scorer on its own, in the same evaluation.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from qualcode.domain.transcript import count_words  # noqa: E402
+from qualcode.formats.transcripts import parse_transcript  # noqa: E402
+from qualcode.store.project import Project  # noqa: E402
+
+_SENT = re.compile(r"[^.!?]+[.!?]")
+
+
+def study_sentences() -> tuple[list[str], list[str]]:
+    """Respondent sentences and interviewer questions of the bundled study."""
+    p = Project.open(REPO, search=False)
+    answers, questions = [], []
+    for e in p.index:
+        t = p.transcript(e.id)
+        for turn in t.turns:
+            said = " ".join(t.text[turn.text_start:turn.end].split())
+            (questions if turn.role == "interviewer" else answers).extend(
+                s.strip() for s in _SENT.findall(said) if len(s.split()) >= 3)
+    return answers, questions
+
+
+def interview(rng: random.Random, tid: str, words: int, answers, questions, raw: bool = False) -> str:
+    out = [f"---\nid: {tid}\ntitle: Generated {tid}\nspeakers:\n  Interviewer: interviewer\n  Respondent: respondent\n---\n"]
+    n = 0
+    while n < words:
+        q = rng.choice(questions)
+        a = " ".join(rng.choice(answers) for _ in range(rng.randint(3, 12)))
+        if raw:
+            q, a = (re.sub(r"[^\w\s']", "", x).lower() for x in (q, a))
+        out.append(f"Interviewer: {q}\n\nRespondent: {a}\n\n")
+        n += q.count(" ") + a.count(" ") + 2
+    return "".join(out)
+
+
+def corpus(total_words: int, per: int = 5000, raw: bool = False, seed: int = 1):
+    answers, questions = study_sentences()
+    rng = random.Random(seed)
+    out = []
+    for i in range(max(1, total_words // per)):
+        text = interview(rng, f"g{i:04d}", per, answers, questions, raw)
+        out.append(parse_transcript(text.encode("utf-8"), f"g{i:04d}.txt")[0])
+    return out
+
+
+def bench_eval() -> None:
+    print("1. Quality: qualcode suggest --evaluate --gold researcher_a --json (bundled study)")
+    t0 = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", "from qualcode.cli.main import main; main()", "--project", str(REPO), "suggest",
+                          "--evaluate", "--gold", "researcher_a", "--json"],
+                         capture_output=True, text=True, check=True, cwd=REPO).stdout
+    data = json.loads(out)
+    sys_ = {s["name"]: s for s in data["systems"]}
+    full, kw = sys_["full"], sys_["keywords"]
+    print(f"   {len(data['transcripts'])} transcripts, {data['gold_codings']} gold codings, "
+          f"{time.perf_counter() - t0:.1f} s")
+    for name, s in (("full system", full), ("keyword-only", kw)):
+        print(f"   {name:13s} micro P {s['micro']['precision']:.3f} R {s['micro']['recall']:.3f} "
+              f"F1 {s['micro']['f1']:.3f} | macro F1 {s['macro']['f1']:.3f} | mean P@10 "
+              f"{s['macro']['p_at_10']:.3f} | kappa {s['kappa']:.3f}")
+    print(f"   micro F1 gain over keywords: {full['micro']['f1'] - kw['micro']['f1']:+.3f} (target >= +0.10); "
+          f"mean P@10 {full['macro']['p_at_10']:.3f} (target >= 0.6)")
+
+
+def bench_throughput(words: int) -> None:
+    t0 = time.perf_counter()
+    from qualcode.suggest.pipeline import get_pipeline
+    from qualcode.suggest.rules import RuleScorer, RuleSet
+    from qualcode.suggest.segments import segment_transcript
+
+    nlp = get_pipeline("").nlp
+    print(f"2. Segmentation + rule scoring, one process, about {words:,} words")
+    print(f"   importing spaCy and loading the pipeline (blank English + sentencizer + lemma table): "
+          f"{time.perf_counter() - t0:.2f} s (once, in a worker)")
+    book = Project.open(REPO, search=False).codebook
+    t0 = time.perf_counter()
+    rules = RuleSet(nlp, book)
+    print(f"   compiling {len(rules)} keyword rules: {time.perf_counter() - t0:.2f} s (once)")
+    for label, raw, size in (("punctuated", False, words), ("no punctuation", True, max(words // 4, 5000))):
+        docs = corpus(size, raw=raw)
+        n = sum(count_words(t.text) for t in docs)
+        t0 = time.perf_counter()
+        segs = []
+        for t in docs:
+            segs.extend(segment_transcript(nlp, t, matches=rules.matches))
+        scorer = RuleScorer(rules).fit(segs)
+        scored = sum(1 for s in segs if scorer.score(s))
+        dt = time.perf_counter() - t0
+        print(f"   {label:15s} {n:>9,} words, {len(segs):>7,} segments ({scored:,} with a keyword) in {dt:.2f} s: "
+              f"{n / dt:,.0f} words/s (target >= 150,000)")
+
+
+def _study_copy(dest: Path) -> Path:
+    dest.mkdir(parents=True)
+    for name in ("qualcode.toml", "cases.csv"):
+        shutil.copy(REPO / name, dest / name)
+    for folder in ("codebooks", "transcripts", "codings"):
+        shutil.copytree(REPO / folder, dest / folder, ignore=shutil.ignore_patterns("*.lock", "*.torn-*"))
+    return dest
+
+
+def bench_retrain(tmp: Path) -> None:
+    from qualcode.services.project_ops import import_transcripts, init_project
+    from qualcode.suggest.engine import SuggestionEngine
+
+    print("3. Retraining on 5,000 coded segments")
+    proj = init_project(tmp / "big")
+    shutil.copy(REPO / "codebooks" / "lsp-participation.yaml", proj.codebook_path)
+    proj.reload_codebook()
+    answers, questions = study_sentences()
+    rng = random.Random(3)
+    files = []
+    for i in range(30):
+        f = tmp / f"b{i:03d}.txt"
+        f.write_text(interview(rng, f"b{i:03d}", 4000, answers, questions), "utf-8")
+        files.append(f)
+    import_transcripts(proj, files)
+    engine = SuggestionEngine(proj, "bench")
+    engine.load()
+    leaves = [c.id for c in proj.codebook.codes if not proj.codebook.children(c.id)]
+    spans = []
+    for e in proj.index:
+        for s in engine.segments(proj.transcript(e.id)):
+            hit = [engine.ruleset.rules[k].code for k in s.hits]
+            spans.append((e.id, s.start, s.end, hit[0] if hit and rng.random() < 0.8 else rng.choice(leaves)))
+    rng.shuffle(spans)
+    session = proj.session("bench")
+    session.add_many(spans[:5000])
+    t0 = time.perf_counter()
+    first = engine.suggest(proj.transcript("b000"))
+    print(f"   {len(engine.all_segments):,} segments in the project, {len(engine.coded):,} codings; first request "
+          f"(segment the project, features, train, suggest): {time.perf_counter() - t0:.2f} s")
+    times = []
+    for k in range(3):
+        s = first[k]
+        from qualcode.suggest import rejections
+
+        t = proj.transcript(s.transcript)
+        rejections.record(proj.codings_dir, "bench", transcript=s.transcript, start=s.start, end=s.end,
+                          code=s.code, text=t.text, th=t.hash)
+        t0 = time.perf_counter()
+        engine._ensure_training()
+        times.append(time.perf_counter() - t0)
+    models = len(engine.learned.models)
+    print(f"   retrain after a decision ({models} code models, TF-IDF + logistic regression, similarity "
+          f"exemplars): best {min(times):.2f} s, worst {max(times):.2f} s (target < 1 s)")
+    proj.close()
+
+
+def bench_suggest_4000(tmp: Path) -> None:
+    from qualcode.services.project_ops import import_transcripts
+    from qualcode.suggest import rejections
+    from qualcode.suggest.engine import SuggestionEngine
+
+    print("4. Suggestions for a 4,000-word transcript (bundled study + one generated interview)")
+    root = _study_copy(tmp / "study")
+    answers, questions = study_sentences()
+    f = tmp / "new-4000.txt"
+    f.write_text(interview(random.Random(5), "new-4000", 4000, answers, questions), "utf-8")
+    proj = Project.open(root, search=False)
+    import_transcripts(proj, [f])
+    t = proj.transcript("new-4000")
+    engine = SuggestionEngine(proj, "researcher_a")
+    engine.load()  # the pipeline is loaded already (section 2): the figures below start from there
+    t0 = time.perf_counter()
+    got = engine.suggest(t)
+    cold = time.perf_counter() - t0
+    print(f"   {count_words(t.text):,} words, first request (segments the 10 transcripts, fits features, trains "
+          f"on {len(engine.coded)} codings): {cold:.2f} s, {sum(s.suggested for s in got)} suggestions")
+    s = got[0]
+    rejections.record(proj.codings_dir, "researcher_a", transcript=t.id, start=s.start, end=s.end, code=s.code,
+                      text=t.text, th=t.hash)
+    t0 = time.perf_counter()
+    engine.suggest(t)
+    print(f"   after a decision (retrain + suggest): {time.perf_counter() - t0:.2f} s (target < 1 s)")
+    t0 = time.perf_counter()
+    engine.suggest(t)
+    print(f"   nothing changed (suggest only): {time.perf_counter() - t0:.2f} s")
+    proj.close()
+
+
+def bench_scorers() -> None:
+    from qualcode.suggest.evaluate import evaluate
+
+    print("5. Each scorer on its own (same leave-one-transcript-out run; threshold 0.5)")
+    project = Project.open(REPO, search=False)
+    for label, weights in (("rules alone", {"rules": 1, "learned": 0, "similar": 0}),
+                           ("learned alone", {"rules": 0, "learned": 1, "similar": 0}),
+                           ("similarity alone", {"rules": 0, "learned": 0, "similar": 1}),
+                           ("combined (default)", None)):
+        full = evaluate(project, "researcher_a", weights=weights).system("full")
+        print(f"   {label:19s} micro P {full.micro['precision']:.3f} R {full.micro['recall']:.3f} "
+              f"F1 {full.micro['f1']:.3f} | mean P@10 {full.macro['p_at_10']:.3f} | kappa {full.kappa:.3f}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--words", type=int, default=1_000_000)
+    ap.add_argument("--skip-eval", action="store_true")
+    a = ap.parse_args()
+    if not a.skip_eval:
+        bench_eval()
+    bench_throughput(a.words)
+    with tempfile.TemporaryDirectory() as d:
+        bench_retrain(Path(d))
+        bench_suggest_4000(Path(d))
+    if not a.skip_eval:
+        bench_scorers()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,184 @@
+"""``qualcode suggest``: ranked candidate passages per code, and ``--evaluate`` against a gold coder.
+
+spaCy and scikit-learn are imported inside the command, never when the CLI starts.
+"""
+
+from __future__ import annotations
+
+import click
+
+from qualcode.cli.main import Context, pass_ctx
+from qualcode.cli.output import emit_json, table
+
+
+def _codes(project, refs: tuple[str, ...]) -> list[str] | None:
+    """Code ids (with their sub-codes) for ``--code`` options, or None for every code."""
+    from qualcode.errors import UnknownCodeError
+
+    if not refs:
+        return None
+    book = project.codebook
+    out: list[str] = []
+    for ref in refs:
+        code = book.resolve(ref)
+        if code is None:
+            raise UnknownCodeError(f"unknown code {ref!r}", path=project.codebook_path,
+                                   hint="use a code id from the codebook (`qualcode stats --codes` lists them)")
+        out += [code.id, *book.descendants(code.id)]
+    return list(dict.fromkeys(out))
+
+
+def _short(text: str, n: int = 100) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _pct(v) -> str:
+    return "" if v is None else f"{v:.2f}"
+
+
+@click.command("suggest")
+@click.option("--transcript", "-t", "transcript_id", default=None,
+              help="Only this transcript (default: every transcript in the project).")
+@click.option("--code", "-c", "code_refs", multiple=True,
+              help="Only this code and its sub-codes (repeatable; default: every code).")
+@click.option("--top", type=click.IntRange(min=1), default=5, show_default=True,
+              help="Suggestions shown per code and transcript.")
+@click.option("--all-candidates", is_flag=True,
+              help="Also show weaker candidates below the threshold (what review mode shows).")
+@click.option("--include-interviewer", is_flag=True, help="Interviewer turns are candidates too.")
+@click.option("--evaluate", is_flag=True,
+              help="Measure the suggestions against a gold coder (leave-one-transcript-out) instead.")
+@click.option("--gold", default=None, help="With --evaluate: the coder whose codings are the reference.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@pass_ctx
+def suggest_cmd(ctx: Context, transcript_id, code_refs, top, all_candidates, include_interviewer, evaluate,
+                gold, as_json) -> None:
+    """Suggest passages to code, ranked per code, each with its reasons.
+
+    Suggestions come from the codebook's keywords (matched on lemmas), a model trained on your
+    codings and rejections, and similarity to the codes' examples and your coded passages. Accept
+    or reject them in the workbench; here they are only listed.
+    """
+    if evaluate:
+        _evaluate(ctx, gold, code_refs, include_interviewer, as_json)
+        return
+    if gold:
+        raise click.UsageError("--gold goes with --evaluate")
+    from qualcode.errors import QualcodeError
+    from qualcode.suggest.engine import SuggestionEngine
+
+    project = ctx.project
+    coder = ctx.coder
+    codes = _codes(project, code_refs)
+    if transcript_id:
+        if project.index.get(transcript_id) is None:
+            raise QualcodeError(f"no transcript {transcript_id!r} in the project",
+                                hint="`qualcode stats` lists the transcripts; use its id (the file name without extension)")
+        ids = [transcript_id]
+    else:
+        ids = [e.id for e in project.index]
+    engine = SuggestionEngine(project, coder, include_interviewer=include_interviewer)
+    results = {tid: engine.suggest(project.transcript(tid), codes) for tid in ids}
+    notes = engine.notes(codes)
+    trained = len(engine.coded)
+    if as_json:
+        emit_json({"coder": coder, "pipeline": engine.pipeline.name, "trained_on": {"codings": trained,
+                   "rejections": len(engine.rejected)}, "threshold": engine.threshold, "notes": notes,
+                   "suggestions": [s.to_json() for tid in ids for s in _pick(results[tid], top, all_candidates)]})
+        return
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
+    click.echo(f"Suggestions for {coder} (pipeline {engine.pipeline.name}; learned from {trained} coding(s) and "
+               f"{len(engine.rejected)} rejection(s); threshold {engine.threshold:.2f})")
+    book = project.codebook
+    shown = 0
+    for tid in ids:
+        picked = _pick(results[tid], top, all_candidates)
+        if not picked:
+            continue
+        t = project.transcript(tid)
+        click.echo(f"\n{tid}  {t.title}")
+        by_code: dict[str, list] = {}
+        for s in picked:
+            by_code.setdefault(s.code, []).append(s)
+        for code, items in sorted(by_code.items(), key=lambda kv: -kv[1][0].score):
+            click.echo(f"  {code}  ({book.get(code).name})")
+            for s in items:
+                turn = f"turn {s.turn + 1}" if s.turn is not None else "no turn"
+                mark = "" if s.suggested else "  (below threshold)"
+                click.echo(f"    {s.score:.2f}  {turn}, {s.start}-{s.end}{mark}  \"{_short(s.quote)}\"")
+                if s.reasons:
+                    click.echo(f"          {'; '.join(s.reasons)}")
+                shown += 1
+    if not shown:
+        click.echo("\nNo suggestions" + (f" for {transcript_id}" if transcript_id else "") + ".")
+
+
+def _pick(suggestions, top: int, all_candidates: bool) -> list:
+    """The best ``top`` per code (suggested ones; weaker ones too with ``all_candidates``)."""
+    out, count = [], {}
+    for s in suggestions:
+        if not (s.suggested or all_candidates):
+            continue
+        if count.get(s.code, 0) < top:
+            count[s.code] = count.get(s.code, 0) + 1
+            out.append(s)
+    return out
+
+
+def _evaluate(ctx: Context, gold: str | None, code_refs, include_interviewer: bool, as_json: bool) -> None:
+    from qualcode.errors import QualcodeError
+    from qualcode.suggest.evaluate import evaluate
+
+    if not gold:
+        raise click.UsageError("--evaluate needs --gold CODER (whose codings are the reference)")
+    project = ctx.project
+    if gold not in project.coders() or not len(project.codings(gold)):
+        raise QualcodeError(f"{gold!r} has no codings in this project",
+                            hint="pick a coder from `qualcode stats`")
+    codes = _codes(project, code_refs)
+    ev = evaluate(project, gold, include_interviewer=include_interviewer)
+    if as_json:
+        data = ev.to_json()
+        if codes:
+            for s in data["systems"]:
+                s["codes"] = [c for c in s["codes"] if c["code"] in codes]
+        emit_json(data)
+        return
+    for note in ev.notes:
+        click.echo(f"note: {note}", err=True)
+    full, kw = ev.system("full"), ev.system("keywords")
+    click.echo(f"Leave-one-transcript-out against {gold}: {len(ev.transcripts)} transcripts, "
+               f"{ev.gold_codings} gold codings ({ev.seconds:.1f} s)")
+    click.echo(f"Overlap rule: {ev.rule}.")
+    click.echo("P@10: share of the ten best-ranked candidates per code that are correct "
+               "(out of the code's gold passages when it has fewer than ten).\n")
+    rows = []
+    for code in [c.id for c in project.codebook.walk()]:
+        if codes and code not in codes:
+            continue
+        f, k = full.codes.get(code), kw.codes.get(code)
+        if f is None and k is None:
+            continue
+        g = (f or k).gold
+        rows.append([code, g,
+                     f.suggested if f else 0, _pct(f.precision if f else None), _pct(f.recall if f else None),
+                     _pct(f.f1 if f else None), _pct(f.p_at_10 if f else None),
+                     k.suggested if k else 0, _pct(k.precision if k else None), _pct(k.recall if k else None),
+                     _pct(k.f1 if k else None), _pct(k.p_at_10 if k else None)])
+    table(rows, ["code", "gold", "full:n", "P", "R", "F1", "P@10", "keywords:n", "P", "R", "F1", "P@10"])
+    click.echo("")
+    summary = []
+    for label, system in (("full system", full), ("keyword-only baseline", kw)):
+        mi, ma = system.micro, system.macro
+        summary.append([label, f"{mi['precision']:.3f}", f"{mi['recall']:.3f}", f"{mi['f1']:.3f}",
+                        f"{ma['precision']:.3f}", f"{ma['recall']:.3f}", f"{ma['f1']:.3f}",
+                        f"{ma['p_at_10']:.3f}", f"{system.kappa:.3f}"])
+    table(summary, ["system", "micro P", "micro R", "micro F1", "macro P", "macro R", "macro F1",
+                    "P@10 (mean)", "kappa (chars)"])
+    click.echo(f"\nmicro F1: full {full.micro['f1']:.3f} vs keywords {kw.micro['f1']:.3f} "
+               f"(+{full.micro['f1'] - kw.micro['f1']:.3f}); mean P@10: full {full.macro['p_at_10']:.3f}")
+
+
+COMMANDS = [suggest_cmd]

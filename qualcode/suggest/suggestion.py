@@ -1,0 +1,102 @@
+"""What the suggestion engine hands out, and the one-method seam the workbench depends on.
+
+Light on purpose: no spaCy, no scikit-learn. The workbench imports this module, never the engine,
+so its tests pass a fake ``Suggester`` and never load a language pipeline (the httpx
+``MockTransport`` idea in DESIGN.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Protocol, runtime_checkable
+
+from qualcode.domain.transcript import Transcript
+
+RULES = "rules"
+"""Scorer name: codebook keywords and phrases matched on lemmas, weighted by rarity."""
+LEARNED = "learned"
+"""Scorer name: TF-IDF + logistic regression trained on the coder's codings and rejections."""
+SIMILAR = "similar"
+"""Scorer name: TF-IDF cosine similarity to the code's example quotes and coded passages."""
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A candidate passage for one code, with why it was suggested.
+
+    ``start``/``end`` are code-point offsets into the transcript's canonical text (end exclusive).
+    """
+
+    transcript: str
+    start: int
+    end: int
+    code: str
+    score: float
+    """Combined score in [0, 1]; higher is more confident."""
+    scorers: tuple[str, ...] = ()
+    """Which scorers contributed (``rules``, ``learned``, ``similar``)."""
+    reasons: tuple[str, ...] = ()
+    """Human reasons, one per contributing scorer, strongest first."""
+    suggested: bool = True
+    """True when ``score`` reaches the engine's threshold; False for a weaker candidate that review
+    mode may still show because the engine is unsure about it."""
+    uncertainty: float = 0.0
+    """1.0 when the engine cannot tell (score at the threshold), 0.0 when it is sure either way."""
+    parts: dict[str, float] = field(default_factory=dict, compare=False, hash=False)
+    """Each scorer's own score in [0, 1]."""
+    turn: int | None = None
+    """Index of the speaker turn in ``Transcript.turns`` (0-based), if any."""
+    quote: str = ""
+    """The passage's text."""
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(self.reasons)
+
+    def to_json(self) -> dict:
+        return {"transcript": self.transcript, "start": self.start, "end": self.end, "code": self.code,
+                "score": round(self.score, 4), "suggested": self.suggested,
+                "uncertainty": round(self.uncertainty, 4), "scorers": list(self.scorers),
+                "reasons": list(self.reasons), "parts": {k: round(v, 4) for k, v in self.parts.items()},
+                "turn": None if self.turn is None else self.turn + 1, "quote": self.quote}
+
+
+@runtime_checkable
+class Suggester(Protocol):
+    """Anything that can propose codings for a transcript (the engine, or a fake in tests).
+
+    May be slow (it may load spaCy and train models): call it from a worker thread.
+    """
+
+    def suggest(self, transcript: Transcript, codes: Iterable[str] | None = None) -> list[Suggestion]:
+        ...
+
+
+def uncertainty(score: float, threshold: float) -> float:
+    """How unsure a score is: 1 at the threshold, falling to 0 at 0 and at 1."""
+    if score >= threshold:
+        span = 1.0 - threshold
+        return 1.0 - (score - threshold) / span if span > 0 else 0.0
+    return score / threshold if threshold > 0 else 0.0
+
+
+def short_title(transcript: Transcript | None, fallback: str) -> str:
+    """"LSP C" from "LSP C: interview with ..."; the id when there is no title."""
+    if transcript is None:
+        return fallback
+    title = str(transcript.metadata.get("title") or "").strip()
+    if not title:
+        return fallback
+    head = title.split(":", 1)[0].strip()
+    return head if 0 < len(head) <= 40 else fallback
+
+
+def overlap(s1: int, e1: int, s2: int, e2: int) -> int:
+    """Characters shared by ``[s1, e1)`` and ``[s2, e2)``."""
+    return max(0, min(e1, e2) - max(s1, s2))
+
+
+def overlaps_enough(s1: int, e1: int, s2: int, e2: int) -> bool:
+    """The overlap rule: the spans share at least half of the shorter one."""
+    shorter = min(e1 - s1, e2 - s2)
+    return shorter > 0 and 2 * overlap(s1, e1, s2, e2) >= shorter

@@ -1,0 +1,93 @@
+"""Evaluation (overlap rule, P/R/F1, P@10, kappa) and the `qualcode suggest` command."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from suggest_helpers import span
+from qualcode.cli.main import cli
+from qualcode.suggest.evaluate import _kappa, evaluate, score_system
+from qualcode.suggest.suggestion import Suggestion
+
+
+def _s(start, end, code, score=0.9, suggested=True, tid="t"):
+    return Suggestion(tid, start, end, code, score, suggested=suggested)
+
+
+def test_overlap_rule_precision_recall_and_p_at_10():
+    gold = {"t": [("a", 0, 100), ("a", 200, 220), ("b", 300, 400)]}
+    sugg = {"t": [
+        _s(40, 140, "a", 0.9),             # overlaps 60 of the shorter 100: correct
+        _s(150, 209, "a", 0.8),            # overlaps 9 of the shorter 20: wrong
+        _s(205, 215, "a", 0.7),            # inside the gold span: correct
+        _s(300, 310, "b", 0.6, suggested=False),  # a weaker candidate: ranked, not suggested
+        _s(500, 600, "c", 0.9),            # a code the gold never used: false positive
+    ]}
+    system = score_system("x", sugg, gold, {"t": 1000}, ["a", "b", "c"])
+    a, b, c = system.codes["a"], system.codes["b"], system.codes["c"]
+    assert (a.suggested, a.correct, a.gold, a.found) == (3, 2, 2, 2)
+    assert a.precision == pytest.approx(2 / 3) and a.recall == 1.0 and a.p_at_10 == 1.0  # 2 hits of min(10, 2)
+    assert (b.suggested, b.found, b.recall, b.p_at_10) == (0, 0, 0.0, 1.0)
+    assert c.precision == 0.0 and c.recall is None and c.p_at_10 is None
+    assert system.micro["precision"] == pytest.approx(2 / 4) and system.micro["recall"] == pytest.approx(2 / 3)
+    assert system.macro["recall"] == pytest.approx(0.5)  # mean over the codes the gold coder used (a, b)
+    assert -1.0 <= system.kappa <= 1.0
+
+
+def test_kappa_at_character_level():
+    assert _kappa([10, 0, 0, 90]) == 1.0
+    assert _kappa([0, 10, 10, 80]) < 0
+    assert _kappa([0, 0, 0, 0]) == 0.0
+
+
+def _code_study(project):
+    s = project.session("gold")
+    for tid, quote, code in [
+        ("int-a", "Yes. We hand out monitoring forms to everyone on the board.", "monitoring"),
+        ("int-a", "The outcomes matter more than who gets the money.", "outcomes"),
+        ("int-a", "Half the town lost their jobs when the factory closed.", "jobs"),
+        ("int-b", "No, we have never done ethnic monitoring of the board at all.", "monitoring"),
+        ("int-b", "What matters is what it achieves.", "outcomes"),
+        ("int-b", "My brothers both lost their jobs at the mill in the nineties.", "jobs"),
+    ]:
+        s.add(tid, *span(project, tid, quote), code)
+    s.close()
+
+
+def test_leave_one_transcript_out_on_a_small_project(sproject, pipeline):
+    _code_study(sproject)
+    ev = evaluate(sproject, "gold")
+    assert ev.transcripts == ["int-a", "int-b"] and ev.gold_codings == 6
+    full, kw = ev.system("full"), ev.system("keywords")
+    assert full.codes["jobs"].gold == 2 and kw.codes["jobs"].found == 2
+    data = ev.to_json()
+    assert data["method"] == "leave-one-transcript-out" and "half of the shorter" in data["overlap_rule"]
+    assert {s["name"] for s in data["systems"]} == {"full", "keywords"}
+
+
+def test_cli_suggest_lists_and_evaluates(sproject, pipeline):
+    _code_study(sproject)
+    runner = CliRunner()
+    root = str(sproject.root)
+    out = runner.invoke(cli, ["--project", root, "--coder", "ann", "suggest", "--json"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    assert data["coder"] == "ann" and data["pipeline"] == "blank-en"
+    assert any("'silent'" in n for n in data["notes"])
+    assert {s["code"] for s in data["suggestions"]} >= {"monitoring", "jobs"}
+    assert all(s["suggested"] for s in data["suggestions"])
+    text = runner.invoke(cli, ["--project", root, "--coder", "ann", "suggest", "-t", "int-a", "-c", "jobs", "--top", "1"])
+    assert text.exit_code == 0, text.output
+    assert "int-a  Case A" in text.output and "jobs  (Job losses)" in text.output and "matches 'lose ... job'" in text.output
+    bad = runner.invoke(cli, ["--project", root, "suggest", "-t", "nope"])
+    assert bad.exit_code != 0
+    ev = runner.invoke(cli, ["--project", root, "suggest", "--evaluate", "--gold", "gold"])
+    assert ev.exit_code == 0, ev.output
+    assert "Overlap rule" in ev.output and "keyword-only baseline" in ev.output and "kappa" in ev.output
+    ev_json = runner.invoke(cli, ["--project", root, "suggest", "--evaluate", "--gold", "gold", "--json"])
+    assert json.loads(ev_json.output)["gold"] == "gold"
+    nogold = runner.invoke(cli, ["--project", root, "suggest", "--evaluate"])
+    assert nogold.exit_code != 0 and "--gold" in nogold.output
