@@ -37,6 +37,9 @@ class Settings:
     """Blinking cursors in text fields (off: steadier screens and snapshots)."""
     background_overview: bool = True
     """Compute the home's per-transcript figures in a worker after the first frame."""
+    suggester: Callable | None = None
+    """Builds the suggestion engine: ``(project, coder) -> Suggester``. Default: qualcode's spaCy and
+    scikit-learn engine, imported the first time suggestions are asked for (never at start)."""
 
 
 class WorkbenchApp(App):
@@ -114,6 +117,19 @@ class WorkbenchApp(App):
 
     def on_unmount(self) -> None:
         self.desk.close()
+
+    # -- suggestions ---------------------------------------------------------------------------
+    def suggester(self):
+        """One suggestion engine per coder for the session (it keeps what it learned)."""
+        key = self.desk.coder
+        cached = getattr(self, "_suggester", None)
+        if cached is None or cached[0] != key:
+            factory = self.settings.suggester
+            if factory is None:
+                from qualcode.suggest.engine import SuggestionEngine as factory
+            cached = (key, factory(self.desk.project, key))
+            self._suggester = cached
+        return cached[1]
 
     # -- changes -------------------------------------------------------------------------------
     def commit(self, action: Callable[[], Change]) -> Change | None:

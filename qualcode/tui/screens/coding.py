@@ -51,6 +51,7 @@ class CodingScreen(Screen):
         Binding("u", "undo", "Undo"),
         Binding("U,ctrl+y", "redo", "Redo"),
         Binding("slash", "search", "Search"),
+        Binding("S", "suggest", "Suggest"),
         Binding("f3,ctrl+g", "find(1)", "Next match", show=False),
         Binding("shift+f3", "find(-1)", "Previous match", show=False),
         Binding("escape", "back", "Back"),
@@ -431,6 +432,18 @@ class CodingScreen(Screen):
         start, end = matches[i]
         self.view.select(start, end, cursor_at_start=True, center=True)
         self.query_one(StatusLine).show(self.desk, f"match {i + 1} of {len(matches)}")
+
+    def action_suggest(self) -> None:
+        """Suggested passages for this transcript (accept with a, reject with r)."""
+        if self.tid is None:
+            return
+        if self.desk.read_only or not self.desk.ready:
+            self.app.notify("Suggestions need your journal open for writing: "
+                            + (self.desk.read_only or "it is still opening"), severity="warning")
+            return
+        from qualcode.tui.screens.suggestions import SuggestionsScreen
+
+        self.app.push_screen(SuggestionsScreen(self.desk.project, self.desk.coder, self.tid, self.app.suggester()))
 
     def action_back(self) -> None:
         search = self.query_one("#search", Input)
