@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from pathlib import Path
 
+from qualcode.store.atomic import write_atomic
 from qualcode.errors import QualcodeError
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -51,32 +51,6 @@ def check_writable(path: Path, *, folder: bool = False) -> Path:
 def save_bytes(path: Path, data: bytes) -> Path:
     """Write ``data`` to ``path`` atomically: a reader sees the old file or the new one, never a part."""
     path = check_writable(Path(path))
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise QualcodeError(f"cannot write here: {exc.strerror}", path=path,
-                            hint="choose a folder you can write to (-o PATH)") from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o666 & ~_UMASK)
-        os.replace(tmp, path)
-    except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise QualcodeError(f"could not write the file ({exc.strerror}); nothing was written", path=path,
-                            hint="free some disk space or check permissions, then try again") from None
+    write_atomic(path, data)
     return path
 
-
-def _read_umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-_UMASK = _read_umask()  # once, at import: os.umask is process-wide, so never toggle it in a worker

@@ -23,35 +23,30 @@ _ABBREVIATIONS = frozenset(
 _LAST_WORD = re.compile(r"([\w.]+)[.]$")
 
 
-def blocks(transcript: Transcript) -> list[tuple[int, int]]:
-    """The stretches sentences are split in: each turn's words, and the text outside turns."""
+def _around_turns(transcript: Transcript, with_labels: bool) -> list[tuple[int, int]]:
+    """Each turn (from its label, or from what was said) and each stretch of text outside turns."""
     text = transcript.text
     out: list[tuple[int, int]] = []
     pos = 0
     for turn in transcript.turns:
         if turn.start > pos:
             out.append((pos, turn.start))
-        out.append((turn.text_start, turn.end))
+        out.append((turn.start if with_labels else turn.text_start, turn.end))
         pos = max(pos, turn.end)
     if pos < len(text):
         out.append((pos, len(text)))
     return [(s, e) for s, e in (_trim(text, s, e) for s, e in out) if s < e]
+
+
+def blocks(transcript: Transcript) -> list[tuple[int, int]]:
+    """The stretches sentences are split in: each turn's words, and the text outside turns."""
+    return _around_turns(transcript, with_labels=False)
 
 
 def turn_spans(transcript: Transcript) -> list[tuple[int, int]]:
     """One unit per speaker turn (label included), plus each stretch of text outside the turns
     that holds more than whitespace; the whole text when the transcript has no turns."""
-    text = transcript.text
-    out: list[tuple[int, int]] = []
-    pos = 0
-    for turn in transcript.turns:
-        if turn.start > pos:
-            out.append((pos, turn.start))
-        out.append((turn.start, turn.end))
-        pos = max(pos, turn.end)
-    if pos < len(text):
-        out.append((pos, len(text)))
-    return [(s, e) for s, e in (_trim(text, s, e) for s, e in out) if s < e]
+    return _around_turns(transcript, with_labels=True)
 
 
 def sentence_spans(transcript: Transcript) -> list[tuple[int, int]]:

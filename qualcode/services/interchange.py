@@ -15,7 +15,7 @@ import os
 import secrets
 import shutil
 from collections import Counter
-from dataclasses import dataclass, field, replace as _dc_replace
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -43,11 +43,6 @@ def _origin() -> str:
         return f"qualcode {version('qualcode')}"
     except Exception:  # noqa: BLE001 - not installed as a package
         return "qualcode"
-
-
-def _with(c: Coding, **changes) -> Coding:
-    """A copy of a coding with some fields changed (Coding may be a NamedTuple or a dataclass)."""
-    return c._replace(**changes) if hasattr(c, "_replace") else _dc_replace(c, **changes)
 
 
 def _now() -> str:
@@ -87,7 +82,7 @@ def _current_codings(project: Project, warnings: list[Problem]) -> dict[str, lis
             if a.status == ORPHANED or a.start >= a.end:
                 orphaned += 1
                 continue
-            kept.append(_with(c, start=a.start, end=a.end))
+            kept.append(c._replace(start=a.start, end=a.end))
         if kept:
             out[coder] = kept
     if missing:
@@ -188,7 +183,7 @@ def _build(tmp: Path, plan: ImportPlan, source: Path, origin: str, result: Proje
                 c = make_coding(transcript=transcript.id, start=span[0], end=span[1], code=pc.code, coder=coder,
                                 text=transcript.text, th=transcript.hash, memo=pc.memo)
                 if pc.created:
-                    c = _with(c, created=pc.created)
+                    c = c._replace(created=pc.created)
                 assert c.code in book
                 ops.append({"op": "add", "coding": c.to_json()})
                 n_memos += bool(pc.memo)

@@ -22,6 +22,22 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def _read_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _read_umask()  # once, at import: os.umask is process-wide, so never toggle it in a worker
+
+
+def _mode_for(path: Path) -> int:
+    try:
+        return os.stat(path).st_mode & 0o7777
+    except OSError:
+        return 0o666 & ~_UMASK
+
+
 def write_atomic(path: str | Path, data: bytes | str, *, durable: bool = True) -> None:
     """Replace ``path`` with ``data``: temp file in the same folder, fsync, rename, fsync the folder.
 
@@ -44,6 +60,7 @@ def write_atomic(path: str | Path, data: bytes | str, *, durable: bool = True) -
             fh.flush()
             if durable:
                 os.fsync(fh.fileno())
+        os.chmod(tmp, _mode_for(path))  # mkstemp makes 0600: keep the old file's mode, else the umask's
         os.replace(tmp, path)
     except OSError as exc:
         try:

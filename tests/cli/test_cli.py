@@ -3,7 +3,6 @@
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 from tests.conftest import INTERVIEW
 
@@ -88,3 +87,30 @@ def test_bad_files_are_refused_by_import(tmp_path, project):
         assert proc.returncode == 2, (f, proc.stderr)
         assert f.name in proc.stderr and "Traceback" not in proc.stderr
     assert sorted(p.name for p in (project.root / "transcripts").iterdir()) == ["int-1.txt"]
+
+
+def test_transcript_edited_after_coding_is_reported_and_fixed(project):
+    """Each coding is kept, moved or orphaned, never silently dropped or left on the wrong text."""
+    root = project.root
+    for quote in ("We monitor ethnicity on the board", "It took us two years to get there",
+                  "The outcomes matter more than who gets the money"):
+        run("--coder", "ann", "code", "add", "int-1", "theme", "--quote", quote, "--project", root, check=0)
+    path = root / "transcripts" / "int-1.txt"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("Interviewer: Could you start", "Interviewer: Thanks. Could you start")
+    text = text.replace("It took us two years to get there, honestly.", "We never got anywhere.")
+    path.write_text(text, encoding="utf-8")
+    proc = run("check", "--json", "--project", root)
+    assert proc.returncode == 1
+    report = json.loads(proc.stdout)
+    assert report["anchors"] == {"kept": 0, "moved": 2, "orphaned": 1}
+    assert report["orphaned"][0]["quote"].startswith("It took us two years")
+    new_text = path.read_text(encoding="utf-8").split("---\n", 2)[2]
+    for item in report["moved"]:
+        s, e = item["to"]
+        assert item["quote"] in new_text  # the moved span is the same words, at their new place
+    run("check", "--fix", "--coder", "ann", "--project", root)
+    after = json.loads(run("check", "--json", "--project", root).stdout)
+    assert after["anchors"] == {"kept": 2, "orphaned": 1}
+    listed = {c["quote"] for c in json.loads(run("--coder", "ann", "code", "list", "--json", "--project", root).stdout)}
+    assert {"We monitor ethnicity on the board", "The outcomes matter more than who gets the money"} <= listed

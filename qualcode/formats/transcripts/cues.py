@@ -6,7 +6,7 @@ import html
 import re
 
 from .common import Seg
-from .names import key, looks_like_name, parse_time
+from .names import key, looks_like_name
 
 TIMING = re.compile(
     r"[ \t]*((?:\d{1,3}:)?\d{1,2}:\d{1,2}(?:[.,]\d{1,3})?)[ \t]*-->[ \t]*((?:\d{1,3}:)?\d{1,2}:\d{1,2}(?:[.,]\d{1,3})?)"
