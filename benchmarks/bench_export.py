@@ -13,7 +13,6 @@ The bundled study is copied to a temporary folder, so the repository's exports/ 
 from __future__ import annotations
 
 import argparse
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -23,6 +22,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import copy_study  # noqa: E402
 
 
 def qualcode(folder: Path, *args: str) -> float:
@@ -51,13 +51,6 @@ def figures(label: str, folder: Path, target: float, runs: int) -> None:
     print(f"  export xlsx                    {xlsx:6.2f} s")
 
 
-def copy_study(dest: Path) -> Path:
-    dest.mkdir(parents=True)
-    for name in ("qualcode.toml", "cases.csv"):
-        shutil.copy(REPO / name, dest / name)
-    for folder in ("codebooks", "transcripts", "codings"):
-        shutil.copytree(REPO / folder, dest / folder, ignore=shutil.ignore_patterns("*.lock", "*.torn-*"))
-    return dest
 
 
 def main() -> None:

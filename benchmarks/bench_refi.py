@@ -23,6 +23,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import copy_study  # noqa: E402
 
 
 def timed(fn, *args, **kwargs):
@@ -31,13 +32,6 @@ def timed(fn, *args, **kwargs):
     return out, time.perf_counter() - t0, time.process_time() - c0
 
 
-def copy_study(dest: Path) -> Path:
-    dest.mkdir(parents=True)
-    for name in ("qualcode.toml", "cases.csv"):
-        shutil.copy(REPO / name, dest / name)
-    for folder in ("codebooks", "transcripts", "codings"):
-        shutil.copytree(REPO / folder, dest / folder, ignore=shutil.ignore_patterns("*.lock", "*.torn-*"))
-    return dest
 
 
 def measure(label: str, folder: Path, work: Path, target: float) -> None:

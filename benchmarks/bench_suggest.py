@@ -29,6 +29,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import copy_study as _study_copy  # noqa: E402
 
 from qualcode.domain.transcript import count_words  # noqa: E402
 from qualcode.formats.transcripts import parse_transcript  # noqa: E402
@@ -120,13 +122,6 @@ def bench_throughput(words: int) -> None:
               f"{n / dt:,.0f} words/s (target >= 150,000)")
 
 
-def _study_copy(dest: Path) -> Path:
-    dest.mkdir(parents=True)
-    for name in ("qualcode.toml", "cases.csv"):
-        shutil.copy(REPO / name, dest / name)
-    for folder in ("codebooks", "transcripts", "codings"):
-        shutil.copytree(REPO / folder, dest / folder, ignore=shutil.ignore_patterns("*.lock", "*.torn-*"))
-    return dest
 
 
 def bench_retrain(tmp: Path) -> None:

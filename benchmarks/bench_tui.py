@@ -32,17 +32,12 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "benchmarks"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import copy_study  # noqa: E402
+
 QUALCODE = Path(sys.executable).with_name("qualcode")
 
 
-def copy_study(dest: Path) -> Path:
-    dest.mkdir(parents=True)
-    for name in ("qualcode.toml", "cases.csv"):
-        shutil.copy(REPO / name, dest / name)
-    for folder in ("codebooks", "transcripts", "codings"):
-        shutil.copytree(REPO / folder, dest / folder, ignore=shutil.ignore_patterns("*.lock", "*.torn-*"))
-    return dest
 
 
 def first_frame(project: Path, coder: str, marker: bytes = b"Transcripts:", timeout: float = 30.0) -> float:

@@ -54,6 +54,17 @@ def _transcript(rng: random.Random, tid: str, words: int) -> str:
     return "".join(out)
 
 
+def copy_study(dest: str | Path) -> Path:
+    """A copy of the bundled study (the repository root's project files) to benchmark on."""
+    dest = Path(dest)
+    dest.mkdir(parents=True)
+    for name in ("qualcode.toml", "cases.csv"):
+        shutil.copy(REPO / name, dest / name)
+    for folder in ("codebooks", "transcripts", "codings"):
+        shutil.copytree(REPO / folder, dest / folder, ignore=shutil.ignore_patterns("*.lock", "*.torn-*"))
+    return dest
+
+
 def make_project(folder: str | Path, transcripts: int = 1000, words_per_transcript: int = 5000,
                  codings: int = 200_000, coders: int = 2, seed: int = 0) -> Path:
     from qualcode.formats.codebook_yaml import load_codebook

@@ -50,13 +50,17 @@ def project(tmp_path):
     proj.close()
 
 
-@pytest.fixture
-def study_copy(tmp_path):
-    """A copy of the bundled study (the repository root) to work on without touching the repo."""
-    dest = tmp_path / "lsp-study"
-    dest.mkdir()
+def copy_study(dest: Path) -> Path:
+    """Copy the bundled study (the repository root's project files) to ``dest``."""
+    dest.mkdir(parents=True)
     for name in ("qualcode.toml", "cases.csv"):
         shutil.copy(REPO / name, dest / name)
     for folder in ("codebooks", "transcripts", "codings"):
         shutil.copytree(REPO / folder, dest / folder, ignore=shutil.ignore_patterns("*.lock", "*.torn-*"))
     return dest
+
+
+@pytest.fixture
+def study_copy(tmp_path):
+    """A copy of the bundled study (the repository root) to work on without touching the repo."""
+    return copy_study(tmp_path / "lsp-study")

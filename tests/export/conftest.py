@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import copy_study
+
 REPO = Path(__file__).resolve().parents[2]
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-
-
-def copy_study(dest: Path) -> Path:
-    if not (REPO / "codings" / "researcher_a.jsonl").exists():
-        pytest.skip("the bundled study's codings (codings/researcher_a.jsonl) are not there yet")
-    dest.mkdir(parents=True)
-    for name in ("qualcode.toml", "cases.csv"):
-        shutil.copy(REPO / name, dest / name)
-    for folder in ("codebooks", "transcripts", "codings"):
-        shutil.copytree(REPO / folder, dest / folder, ignore=shutil.ignore_patterns("*.lock", "*.torn-*"))
-    return dest
 
 
 @pytest.fixture

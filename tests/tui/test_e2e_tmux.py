@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import copy_study
+
 REPO = Path(__file__).resolve().parents[2]
 QUALCODE = Path(sys.executable).with_name("qualcode")
 
@@ -56,15 +58,6 @@ class Tmux:
 
     def kill(self) -> None:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, timeout=20)
-
-
-def copy_study(dest: Path) -> Path:
-    dest.mkdir()
-    for name in ("qualcode.toml", "cases.csv"):
-        shutil.copy(REPO / name, dest / name)
-    for folder in ("codebooks", "transcripts", "codings"):
-        shutil.copytree(REPO / folder, dest / folder, ignore=shutil.ignore_patterns("*.lock", "*.torn-*"))
-    return dest
 
 
 def test_code_a_turn_by_shortcut_in_the_real_command(tmp_path):
