@@ -198,10 +198,12 @@ class Desk:
             for c in result:
                 ids = ids | {c.id}
                 before.setdefault(c.id, None)
-        after = {i: s.codings.get(i) for i in ids}
-        change = Change(what, before, after, s.writer.seq)
-        self.seq = s.writer.seq
-        self.last_saved = what
+        return self._record(what, before, {i: s.codings.get(i) for i in ids})
+
+    def _record(self, what: str, before: dict, after: dict) -> Change:
+        """A saved change: keep the per-code counts and the home's rows in step with it."""
+        change = Change(what, before, after, self._writer().writer.seq)
+        self.seq, self.last_saved = change.seq, what
         for c in before.values():
             if c is not None:
                 self.counts[c.code] -= 1
@@ -216,15 +218,7 @@ class Desk:
         """Codings another part of the workbench saved through this coder's session (the suggestions
         panel's accepted passages): they are in the journal already; keep the counts and rows in step."""
         s = self._writer()
-        after = {c.id: s.codings.get(c.id) for c in codings}
-        change = Change(what, {c.id: None for c in codings}, after, s.writer.seq)
-        self.seq, self.last_saved = s.writer.seq, what
-        for c in after.values():
-            if c is not None:
-                self.counts[c.code] += 1
-        for tid in change.transcripts:
-            self.refresh_row(tid)
-        return change
+        return self._record(what, {c.id: None for c in codings}, {c.id: s.codings.get(c.id) for c in codings})
 
     def apply(self, tid: str, start: int, end: int, code: str, memo: str | None = None) -> Change:
         name = self.codebook.get(code).name if self.codebook.get(code) else code
