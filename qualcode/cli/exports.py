@@ -34,8 +34,9 @@ def _progress(quiet: bool):
         return None
 
     def report(done: int, total: int, what: str) -> None:
+        # steps are numbered without a total: the total grows once the tables are computed
         if done < total:
-            click.echo(f"[{done + 1}/{total}] {what}", err=True)
+            click.echo(f"[{done + 1}] {what}", err=True)
 
     return report
 

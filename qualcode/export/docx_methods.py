@@ -158,3 +158,30 @@ def agreement_part(doc, coders: list[str], frame, problem: str | None, add_frame
     base.para(doc, f"Agreement between {' and '.join(coders)} on the transcripts all of them coded, with each "
               f"{UNIT} as a unit (`qualcode agree --coders {pair} --unit {UNIT}` gives the same numbers).")
     add_frame(frame)
+
+
+def for_word(frame):
+    """The agreement table as it reads best on a page: code names without ids, the interval's two
+    bounds in one column ("0.746 to 0.968", as `qualcode agree` prints it), short coefficient names
+    (defined in the note under the table) and no Note column when every note is empty.
+    CSV and XLSX keep the full frame."""
+    low = next((c for c in frame.columns if c.endswith(" low")), None)
+    high = next((c for c in frame.columns if c.endswith(" high")), None)
+    out = frame.copy()
+    if low and high:
+        pos = out.columns.get_loc(low)
+        ci = [("" if lo != lo or hi != hi else f"{lo:.3f}\u00a0to\u00a0{hi:.3f}")  # no-break: one line
+              for lo, hi in zip(out[low], out[high])]
+        out = out.drop(columns=[low, high])
+        out.insert(pos, low[: -len(" low")], ci)
+    if "Note" in out.columns and not out["Note"].fillna("").astype(str).str.strip().any():
+        out = out.drop(columns=["Note"])
+    # readers want code names, not ids (the Name column also labels the overall rows)
+    if "Name" in out.columns and "Code" in out.columns:
+        out = out.drop(columns=["Code"])
+    # the short names the note under the table defines (kappa, alpha, AC1): headers fit their columns
+    out = out.rename(columns={"Cohen's kappa": "kappa", "Fleiss' kappa": "kappa", "Krippendorff's alpha": "alpha",
+                              "Gwet's AC1": "AC1", **{c: c.replace("Coded by ", "") + " coded"
+                                                      for c in out.columns if c.startswith("Coded by ")}})
+    out.attrs = dict(frame.attrs)
+    return out

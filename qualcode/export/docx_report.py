@@ -296,7 +296,7 @@ def write_report(project, path=None, *, tables=None, coders=None, progress: Prog
     if len(pair) >= 2:
         tick("agreement between coders")
         frame, problem = methods.agreement(project, pair) if agreement else (None, None)
-        g = prepare(frame) if frame is not None else None
+        g = prepare(methods.for_word(frame)) if frame is not None else None
         w.orient(g is not None and needs_landscape(g))
         w.heading("Agreement between coders", 2)
         methods.agreement_part(doc, pair, frame, problem, lambda df: w.grid_table(g, g.title, describe(g)))

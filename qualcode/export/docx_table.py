@@ -26,6 +26,9 @@ def _breakable(text: str) -> str:
     return " ".join(_BREAKABLE.sub("\\1\u200b", w) if len(w) > 9 else w for w in text.split(" "))
 
 
+# where Word may wrap a line: ordinary spaces and our break hints, never a no-break space
+_WORD_BREAKS = re.compile(r"[ \t\n\u200b]+")
+
 CHAR = 88  # twips per character of 9-point text, about
 PAD = 230  # cell margins
 
@@ -38,7 +41,7 @@ def _widths(grid: Grid, columns: list[int], rows: list[int], total: int) -> list
     for j in columns:
         head = max((len(w) for w in _breakable(grid.headers[j]).replace("\u200b", " ").split()), default=1)
         texts = [grid.text(i, j) for i in sample]
-        longest_word = max((len(w) for t in texts for w in t.split()), default=0)
+        longest_word = max((len(w) for t in texts for w in _WORD_BREAKS.split(t)), default=0)
         lengths = sorted(len(t) for t in texts) or [0]
         typical = lengths[min(len(lengths) - 1, int(len(lengths) * 0.9))]
         need = min(max(head, longest_word, 3), 40)

@@ -132,8 +132,11 @@ def test_methods_describe_transcripts_codebook_coders_and_agreement(study_report
     assert [r[1] for r in table_text(themes)[1:]] == [c.id for c in study_report[0].codebook.roots]
     agreement = _table_titled(report_doc, "agreement")
     rows = table_text(agreement)
-    assert "Krippendorff's alpha" in rows[0]
-    assert any(r[0] == "(all codes)" for r in rows[1:])
+    assert {"alpha", "kappa", "AC1", "researcher_a coded"} <= set(rows[0])
+    assert rows[-2][0] == "all codes, every code decision pooled"
+    # on the page: the interval in one column, as `qualcode agree` prints it; no empty Note column
+    ci = rows[0].index("alpha 95% CI")
+    assert rows[1][ci].count("\u00a0to\u00a0") == 1 and "Note" not in rows[0]
 
 
 def test_exemplar_quotes_use_the_quote_style_and_are_attributed_by_case_and_role(report_doc):

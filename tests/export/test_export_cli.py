@@ -38,7 +38,7 @@ def test_export_docx_to_a_chosen_file_with_coders(study, tmp_path, capsys):
     assert run(["--project", str(study.root), "export", "docx", "-o", str(target), "--coders", "researcher_b",
                 "--tables", "frequencies", "--no-agreement"]) == 0
     err = capsys.readouterr().err
-    assert "[1/" in err and "saving" in err
+    assert "[1] computing tables" in err and "saving" in err
     text = "\n".join(p.text for p in docx.Document(str(target)).paragraphs)
     assert "count the codings of researcher_b" in text
 
