@@ -132,3 +132,62 @@ def test_switch_coder_dialog(coded, snap_compare):
         await pilot.pause()
 
     assert snap_compare(make_app(coded, "ann"), terminal_size=SIZE, run_before=run_before)
+
+
+def test_agreement_screen(coded, snap_compare):
+    async def run_before(pilot):
+        app = pilot.app
+        await settle(app, pilot)
+        await pilot.press("ctrl+a")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(make_app(coded, "ann"), terminal_size=SIZE, run_before=run_before)
+
+
+def test_export_screen(coded, snap_compare):
+    async def run_before(pilot):
+        app = pilot.app
+        await settle(app, pilot)
+        await pilot.press("ctrl+x")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(make_app(coded, "ann"), terminal_size=SIZE, run_before=run_before)
+
+
+class _FixedSuggester:
+    """Two suggestions, always the same: the screen's layout without loading spaCy."""
+
+    def __init__(self, project, coder):
+        self.project = project
+
+    def suggest(self, transcript, codes=None):
+        from qualcode.suggest.suggestion import Suggestion
+
+        out = []
+        for quote, code, score, reason in [("We monitor ethnicity on the board", "theme", 0.91, "matches 'board'"),
+                                           ("The outcomes matter more than who gets the money", "outcome", 0.74,
+                                            "like your coding in int-2")]:
+            s, e = span_of(self.project, transcript.id, quote)
+            out.append(Suggestion(transcript.id, s, e, code, score, ("rules",), (reason,)))
+        return out
+
+
+def test_suggestions_screen(coded, snap_compare):
+    from qualcode.tui.app import Settings
+
+    async def run_before(pilot):
+        app = pilot.app
+        await settle(app, pilot)
+        app.open_transcript("int-1")
+        await pilot.pause()
+        await pilot.press("S")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+    app = make_app(coded, "ann", Settings(suggester=_FixedSuggester))
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

@@ -49,7 +49,7 @@ class CodingScreen(Screen):
         Binding("N", "jump(1, True)", "Next of code", show=False),
         Binding("P", "jump(-1, True)", "Prev of code", show=False),
         Binding("u", "undo", "Undo"),
-        Binding("U,ctrl+y", "redo", "Redo"),
+        Binding("U,ctrl+y", "redo", "Redo", show=False),  # in the key sheet; the footer keeps room for Back
         Binding("slash", "search", "Search"),
         Binding("S", "suggest", "Suggest"),
         Binding("f3,ctrl+g", "find(1)", "Next match", show=False),

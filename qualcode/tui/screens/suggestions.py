@@ -20,6 +20,8 @@ again, and the engine retrains on the new codings and rejections before it answe
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -144,6 +146,8 @@ class SuggestionsPanel(Vertical, can_focus=False):
         transcript = self.project.transcript(self.transcript_id)
         self._transcript = transcript
         found = list(self.suggester.suggest(transcript, None))
+        # a suggester may leave the quote out: the passage is the transcript's own text
+        found = [f if f.quote else replace(f, quote=transcript.text[f.start:f.end]) for f in found]
         notes_fn = getattr(self.suggester, "notes", None)  # optional: the engine has it, fakes need not
         notes = list(notes_fn(None)) if callable(notes_fn) else []
         if not worker.is_cancelled:
