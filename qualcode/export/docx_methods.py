@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from datetime import date
 
@@ -170,7 +171,7 @@ def for_word(frame):
     out = frame.copy()
     if low and high:
         pos = out.columns.get_loc(low)
-        ci = [("" if lo != lo or hi != hi else f"{lo:.3f}\u00a0to\u00a0{hi:.3f}")  # no-break: one line
+        ci = [("" if math.isnan(lo) or math.isnan(hi) else f"{lo:.3f}\u00a0to\u00a0{hi:.3f}")  # no-break: one line
               for lo, hi in zip(out[low], out[high])]
         out = out.drop(columns=[low, high])
         out.insert(pos, low[: -len(" low")], ci)

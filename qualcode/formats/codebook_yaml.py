@@ -177,16 +177,19 @@ def load_codebook(path: str | Path) -> Codebook:
     return parse_codebook(text, str(path))
 
 
+def code_details(code: Code) -> dict:
+    """The code's definition, criteria, examples and keywords, each only when it has one."""
+    d: dict = {key: getattr(code, key) for key in _TEXT_FIELDS if getattr(code, key)}
+    if code.examples:
+        d["examples"] = list(code.examples)
+    if code.keywords:
+        d["keywords"] = list(code.keywords)
+    return d
+
+
 def codebook_to_data(book: Codebook) -> dict:
     def one(code: Code) -> dict:
-        d: dict = {"id": code.id, "name": code.name}
-        for key in _TEXT_FIELDS:
-            if getattr(code, key):
-                d[key] = getattr(code, key)
-        if code.examples:
-            d["examples"] = list(code.examples)
-        if code.keywords:
-            d["keywords"] = list(code.keywords)
+        d: dict = {"id": code.id, "name": code.name, **code_details(code)}
         if code.colour:
             d["colour"] = code.colour
         if code.shortcut:

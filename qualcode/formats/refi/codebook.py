@@ -19,6 +19,7 @@ from lxml import etree
 
 from qualcode.domain.codebook import RESERVED_KEYS, Code, Codebook
 from qualcode.errors import FormatError, Problem
+from qualcode.formats.codebook_yaml import code_details
 
 from . import model
 from .guids import GuidMaker
@@ -107,14 +108,7 @@ def to_refi(book: Codebook, guid: GuidMaker) -> tuple[list[model.Code], dict]:
         g = guid("code", c.id)
         codes.append(model.Code(guid=g, name=c.name, parent=guid("code", c.parent) if c.parent else None,
                                 description=describe(c), colour=c.colour.upper() if c.colour else None))
-        entry = {"id": c.id}
-        for key in ("definition", "include", "exclude"):
-            if getattr(c, key):
-                entry[key] = getattr(c, key)
-        if c.examples:
-            entry["examples"] = list(c.examples)
-        if c.keywords:
-            entry["keywords"] = list(c.keywords)
+        entry = {"id": c.id, **code_details(c)}
         if c.shortcut:
             entry["shortcut"] = c.shortcut
         meta[g] = entry

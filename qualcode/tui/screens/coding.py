@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
 
 from rich.text import Text
@@ -17,6 +16,7 @@ from qualcode.domain.codebook import RESERVED_KEYS
 from qualcode.errors import QualcodeError
 from qualcode.tui.coverage import CodingIndex, Shown
 from qualcode.tui.desk import Change
+from qualcode.tui.screens.coding_search import SearchMixin
 from qualcode.tui.screens.dialogs import Choose, MemoDialog
 from qualcode.tui.screens.picker import CodePicker, steady
 from qualcode.tui.widgets.code_tree import CodeTree
@@ -25,7 +25,7 @@ from qualcode.tui.widgets.status import StatusLine
 from qualcode.tui.widgets.transcript_view import TranscriptView
 
 
-class CodingScreen(Screen):
+class CodingScreen(SearchMixin, Screen):
     DEFAULT_CSS = """
     CodingScreen #main { height: 1fr; }
     CodingScreen #left { width: 1fr; }
@@ -393,45 +393,6 @@ class CodingScreen(Screen):
 
     def action_redo(self) -> None:
         self._after_history(self.app.commit(self.desk.redo))
-
-    # -- search --------------------------------------------------------------------------------
-    def action_search(self) -> None:
-        search = self.query_one("#search", Input)
-        search.add_class("open")
-        search.focus()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id != "search" or self.transcript is None:
-            return
-        query = event.value.strip()
-        if not query:
-            self.view.set_matches([])
-            return
-        pattern = re.compile(re.escape(query), re.IGNORECASE)
-        matches = [(m.start(), m.end()) for m in pattern.finditer(self.transcript.text)]
-        self.view.set_matches(matches)
-        if not matches:
-            self.app.notify(f"“{query}” is not in this transcript.", severity="warning")
-            return
-        self.action_find(1)
-
-    def action_find(self, step: int) -> None:
-        matches = self.view.matches
-        if not matches:
-            self.action_search()
-            return
-        starts = [s for s, _ in matches]
-        sel = self.view.selection
-        here = sel.start if sel is not None else self.view.cursor
-        if step > 0:
-            i = bisect_right(starts, here)
-            i = i if i < len(matches) else 0
-        else:
-            i = bisect_left(starts, here) - 1
-            i = i if i >= 0 else len(matches) - 1
-        start, end = matches[i]
-        self.view.select(start, end, cursor_at_start=True, center=True)
-        self.query_one(StatusLine).show(self.desk, f"match {i + 1} of {len(matches)}")
 
     def action_suggest(self) -> None:
         """Suggested passages for this transcript (accept with a, reject with r)."""
