@@ -231,6 +231,23 @@ def save_codebook(book: Codebook, path: str | Path) -> None:
     problems = validate(book)
     if problems:
         raise CodebookError(problems, path=path)
-    text = dump_codebook(book)
+    text = _leading_comments(Path(path)) + dump_codebook(book)
     parse_codebook(text, str(path))  # never write what we could not read back
     write_atomic(path, text)
+
+
+def _leading_comments(path: Path) -> str:
+    """The comment block at the top of the file being replaced (kept on save; other comments are not)."""
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return ""
+    head = []
+    for line in lines:
+        if line.startswith("#") or (not line.strip() and head):
+            head.append(line)
+        else:
+            break
+    while head and not head[-1].strip():
+        head.pop()
+    return "\n".join(head) + "\n" if head else ""

@@ -110,3 +110,14 @@ def test_missing_codebook_names_the_file(tmp_path):
     with pytest.raises(FormatError) as info:
         load_codebook(Path(tmp_path / "nope.yaml"))
     assert "nope.yaml" in str(info.value) and "What to do" in str(info.value)
+
+
+def test_save_keeps_the_opening_comment_block(tmp_path):
+    path = tmp_path / "cb.yaml"
+    path.write_text("# How we code: leaf codes first.\n#\n# Keys: digits for the common codes.\n\n" + GOOD)
+    book = load_codebook(path)
+    book.get("z").name = "Zed renamed"
+    save_codebook(book, path)
+    text = path.read_text()
+    assert text.startswith("# How we code: leaf codes first.\n#\n# Keys: digits for the common codes.\n")
+    assert load_codebook(path).get("z").name == "Zed renamed"
