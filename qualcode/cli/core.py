@@ -201,7 +201,10 @@ def stats_cmd(ctx: Context, show_codes: bool, as_json: bool) -> None:
 @pass_ctx
 def compact_cmd(ctx: Context) -> None:
     """Rewrite your journal as just its current codings (atomic; the undo history is dropped)."""
-    n = ctx.project.session(ctx.coder).compact()
+    session = ctx.project.session(ctx.coder)
+    n = session.compact()
+    for note in session.notes:
+        click.echo(f"warning: {note}", err=True)
     click.echo(f"compacted {ctx.coder}'s journal to {n} line(s)")
 
 

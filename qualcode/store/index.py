@@ -120,6 +120,13 @@ class TranscriptIndex:
             transcript, warnings = _parse(path, self.aliases)
         except QualcodeError as exc:
             return Entry(id="", path=rel, error=str(exc).replace(str(path), rel), mtime_ns=st.st_mtime_ns, size=st.st_size)
+        except (RecursionError, MemoryError) as exc:
+            return Entry(id="", path=rel, error=f"too deeply nested or too large to read ({type(exc).__name__}); "
+                         "left out", mtime_ns=st.st_mtime_ns, size=st.st_size)
+        except Exception as exc:  # noqa: BLE001 - one bad file must never take the project down
+            return Entry(id="", path=rel, error=f"cannot be read: qualcode failed on it ({type(exc).__name__}: "
+                         f"{str(exc)[:200]}); left out, please report this file", mtime_ns=st.st_mtime_ns,
+                         size=st.st_size)
         self._store_text(transcript)
         return Entry(
             id=transcript.id, path=rel, title=transcript.title, words=transcript.word_count,

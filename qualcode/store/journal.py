@@ -46,10 +46,102 @@ class Replay:
     future_lines: list[str] = field(default_factory=list)
     torn_tail: bytes = b""
     clean_size: int = 0
+    unreadable: list[bytes] = field(default_factory=list)
+    """Lines not applied (corrupt, wrong types, an operation that does not apply), verbatim."""
 
 
 def journal_path(folder: Path, coder: str) -> Path:
     return folder / f"{coder}.jsonl"
+
+
+MAX_OFFSET = 1 << 40
+MAX_SEQ = 1 << 53
+MAX_BATCH = 1_000_000
+_CODING_TEXT = ("id", "t", "code")
+_CODING_OPTIONAL = ("coder", "at", "quote", "th")
+
+
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} is not a number")
+
+
+def _is_int(value) -> bool:
+    return type(value) is int
+
+
+def _check_span(start, end, what: str) -> None:
+    if not (_is_int(start) and _is_int(end)) or not 0 <= start < end <= MAX_OFFSET:
+        raise ValueError(f"{what}: start and end must be whole numbers with 0 <= start < end")
+
+
+def _check_text(op: dict, key: str, *, required: bool = True) -> None:
+    value = op.get(key)
+    if value is None and not required:
+        return
+    if not isinstance(value, str) or (required and not value):
+        raise ValueError(f"'{key}' must be {'non-empty ' if required else ''}text")
+
+
+def check_record(rec: dict, *, nested: bool = False) -> None:
+    """Raise ValueError when a journal record has wrong types or absurd values (a corrupt line).
+
+    Operations qualcode does not know pass through (``CodingSet.apply`` refuses them)."""
+    if not nested:
+        seq = rec.get("n", 0)
+        if not _is_int(seq) or not 0 <= seq <= MAX_SEQ:
+            raise ValueError("the sequence number 'n' is not a whole number")
+    kind = rec.get("op")
+    if not isinstance(kind, str):
+        raise ValueError("no 'op'")
+    if kind == "add":
+        coding = rec.get("coding")
+        if not isinstance(coding, dict):
+            raise ValueError("'coding' must be an object")
+        for key in _CODING_TEXT:
+            _check_text(coding, key)
+        for key in _CODING_OPTIONAL:
+            _check_text(coding, key, required=False)
+        _check_text(coding, "memo", required=False)
+        _check_span(coding.get("s"), coding.get("e"), "coding")
+    elif kind in ("remove", "recode", "memo", "move"):
+        _check_text(rec, "id")
+        if kind == "recode":
+            _check_text(rec, "code")
+        elif kind == "memo":
+            _check_text(rec, "memo", required=False)
+        elif kind == "move":
+            _check_span(rec.get("start"), rec.get("end"), "move")
+            _check_text(rec, "quote", required=False)
+            _check_text(rec, "th", required=False)
+    elif kind == "batch":
+        ops = rec.get("ops")
+        if nested or not isinstance(ops, list) or not 0 < len(ops) <= MAX_BATCH:
+            raise ValueError("'batch' must hold a list of operations")
+        for sub in ops:
+            if not isinstance(sub, dict):
+                raise ValueError("a batch entry is not an object")
+            check_record(sub, nested=True)
+
+
+def parse_line(raw: bytes) -> dict:
+    """One journal line as a checked record; ValueError (with the reason) if it is corrupt."""
+    try:
+        rec = json.loads(raw, parse_constant=_refuse_constant)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+    except UnicodeDecodeError:
+        raise ValueError("not UTF-8") from None
+    if not isinstance(rec, dict):
+        raise ValueError("not an object")
+    return rec
+
+
+def set_aside_files(path: Path) -> list[Path]:
+    """``<coder>.jsonl.unreadable-<time>`` files: lines compaction could not apply, kept for a person."""
+    try:
+        return sorted(path.parent.glob(f"{path.name}.unreadable-*"))
+    except OSError:
+        return []
 
 
 def replay(path: Path, coder: str, snapshot_dir: Path | None = None) -> Replay:
@@ -91,30 +183,46 @@ def replay(path: Path, coder: str, snapshot_dir: Path | None = None) -> Replay:
         if not raw.strip():
             continue
         try:
-            rec = json.loads(raw)
-            if not isinstance(rec, dict):
-                raise ValueError("not an object")
-        except ValueError:
-            result.warnings.append(Problem("unreadable line skipped (not JSON)", str(path), lineno))
+            rec = parse_line(raw)
+        except ValueError as exc:
+            result.unreadable.append(raw)
+            result.warnings.append(Problem(f"unreadable line skipped (not JSON: {exc})", str(path), lineno))
             continue
         version = rec.get("v", 1)
-        if not isinstance(version, int) or version > VERSION:
+        if _is_int(version) and version > VERSION:
             result.future_lines.append(raw.decode("utf-8", "replace"))
             result.warnings.append(Problem(
                 f"line written by a newer qualcode (format v{version}) kept but not applied; upgrade qualcode to see it",
                 str(path), lineno))
             continue
-        result.last_seq = max(result.last_seq, int(rec.get("n", 0) or 0))
+        try:
+            if version != VERSION:
+                raise ValueError(f"unknown format version {version!r}")
+            check_record(rec)
+        except ValueError as exc:
+            result.unreadable.append(raw)
+            result.warnings.append(Problem(f"corrupt line skipped: {exc}", str(path), lineno))
+            continue
+        result.last_seq = max(result.last_seq, rec.get("n", 0))
         try:
             codings.apply(rec)
-        except (OperationError, KeyError, TypeError, ValueError) as exc:
+        except (OperationError, KeyError, TypeError, ValueError, AttributeError) as exc:
+            result.unreadable.append(raw)
             result.warnings.append(Problem(f"operation skipped: {exc}", str(path), lineno))
     if snap_path is not None and end > start and replayed >= snapshot.MIN_LINES_TO_SAVE:
         # lineno counts the empty string after the last newline; the snapshot covers complete lines only
         snapshot.save(snap_path, data, end, lineno - 1, codings,
                       [w for w in result.warnings if "incomplete" not in w.message],
                       result.future_lines, result.last_seq)
+    result.warnings.extend(aside_warnings(path))
     return result
+
+
+def aside_warnings(path: Path) -> list[Problem]:
+    """One finding per ``.unreadable-`` file beside the journal (``check`` reports them until deleted)."""
+    return [Problem("lines that could not be read or applied were moved here when the journal was compacted; "
+                    "read them, re-apply what you need, then delete the file", str(aside))
+            for aside in set_aside_files(path)]
 
 
 class JournalWriter:
@@ -129,6 +237,8 @@ class JournalWriter:
         self._lock_fd: int | None = None
         self._fd: int | None = None
         self.seq = 0
+        self.notes: list[Problem] = []
+        """What the last ``compact`` wants the user to know."""
 
     # -- lifecycle -------------------------------------------------------------------------
     def open(self) -> Replay:
@@ -137,8 +247,8 @@ class JournalWriter:
             self.folder.mkdir(parents=True, exist_ok=True)
             lock_fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
-            raise JournalError(f"cannot create the lock file: {exc.strerror}", path=self.lock_path,
-                               hint="check that the codings folder is writable") from None
+            raise JournalError(f"cannot create the lock file: {_reason(exc)}", path=self.lock_path,
+                               hint="free some disk space, or check that the codings folder is writable") from None
         try:
             fcntl.flock(lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -152,14 +262,21 @@ class JournalWriter:
                 f"{self.coder}'s journal is already open in another qualcode ({holder or 'another process'})",
                 path=self.path,
                 hint="close the other qualcode (or code under another name with --coder)") from None
-        os.ftruncate(lock_fd, 0)
-        os.pwrite(lock_fd, f"pid {os.getpid()} on {socket.gethostname()}".encode(), 0)
+        try:
+            os.ftruncate(lock_fd, 0)
+            os.pwrite(lock_fd, f"pid {os.getpid()} on {socket.gethostname()}".encode(), 0)
+        except OSError:
+            pass  # who holds the lock is a courtesy (a full disk must not stop a session that only reads)
         self._lock_fd = lock_fd
         try:
             rep = replay(self.path, self.coder, self.snapshot_dir)
             if rep.torn_tail:
                 self._set_aside(rep)
             self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        except OSError as exc:
+            self.close()
+            raise JournalError(f"cannot open the journal for writing: {_reason(exc)}", path=self.path,
+                               hint="free some disk space, or check that the codings folder is writable") from None
         except Exception:
             self.close()
             raise
@@ -214,30 +331,68 @@ class JournalWriter:
                 os.fsync(self._fd)
             except OSError:
                 pass
-            what = "the disk is full" if exc.errno == errno.ENOSPC else exc.strerror
-            raise JournalError(f"not saved: {what}", path=self.path,
+            raise JournalError(f"not saved: {_reason(exc)}", path=self.path,
                                hint="free some disk space and do it again; earlier work is safe") from None
         self.seq += 1
         return record
 
     def compact(self, codings: CodingSet, future_lines: list[str]) -> int:
         """Rewrite the journal as one ``add`` per current coding (undo history is dropped), atomically.
-        Lines from a newer qualcode are kept as they are. Returns the number of lines written."""
+
+        The codings come from the journal itself, re-read here, never from a cache: ``codings`` (the
+        session's set) is brought in line with it. Lines from a newer qualcode are kept as they are;
+        lines that could not be read or applied are first moved, verbatim, to
+        ``<coder>.jsonl.unreadable-<time>`` (fsynced), and ``self.notes`` says so.
+        Returns the number of lines written."""
         if self._fd is None:
             raise JournalError("the journal is not open for writing", path=self.path)
+        fresh = replay(self.path, self.coder)
+        self.notes = []
         stamp = datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+        if fresh.unreadable:
+            aside = self.path.with_name(f"{self.path.name}.unreadable-{stamp[:19].replace(':', '')}")
+            _append_durably(aside, b"".join(raw + b"\n" for raw in fresh.unreadable))
+            self.notes.append(Problem(
+                f"{len(fresh.unreadable)} line(s) that could not be read or applied were moved to {aside.name}, "
+                "not deleted: read them there", str(self.path)))
         lines = []
         n = 0
-        for c in sorted(codings, key=lambda c: (c.transcript, c.start, c.end, c.code, c.id)):
+        for c in sorted(fresh.codings, key=lambda c: (c.transcript, c.start, c.end, c.code, c.id)):
             n += 1
             lines.append(json.dumps({"v": VERSION, "n": n, "at": stamp, "op": "add", "coding": c.to_json()},
                                     ensure_ascii=False, separators=(",", ":")))
-        lines.extend(future_lines)
+        lines.extend(fresh.future_lines)
         write_atomic(self.path, "".join(line + "\n" for line in lines))
         os.close(self._fd)
         self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         fsync_dir(self.folder)
         self.seq = n
+        if codings.codings != fresh.codings.codings:
+            codings.codings.clear()
+            codings.by_transcript.clear()
+            for c in fresh.codings:
+                codings._put(c)
+        future_lines[:] = fresh.future_lines
         codings.undo_stack.clear()
         codings.redo_stack.clear()
         return len(lines)
+
+
+def _append_durably(path: Path, data: bytes) -> None:
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            written = 0
+            while written < len(data):
+                written += os.write(fd, data[written:])
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        fsync_dir(path.parent)
+    except OSError as exc:
+        raise JournalError(f"not compacted: cannot keep the unreadable lines aside ({_reason(exc)})", path=path,
+                           hint="free some disk space and try again; the journal is unchanged") from None
+
+
+def _reason(exc: OSError) -> str:
+    return "the disk is full" if exc.errno == errno.ENOSPC else (exc.strerror or type(exc).__name__)

@@ -18,7 +18,7 @@ from qualcode.store.anchoring import Anchor, anchor
 from qualcode.store.cases import Cases, load_cases
 from qualcode.store.config import ProjectConfig, find_root, load_config
 from qualcode.store.index import TranscriptIndex
-from qualcode.store.journal import JournalWriter, Replay, check_coder_name, replay
+from qualcode.store.journal import JournalWriter, Replay, aside_warnings, check_coder_name, replay
 
 
 class Project:
@@ -248,5 +248,12 @@ class CoderSession:
         return what
 
     def compact(self) -> int:
-        return self.writer.compact(self.codings, self.future_lines)
+        """Rewrite the journal from itself (see ``JournalWriter.compact``); ``notes`` says what was set aside."""
+        n = self.writer.compact(self.codings, self.future_lines)
+        self.warnings[:] = aside_warnings(self.writer.path)  # the journal now holds only what applies
+        return n
+
+    @property
+    def notes(self) -> list[Problem]:
+        return list(self.writer.notes)
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as _dt
 import re
 
-import yaml
-
 from qualcode.errors import FormatError, Problem
+from qualcode.formats.safe_yaml import load_yaml
 
 _FENCE = re.compile(r"---[ \t]*")
 _CLOSE = re.compile(r"(?:---|\.\.\.)[ \t]*")
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 ROLE_VALUES = ("interviewer", "respondent")
+MAX_FRONT_MATTER = 1_000_000
 
 
 def split_front_matter(text: str, name: str) -> tuple[dict, str, int]:
@@ -34,18 +34,7 @@ def split_front_matter(text: str, name: str) -> tuple[dict, str, int]:
     yaml_start = text.index("\n") + 1
     close_start, close_end = close
     source = text[yaml_start:close_start]
-    try:
-        data = yaml.safe_load(source)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 2 if mark is not None else 1
-        detail = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise FormatError(
-            f"the YAML front matter is not valid: {detail}",
-            path=name,
-            line=line,
-            hint="fix the YAML between the two '---' lines (quote values that contain ': ' or '#')",
-        ) from None
+    data = load_yaml(source, name, line_offset=1, max_bytes=MAX_FRONT_MATTER, what="the front matter")
     if data is None:
         data = {}
     if not isinstance(data, dict):
