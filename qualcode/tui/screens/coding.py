@@ -322,7 +322,8 @@ class CodingScreen(SearchMixin, Screen):
                 if code_id and code_id != s.code:
                     self.app.commit(lambda: self.desk.recode(s.id, code_id))
 
-            self.app.push_screen(CodePicker(self.desk.codebook, self.app.colours, "Recode to", exclude={s.code}),
+            self.app.push_screen(CodePicker(self.desk.codebook, self.app.colours, "Recode to", exclude={s.code},
+                                            counts=dict(self.desk.counts)),
                                  chosen)
 
         self._with_one("recode", recode)

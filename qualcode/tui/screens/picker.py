@@ -1,4 +1,9 @@
-"""The fuzzy code picker: type part of a code's name, id or keyword, Enter picks."""
+"""The code picker: type part of a code's name, id or keyword, Enter picks.
+
+Ranking (``qualcode.tui.rank``): the code's name (or id) exactly, then names starting with what is
+typed, then names with words starting with it, then anything containing it (parents' names,
+keywords), then fuzzy matches; within each, the most used codes first. Bounded cost per keystroke.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +11,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.fuzzy import Matcher
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from qualcode.domain.codebook import Codebook
 from qualcode.tui.colours import UNKNOWN
+from qualcode.tui.rank import Candidate, Ranker
 
 DIALOG_CSS = """
     {name} {{ align: center middle; }}
@@ -31,6 +36,12 @@ def steady(screen) -> None:
     blink = bool(getattr(settings, "cursor_blink", False))
     for widget in screen.query("Input, TextArea"):
         widget.cursor_blink = blink
+
+
+def code_ranker(book: Codebook, codes, counts: dict[str, int]) -> Ranker:
+    """The picker's ranker over ``codes``: name and id, then parents' names and keywords."""
+    return Ranker([Candidate(c.id, c.name, c.id, f"{book.path_name(c.id)} {' '.join(c.keywords)}",
+                             counts.get(c.id, 0)) for c in codes])
 
 
 class CodePicker(ModalScreen[str | None]):
@@ -53,29 +64,28 @@ class CodePicker(ModalScreen[str | None]):
         self.title_text = title
         self.counts = counts or {}
         self.codes = [c for c in book.walk() if c.id not in (exclude or set())]
+        self.ranker = code_ranker(book, self.codes, self.counts)
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self.title_text, classes="title")
             yield Input(placeholder="type part of a code's name, id or keyword", id="query")
             yield OptionList(id="codes")
-            yield Label("Enter picks · ↑↓ move · Esc cancels", classes="hint")
+            yield Label("Enter picks · ↑↓ move · Esc cancels", classes="hint", id="hint")
 
     def on_mount(self) -> None:
         steady(self)
         self._fill("")
         self.query_one(Input).focus()
 
+    SHOWN = 100
+    """At most this many codes are listed (typing narrows the rest)."""
+
     def _fill(self, query: str) -> None:
+        ranked = self.ranker.rank(query)
         options = []
-        matcher = Matcher(query) if query else None
-        scored = []
-        for order, code in enumerate(self.codes):
-            hay = f"{self.book.path_name(code.id)} {code.id} {' '.join(code.keywords)}"
-            score = matcher.match(hay) if matcher else 1.0
-            if score > 0:
-                scored.append((-score if matcher else order, order, code))
-        for _, _, code in sorted(scored, key=lambda t: (t[0], t[1])):
+        for hit in ranked[:self.SHOWN]:
+            code = self.book.get(hit.candidate.key)
             label = Text()
             label.append("■ ", style=self.colours.get(code.id, UNKNOWN))
             label.append(self.book.path_name(code.id))
@@ -89,6 +99,13 @@ class CodePicker(ModalScreen[str | None]):
         codes.set_options(options)
         if options:
             codes.highlighted = 0
+        more = len(ranked) - len(options)
+        hint = "Enter picks · ↑↓ move · Esc cancels"
+        if more > 0:
+            hint = f"{more} more: type to narrow · " + hint
+        elif not options:
+            hint = "No code matches: Backspace to widen · Esc cancels"
+        self.query_one("#hint", Label).update(hint)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self._fill(event.value.strip())
