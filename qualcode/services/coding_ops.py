@@ -17,14 +17,7 @@ def find_quote(transcript: Transcript, quote: str, occurrence: int | None = None
     quote = quote.strip()
     if not quote:
         raise AnchorError("the quote is empty", hint="give the text to code with --quote")
-    spans = []
-    i = text.find(quote)
-    while i != -1:
-        spans.append((i, i + len(quote)))
-        i = text.find(quote, i + 1)
-    if not spans:
-        pattern = _loose(quote)
-        spans = [(m.start(), m.end()) for m in pattern.finditer(text)]
+    spans = quote_spans(text, quote)
     if not spans:
         raise AnchorError(f"the quote was not found in {transcript.id}: {quote[:60]!r}",
                           hint="copy the text exactly from the transcript (`qualcode code list` shows coded text)")
@@ -36,6 +29,18 @@ def find_quote(transcript: Transcript, quote: str, occurrence: int | None = None
         raise AnchorError(f"the quote occurs {len(spans)} times in {transcript.id}",
                           hint="lengthen the quote, or pick one with --occurrence N")
     return spans[0]
+
+
+def quote_spans(text: str, quote: str) -> list[tuple[int, int]]:
+    """Every span of ``quote`` in ``text``: exact matches, else matches with white space and quote marks folded."""
+    spans = []
+    i = text.find(quote)
+    while i != -1:
+        spans.append((i, i + len(quote)))
+        i = text.find(quote, i + 1)
+    if not spans:
+        spans = [(m.start(), m.end()) for m in _loose(quote).finditer(text)]
+    return spans
 
 
 _FOLD = {"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-"}
