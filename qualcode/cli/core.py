@@ -64,6 +64,8 @@ def check_cmd(ctx: Context, fix: bool, as_json: bool) -> None:
         click.echo(f"anchors: {a.get('kept', 0)} kept, {a.get('moved', 0)} moved, {a.get('orphaned', 0)} orphaned")
         for f in report.findings:
             click.echo(f"{f.severity}: [{f.area}] {f.problem}")
+        for note in ctx.project.cache_notes():
+            click.echo(f"note: {note}")
         click.echo("clean" if report.clean else f"{len(report.findings)} finding(s)")
     sys.exit(0 if report.clean else 1)
 

@@ -2,7 +2,8 @@
 
 Opening a project reads the index (a stat per file, one JSON file) and never parses a transcript
 whose file has not changed; the canonical text and turns are cached per content hash and loaded on
-demand. The cache is derived data: deleting ``.qualcode/`` loses nothing.
+demand. The cache is derived data: deleting ``.qualcode/`` loses nothing. It is sealed with this user's key
+(``store.cache_seal``): a damaged or foreign cache file is rebuilt from the transcripts, with a note.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 from qualcode.domain.transcript import Transcript
 from qualcode.errors import FormatError, Problem, QualcodeError
 from qualcode.store.atomic import write_atomic
+from qualcode.store.cache_seal import seal, unseal
 
 CACHE_VERSION = 1
 
@@ -68,6 +70,8 @@ class TranscriptIndex:
         self.aliases = aliases
         self.entries: dict[str, Entry] = {}
         self.problems: list[Problem] = []
+        self.notes: list[str] = []
+        """About the cache (damaged or foreign files rebuilt): worth saying, not findings."""
         self._loaded: dict[str, Transcript] = {}
 
     # -- building --------------------------------------------------------------------------
@@ -77,14 +81,36 @@ class TranscriptIndex:
     def _text_file(self, digest: str) -> Path:
         return self.cache_dir / "transcripts" / f"{digest}.json"
 
-    def refresh(self) -> None:
-        old: dict[str, dict] = {}
+    def _read_cache(self, path: Path, what: str):
+        """A sealed cache file's JSON, or None (missing; damaged or foreign: with a note)."""
         try:
-            data = json.loads(self._index_file().read_text("utf-8"))
-            if data.get("version") == parser_fingerprint() and data.get("aliases") == self.aliases:
-                old = data.get("files", {})
-        except (OSError, ValueError, AttributeError):
-            old = {}
+            raw = path.read_bytes()
+        except OSError:
+            return None
+        payload = unseal(raw)
+        if payload is not None:
+            try:
+                return json.loads(payload)
+            except (ValueError, RecursionError):
+                pass
+        self.notes.append(f"{path}: the cached {what} is damaged or was not written by you; rebuilt")
+        return None
+
+    def _old_entries(self) -> dict[str, Entry]:
+        data = self._read_cache(self._index_file(), "transcript index")
+        if not isinstance(data, dict) or data.get("version") != parser_fingerprint() \
+                or data.get("aliases") != self.aliases or not isinstance(data.get("files"), dict):
+            return {}
+        old = {}
+        for rel, fields in data["files"].items():
+            try:
+                old[rel] = Entry(**fields)
+            except TypeError:
+                continue
+        return old
+
+    def refresh(self) -> None:
+        old = self._old_entries()
         files: list[Path] = []
         if self.folder.is_dir():
             files = sorted(p for p in self.folder.iterdir() if p.is_file() and not p.name.startswith((".", "~$")))
@@ -95,8 +121,8 @@ class TranscriptIndex:
             rel = path.relative_to(self.root).as_posix()
             st = path.stat()
             cached = old.get(rel)
-            if cached and cached.get("mtime_ns") == st.st_mtime_ns and cached.get("size") == st.st_size:
-                entry = Entry(**cached)
+            if cached and cached.mtime_ns == st.st_mtime_ns and cached.size == st.st_size:
+                entry = cached
             else:
                 entry = self._build(path, rel, st)
                 changed = True
@@ -140,7 +166,8 @@ class TranscriptIndex:
     def _store_text(self, transcript: Transcript) -> None:
         self._loaded[transcript.id] = transcript
         try:
-            write_atomic(self._text_file(transcript.hash), json.dumps(transcript.to_json(), ensure_ascii=False, default=str),
+            write_atomic(self._text_file(transcript.hash),
+                         seal(json.dumps(transcript.to_json(), ensure_ascii=False, default=str).encode("utf-8")),
                          durable=False)
         except QualcodeError:
             pass  # a read-only project still works, just without a cache
@@ -149,7 +176,8 @@ class TranscriptIndex:
         payload = {"version": parser_fingerprint(), "aliases": self.aliases,
                    "files": {e.path: asdict(e) for e in entries.values()}}
         try:
-            write_atomic(self._index_file(), json.dumps(payload, ensure_ascii=False, default=str), durable=False)
+            write_atomic(self._index_file(), seal(json.dumps(payload, ensure_ascii=False, default=str).encode("utf-8")),
+                         durable=False)
         except QualcodeError:
             pass
 
@@ -178,12 +206,14 @@ class TranscriptIndex:
             raise QualcodeError(f"no transcript with id {transcript_id!r}",
                                 hint="see `qualcode stats` for the transcripts in this project")
         transcript = None
-        try:
-            transcript = Transcript.from_json(json.loads(self._text_file(entry.hash).read_text("utf-8")))
-            if transcript.hash != entry.hash:
+        data = self._read_cache(self._text_file(entry.hash), f"text of {transcript_id}")
+        if data is not None:
+            try:
+                transcript = Transcript.from_json(data)
+                if transcript.hash != entry.hash:
+                    transcript = None
+            except Exception:  # noqa: BLE001 - a cache entry of the wrong shape is rebuilt
                 transcript = None
-        except (OSError, ValueError, KeyError):
-            transcript = None
         if transcript is None:
             path = self.root / entry.path
             transcript, _ = _parse(path, self.aliases)

@@ -48,6 +48,8 @@ class Replay:
     clean_size: int = 0
     unreadable: list[bytes] = field(default_factory=list)
     """Lines not applied (corrupt, wrong types, an operation that does not apply), verbatim."""
+    notes: list[str] = field(default_factory=list)
+    """About the cache (a damaged or foreign snapshot rebuilt): worth saying, not findings."""
 
 
 def journal_path(folder: Path, coder: str) -> Path:
@@ -171,7 +173,7 @@ def replay(path: Path, coder: str, snapshot_dir: Path | None = None) -> Replay:
     start = 0
     snap_path = snapshot_dir / f"{coder}.snap" if snapshot_dir is not None else None
     if snap_path is not None:
-        snap = snapshot.load(snap_path, data, end)
+        snap = snapshot.load(snap_path, data, end, result.notes)
         if snap is not None:
             warnings, result.future_lines, result.last_seq, lineno = snapshot.restore(snap, codings)
             result.warnings[:0] = warnings

@@ -75,9 +75,13 @@ class Project:
         """Save (validated, atomic) and use ``book``."""
         from qualcode.formats.codebook_yaml import save_codebook
 
+        before = self._codebook_or_none()
         save_codebook(book, self.codebook_path)
         book.path = str(self.codebook_path)
         self.__dict__["codebook"] = book
+        if before is None or before.records_key() != book.records_key():
+            for session in list(self._sessions.values()):
+                session.reload()
 
     @cached_property
     def index(self) -> TranscriptIndex:
@@ -121,12 +125,30 @@ class Project:
             key = (st.st_mtime_ns, st.st_size)
         except FileNotFoundError:
             key = (0, 0)
+        book = self._codebook_or_none()
+        key += (book.records_key() if book is not None else None,)
         cached = self._replays.get(coder)
         if cached and cached[0] == key:
             return cached[1]
         rep = replay(path, coder, self.cache_dir / "journals")
+        self.resolve_codes(rep.codings)
         self._replays[coder] = (key, rep)
         return rep
+
+    def _codebook_or_none(self) -> Codebook | None:
+        try:
+            return self.codebook
+        except QualcodeError:
+            return None
+
+    def resolve_codes(self, codings: CodingSet, ids: list[str] | None = None) -> None:
+        """Codes the codebook records as renamed, merged or dropped, resolved in ``codings`` (in memory;
+        journals keep the ids they were written with). See ``domain.codebook_edit.resolve_codings``."""
+        from qualcode.domain.codebook_edit import resolve_codings
+
+        book = self._codebook_or_none()
+        if book is not None:
+            resolve_codings(codings, book, ids)
 
     def codings(self, coder: str) -> CodingSet:
         """A coder's current codings (read-only view; use ``session`` to change them)."""
@@ -134,6 +156,13 @@ class Project:
 
     def journal_warnings(self, coder: str) -> list[Problem]:
         return list(self._replay(coder).warnings)
+
+    def cache_notes(self) -> list[str]:
+        """What was rebuilt in ``.qualcode/`` because it was damaged or not written by this user."""
+        notes = list(self.index.notes)
+        for _, rep in self._replays.values():
+            notes.extend(rep.notes)
+        return notes
 
     def session(self, coder: str) -> "CoderSession":
         """The writer for ``coder`` (takes the journal's lock; LockError if another process has it)."""
@@ -163,9 +192,19 @@ class CoderSession:
         self.writer = JournalWriter(project.codings_dir, coder, project.cache_dir / "journals")
         rep = self.writer.open()
         self.codings: CodingSet = rep.codings
+        project.resolve_codes(self.codings)
         self.warnings: list[Problem] = rep.warnings
         self.future_lines = rep.future_lines
         self.listeners: list = []
+
+    def reload(self) -> None:
+        """Replay the journal again (after the codebook's records changed, e.g. an undone merge);
+        the same ``codings`` object is updated, so views holding it stay current."""
+        rep = replay(self.writer.path, self.coder, self.project.cache_dir / "journals")
+        self.project.resolve_codes(rep.codings)
+        for name in ("codings", "by_transcript", "undo_stack", "redo_stack"):
+            setattr(self.codings, name, getattr(rep.codings, name))
+        self.warnings[:] = rep.warnings
 
     def close(self) -> None:
         self.writer.close()
@@ -181,6 +220,9 @@ class CoderSession:
             raise QualcodeError(str(exc)) from None
         record = self.writer.append(op)
         self.codings.apply(op)
+        from qualcode.domain.codebook_edit import op_coding_ids
+
+        self.project.resolve_codes(self.codings, op_coding_ids(op))
         for listener in self.listeners:
             listener(op)
         return record

@@ -4,8 +4,9 @@ of thousands of codings does not re-parse every journal line.
 ``.qualcode/journals/<coder>.snap`` holds the state after the first ``consumed`` bytes of the
 journal and a BLAKE2 digest of those bytes. It is used only when the journal still starts with
 exactly those bytes (appends keep it valid; compaction or any edit invalidates it); then only the
-lines after it are replayed. Deleting it loses nothing. It is read with an unpickler that refuses
-every class, so a snapshot from someone else's folder can hold plain data only.
+lines after it are replayed. Deleting it loses nothing. It is sealed with this user's cache key
+(``store.cache_seal``): a snapshot from someone else's folder, or a damaged one, is discarded and
+rebuilt from the journal. It is also read with an unpickler that refuses every class.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 from qualcode.domain.coding import Coding, CodingSet
 from qualcode.errors import Problem, QualcodeError
 from qualcode.store.atomic import write_atomic
+from qualcode.store.cache_seal import seal, unseal
 
 VERSION = 1
 MIN_LINES_TO_SAVE = 2000
@@ -34,21 +36,46 @@ def _digest(data: bytes | memoryview) -> str:
     return hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
-def load(path: Path, journal: bytes, clean_end: int) -> dict | None:
-    """The snapshot's state if it matches the journal's first bytes, else None."""
+def load(path: Path, journal: bytes, clean_end: int, notes: list[str] | None = None) -> dict | None:
+    """The snapshot's state if it is sealed by this user (``store.cache_seal``), well formed and
+    matches the journal's first bytes, else None (and, for a damaged or foreign one, a note)."""
     try:
         raw = path.read_bytes()
-        snap = _PlainUnpickler(io.BytesIO(raw)).load()
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, IndexError):
+    except OSError:
         return None
-    if not isinstance(snap, dict) or snap.get("version") != VERSION:
+    payload = unseal(raw)
+    snap = None
+    if payload is not None:
+        try:
+            snap = _PlainUnpickler(io.BytesIO(payload)).load()
+        except Exception:  # noqa: BLE001 - whatever a damaged pickle raises, it is only a cache
+            snap = None
+    if not _well_formed(snap):
+        if notes is not None:
+            notes.append(f"{path}: the replay snapshot is damaged or was not written by you; "
+                         "rebuilt from the journal")
         return None
-    consumed = snap.get("consumed")
-    if not isinstance(consumed, int) or consumed > clean_end or consumed <= 0:
+    consumed = snap["consumed"]
+    if consumed > clean_end:
         return None
     if _digest(memoryview(journal)[:consumed]) != snap.get("digest"):
         return None
     return snap
+
+
+def _well_formed(snap) -> bool:
+    if not isinstance(snap, dict) or snap.get("version") != VERSION:
+        return False
+    try:
+        return (type(snap["consumed"]) is int and snap["consumed"] > 0 and type(snap["lines"]) is int
+                and type(snap["last_seq"]) is int and isinstance(snap["digest"], str)
+                and all(type(row) is tuple and len(row) == len(Coding._fields) for row in snap["codings"])
+                and all(type(pair) is tuple and len(pair) == 2 for pair in snap["undo"])
+                and all(type(pair) is tuple and len(pair) == 2 for pair in snap["redo"])
+                and all(type(w) is tuple and len(w) == 3 for w in snap["warnings"])
+                and all(isinstance(line, str) for line in snap["future"]))
+    except (KeyError, TypeError):
+        return False
 
 
 def restore(snap: dict, codings: CodingSet) -> tuple[list[Problem], list[str], int, int]:
@@ -75,6 +102,6 @@ def save(path: Path, journal: bytes, consumed: int, lines: int, codings: CodingS
         "future": list(future), "last_seq": last_seq,
     }
     try:
-        write_atomic(path, pickle.dumps(snap, protocol=5), durable=False)
+        write_atomic(path, seal(pickle.dumps(snap, protocol=5)), durable=False)
     except (QualcodeError, pickle.PicklingError):
         pass  # a cache: never fail the caller
