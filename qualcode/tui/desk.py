@@ -62,6 +62,35 @@ def coverage(codings: list[Coding]) -> int:
     return total
 
 
+def place(c: Coding) -> str:
+    """Where a coding is: ``int-3 “the first words of the passage…”``."""
+    quote = " ".join(c.quote.split())
+    return f"{c.transcript} “{quote if len(quote) <= 40 else quote[:39] + '…'}”"
+
+
+def describe_change(book: Codebook, before: dict[str, Coding | None], after: dict[str, Coding | None]) -> str:
+    """What a change did, naming the code and the place: ``removed Barriers from int-3 “…”`` (and N more)."""
+
+    def name(code: str) -> str:
+        found = book.get(code)
+        return found.name if found else code
+
+    said = []
+    for i in sorted(set(before) | set(after)):
+        b, a = before.get(i), after.get(i)
+        if b is None and a is not None:
+            said.append(f"coded {name(a.code)} in {place(a)}")
+        elif a is None and b is not None:
+            said.append(f"removed {name(b.code)} from {place(b)}")
+        elif a is not None and b is not None and a.code != b.code:
+            said.append(f"recoded {name(b.code)} to {name(a.code)} in {place(a)}")
+        elif a is not None and b is not None and a.memo != b.memo:
+            said.append(f"memo {'saved' if a.memo else 'cleared'} on {name(a.code)} in {place(a)}")
+    if not said:
+        return "no change"
+    return said[0] + (f" (and {len(said) - 1} more)" if len(said) > 1 else "")
+
+
 @dataclass
 class TranscriptRow:
     """What the project home shows of one transcript's coding."""
@@ -187,7 +216,8 @@ class Desk:
         assert self.session is not None
         return self.session
 
-    def _change(self, what: str, ids: set[str], action) -> Change:
+    def _change(self, prefix: str, ids: set[str], action) -> Change:
+        """Run ``action`` on the session; the change is described by what it did (``prefix`` first)."""
         s = self._writer()
         before = {i: s.codings.get(i) for i in ids}
         result = action(s)
@@ -198,7 +228,8 @@ class Desk:
             for c in result:
                 ids = ids | {c.id}
                 before.setdefault(c.id, None)
-        return self._record(what, before, {i: s.codings.get(i) for i in ids})
+        after = {i: s.codings.get(i) for i in ids}
+        return self._record(prefix + self.describe(before, after), before, after)
 
     def _record(self, what: str, before: dict, after: dict) -> Change:
         """A saved change: keep the per-code counts and the home's rows in step with it."""
@@ -214,40 +245,42 @@ class Desk:
             self.refresh_row(tid)
         return change
 
-    def note_saved(self, codings: list[Coding], what: str = "coded") -> Change:
+    def describe(self, before: dict[str, Coding | None], after: dict[str, Coding | None]) -> str:
+        return describe_change(self.codebook, before, after)
+
+    def note_saved(self, codings: list[Coding], what: str = "") -> Change:
         """Codings another part of the workbench saved through this coder's session (the suggestions
         panel's accepted passages): they are in the journal already; keep the counts and rows in step."""
         s = self._writer()
-        return self._record(what, {c.id: None for c in codings}, {c.id: s.codings.get(c.id) for c in codings})
+        before = {c.id: None for c in codings}
+        after = {c.id: s.codings.get(c.id) for c in codings}
+        return self._record((what + ": " if what else "") + self.describe(before, after), before, after)
 
     def apply(self, tid: str, start: int, end: int, code: str, memo: str | None = None) -> Change:
-        name = self.codebook.get(code).name if self.codebook.get(code) else code
-        return self._change(f"coded {name}", set(), lambda s: s.add(tid, start, end, code, memo=memo))
+        return self._change("", set(), lambda s: s.add(tid, start, end, code, memo=memo))
 
     def remove(self, coding_id: str) -> Change:
-        return self._change("removed a coding", {coding_id}, lambda s: s.remove(coding_id))
+        return self._change("", {coding_id}, lambda s: s.remove(coding_id))
 
     def recode(self, coding_id: str, code: str) -> Change:
-        name = self.codebook.get(code).name if self.codebook.get(code) else code
-        return self._change(f"recoded to {name}", {coding_id}, lambda s: s.recode(coding_id, code))
+        return self._change("", {coding_id}, lambda s: s.recode(coding_id, code))
 
     def set_memo(self, coding_id: str, memo: str | None) -> Change:
-        return self._change("memo saved" if memo else "memo cleared", {coding_id},
-                            lambda s: s.set_memo(coding_id, memo))
+        return self._change("", {coding_id}, lambda s: s.set_memo(coding_id, memo))
 
     def undo(self) -> Change:
         s = self._writer()
         if not s.codings.undo_stack:
             raise QualcodeError("nothing to undo")
         ids = op_ids(s.codings.undo_stack[-1][1])
-        return self._change("undone: " + (s.codings.describe_undo() or "change"), ids, lambda s: s.undo())
+        return self._change("undone: ", ids, lambda s: s.undo())
 
     def redo(self) -> Change:
         s = self._writer()
         if not s.codings.redo_stack:
             raise QualcodeError("nothing to redo")
         ids = op_ids(s.codings.redo_stack[-1][0])
-        return self._change("redone: " + (s.codings.describe_redo() or "change"), ids, lambda s: s.redo())
+        return self._change("redone: ", ids, lambda s: s.redo())
 
     # -- the codebook ----------------------------------------------------------------------
     def save_codebook(self, book: Codebook) -> None:

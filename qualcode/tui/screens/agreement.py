@@ -356,12 +356,19 @@ class AgreementScreen(Screen):
     def action_undo(self) -> None:
         if self.consensus not in self.project.coders():
             return
+        from qualcode.tui.desk import describe_change, op_ids
+
         try:
-            what = self.project.session(self.consensus).undo()
+            session = self.project.session(self.consensus)
+            stack = session.codings.undo_stack
+            before = {i: session.codings.get(i) for i in (op_ids(stack[-1][1]) if stack else ())}
+            session.undo()
         except QualcodeError as exc:
             self.notify(str(exc), title="Not undone", severity="warning", markup=False)
             return
-        self.notify(f"Undone in {self.consensus}'s journal: {what}")
+        book = self.app.desk.codebook if hasattr(self.app, "desk") else self.project.codebook
+        what = describe_change(book, before, {i: session.codings.get(i) for i in before})
+        self.notify(f"Undone in {self.consensus}'s journal: {what}", markup=False)
         self._refresh_all()
 
     def action_adopt(self) -> None:

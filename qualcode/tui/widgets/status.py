@@ -22,7 +22,7 @@ class StatusLine(Static):
         elif desk.read_only:
             text.append(" · READ-ONLY (journal open in another qualcode)", style="bold #FF6B6B")
         elif desk.last_saved:
-            text.append(f" · ✓ saved: {desk.last_saved} (journal line {desk.seq})", style="#7CC47C")
+            text.append(f" · ✓ saved (journal line {desk.seq}): {desk.last_saved}", style="#7CC47C")
         else:
             text.append(" · ✓ all saved", style="#7CC47C")
         if where:
