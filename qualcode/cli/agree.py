@@ -33,9 +33,18 @@ LEVEL_CHOICES = ["nominal", "ordinal", "interval", "ratio"]
               help="With --matrix: the level of measurement.")
 @click.option("--categories",
               help="With --matrix: the categories in order, comma-separated (ordinal order; unused ones count).")
+@click.option("--scores", help="With --matrix: a number per category (same order as --categories), for the "
+                               "interval/ratio metric and linear/quadratic weights.")
+@click.option("--weights", "weights",
+              help="With --matrix: weights of the weighted kappas and AC2: linear, quadratic, or a CSV file of "
+                   "q x q agreement weights (default: none at nominal, linear at ordinal, quadratic above).")
+@click.option("--header/--no-header", default=None,
+              help="With --matrix: the first row names the units (default: only when its first cell is 'coder').")
+@click.option("--coder-column/--no-coder-column", default=None,
+              help="With --matrix: the first column names the coders (default: only with a 'coder' header).")
 @pass_ctx
 def agree_cmd(ctx: Context, coders, unit, codes, as_json, as_csv, disagreements, by_transcript, min_overlap,
-              resamples, seed, matrix_file, level, categories) -> None:
+              resamples, seed, matrix_file, level, categories, scores, weights, header, coder_column) -> None:
     """Inter-coder agreement per code and overall, with Krippendorff's thresholds.
 
     \b
@@ -46,8 +55,13 @@ def agree_cmd(ctx: Context, coders, unit, codes, as_json, as_csv, disagreements,
     if as_json and as_csv:
         raise click.UsageError("choose one of --json and --csv")
     if matrix_file:
-        _matrix(matrix_file, level, categories, as_json, as_csv, resamples, seed)
+        _matrix(matrix_file, level, categories, as_json, as_csv, resamples, seed,
+                scores=scores, weights=weights, header=header, coder_column=coder_column)
         return
+    for flag, given in (("--scores", scores), ("--weights", weights), ("--categories", categories),
+                        ("--header", header), ("--coder-column", coder_column)):
+        if given is not None:
+            raise click.UsageError(f"{flag} goes with --matrix FILE")
     from qualcode.reliability.matrix import ReliabilityDataError
     from qualcode.reliability.report import agreement_report
 
@@ -166,47 +180,60 @@ def _disagreements_csv(report, found) -> str:
 # ------------------------------------------------------------------------- matrix file
 
 
-def _matrix(path, level, categories, as_json, as_csv, resamples, seed) -> None:
-    from qualcode.reliability.matrix_file import matrix_coefficients, read_matrix
+def _matrix(path, level, categories, as_json, as_csv, resamples, seed, *, scores=None, weights=None,
+            header=None, coder_column=None) -> None:
+    from qualcode.reliability.matrix_file import matrix_coefficients, prepare, read_matrix, read_weights
 
-    data = read_matrix(path, level)
-    cats = None
-    if categories:
-        cats = [c.strip() for c in categories.split(",")]
-        if data.numeric:
-            from qualcode.reliability.matrix_file import _number
-
-            cats = [_number(c) if _number(c) is not None else c for c in cats]
-    results = matrix_coefficients(data, level, cats, n_resamples=resamples, seed=seed)
+    data = read_matrix(path, level, header=header, coder_column=coder_column)
+    m, score_list, order = prepare(data, level, categories, scores)
+    w = weights
+    if weights is not None and weights not in ("linear", "quadratic"):
+        w = read_weights(weights, m)
+    results = matrix_coefficients(m, level, weights=w, scores=score_list, n_resamples=resamples, seed=seed,
+                                  path=data.path)
+    cats = ", ".join(map(str, m.categories[:20])) + (", ..." if m.q > 20 else "")
     if as_json:
-        emit_json({"file": data.path, "level": level, "coders": data.coders, "units": len(data.units),
-                   "missing": data.n_missing, "coefficients": [r.to_json() for r in results]})
+        emit_json({"file": data.path, "level": level, "coders": data.coders, "units": data.n_units,
+                   "missing": data.n_missing, "header": data.header, "coder_column": data.coder_column,
+                   "categories": list(m.categories), "category_order": order, "scores": score_list,
+                   "left_out_units": len(data.dropped_units), "left_out_coders": data.dropped_coders,
+                   "notes": data.notes(), "coefficients": [r.to_json() for r in results]})
         return
     if as_csv:
         import csv
         import io
 
         buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(["coefficient", "value", "ci_low", "ci_high", "note"])
+        wr = csv.writer(buf, lineterminator="\n")
+        wr.writerow(["coefficient", "value", "p_a", "p_e", "ci_low", "ci_high", "verdict", "note"])
         for r in results:
-            w.writerow([r.name, "" if r.value is None else f"{r.value:.6f}",
-                        *(("", "") if r.interval is None else (f"{r.interval[0]:.6f}", f"{r.interval[1]:.6f}")),
-                        r.note])
+            wr.writerow([r.name, *("" if v is None else f"{v:.6f}" for v in (r.value, r.p_a, r.p_e)),
+                         *(("", "") if r.interval is None else (f"{r.interval[0]:.6f}", f"{r.interval[1]:.6f}")),
+                         r.verdict, r.note])
         click.echo(buf.getvalue(), nl=False)
         return
-    click.echo(f"{data.path}: {len(data.coders)} coders ({', '.join(data.coders)}) x {len(data.units)} units, "
-               f"level {level}, {data.n_missing} missing value(s)")
+    click.echo(f"{data.path}: {len(data.coders)} coders ({', '.join(data.coders[:10])}"
+               f"{', ...' if len(data.coders) > 10 else ''}) x {data.n_units:,} units, level {level}, "
+               f"{data.n_missing:,} missing value(s)")
+    click.echo(data.layout())
+    click.echo(f"Categories ({order}): {cats}" + (f"; scores {', '.join(map(str, score_list))}" if score_list else ""))
+    for note in data.notes():
+        click.echo(f"Note: {note}")
     rows = []
     for r in results:
         value = "undefined" if r.value is None else f"{r.value:.3f}"
         ci = "" if r.interval is None else f"{r.interval[0]:.3f} to {r.interval[1]:.3f}"
-        rows.append([r.name, value, ci, r.note])
-    table(rows, ["coefficient", "value", "95% CI (bootstrap)" if resamples else "CI", "note"])
+        pa = "" if r.p_a is None else f"{r.p_a:.4f}"
+        pe = "" if r.p_e is None else f"{r.p_e:.4f}"
+        rows.append([r.name, value, pa, pe, ci, r.verdict, r.note])
+    click.echo("")
+    table(rows, ["coefficient", "value", "p_a", "p_e", "95% CI (bootstrap)" if resamples else "CI", "verdict", "note"])
     from qualcode.reliability.report import THRESHOLDS
+    from qualcode.reliability.verdict import RULE
 
     click.echo("")
     click.echo(THRESHOLDS)
+    click.echo(RULE)
 
 
 COMMANDS = [agree_cmd]

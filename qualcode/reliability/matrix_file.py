@@ -1,10 +1,21 @@
-"""A raw reliability matrix from a CSV file, and every coefficient that applies to its level.
+"""A raw reliability matrix from a CSV file, and every coefficient that applies to it.
 
-The file has one row per coder and one column per unit; an empty cell (or ``NA``) is a missing
-value. The first column may name the coders: it is read as names when its cells are all filled,
-all different and not otherwise values of the data (at the interval and ratio levels: not
-numbers); ``names=True/False`` overrides the guess. A first row whose first cell is ``coder``
-(or ``rater``, ``annotator``, ``observer``) names the units and is skipped.
+The file has one row per coder and one column per unit; an empty cell (or ``NA``, ``N/A``,
+``NaN``) is a missing value. The layout is said, never guessed from the values:
+
+* a **header row** (unit names) is read when ``header=True``; by default only when the first
+  cell is ``coder`` (or ``coders``, ``rater``, ``annotator``, ``observer``);
+* a **coder-name column** is read when ``coder_column=True``; by default only when there is such
+  a header row and its first cell is a coder word or empty.
+
+Units no one coded and coders who coded nothing are left out (as Krippendorff's alpha leaves
+them out) and counted in :attr:`MatrixData.notes`. Values are normalised: a cell that reads as a
+number is that number, so "1", "1.0" and " 1" are one category, also beside text values.
+Ordinal, interval and ratio text needs its order (``categories``), and interval and ratio text
+its numbers (``scores``).
+
+The delimiter is a tab if the first line has one, else a semicolon if it has one, else a comma.
+A file without quotes is parsed with numpy row by row (a 2 x 5,000,000 matrix in seconds).
 """
 
 from __future__ import annotations
@@ -16,10 +27,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+import numpy as np
+
 from qualcode.errors import FormatError
 from qualcode.reliability.alpha import LEVELS, alpha_details
-from qualcode.reliability.bootstrap import alpha_bootstrap
-from qualcode.reliability.matrix import ReliabilityDataError, UndefinedCoefficient, as_matrix
+from qualcode.reliability.matrix import ReliabilityDataError, ReliabilityMatrix, UndefinedCoefficient, as_matrix
 
 _MISSING = {"", "na", "n/a", "nan"}
 _HEADER = {"coder", "coders", "rater", "raters", "annotator", "annotators", "observer", "observers"}
@@ -27,21 +39,51 @@ _HEADER = {"coder", "coders", "rater", "raters", "annotator", "annotators", "obs
 
 @dataclass
 class MatrixData:
-    """The parsed file: coder names, unit names and coders x units values (None = missing)."""
+    """The parsed file: coders x units, with units and coders that hold no value left out.
+
+    ``values`` is a float array (NaN = missing) when every value is a number, else a list of rows
+    of normalised values (numbers as int/float, other text as str, None = missing).
+    """
 
     path: str
     coders: list[str]
-    units: list[str]
-    rows: list[list[Any]]
+    n_units: int
+    values: Any
     lines: list[int]  # the file line of each coder's row
     numeric: bool
+    unit_names: list[str] | None = None
+    header: bool = False
+    coder_column: bool = False
+    dropped_units: list[str] = field(default_factory=list)  # "column N" or the unit's name
+    dropped_coders: list[str] = field(default_factory=list)
 
     @property
     def n_missing(self) -> int:
-        return sum(v is None for r in self.rows for v in r)
+        if self.numeric:
+            return int(np.isnan(self.values).sum())
+        return sum(v is None for r in self.values for v in r)
+
+    def layout(self) -> str:
+        """How the file was read, in one sentence (and how to read it otherwise)."""
+        h = "the first row names the units" if self.header else "no header row (--header if the first row names the units)"
+        c = ("the first column names the coders" if self.coder_column
+             else "no coder-name column (--coder-column if the first column names the coders)")
+        return f"Read with {h}; {c}."
+
+    def notes(self) -> list[str]:
+        out = []
+        if self.dropped_units:
+            shown = ", ".join(self.dropped_units[:10]) + (", ..." if len(self.dropped_units) > 10 else "")
+            out.append(f"{len(self.dropped_units):,} unit(s) coded by no one were left out ({shown}), "
+                       "as Krippendorff's alpha leaves them out.")
+        if self.dropped_coders:
+            out.append(f"{len(self.dropped_coders)} coder(s) with no value were left out: "
+                       + ", ".join(self.dropped_coders) + ".")
+        return out
 
 
-def _number(text: str) -> float | int | None:
+def number(text: str) -> float | int | None:
+    """The number a cell holds ("1", "1.0", "1,5" with a decimal comma), or None."""
     try:
         x = float(text.replace(",", ".")) if text.count(",") == 1 and "." not in text else float(text)
     except ValueError:
@@ -51,117 +93,298 @@ def _number(text: str) -> float | int | None:
     return int(x) if x.is_integer() else x
 
 
-def read_matrix(path: str | Path, level: str = "nominal", names: bool | None = None) -> MatrixData:
+def normalise(text: str) -> Any:
+    """A cell as a category: the number it reads as, else the text itself."""
+    x = number(text)
+    return text if x is None else x
+
+
+def _read_text(p: Path) -> str:
+    try:
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise FormatError("file not found", path=p, hint="check the path given to --matrix") from None
+    except IsADirectoryError:
+        raise FormatError("is a folder, not a CSV file", path=p) from None
+    except OSError as exc:
+        raise FormatError(f"cannot read the file: {exc.strerror}", path=p) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", "replace")
+
+
+def _rows(text: str, p: Path) -> tuple[str, list[tuple[int, str]]]:
+    """(delimiter, [(line number, line)]) for the non-blank lines."""
+    lines = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip(" \t,;")]
+    first = lines[0][1] if lines else ""
+    delim = "\t" if "\t" in first else ";" if ";" in first else ","
+    return delim, lines
+
+
+def _split(line: str, delim: str, quoted: bool, n: int, p: Path) -> list[str]:
+    if quoted:
+        try:
+            cells = next(csv.reader([line], delimiter=delim))
+        except csv.Error as exc:
+            raise FormatError(f"not a readable CSV line: {exc}", path=p, line=n) from None
+    else:
+        cells = line.split(delim)
+    return [c.strip() for c in cells]
+
+
+def _fast_numbers(line: str, delim: str) -> np.ndarray | None:
+    """The row as floats (NaN for empty cells) when every cell is a plain number, else None."""
+    filled = line.replace(delim + delim, delim + "nan" + delim).replace(delim + delim, delim + "nan" + delim)
+    if filled.startswith(delim):
+        filled = "nan" + filled
+    if filled.endswith(delim):
+        filled += "nan"
+    try:
+        out = np.fromstring(filled, sep=delim)
+    except ValueError:
+        return None
+    if len(out) != line.count(delim) + 1 or np.isinf(out).any():
+        return None
+    return out
+
+
+def read_matrix(path: str | Path, level: str = "nominal", *, header: bool | None = None,
+                coder_column: bool | None = None) -> MatrixData:
     """Read and check the CSV file (see the module docstring). FormatError / ReliabilityDataError
     name the file, the line and what to do."""
     if level not in LEVELS:
         raise ReliabilityDataError(f"unknown level {level!r}", hint=f"use one of {', '.join(LEVELS)}")
     p = Path(path)
-    try:
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise FormatError("file not found", path=p) from None
-    except OSError as exc:
-        raise FormatError(f"cannot read the file: {exc.strerror}", path=p) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", "replace")
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        table = [(n, [c.strip() for c in row]) for n, row in enumerate(csv.reader(io.StringIO(text), dialect), 1)]
-    except csv.Error as exc:
-        raise FormatError(f"not a readable CSV file: {exc}", path=p) from None
-    table = [(n, r) for n, r in table if any(r)]
-    if not table:
+    text = _read_text(p)
+    delim, lines = _rows(text, p)
+    del text
+    if not lines:
         raise ReliabilityDataError("the matrix is empty", path=p, hint="one row per coder, one column per unit")
-    unit_names: list[str] | None = None
-    if table[0][1][0].casefold() in _HEADER:
-        unit_names = table[0][1][1:]
-        table = table[1:]
-        names = True if names is None else names
-    lengths = {len(r) for _, r in table}
-    if len(lengths) > 1:
-        counts = [(n, len(r)) for n, r in table]
-        common = max(lengths, key=lambda k: sum(c == k for _, c in counts))
-        shown = counts if len(counts) <= 6 else [(n, c) for n, c in counts if c != common]
-        raise ReliabilityDataError(
-            "ragged rows, the rows have different numbers of cells: "
-            + ", ".join(f"line {n} has {c}" for n, c in shown),
-            path=p, line=next(n for n, c in counts if c != common),
-            hint="give every coder one cell per unit, with an empty cell where a coder did not code a unit",
-        )
-    first = [r[0] for _, r in table]
-    if names is None:
-        names = _first_column_names(first, [c for _, r in table for c in r[1:]], level)
-    if names:
-        coders = first
-        cells = [r[1:] for _, r in table]
+    quoted = any('"' in line for _, line in lines)
+    first_cell = _split(lines[0][1][:200], delim, quoted, lines[0][0], p)[0].casefold()
+    if header is None:
+        header = first_cell in _HEADER
+    if coder_column is None:
+        coder_column = header and (first_cell in _HEADER or first_cell == "")
+    unit_names = None
+    if header:
+        cells = _split(lines[0][1], delim, quoted, lines[0][0], p)
+        unit_names = cells[1:] if coder_column else cells
+        lines = lines[1:]
+        if not lines:
+            raise ReliabilityDataError("the matrix has a header row but no coder rows", path=p,
+                                       hint="add one row per coder under the header, or drop --header")
+    coders, rows, numeric = [], [], True
+    width = None
+    for n, line in lines:
+        name = None
+        if coder_column:
+            if quoted:
+                cells = _split(line, delim, True, n, p)
+                name, line = cells[0], delim.join(cells[1:])
+            else:
+                cut = line.find(delim)
+                name, line = (line, "") if cut < 0 else (line[:cut].strip(), line[cut + 1:])
+        row = None if quoted else _fast_numbers(line, delim)
+        if row is None:
+            row = _split(line, delim, quoted, n, p) if line else []
+            numeric = False
+        if width is None:
+            width = len(row)
+        elif len(row) != width:
+            raise ReliabilityDataError(
+                f"ragged rows: line {n} has {len(row)} value cell(s), line {lines[0][0]} has {width}",
+                path=p, line=n,
+                hint="give every coder one cell per unit, with an empty cell where a coder did not code a unit",
+            )
+        coders.append(name or f"coder {len(coders) + 1}")
+        rows.append(row)
+    line_numbers = [n for n, _ in lines]
+    if width == 0:
+        raise ReliabilityDataError("the matrix has no units (no columns of values)", path=p)
+    if len(set(coders)) != len(coders):
+        dup = next(c for c in coders if coders.count(c) > 1)
+        raise ReliabilityDataError(f"coder {dup!r} has two rows", path=p,
+                                   line=line_numbers[[i for i, c in enumerate(coders) if c == dup][1]],
+                                   hint="give each coder one row (or use --no-coder-column if the first "
+                                        "column holds values)")
+    offset = 2 if coder_column else 1
+    if numeric:
+        values = np.vstack(rows)
+        del rows
     else:
-        coders = [f"coder {i}" for i in range(1, len(table) + 1)]
-        cells = [r for _, r in table]
-    lines = [n for n, _ in table]
-    if len(coders) < 2:
+        values = [[None if isinstance(c, float) and math.isnan(c) else
+                   (None if isinstance(c, str) and c.casefold() in _MISSING else
+                    (normalise(c) if isinstance(c, str) else _py_number(c))) for c in row] for row in rows]
+        del rows
+    data = MatrixData(str(p), coders, width, values, line_numbers, numeric, unit_names, header, coder_column)
+    _drop_empty(data, offset)
+    return data
+
+
+def _py_number(x: float) -> Any:
+    return int(x) if float(x).is_integer() else float(x)
+
+
+def _drop_empty(data: MatrixData, offset: int) -> None:
+    """Leave out coders with no value and units no one coded (noted), then check what remains."""
+    p = data.path
+    if data.numeric:
+        has = ~np.isnan(data.values)
+        coder_keep = has.any(axis=1)
+    else:
+        coder_keep = np.array([any(v is not None for v in row) for row in data.values], dtype=bool)
+    data.dropped_coders = [c for c, k in zip(data.coders, coder_keep) if not k]
+    if not coder_keep.all():
+        data.coders = [c for c, k in zip(data.coders, coder_keep) if k]
+        data.lines = [n for n, k in zip(data.lines, coder_keep) if k]
+        data.values = data.values[coder_keep] if data.numeric else [r for r, k in zip(data.values, coder_keep) if k]
+    if len(data.coders) < 2:
+        who = f" ({data.coders[0]})" if data.coders else ""
         raise ReliabilityDataError(
-            f"the matrix has one coder ({coders[0]}); agreement needs at least two",
+            f"the matrix has {len(data.coders)} coder{'' if len(data.coders) == 1 else 's'} with values{who}; "
+            "agreement needs at least two",
             path=p, hint="one row per coder: add the other coders' rows",
         )
-    n_units = len(cells[0])
-    if n_units == 0:
-        raise ReliabilityDataError("the matrix has no units (no columns of values)", path=p)
-    values = [[None if c.casefold() in _MISSING else c for c in row] for row in cells]
-    offset = 2 if names else 1
-    for u in range(n_units):
-        if all(row[u] is None for row in values):
-            label = f" ({unit_names[u]})" if unit_names and u < len(unit_names) and unit_names[u] else ""
-            raise ReliabilityDataError(
-                f"unit {u + 1}{label} (column {u + offset}) was coded by no one: every cell is empty",
-                path=p, hint="delete the empty column, or fill in the coders' values",
-            )
-    parsed = [[None if v is None else _number(v) for v in row] for row in values]
-    all_numeric = all(x is not None for row, prow in zip(values, parsed) for v, x in zip(row, prow) if v is not None)
-    if level in ("interval", "ratio") and not all_numeric:
-        for i, (row, prow) in enumerate(zip(values, parsed)):
-            for u, (v, x) in enumerate(zip(row, prow)):
-                if v is not None and x is None:
-                    raise ReliabilityDataError(
-                        f"{coders[i]}, unit {u + 1} (column {u + offset}): {v!r} is not a number; "
-                        f"the {level} level needs numbers",
-                        path=p, line=lines[i],
-                        hint="fix the value, or use --level nominal or ordinal for categories",
-                    )
-    rows = parsed if all_numeric else values
-    units = list(unit_names) if unit_names and len(unit_names) == n_units else [str(u + 1) for u in range(n_units)]
-    return MatrixData(str(p), coders, units, rows, lines, all_numeric)
+    if data.numeric:
+        unit_keep = (~np.isnan(data.values)).any(axis=0)
+    else:
+        unit_keep = np.array([any(row[u] is not None for row in data.values) for u in range(data.n_units)], dtype=bool)
+    if not unit_keep.all():
+        empty = np.flatnonzero(~unit_keep)
+        names = data.unit_names if data.unit_names and len(data.unit_names) == data.n_units else None
+        data.dropped_units = [
+            (f"unit {names[u]}" if names and names[u] else f"unit {u + 1}") + f" (column {u + offset})"
+            for u in empty[:10]] + [""] * max(0, len(empty) - 10)
+        if data.numeric:
+            data.values = data.values[:, unit_keep]
+        else:
+            idx = np.flatnonzero(unit_keep)
+            data.values = [[row[u] for u in idx] for row in data.values]
+        if names:
+            data.unit_names = [n for n, k in zip(names, unit_keep) if k]
+        data.n_units = int(unit_keep.sum())
+    if data.n_units == 0:
+        raise ReliabilityDataError("no unit has a value: every cell is empty", path=p)
 
 
-def _first_column_names(first: list[str], rest: list[str], level: str) -> bool:
-    if any(not c for c in first) or len(set(first)) != len(first):
-        return False
-    if all(_number(c) is not None for c in first):
-        return False
-    if level in ("interval", "ratio"):
-        return all(_number(c) is None for c in first)
-    return not set(first) & set(rest)
+def _parse_list(text: str | None) -> list[str] | None:
+    if text is None:
+        return None
+    return [c.strip() for c in text.split(",") if c.strip()]
+
+
+def prepare(data: MatrixData, level: str, categories: str | Sequence[str] | None = None,
+            scores: str | Sequence[Any] | None = None) -> tuple[ReliabilityMatrix, list[float] | None, str]:
+    """Encode the data: (matrix, category scores or None, what order was used and why).
+
+    Text at the ordinal level needs ``categories`` (the order); at the interval and ratio levels
+    also ``scores``. Errors name the file and show the option to use.
+    """
+    p = data.path
+    cats = _parse_list(categories) if isinstance(categories, str) or categories is None else list(categories)
+    cats = [normalise(str(c)) for c in cats] if cats else None
+    if cats is not None and len(set(cats)) != len(cats):
+        dup = next(c for c in cats if cats.count(c) > 1)
+        raise ReliabilityDataError(f"--categories names {dup!r} twice", path=p, hint="name each category once")
+    observed_text = None
+    if not data.numeric:
+        seen: dict = {}
+        for row in data.values:
+            for v in row:
+                if v is not None and v not in seen:
+                    seen[v] = None
+        observed_text = [v for v in seen if isinstance(v, str)]
+    if cats is None and observed_text and level != "nominal":
+        example = ",".join(str(v) for v in list(dict.fromkeys(observed_text))[:3])
+        extra = f" --scores {','.join(str(i + 1) for i in range(min(3, len(observed_text))))}" \
+            if level in ("interval", "ratio") else ""
+        raise ReliabilityDataError(
+            f"the values include text ({', '.join(repr(v) for v in observed_text[:4])}); the {level} level needs "
+            "their order, and qualcode will not guess it",
+            path=p, hint=f"give the categories in order, e.g. --categories {example}{extra} "
+                         "(or use --level nominal)",
+        )
+    score_list = None
+    if scores is not None:
+        raw = _parse_list(scores) if isinstance(scores, str) else [str(s) for s in scores]
+        score_list = [number(s) for s in raw]
+        if any(s is None for s in score_list):
+            bad = raw[score_list.index(None)]
+            raise ReliabilityDataError(f"--scores: {bad!r} is not a number", path=p,
+                                       hint="give one number per category, e.g. --scores 1,2,4")
+    try:
+        m = as_matrix(data.values, cats)
+    except ReliabilityDataError as exc:
+        raise ReliabilityDataError(exc.message, path=p,
+                                   hint="list every value in --categories (or leave --categories out)") from None
+    if score_list is not None and len(score_list) != m.q:
+        raise ReliabilityDataError(
+            f"--scores has {len(score_list)} number(s) but there are {m.q} categories "
+            f"({', '.join(map(str, m.categories))})", path=p, hint="give one score per category, in the same order")
+    if level in ("interval", "ratio") and score_list is None and not all(_is_num(c) for c in m.categories):
+        raise ReliabilityDataError(
+            f"the {level} level needs numbers; the categories include text "
+            f"({', '.join(repr(c) for c in m.categories if not _is_num(c))[:80]})",
+            path=p, hint=f"give each category a number: --categories {','.join(map(str, m.categories[:3]))} "
+                         f"--scores {','.join(str(i + 1) for i in range(min(3, m.q)))} (or use --level nominal)",
+        )
+    if cats is not None:
+        order = "as given by --categories"
+    elif data.numeric or all(_is_num(c) for c in m.categories):
+        order = "numbers in increasing order"
+    else:
+        order = "in order of first appearance (nominal: the order does not matter)"
+    return m, score_list, order
+
+
+def _is_num(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def read_weights(path: str, m: ReliabilityMatrix) -> np.ndarray:
+    """A q x q agreement-weight matrix from a CSV file (rows and columns in category order)."""
+    p = Path(path)
+    text = _read_text(p)
+    delim, lines = _rows(text, p)
+    rows = []
+    for n, line in lines:
+        cells = _split(line, delim, '"' in line, n, p)
+        vals = [number(c) for c in cells]
+        if any(v is None for v in vals):
+            raise ReliabilityDataError(f"weights: {cells[vals.index(None)]!r} is not a number", path=p, line=n,
+                                       hint="the weights file holds only numbers: q rows of q agreement weights")
+        rows.append((n, vals))
+    if len(rows) != m.q or any(len(v) != m.q for _, v in rows):
+        raise ReliabilityDataError(
+            f"weights must be {m.q} x {m.q} (one row and column per category: {', '.join(map(str, m.categories))})",
+            path=p, line=next((n for n, v in rows if len(v) != m.q), None),
+            hint="give agreement weights (1 on the diagonal), one row per category in the categories' order")
+    return np.asarray([v for _, v in rows], dtype=float)
 
 
 @dataclass
 class Coefficient:
-    """One coefficient's value, or why it is undefined."""
+    """One coefficient's value (with p_a and p_e where defined), or why it is undefined."""
 
     name: str
     value: float | None
     note: str = ""
     interval: tuple[float, float] | None = None
+    p_a: float | None = None
+    p_e: float | None = None
+    verdict: str = ""
     extra: dict = field(default_factory=dict)
 
     def to_json(self) -> dict:
-        out = {"name": self.name, "value": self.value}
+        out: dict = {"name": self.name, "value": self.value}
+        if self.p_a is not None:
+            out["p_a"], out["p_e"] = self.p_a, self.p_e
         if self.interval is not None:
             out["ci"] = list(self.interval)
+        if self.verdict:
+            out["verdict"] = self.verdict
         if self.note:
             out["note"] = self.note
         out.update(self.extra)
@@ -169,63 +392,98 @@ class Coefficient:
 
 
 def matrix_coefficients(
-    data: MatrixData,
+    m: ReliabilityMatrix,
     level: str = "nominal",
-    categories: Sequence[Any] | None = None,
     *,
+    weights: Any = None,
+    scores: Sequence[float] | None = None,
     n_resamples: int = 10_000,
     seed: int | None = 2007,
     confidence: float = 0.95,
+    path: str | None = None,
 ) -> list[Coefficient]:
-    """Every coefficient that applies at ``level`` (Krippendorff's alpha first, with its bootstrap
-    interval). Raises UndefinedCoefficient when alpha itself is undefined (e.g. one category in use);
-    other coefficients that are undefined are returned with value None and the reason."""
+    """Every coefficient that applies: Krippendorff's alpha at ``level`` first (bootstrap interval,
+    q(alpha < .667/.800) and the verdict), then percent agreement, the kappa family and Gwet's,
+    unweighted (nominal and ordinal) and with ``weights`` ("linear", "quadratic" or a q x q matrix;
+    None: none at nominal, linear at ordinal, quadratic at interval/ratio). Raises
+    UndefinedCoefficient when alpha itself is undefined; other undefined coefficients come back
+    with value None and the reason."""
     from qualcode.reliability import coefficients as co
     from qualcode.reliability import pairwise as pw
+    from qualcode.reliability.bootstrap import alpha_bootstrap
+    from qualcode.reliability.verdict import verdict
 
-    m = as_matrix(data.rows, categories)
     try:
-        res = alpha_details(m, level)
+        res = alpha_details(m, level, category_scores=scores)
     except UndefinedCoefficient as exc:
         try:
             hint = f"percent agreement is {co.percent_agreement(m):.3f}; alpha needs values that vary"
         except UndefinedCoefficient:
             hint = "have at least two coders code the same units"
-        raise UndefinedCoefficient(exc.message, path=data.path, hint=hint) from None
+        raise UndefinedCoefficient(exc.message, path=path, hint=hint) from None
     alpha = Coefficient(f"Krippendorff's alpha ({level})", res.alpha,
-                        extra={"D_o": res.D_o, "D_e": res.D_e, "pairable_values": res.n_pairable_values})
+                        extra={"D_o": res.D_o, "D_e": res.D_e, "pairable_values": res.n_pairable_values,
+                               "pairable_units": res.n_pairable_units})
+    alpha.note = f"D_o = {res.D_o:.4f}, D_e = {res.D_e:.4f}"
+    marg = res.marginals
+    used = marg[marg > 0]
+    p_c = float(used.min() / used.sum()) if len(used) > 1 else None
+    low = None
     if n_resamples:
-        b = alpha_bootstrap(m, level, n_resamples=n_resamples, seed=seed, confidence=confidence)
+        b = alpha_bootstrap(m, level, category_scores=scores, n_resamples=n_resamples, seed=seed,
+                            confidence=confidence)
         alpha.interval = (b.low, b.high)
+        low = b.low
         alpha.extra["p_below"] = {f"{k:.3f}": v for k, v in b.p_below.items()}
+        alpha.extra["bootstrap"] = "pairs of values (Hayes & Krippendorff 2007)"
+        alpha.note += f", q(alpha < .800) = {b.p_below[0.8]:.3f}"
+    alpha.verdict = verdict(res.alpha, low=low, n_units=res.n_pairable_units, p_c=p_c, n_coders=m.n_coders)
     out = [alpha]
     two = m.n_coders == 2
+    if weights is None:
+        weights = {"nominal": None, "ordinal": "linear"}.get(level, "quadratic")
+    wlabel = "custom" if not isinstance(weights, str) and weights is not None else weights
 
-    def add(name: str, func: Callable[[], float]) -> None:
+    def add(name: str, func: Callable[[], Any]) -> None:
         try:
-            out.append(Coefficient(name, float(func())))
-        except UndefinedCoefficient as exc:
+            r = func()
+        except (UndefinedCoefficient, ReliabilityDataError) as exc:
             out.append(Coefficient(name, None, exc.message))
+            return
+        if hasattr(r, "p_e"):
+            out.append(Coefficient(name, float(r.value), p_a=float(r.p_a), p_e=float(r.p_e)))
+        else:
+            out.append(Coefficient(name, float(r)))
 
     if level == "ratio":
-        add("Krippendorff's alpha (interval)", lambda: alpha_details(m, "interval").alpha)
+        add("Krippendorff's alpha (interval)", lambda: alpha_details(m, "interval", category_scores=scores).alpha)
     add("percent agreement (exact match, units equal)", lambda: co.percent_agreement(m))
-    if level == "nominal":
-        add("pairable percent agreement", lambda: res.pairable_percent_agreement)
+    if level in ("nominal", "ordinal"):
+        add("pairable percent agreement", lambda: res.pairable_percent_agreement if level == "nominal"
+            else alpha_details(m, "nominal").pairable_percent_agreement)
+    kinds = ([None] if level in ("nominal", "ordinal") else []) + ([weights] if weights is not None else [])
+    for w in kinds:
+        tag = "" if w is None else f" ({wlabel} weights)"
+        kw = {} if w is None else {"weights": w, "category_scores": scores}
         if two:
-            add("Cohen's kappa", lambda: pw.cohen_kappa(m))
-            add("Scott's pi", lambda: pw.scott_pi(m))
+            add(f"Cohen's kappa{tag}", lambda kw=kw: pw.cohen_kappa_details(m, **kw))
+            add(f"Scott's pi{tag}", lambda kw=kw: pw.scott_pi_details(m, **kw))
+        add(f"Fleiss' kappa{tag}", lambda kw=kw: co.fleiss_kappa_details(m, **kw))
+        add(f"Conger's kappa{tag}", lambda kw=kw: co.conger_kappa_details(m, **kw))
+        if w is None:
+            add("Hubert's kappa", lambda: _hubert(m))
+            if not two:
+                add("Light's kappa (mean pairwise Cohen's)", lambda: pw.mean_pairwise_cohen_kappa(m))
+            add("Gwet's AC1", lambda: co.gwet_ac2_details(m))
+            add("Brennan-Prediger (Bennett's S, free-marginal kappa)", lambda: co.brennan_prediger_details(m))
         else:
-            add("Fleiss' kappa", lambda: co.fleiss_kappa(m))
-            add("Conger's kappa", lambda: co.conger_kappa(m))
-            add("Light's kappa (mean pairwise Cohen's)", lambda: pw.mean_pairwise_cohen_kappa(m))
-        add("Gwet's AC1", lambda: co.gwet_ac1(m))
-        add("Brennan-Prediger (Bennett's S, free-marginal kappa)", lambda: co.brennan_prediger(m))
-    else:
-        weights = "linear" if level == "ordinal" else "quadratic"
-        if two:
-            add(f"Cohen's kappa ({weights} weights)", lambda: pw.cohen_kappa(m, weights=weights))
-        else:
-            add(f"Fleiss' kappa ({weights} weights)", lambda: co.fleiss_kappa(m, weights=weights))
-        add(f"Gwet's AC2 ({weights} weights)", lambda: co.gwet_ac2(m, weights=weights))
+            add(f"Gwet's AC2{tag}", lambda kw=kw: co.gwet_ac2_details(m, **kw))
+            add(f"Brennan-Prediger{tag}", lambda kw=kw: co.brennan_prediger_details(m, **kw))
     return out
+
+
+def _hubert(m: ReliabilityMatrix):
+    from qualcode.reliability.coefficients import conger_kappa_details, hubert_kappa
+
+    hubert_kappa(m)  # raises on missing values
+    return conger_kappa_details(m)  # the same quantity on complete data, with p_a and p_e

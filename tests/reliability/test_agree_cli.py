@@ -128,24 +128,26 @@ def test_matrix_every_coefficient_that_applies(tmp_path):
     two.write_text("1,2,2,1,3\n1,2,1,1,3\n")  # no names: coder 1 and coder 2
     data = json.loads(ok("agree", "--matrix", two, "--json", "--level", "ordinal"))
     assert data["coders"] == ["coder 1", "coder 2"]
-    assert [c["name"] for c in data["coefficients"]][1:] == [
-        "percent agreement (exact match, units equal)", "Cohen's kappa (linear weights)", "Gwet's AC2 (linear weights)"]
+    names = [c["name"] for c in data["coefficients"]]
+    for name in ("Cohen's kappa", "Scott's pi", "Fleiss' kappa", "Conger's kappa", "Hubert's kappa", "Gwet's AC1",
+                 "Cohen's kappa (linear weights)", "Gwet's AC2 (linear weights)", "Brennan-Prediger (linear weights)"):
+        assert name in names
     rows = list(csv.reader(io.StringIO(ok("agree", "--matrix", two, "--csv"))))
-    assert rows[0] == ["coefficient", "value", "ci_low", "ci_high", "note"] and rows[1][1]
+    assert rows[0] == ["coefficient", "value", "p_a", "p_e", "ci_low", "ci_high", "verdict", "note"] and rows[1][1]
 
 
 def test_matrix_text_categories(tmp_path):
     f = tmp_path / "words.csv"
     f.write_text("ann,low,mid,high,mid,,low\nben,low,high,high,mid,low,low\n")
-    data = json.loads(ok("agree", "--matrix", f, "--level", "ordinal", "--categories", "low,mid,high", "--json"))
+    data = json.loads(ok("agree", "--matrix", f, "--level", "ordinal", "--categories", "low,mid,high", "--json",
+                         "--coder-column"))
     assert data["coders"] == ["ann", "ben"] and data["coefficients"][0]["value"] > 0.5
 
 
 @pytest.mark.parametrize("content, level, message", [
-    ("A,1,2,3\n", "nominal", "the matrix has one coder"),
-    ("A,1,,2\nB,1,,3\n", "nominal", "unit 2 (column 3) was coded by no one"),
-    ("A,1,1,1\nB,1,1,\n", "nominal", "alpha is undefined"),
-    ("A,1,x,2\nB,1,2,3\n", "interval", "'x' is not a number; the interval level needs numbers"),
+    ("1,2,3\n", "nominal", "the matrix has 1 coder with values"),
+    ("1,1,1\n1,1,\n", "nominal", "alpha is undefined"),
+    ("1,x,2\n1,2,3\n", "interval", "the interval level needs their order"),
     ("A,1,2,3\nB,1,2\n", "nominal", "ragged rows"),
     ("", "nominal", "the matrix is empty"),
 ])
