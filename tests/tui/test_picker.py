@@ -6,7 +6,7 @@ from qualcode.domain.codebook import Code, Codebook
 from qualcode.tui.app import make_app
 from qualcode.tui.rank import MAX_QUERY, Candidate, Ranker
 from qualcode.tui.screens.picker import CodePicker, code_ranker
-from tui_helpers import settle, span_of
+from tui_helpers import opened, span_of
 
 BOOK = Codebook(name="Ranking", codes=[
     Code(id="meeting", name="Meeting culture, jargon and papers", keywords=["language barrier", "acronyms"]),
@@ -83,9 +83,7 @@ def test_long_and_adversarial_queries_return_sane_results():
 async def test_typing_in_the_picker_applies_the_best_ranked_code(study):
     app = make_app(study, "ann")
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
-        app.open_transcript("int-1")
-        await pilot.pause()
+        await opened(app, pilot)
         app.screen.view.select(*span_of(study, "int-1", "We monitor ethnicity"))
         await pilot.press("c")
         await pilot.pause()

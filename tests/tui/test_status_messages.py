@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from qualcode.tui.app import make_app
 from qualcode.tui.widgets.status import StatusLine
-from tui_helpers import settle, span_of
+from tui_helpers import opened, span_of
 
 
 async def test_status_line_names_the_code_and_the_place(study):
     app = make_app(study, "ann")
     async with app.run_test(size=(200, 40)) as pilot:
-        await settle(app, pilot)
-        app.open_transcript("int-1")
-        await pilot.pause()
-        screen = app.screen
+        screen = await opened(app, pilot)
         start, end = span_of(study, "int-1", "We monitor ethnicity on the board")
 
         def status() -> str:

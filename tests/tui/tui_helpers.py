@@ -89,3 +89,11 @@ async def settle(app, pilot):
 
 def notes(app):
     return [n.message for n in app._notifications]
+
+
+async def opened(app, pilot, tid="int-1"):
+    """Settle, open ``tid`` on the coding screen and return that screen."""
+    await settle(app, pilot)
+    app.open_transcript(tid)
+    await pilot.pause()
+    return app.screen
