@@ -54,12 +54,19 @@ def export_qdc_cmd(ctx: Context, output: str | None, as_json: bool) -> None:
 @click.command("import-project")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.argument("folder", type=click.Path(file_okay=False))
+@click.option("--taguette-project", type=int, default=None,
+              help="For a Taguette database holding several projects: the project's id.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def import_project_cmd(file: str, folder: str, as_json: bool) -> None:
-    """Make a new project in FOLDER from a REFI-QDA project FILE (.qdpx, or a bare .qde)."""
+def import_project_cmd(file: str, folder: str, taguette_project: int | None, as_json: bool) -> None:
+    """Make a new project in FOLDER from a REFI-QDA project FILE (.qdpx, or a bare .qde) or a
+    Taguette project database (.sqlite3)."""
     from qualcode.services.interchange import import_project
+    from qualcode.services.taguette import import_taguette, is_sqlite
 
-    r = import_project(file, folder)
+    if is_sqlite(file):
+        r = import_taguette(file, folder, project_id=taguette_project)
+    else:
+        r = import_project(file, folder)
     if as_json:
         emit_json({"project": str(r.root), "found": r.found, "imported": r.imported,
                    "coders": {c: {"user": u, "guid": g} for c, (u, g) in r.coders.items()},

@@ -252,9 +252,7 @@ def import_project(file: str | Path, folder: str | Path, *, limits: Limits | Non
     any failure nothing is left behind. ``folder`` must not exist, or be an empty folder.
     """
     file, target = Path(file), Path(folder).absolute()
-    if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise ProjectError("the target folder exists and is not empty", path=target,
-                           hint="give a new folder name; import-project makes a new project")
+    _refuse_target(target)
     pkg = open_package(file, limits)
     try:
         model, reader = read_project(pkg.qde, _xml_name(file, pkg))
@@ -262,7 +260,20 @@ def import_project(file: str | Path, folder: str | Path, *, limits: Limits | Non
         plan = plan_import(model, pkg, str(file), reader.problems)
     finally:
         pkg.close()
-    result = ProjectImport(root=target, found=dict(model.counts), coders=dict(plan.coders),
+    return build_project(plan, file, target, model.origin, dict(model.counts))
+
+
+def _refuse_target(target: Path) -> None:
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise ProjectError("the target folder exists and is not empty", path=target,
+                           hint="give a new folder name; import-project makes a new project")
+
+
+def build_project(plan: ImportPlan, file: Path, target: Path, origin: str, found: dict) -> ProjectImport:
+    """Write ``plan`` as a new project in ``target`` (built beside it, renamed into place at the end)."""
+    target = Path(target).absolute()
+    _refuse_target(target)
+    result = ProjectImport(root=target, found=found, coders=dict(plan.coders),
                            offsets=dict(plan.offsets), warnings=list(plan.warnings))
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -271,7 +282,7 @@ def import_project(file: str | Path, folder: str | Path, *, limits: Limits | Non
     tmp = target.parent / f".{target.name}.importing-{secrets.token_hex(4)}"
     try:
         tmp.mkdir()
-        _build(tmp, plan, file, model.origin, result)
+        _build(tmp, plan, file, origin, result)
         os.sync()  # every file of the new project on disk before it appears under its name
         if target.exists():
             target.rmdir()
