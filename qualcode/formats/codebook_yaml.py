@@ -13,6 +13,7 @@ import yaml
 
 from qualcode.domain.codebook import Code, Codebook, validate
 from qualcode.errors import CodebookError, FormatError, Problem
+from qualcode.formats.safe_yaml import check_events
 from qualcode.store.atomic import write_atomic
 
 _PLAIN_TAGS = {
@@ -101,6 +102,7 @@ def parse_codebook(text: str, path: str = "<codebook>") -> Codebook:
     """Parse and validate. Raises CodebookError listing every problem, FormatError for bad YAML."""
     if len(text) > MAX_BYTES:
         raise FormatError("codebook file is too large (over 20 MB)", path=path, hint="is this the right file?")
+    check_events(text, path, what="a codebook")  # aliases, tags and nesting refused before anything is built
     root = _compose(text, path)
     reader = _Reader(path)
     if root is None:
