@@ -66,6 +66,8 @@ def check_cmd(ctx: Context, fix: bool, as_json: bool) -> None:
             click.echo(f"{f.severity}: [{f.area}] {f.problem}")
         for note in ctx.project.cache_notes():
             click.echo(f"note: {note}")
+        for note in report.reshaped:
+            click.echo(f"note: [codebook] {note} (journals unchanged)")
         click.echo("clean" if report.clean else f"{len(report.findings)} finding(s)")
     sys.exit(0 if report.clean else 1)
 

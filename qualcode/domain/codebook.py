@@ -52,6 +52,12 @@ class Codebook:
     name: str = ""
     description: str = ""
     path: str | None = None
+    renamed: dict[str, str] = field(default_factory=dict)
+    """Old id -> new id: codings made with the old id count as the new one (``renamed:`` in YAML)."""
+    merged: dict[str, str] = field(default_factory=dict)
+    """Merged id -> the code it was merged into (``merged:``); read like ``renamed``."""
+    dropped: list[str] = field(default_factory=list)
+    """Ids removed together with their codings (``dropped:``): codings with them are not counted."""
 
     def __post_init__(self) -> None:
         self.reindex()
@@ -120,6 +126,22 @@ class Codebook:
     def by_shortcut(self) -> dict[str, Code]:
         return {c.shortcut: c for c in self.codes if c.shortcut}
 
+    def resolve_code(self, code_id: str) -> str | None:
+        """The id a coding's code counts as today: follows ``renamed`` and ``merged`` (chains too);
+        None when the code was dropped with its codings. Unknown ids come back as they are."""
+        seen = set()
+        while code_id not in seen:
+            seen.add(code_id)
+            nxt = self.renamed.get(code_id) or self.merged.get(code_id)
+            if nxt is None:
+                break
+            code_id = nxt
+        return None if code_id in self.dropped else code_id
+
+    def records_key(self) -> tuple:
+        """Changes when the renamed / merged / dropped records change (a cache key for readers)."""
+        return (tuple(sorted(self.renamed.items())), tuple(sorted(self.merged.items())), tuple(sorted(self.dropped)))
+
     def resolve(self, ref: str) -> Code | None:
         """A code by id, or by exact (case-insensitive) name."""
         if ref in self.by_id:
@@ -164,6 +186,21 @@ def validate(codebook: Codebook) -> list[Problem]:
             else:
                 seen_keys[key] = c
     ids = {c.id for c in codebook.codes}
+    for label, record in (("renamed", codebook.renamed), ("merged", codebook.merged),
+                          ("dropped", dict.fromkeys(codebook.dropped))):
+        for old in record:
+            if old in ids:
+                problems.append(Problem(f"code id {old!r} is in use and also listed under '{label}:' "
+                                        "(remove it from that list, or give the code another id)", path=path))
+    for old in set(codebook.renamed) | set(codebook.merged):
+        seen = {old}
+        cur = codebook.renamed.get(old) or codebook.merged.get(old)
+        while cur is not None and cur not in seen:
+            seen.add(cur)
+            cur = codebook.renamed.get(cur) or codebook.merged.get(cur)
+        if cur is not None:
+            problems.append(Problem(f"'renamed:' / 'merged:' go round in a circle from {old!r}", path=path))
+            break
     for c in codebook.codes:
         if c.parent is not None and c.parent not in ids:
             problems.append(Problem(f"code {c.id!r}: unknown parent {c.parent!r}", path=path, line=c.line))

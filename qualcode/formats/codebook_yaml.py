@@ -7,12 +7,13 @@ with ``id``, ``name`` and optional ``definition``, ``include``, ``exclude``, ``e
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import yaml
 
 from qualcode.domain.codebook import Code, Codebook, validate
-from qualcode.errors import CodebookError, FormatError, Problem
+from qualcode.errors import CodebookError, FormatError, Problem, QualcodeError
 from qualcode.formats.safe_yaml import check_events
 from qualcode.store.atomic import write_atomic
 
@@ -151,14 +152,31 @@ def parse_codebook(text: str, path: str = "<codebook>") -> Codebook:
     else:
         cnode, cval = top["codes"]
         read_codes(cnode, cval or [], None)
+    records = _records(reader, top, path)
     name = str(top["name"][1]) if "name" in top and top["name"][1] is not None else ""
     desc = str(top["description"][1]).strip() if "description" in top and top["description"][1] is not None else ""
-    book = Codebook(codes=codes, name=name, description=desc, path=path)
+    book = Codebook(codes=codes, name=name, description=desc, path=path, **records)
     problems = reader.problems + validate(book)
     if problems:
         problems.sort(key=lambda p: (p.line or 0))
         raise CodebookError(problems, path=path)
     return book
+
+
+def _records(reader: _Reader, top: dict, path: str) -> dict:
+    """``renamed:`` and ``merged:`` (old id: id), ``dropped:`` (a list of ids); see docs/codebook.md."""
+    out: dict = {"renamed": {}, "merged": {}, "dropped": []}
+    for key in ("renamed", "merged"):
+        node, val = top.get(key, (None, None))
+        if val is None:
+            continue
+        if not isinstance(val, dict) or any(not isinstance(v, str) for _, v in val.values()):
+            reader.problems.append(Problem(f"'{key}:' must map old code ids to code ids", path, node.start_mark.line + 1))
+            continue
+        out[key] = {str(k): v for k, (_, v) in val.items()}
+    if "dropped" in top:
+        out["dropped"] = reader.strings(top, "dropped")
+    return out
 
 
 def load_codebook(path: str | Path) -> Codebook:
@@ -207,6 +225,9 @@ def codebook_to_data(book: Codebook) -> dict:
     if book.description:
         data["description"] = book.description
     data["codes"] = [one(c) for c in book.roots]
+    for key in ("renamed", "merged", "dropped"):
+        if getattr(book, key):
+            data[key] = copy.copy(getattr(book, key))
     return data
 
 
@@ -228,14 +249,52 @@ def dump_codebook(book: Codebook) -> str:
     return yaml.dump(codebook_to_data(book), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
 
 
-def save_codebook(book: Codebook, path: str | Path) -> None:
-    """Validate, then write atomically. A codebook with problems is never written."""
+def _same(a: Codebook, b: Codebook) -> bool:
+    return codebook_to_data(a) == codebook_to_data(b)
+
+
+def _in_place(book: Codebook, path: Path) -> tuple[str, str] | None:
+    """(the file's text, the same text changed to hold ``book``), or None (no readable file to update)."""
+    try:
+        old = path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    try:
+        parse_codebook(old, str(path))  # the safe reader first: the round-trip loader sees only what it accepts
+        from qualcode.formats.codebook_roundtrip import update_text
+
+        new = update_text(old, book)
+    except QualcodeError:
+        return None
+    except Exception:  # noqa: BLE001 - a layout the updater does not handle: write the whole file instead
+        return None
+    return (old, new) if new is not None else None
+
+
+def save_codebook(book: Codebook, path: str | Path) -> bool:
+    """Validate, then write atomically, changing only the lines of what changed (comments and key
+    order kept). A codebook with problems is never written; an unchanged one is not written at all.
+    Returns whether the file was written."""
     problems = validate(book)
     if problems:
         raise CodebookError(problems, path=path)
-    text = _leading_comments(Path(path)) + dump_codebook(book)
+    path = Path(path)
+    found = _in_place(book, path)
+    if found is not None:
+        old, text = found
+        if text == old:
+            return False
+        try:
+            ok = _same(parse_codebook(text, str(path)), book)
+        except QualcodeError:
+            ok = False
+        if ok:
+            write_atomic(path, text)
+            return True
+    text = _leading_comments(path) + dump_codebook(book)
     parse_codebook(text, str(path))  # never write what we could not read back
     write_atomic(path, text)
+    return True
 
 
 def _leading_comments(path: Path) -> str:

@@ -30,6 +30,8 @@ class CheckReport:
     moved: list[dict] = field(default_factory=list)
     orphaned: list[dict] = field(default_factory=list)
     counts: dict = field(default_factory=dict)
+    reshaped: list[str] = field(default_factory=list)
+    """The codebook's records of renamed, merged and dropped codes (notes, not findings)."""
 
     @property
     def clean(self) -> bool:
@@ -40,7 +42,7 @@ class CheckReport:
 
     def to_json(self) -> dict:
         return {"clean": self.clean, "counts": self.counts, "anchors": dict(self.anchors),
-                "moved": self.moved, "orphaned": self.orphaned,
+                "moved": self.moved, "orphaned": self.orphaned, "reshaped": self.reshaped,
                 "findings": [f.to_json() for f in self.findings]}
 
 
@@ -56,6 +58,8 @@ def check_project(project: Project, *, fix: bool = False, coder_for_fix: str | N
             report.add("codebook", p, "error")
     except QualcodeError as exc:
         report.add("codebook", Problem(exc.message, exc.path, exc.line), "error")
+    if book is not None:
+        report.reshaped = reshape_notes(book)
     index = project.refresh_index()
     for p in index.problems:
         report.add("transcripts", p, "error" if "cannot" in p.message or "not " in p.message else "warning")
@@ -124,3 +128,11 @@ def check_project(project: Project, *, fix: bool = False, coder_for_fix: str | N
     report.counts = {"transcripts": len(index), "coders": len(project.coders()), "codings": total,
                      "codes": len(book) if book is not None else 0}
     return report
+
+
+def reshape_notes(book) -> list[str]:
+    """One line per record of the codebook's ``renamed:``, ``merged:`` and ``dropped:``."""
+    out = [f"code id {old!r} was renamed to {new!r}: its codings count as {new!r}" for old, new in book.renamed.items()]
+    out += [f"code {old!r} was merged into {new!r}: its codings count as {new!r}" for old, new in book.merged.items()]
+    out += [f"code {old!r} was removed with its codings: they are no longer counted" for old in book.dropped]
+    return out

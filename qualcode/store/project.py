@@ -202,7 +202,7 @@ class CoderSession:
         the same ``codings`` object is updated, so views holding it stay current."""
         rep = replay(self.writer.path, self.coder, self.project.cache_dir / "journals")
         self.project.resolve_codes(rep.codings)
-        for name in ("codings", "by_transcript", "undo_stack", "redo_stack"):
+        for name in ("codings", "by_transcript", "undo_stack", "redo_stack", "marks"):
             setattr(self.codings, name, getattr(rep.codings, name))
         self.warnings[:] = rep.warnings
 

@@ -1,0 +1,298 @@
+"""Saving a codebook in place: only the lines of what changed, with every comment and the key order kept.
+
+The file on disk is read with ruamel.yaml's round-trip loader, but only after the safe reader
+(``codebook_yaml.parse_codebook``: no tags, no aliases, size limit) has accepted the same text; the
+loaded document is then brought to the new codebook code by code (a changed field is set, a new code
+is inserted after its previous sibling, a moved one is taken out and put under its new parent) and
+dumped. ``update_text`` returns None when the file cannot be updated this way (then the caller writes
+the whole file).
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import textwrap
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
+
+from qualcode.domain.codebook import Code, Codebook
+
+ORDER = ("id", "name", "colour", "definition", "include", "exclude", "examples", "keywords", "shortcut", "children")
+_TEXT = ("name", "definition", "include", "exclude")
+_WRAP = 76
+
+
+def _yaml() -> YAML:
+    y = YAML(typ="rt")
+    y.preserve_quotes = True
+    y.width = 4096  # never re-wrap what is there; new long texts are folded by hand (``_text``)
+    return y
+
+
+def _indents(text: str) -> tuple[int, int, int]:
+    """(mapping, sequence, offset) indents as the file uses them for ``codes:``."""
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        if line.rstrip() in ("codes:",):
+            for nxt in lines[i + 1:]:
+                if nxt.strip() and not nxt.lstrip().startswith("#"):
+                    dash = len(nxt) - len(nxt.lstrip())
+                    if nxt.lstrip().startswith("- "):
+                        return 2, dash + 2, dash
+                    break
+    return 2, 2, 0
+
+
+def _text(value: str, old, column: int):
+    """A text value in the old one's style; a new long text folded at about 76 columns."""
+    if isinstance(old, LiteralScalarString) or "\n" in value:
+        return LiteralScalarString(value + "\n")
+    if isinstance(old, FoldedScalarString) or len(value) + column > 90:
+        out = FoldedScalarString(value + "\n")
+        lines = textwrap.wrap(value, max(40, _WRAP - column), break_long_words=False, break_on_hyphens=False)
+        pos, at = [], 0
+        for line in lines[:-1]:
+            at = value.index(line, at) + len(line)
+            pos.append(at)
+        if " ".join(lines) == value:
+            out.fold_pos = pos
+        return out
+    return value
+
+
+def _norm(key: str, value):
+    if value is None:
+        return [] if key in ("examples", "keywords") else ""
+    if key in ("examples", "keywords"):
+        return [str(value)] if isinstance(value, str) else [str(v) for v in value]
+    return str(value).strip()
+
+
+def _want(code: Code, key: str):
+    value = getattr(code, key)
+    if key in ("colour", "shortcut"):
+        return value or ""
+    return list(value) if isinstance(value, list) else value
+
+
+def _set(m: CommentedMap, key: str, value, column: int) -> None:
+    old = m.get(key)
+    if key in ("examples", "keywords"):
+        seq = CommentedSeq(value)
+        if isinstance(old, CommentedSeq) and old.fa.flow_style():
+            seq.fa.set_flow_style()
+        value = seq
+    elif key in _TEXT:
+        value = _text(value, old, column)
+    if key in m:
+        m[key] = value
+        return
+    pos = 1
+    for i, k in enumerate(m):
+        if k in ORDER and ORDER.index(k) < ORDER.index(key):
+            pos = i + 1
+    m.insert(min(pos, len(m)), key, value)
+
+
+def _update_fields(m: CommentedMap, code: Code, column: int) -> None:
+    if m.get("id") != code.id:
+        m["id"] = code.id
+    if "color" in m and "colour" not in m:
+        m["colour"] = m.pop("color")
+    for key in ORDER[1:-1]:
+        want = _want(code, key)
+        if _norm(key, m.get(key)) == want:
+            continue
+        if not want:
+            del m[key]
+        else:
+            _set(m, key, want, column)
+
+
+class _Doc:
+    """The loaded document's code mappings, by id, with the list each one sits in."""
+
+    def __init__(self, root: CommentedMap, book: Codebook) -> None:
+        self.root = root
+        self.where: dict[str, tuple[CommentedMap, CommentedSeq, str | None]] = {}
+        self.flat = False
+        self._walk(root["codes"], None)
+        for code in book.codes:  # a changed id: find the mapping under the old one
+            if code.id not in self.where:
+                old = next((o for o, n in book.renamed.items() if n == code.id and o in self.where), None)
+                if old is not None and old not in book:
+                    self.where[code.id] = self.where.pop(old)
+                    for cid, (m, seq, parent) in list(self.where.items()):
+                        if parent == old:
+                            self.where[cid] = (m, seq, code.id)
+
+    def _walk(self, seq, parent: str | None) -> None:
+        for m in seq:
+            self.where[str(m["id"])] = (m, seq, parent if "parent" not in m else m["parent"])
+            self.flat = self.flat or "parent" in m
+            if m.get("children"):
+                self._walk(m["children"], str(m["id"]))
+
+    def children_of(self, parent: str | None) -> CommentedSeq:
+        if parent is None or self.flat:
+            return self.root["codes"]
+        pm = self.where[parent][0]
+        if not isinstance(pm.get("children"), CommentedSeq):
+            pm["children"] = CommentedSeq()
+        return pm["children"]
+
+
+def _tail(node) -> tuple[object, object] | None:
+    """(container, key) of the last value written for ``node``: comments after it hang there."""
+    while isinstance(node, (CommentedMap, CommentedSeq)) and len(node):
+        key = next(reversed(node)) if isinstance(node, CommentedMap) else len(node) - 1
+        value = node[key]
+        if not isinstance(value, (CommentedMap, CommentedSeq)) or not len(value):
+            return node, key
+        node = value
+    return None
+
+
+def _slot(container) -> int:
+    return 2 if isinstance(container, CommentedMap) else 0
+
+
+def _take_comment(node):
+    """Detach the comment lines after ``node`` (blank lines and, e.g., the next section's heading)."""
+    where = _tail(node)
+    if where is None:
+        return None
+    container, key = where
+    entry = container.ca.items.get(key)
+    if not entry or entry[_slot(container)] is None:
+        return None
+    token = entry[_slot(container)]
+    entry[_slot(container)] = None
+    return token
+
+
+def _give_comment(node, token) -> None:
+    where = _tail(node)
+    if where is None or token is None:
+        return
+    container, key = where
+    entry = container.ca.items.setdefault(key, [None, None, None, None])
+    entry[_slot(container)] = token
+
+
+def _split_comment(token):
+    """(the blank lines that end the item, the whole comment) as two tokens."""
+    if token is None:
+        return None, None
+    head = copy.copy(token)
+    value = token.value
+    head.value = value[: len(value) - len(value.lstrip("\n"))] or "\n"
+    return head, token
+
+
+def _insert(seq: CommentedSeq, at: int, m: CommentedMap) -> None:
+    """Insert ``m``; the comment lines after the item before it (a blank line, a heading) follow ``m``."""
+    if at > 0:
+        head, whole = _split_comment(_take_comment(seq[at - 1]))
+        _give_comment(seq[at - 1], head)
+        _give_comment(m, whole)
+    seq.insert(at, m)
+
+
+def _remove(seq: CommentedSeq, m: CommentedMap, parent: CommentedMap | None) -> None:
+    """Take ``m`` out; the comment lines after it stay where they were (on what now comes before)."""
+    at = next(k for k, x in enumerate(seq) if x is m)
+    token = _take_comment(m)
+    del seq[at]
+    if token is None:
+        return
+    if at > 0:
+        _give_comment(seq[at - 1], token)
+    elif not len(seq) and parent is not None:
+        parent.pop("children", None)
+        _give_comment(parent, token)
+
+
+def _place(doc: _Doc, book: Codebook, code: Code, m: CommentedMap) -> None:
+    seq = doc.children_of(code.parent)
+    siblings = [c.id for c in book.children(code.parent)]
+    i = siblings.index(code.id)
+    prev = next((doc.where[s][0] for s in reversed(siblings[:i]) if s in doc.where and doc.where[s][1] is seq), None)
+    nxt = next((doc.where[s][0] for s in siblings[i + 1:] if s in doc.where and doc.where[s][1] is seq), None)
+    if prev is not None:
+        at = next(k for k, x in enumerate(seq) if x is prev) + 1
+    elif nxt is not None:
+        at = next(k for k, x in enumerate(seq) if x is nxt)
+    else:
+        at = len(seq)
+    _insert(seq, at, m)
+    if doc.flat:
+        if code.parent:
+            m["parent"] = code.parent
+        else:
+            m.pop("parent", None)
+    doc.where[code.id] = (m, seq, code.parent)
+
+
+def _records(root: CommentedMap, book: Codebook) -> None:
+    for key, want in (("renamed", dict(book.renamed)), ("merged", dict(book.merged)), ("dropped", list(book.dropped))):
+        have = root.get(key)
+        if (dict(have) if isinstance(have, dict) else list(have) if isinstance(have, list) else None) == want:
+            continue
+        if not want:
+            root.pop(key, None)
+        else:
+            root[key] = CommentedMap(want) if isinstance(want, dict) else CommentedSeq(want)
+
+
+def update_text(text: str, book: Codebook) -> str | None:
+    """``text`` (a codebook file the safe reader accepted) changed to hold ``book``; None if it cannot be."""
+    y = _yaml()
+    mapping, sequence, offset = _indents(text)
+    y.indent(mapping=mapping, sequence=sequence, offset=offset)
+    root = y.load(text)
+    if not isinstance(root, CommentedMap) or not isinstance(root.get("codes"), CommentedSeq):
+        return None
+    doc = _Doc(root, book)
+    for key, want in (("name", book.name), ("description", book.description)):
+        if _norm(key, root.get(key)) != want:
+            if want:
+                root[key] = _text(want, root.get(key), 2)
+            else:
+                root.pop(key, None)
+    gone = [cid for cid in doc.where if cid not in book]
+    moved = [c for c in book.codes if c.id in doc.where and doc.where[c.id][2] != c.parent]
+    for cid in gone + [c.id for c in moved]:
+        m, seq, _ = doc.where[cid]
+        if cid in gone or not doc.flat:
+            owner = doc.where.get(doc.where[cid][2]) if doc.where[cid][2] else None
+            _remove(seq, m, owner[0] if owner else None)
+        if cid in gone:
+            del doc.where[cid]
+    for code in book.walk():
+        column = sequence * (book.depth(code.id) + 1) + mapping
+        if code.id not in doc.where:
+            m = CommentedMap([("id", code.id), ("name", code.name)])
+            _update_fields(m, code, column)
+            _place(doc, book, code, m)
+        else:
+            m = doc.where[code.id][0]
+            _update_fields(m, code, column)
+            if code in moved:
+                if doc.flat:
+                    doc.where[code.id] = (m, doc.where[code.id][1], code.parent)
+                    m["parent"] = code.parent
+                    if not code.parent:
+                        del m["parent"]
+                else:
+                    _place(doc, book, code, m)
+    for m, seq, _ in list(doc.where.values()):
+        if "children" in m and not m["children"]:
+            del m["children"]
+    _records(root, book)
+    out = io.StringIO()
+    y.dump(root, out)
+    return out.getvalue()
