@@ -64,17 +64,48 @@ def _chance_corrected(name: str, p_a: float, p_e: float, **kw: Any) -> Agreement
     return AgreementResult(coefficient=name, value=(p_a - p_e) / (1.0 - p_e), p_a=p_a, p_e=p_e, **kw)
 
 
-def _prepare(data: Any, categories: Sequence[Any] | None) -> tuple[ReliabilityMatrix, np.ndarray, np.ndarray]:
+def _prepare(data: Any, categories: Sequence[Any] | None
+             ) -> tuple[ReliabilityMatrix, np.ndarray, np.ndarray, np.ndarray]:
+    """(matrix, counts, m_u, multiplicity): the distinct count vectors n_uk of the units and how many
+    units share each (see :func:`unit_patterns`)."""
     m = as_matrix(data, categories)
     m.require_coders(2)
-    counts = m.counts()
-    return m, counts, counts.sum(axis=1)
+    counts, mult = unit_patterns(m)
+    return m, counts, counts.sum(axis=1), mult
 
 
-def _observed(name: str, counts: np.ndarray, m_u: np.ndarray, w: np.ndarray) -> tuple[float, int]:
-    """P-bar over units with m_u >= 2 on (weighted) counts, and the number of such units."""
+def unit_patterns(m: ReliabilityMatrix) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of the units x categories count matrix and how many units have each.
+
+    Every coefficient here depends on a unit only through its counts n_uk, and with few coders and
+    categories there are few distinct count vectors: each unit's vector is packed into one integer
+    (sum over its coders of (r + 1)^code) and the integers counted, in O(coders x units) without a
+    units x categories array. Falls back to the full count matrix when the packing would overflow.
+    Cached on the matrix."""
+    cached = m.__dict__.get("_patterns")
+    if cached is not None:
+        return cached
+    r, q = m.n_coders, m.q
+    if q and q * np.log2(r + 1) < 62:
+        powers = np.append((r + 1) ** np.arange(q, dtype=np.int64), np.int64(0))  # index -1 (missing) -> 0
+        keys = np.zeros(m.n_units, dtype=np.int64)
+        for row in m.codes:
+            keys += powers[row]
+        uniq, mult = np.unique(keys, return_counts=True)
+        counts = (uniq[:, None] // powers[None, :q]) % (r + 1)
+        out = (counts.astype(float), mult.astype(float))
+    else:
+        out = (m.counts(), np.ones(m.n_units))
+    object.__setattr__(m, "_patterns", out)
+    return out
+
+
+def _observed(name: str, counts: np.ndarray, m_u: np.ndarray, w: np.ndarray,
+              mult: np.ndarray) -> tuple[float, int]:
+    """P-bar over units with m_u >= 2 on (weighted) counts, and the number of such units
+    (``mult``: how many units each row of ``counts`` stands for)."""
     sel = m_u >= 2
-    n2 = int(sel.sum())
+    n2 = int(mult[sel].sum())
     if n2 == 0:
         raise UndefinedCoefficient(
             f"{name} is undefined: no unit was coded by two or more coders",
@@ -84,13 +115,13 @@ def _observed(name: str, counts: np.ndarray, m_u: np.ndarray, w: np.ndarray) -> 
     r = m_u[sel]
     weighted = c @ w.T
     per_unit = (c * (weighted - 1.0)).sum(axis=1) / (r * (r - 1.0))
-    return float(per_unit.mean()), n2
+    return float(per_unit @ mult[sel] / n2), n2
 
 
-def _pi(counts: np.ndarray, m_u: np.ndarray) -> np.ndarray:
+def _pi(counts: np.ndarray, m_u: np.ndarray, mult: np.ndarray) -> np.ndarray:
     """pi_k: mean over units with m_u >= 1 of n_uk / m_u."""
     sel = m_u >= 1
-    return (counts[sel] / m_u[sel][:, None]).mean(axis=0)
+    return (mult[sel] @ (counts[sel] / m_u[sel][:, None])) / mult[sel].sum()
 
 
 def percent_agreement(data: Any, *, categories: Sequence[Any] | None = None) -> float:
@@ -102,8 +133,8 @@ def percent_agreement(data: Any, *, categories: Sequence[Any] | None = None) -> 
     See :func:`pairable_percent_agreement` for the definition that weights units by their
     number of values.
     """
-    m, counts, m_u = _prepare(data, categories)
-    return _observed("percent agreement", counts, m_u, np.eye(m.q))[0]
+    m, counts, m_u, mult = _prepare(data, categories)
+    return _observed("percent agreement", counts, m_u, np.eye(m.q), mult)[0]
 
 
 def fleiss_kappa_details(
@@ -116,10 +147,10 @@ def fleiss_kappa_details(
     generalisation as in R irrCAC ``fleiss.kappa.raw``: P-bar over units with >= 2 codes,
     pi_k over units with >= 1 code.  Raises UndefinedCoefficient when p_e = 1.
     """
-    m, counts, m_u = _prepare(data, categories)
+    m, counts, m_u, mult = _prepare(data, categories)
     w, label = agreement_weights(m, weights, category_scores=category_scores)
-    p_a, n2 = _observed("Fleiss' kappa", counts, m_u, w)
-    pi = _pi(counts, m_u)
+    p_a, n2 = _observed("Fleiss' kappa", counts, m_u, w, mult)
+    pi = _pi(counts, m_u, mult)
     p_e = float(pi @ w @ pi)
     return _chance_corrected("fleiss_kappa", p_a, p_e, q=m.q, n_units=n2, n_coders=m.n_coders, weights=label)
 
@@ -142,7 +173,7 @@ def gwet_ac2_details(
     matrix; linear/quadratic weights use ``category_scores`` (else numeric categories,
     else 1..q).
     """
-    m, counts, m_u = _prepare(data, categories)
+    m, counts, m_u, mult = _prepare(data, categories)
     q = m.q
     if q < 2:
         raise UndefinedCoefficient(
@@ -150,8 +181,8 @@ def gwet_ac2_details(
             hint="pass categories=[...] with the codebook's full category list",
         )
     w, label = agreement_weights(m, weights, category_scores=category_scores)
-    p_a, n2 = _observed("Gwet's AC1/AC2", counts, m_u, w)
-    pi = _pi(counts, m_u)
+    p_a, n2 = _observed("Gwet's AC1/AC2", counts, m_u, w, mult)
+    pi = _pi(counts, m_u, mult)
     p_e = float(w.sum() / (q * (q - 1.0)) * (pi * (1.0 - pi)).sum())
     name = "gwet_ac1" if label == "unweighted" else "gwet_ac2"
     return _chance_corrected(name, p_a, p_e, q=q, n_units=n2, n_coders=m.n_coders, weights=label)
@@ -184,7 +215,7 @@ def brennan_prediger_details(
     (which defaults to the observed values: pass the codebook's categories, since an
     unused category changes q).  Weighted (R irrCAC ``bp.coeff.raw``): p_e = T_w / q^2.
     """
-    m, counts, m_u = _prepare(data, categories)
+    m, counts, m_u, mult = _prepare(data, categories)
     if q is None:
         q = m.q
     if q < m.q:
@@ -195,7 +226,7 @@ def brennan_prediger_details(
             hint="pass categories=[...] with the codebook's full category list",
         )
     w, label = agreement_weights(m, weights, category_scores=category_scores)
-    p_a, n2 = _observed("Brennan-Prediger", counts, m_u, w)
+    p_a, n2 = _observed("Brennan-Prediger", counts, m_u, w, mult)
     p_e = 1.0 / q if label == "unweighted" else float(w.sum() / q**2)
     return _chance_corrected("brennan_prediger", p_a, p_e, q=q, n_units=n2, n_coders=m.n_coders, weights=label)
 
@@ -227,11 +258,10 @@ def conger_kappa_details(
     (p_gl - pbar_l) / (r - 1); p_e = sum_kl w_kl (pbar_k pbar_l - s2_kl / r), i.e. the mean
     over pairs of distinct coders of sum_kl w_kl p_gk p_hl.  Rater identity matters.
     """
-    m, counts, m_u = _prepare(data, categories)
+    m, counts, m_u, mult = _prepare(data, categories)
     w, label = agreement_weights(m, weights, category_scores=category_scores)
-    p_a, n2 = _observed("Conger's kappa", counts, m_u, w)
-    keep = m_u >= 1
-    codes = m.codes[:, keep]
+    p_a, n2 = _observed("Conger's kappa", counts, m_u, w, mult)
+    codes = m.codes[:, (m.codes >= 0).any(axis=0)]
     r, q = m.n_coders, m.q
     per_coder = np.zeros((r, q))
     for g in range(r):
