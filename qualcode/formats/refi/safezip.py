@@ -17,10 +17,12 @@ and depth limits on; a document with a DOCTYPE is refused (REFI-QDA files never 
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
@@ -81,6 +83,8 @@ class Package:
     base: str = ""
     used: set[str] = field(default_factory=set)
     read_bytes: int = 0
+    hint: str = "the .qdpx file is damaged; export it again"
+    """What to do when an entry cannot be decompressed."""
 
     # -- sources ---------------------------------------------------------------------------
     def source(self, ref: str | None) -> tuple[bytes | None, str | None]:
@@ -179,9 +183,10 @@ class Package:
                         raise _bomb(self.path, info.filename, lim)
                     self.read_bytes = start
                     self._count(n, info.filename, limit)
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, RuntimeError, NotImplementedError) as exc:
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, RuntimeError, NotImplementedError,
+                zlib.error, ValueError) as exc:
             raise FormatError(f"cannot read {info.filename} from the archive: {exc}", path=self.path,
-                              hint="the .qdpx file is damaged; export it again") from None
+                              hint=self.hint) from None
         self.used.add(info.filename)
         return bytes(out)
 
@@ -203,7 +208,7 @@ class Package:
 
 def _bomb(path, name: str, lim: Limits) -> FormatError:
     return FormatError(f"{name} expands more than {lim.max_ratio:g} times (a zip bomb?); refused", path=path,
-                       hint="this file is not a genuine REFI-QDA export; do not use it")
+                       hint="this file is damaged or was crafted to exhaust memory; do not use it")
 
 
 def open_package(path: str | Path, limits: Limits | None = None) -> Package:
@@ -233,36 +238,11 @@ def open_package(path: str | Path, limits: Limits | None = None) -> Package:
 def _open_zip(path: Path, limits: Limits) -> Package:
     try:
         zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, zlib.error) as exc:
         raise FormatError(f"not a readable zip archive: {exc}", path=path,
                           hint="the .qdpx file is damaged or incomplete; export it again") from None
     try:
-        infos = zf.infolist()
-        if len(infos) > limits.max_entries:
-            raise FormatError(f"the archive has {len(infos):,} entries (more than {limits.max_entries:,}); refused",
-                              path=path, hint="this is not a genuine REFI-QDA export; do not use it")
-        entries: dict[str, zipfile.ZipInfo] = {}
-        declared = 0
-        for info in infos:
-            name = info.filename
-            why = hostile_name(name)
-            if why:
-                raise FormatError(f"the archive entry {name!r} {why}; refused", path=path,
-                                  hint="this file may have been crafted to write outside its folder; do not use it")
-            mode = (info.external_attr >> 16) & 0o170000
-            if mode == stat.S_IFLNK:
-                raise FormatError(f"the archive entry {name!r} is a symbolic link; refused", path=path,
-                                  hint="a REFI-QDA export holds only ordinary files")
-            if name in entries:
-                raise FormatError(f"the archive has two entries named {name!r}; refused", path=path,
-                                  hint="the archive is damaged or crafted; export it again")
-            if info.file_size > limits.ratio_floor and info.file_size > limits.max_ratio * max(info.compress_size, 1):
-                raise _bomb(path, name, limits)
-            declared += info.file_size
-            entries[name] = info
-        if declared > limits.max_declared_bytes:
-            raise FormatError(f"the archive would expand to {declared:,} bytes; refused", path=path,
-                              hint="this is not a genuine REFI-QDA export, or far too large to import")
+        entries = check_entries(zf, path, limits)
         qde_name = _find_qde(entries, path)
         base = qde_name.rpartition("/")[0]
         pkg = Package(path=path, qde=b"", qde_name=qde_name, limits=limits, zip=zf, entries=entries,
@@ -272,6 +252,61 @@ def _open_zip(path: Path, limits: Limits) -> Package:
     except BaseException:
         zf.close()
         raise
+
+
+def check_entries(zf: zipfile.ZipFile, path, limits: Limits,
+                  what: str = "a genuine REFI-QDA export") -> dict[str, zipfile.ZipInfo]:
+    """The archive's entries by name, after refusing hostile names, links, duplicates, too many
+    entries, a declared ratio past ``max_ratio`` and declared sizes past ``max_declared_bytes``."""
+    infos = zf.infolist()
+    if len(infos) > limits.max_entries:
+        raise FormatError(f"the archive has {len(infos):,} entries (more than {limits.max_entries:,}); refused",
+                          path=path, hint=f"this is not {what}; do not use it")
+    entries: dict[str, zipfile.ZipInfo] = {}
+    declared = 0
+    for info in infos:
+        name = info.filename
+        why = hostile_name(name)
+        if why:
+            raise FormatError(f"the archive entry {name!r} {why}; refused", path=path,
+                              hint="this file may have been crafted to write outside its folder; do not use it")
+        mode = (info.external_attr >> 16) & 0o170000
+        if mode == stat.S_IFLNK:
+            raise FormatError(f"the archive entry {name!r} is a symbolic link; refused", path=path,
+                              hint=f"this is not {what}: those hold only ordinary files")
+        if name in entries:
+            raise FormatError(f"the archive has two entries named {name!r}; refused", path=path,
+                              hint="the archive is damaged or crafted; do not use it")
+        if info.file_size > limits.ratio_floor and info.file_size > limits.max_ratio * max(info.compress_size, 1):
+            raise _bomb(path, name, limits)
+        declared += info.file_size
+        entries[name] = info
+    if declared > limits.max_declared_bytes:
+        raise FormatError(f"the archive would expand to {declared:,} bytes; refused", path=path,
+                          hint=f"this is not {what}, or far too large to import")
+    return entries
+
+
+DOCX_LIMITS = Limits(max_entries=5_000, max_entry_bytes=32 << 20, max_xml_bytes=32 << 20,
+                     max_total_bytes=96 << 20, max_declared_bytes=96 << 20, max_ratio=100.0)
+"""A Word transcript: its text fits in a few MB; images are counted but never decoded."""
+
+
+def check_docx(data: bytes, name: str, limits: Limits = DOCX_LIMITS) -> None:
+    """Refuse a .docx that breaks ``limits`` (entries, ratio, sizes: declared and as read) or does not
+    decompress, before python-docx sees it. Every entry is read once, within the budget."""
+    hint = "open the file in Word and save it again as .docx, or export the transcript as plain text"
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, zlib.error):
+        raise FormatError("this Word/zip file is damaged or truncated and cannot be opened", path=name,
+                          hint=hint) from None
+    with zf:
+        entries = check_entries(zf, name, limits, what="a Word document")
+        pkg = Package(path=Path(name), qde=b"", qde_name="", limits=limits, zip=zf, entries=entries, hint=hint)
+        for info in entries.values():
+            if not info.is_dir():
+                pkg._read(info)
 
 
 def _find_qde(entries: dict[str, zipfile.ZipInfo], path: Path) -> str:

@@ -45,6 +45,9 @@ def _open(data: bytes, name: str):
         what = next((desc for member, desc in _OTHER_ZIPS if member in names), "a zip archive")
         raise FormatError(f"this is {what}, not a Word transcript (it has no word/document.xml)", path=name,
                           hint="import the transcript itself: a .docx, .txt, .md, .vtt or .srt file")
+    from qualcode.formats.refi.safezip import check_docx
+
+    check_docx(data, name)  # entries, ratio and sizes bounded, every entry decompresses: as for .qdpx
     try:
         import docx  # python-docx, only needed here
 

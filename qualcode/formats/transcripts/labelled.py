@@ -35,9 +35,22 @@ _QUESTIONS_FROM = re.compile(
     r"[ \t]+(?:from|by)[ \t]+([^.?!\n]{2,80})$",
     re.I,
 )
-_UNDERLINE = re.compile(r"([=\-^~\"'`#*+.])\1{2,}[ \t]*")
+_UNDERLINE_CHARS = "=-^~\"'`#*+."
+
+
+def _underline(s: str) -> bool:
+    """A line of one repeated mark (3+), e.g. ``=====``: checked in linear time (a regex with a
+    backreference keeps a backtracking frame per character: 1 GB on a 12 MB line)."""
+    u = s.rstrip(" \t")
+    return len(u) >= 3 and u[0] in _UNDERLINE_CHARS and not u.strip(u[0])
+
+
+def _rule(s: str) -> bool:
+    """A horizontal rule: 3+ of ``-``, ``*``, ``_`` (spaces between allowed), in linear time."""
+    return bool(s) and s[0] in "-*_" and not s.strip("-*_ \t") and len(s) - s.count(" ") - s.count("\t") >= 3
+
+
 _MD_HEADING = re.compile(r"#{1,6}[ \t]")
-_HR = re.compile(r"(?:[-*_][ \t]*){3,}")
 _STAGE = re.compile(r"\([^()]*\)\.?|\[[^\[\]]*\]\.?|\*[^*]+\*|_[^_]+_|\d{1,5}|\d{1,4}/\d{1,4}|…|\.\.\.")
 _FIXED_HEADING = re.compile(r"(?:Examination of Witness(?:es)?|Examination-in-chief|Cross-examination)[ \t]*", re.I)
 _WORDS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
@@ -125,11 +138,11 @@ def parse_labelled(text: str, name: str, *, fmt: str, known_names: list[str], li
             if m and m.end() < len(line):
                 pos = m.end()
         kind = CONT
-        if _UNDERLINE.fullmatch(s) and (prev_nonblank or _HR.fullmatch(s)):
+        if _underline(s) and (prev_nonblank or _rule(s)):
             kind = BREAK
             if prev_nonblank and kinds[i - 1] == CONT and len(lines[i - 1].strip()) <= len(s) + 2:
                 kinds[i - 1] = BREAK  # a reST/setext heading underlined by this line
-        elif _MD_HEADING.match(s) or _HR.fullmatch(s) or _FIXED_HEADING.fullmatch(s):
+        elif _MD_HEADING.match(s) or _rule(s) or _FIXED_HEADING.fullmatch(s):
             kind = BREAK
         elif inquiry and _INQ_QA.match(line, pos):
             qa = line[pos]
