@@ -3,11 +3,19 @@
 Agreement must not depend on spaCy, so sentences come from a light regex splitter that runs
 inside each block of text: each speaker turn's words (``text[turn.text_start:turn.end]``, the
 label left out) and each stretch of text outside any turn (a note at the top, a transcript
-without speaker labels). A sentence ends at ``.``, ``!``, ``?`` or ``…`` (optionally followed by
-closing quotes or brackets) when whitespace follows and the next word does not start with a
-lower-case letter, and at a blank line. A full stop after a common abbreviation (Mr, Dr, e.g.,
-etc.) or a single capital letter (an initial) does not end a sentence. Every span is trimmed of
-surrounding whitespace; whitespace between sentences belongs to no unit.
+without speaker labels). Every span is trimmed of surrounding whitespace; whitespace between
+sentences belongs to no unit. The rule (docs/reliability.md, "Sentences"):
+
+* A blank line ends a sentence.
+* ``!``, ``?``, ``…`` or ``...`` (optionally followed by closing quotes or brackets) followed by
+  whitespace end a sentence unless the next word starts with a lower-case letter ("you are?” and").
+* A full stop followed by whitespace ends a sentence ("No.", "no.", "So.", "Uh. yeah" all end one),
+  except where the next token shows an abbreviation:
+  a title (Mr, Mrs, Ms, Dr, Prof, Rev, Cllr, St, ...) before a capitalised word (a name);
+  No., Nos., p., pp., vol., fig., para., ch., sec., art. before a number;
+  e.g., i.e., cf., vs., viz., et al. always; etc., approx. and dotted acronyms (U.K., a.m.) before a
+  lower-case word or a number; and a single capital initial (J. Smith, not "I." or "A.") before a
+  capitalised word.
 """
 
 from __future__ import annotations
@@ -17,9 +25,10 @@ import re
 from qualcode.domain.transcript import Transcript
 
 _END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n[ \t]*\n")
-_ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof st rev cllr sr jr vs etc e.g eg i.e ie no nos approx cf fig al ca gov dept".split()
-)
+_TITLES = frozenset("mr mrs ms mx dr prof rev revd cllr st sr jr sgt capt col gen lt hon rt fr".split())
+_BEFORE_NUMBER = frozenset("no nos p pp vol vols fig figs para paras ch sec art q".split())
+_ALWAYS = frozenset("e.g eg i.e ie cf vs viz al".split())
+_BEFORE_LOWER = frozenset("etc approx ca dept gov".split())
 _LAST_WORD = re.compile(r"([\w.]+)[.]$")
 
 
@@ -73,17 +82,31 @@ def sentence_spans(transcript: Transcript) -> list[tuple[int, int]]:
 
 
 def _ends_sentence(text: str, mark: int, cut: int, hi: int) -> bool:
-    """Whether the punctuation at ``mark`` (ending at ``cut``) closes a sentence."""
-    if text[mark] == ".":
-        word = _LAST_WORD.search(text, max(0, mark - 12), mark + 1)
-        if word:
-            w = word.group(1).lower()
-            if w in _ABBREVIATIONS or (len(w) == 1 and w.isalpha() and text[word.start(1)].isupper()):
-                return False
+    """Whether the punctuation at ``mark`` (ending at ``cut``) closes a sentence (module docstring)."""
     nxt = cut
     while nxt < hi and text[nxt].isspace():
         nxt += 1
-    return nxt >= hi or not text[nxt].islower()
+    if nxt >= hi:
+        return True
+    following = text[nxt]
+    lower, digit, upper = following.islower(), following.isdigit(), following.isupper()
+    if text[mark] != "." or text.startswith("...", mark):
+        return not lower
+    word = _LAST_WORD.search(text, max(0, mark - 12), mark + 1)
+    if not word:
+        return True
+    w = word.group(1).lower()
+    if w in _ALWAYS:
+        return False
+    if w in _TITLES:
+        return not upper
+    if w in _BEFORE_NUMBER:
+        return not digit
+    if w in _BEFORE_LOWER or "." in w:
+        return not (lower or digit)
+    if len(w) == 1 and w.isalpha() and text[word.start(1)].isupper() and w not in "ia":
+        return not upper
+    return True
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
