@@ -33,6 +33,7 @@ from qualcode.domain.offsets import canonicalize
 from qualcode.domain.transcript import Transcript
 from qualcode.errors import FormatError, Problem
 
+from .balance import balance_warnings
 from .common import RawTurn, build_turns, render
 from .decode import decode
 from .detect import detect_text_format
@@ -88,6 +89,7 @@ def parse_transcript(
     table.update(aliases or {})
     declared = declared_roles(metadata, name, problems)
     turns = build_turns(raw, aliases=table, declared=declared, known=known)
+    problems.extend(balance_warnings(turns, name, declared))
     if not turns:
         problems.append(Problem(
             "no speaker labels found ('Name: ...' at the start of a paragraph); imported as text without turns",
@@ -122,8 +124,14 @@ def _parse_text(data: bytes, name: str):
 
         body, raw = render(parse_otter(body))
     else:
-        result = parse_labelled(body, name, fmt=fmt, known_names=names_in_metadata(metadata), line_offset=skipped)
+        named = metadata.get("respondent") if isinstance(metadata.get("respondent"), str) else None
+        result = parse_labelled(body, name, fmt=fmt, known_names=names_in_metadata(metadata), line_offset=skipped,
+                                respondent=named)
         problems.extend(result.problems)
+        if result.default_speaker and not named:
+            problems.append(Problem(
+                f"only the interviewer is labelled, so each unlabelled paragraph was given to "
+                f"{result.default_speaker!r}; to name them, add 'respondent: NAME' to the front matter", name))
         if result.header:
             metadata.setdefault("header", result.header)
         known = result.known

@@ -17,7 +17,7 @@ from qualcode.domain.transcript import INTERVIEWER, RESPONDENT
 from qualcode.errors import Problem
 
 from .common import RawTurn
-from .names import NAME_KEYS, TS, TITLES, is_header_key, is_role_word, key, looks_like_name, parse_time
+from .names import NAME_KEYS, TS, TITLES, is_header_key, is_role_word, key, looks_like_name, parse_time, role_of_word
 
 _LEAD = re.compile(rf"[ \t]*(?:[\[(#]({TS})[\])#][ \t]*)?")
 _QNUM = re.compile(r"Q(\d{1,4})\.?[ \t]+")
@@ -75,6 +75,7 @@ class LabelledResult:
     header: dict = field(default_factory=dict)
     known: dict = field(default_factory=dict)  # name -> role, from the header block
     problems: list[Problem] = field(default_factory=list)
+    default_speaker: str | None = None  # who unlabelled paragraphs were given to (think-aloud layout)
 
 
 def match_label(line: str, pos: int) -> _Cand | None:
@@ -116,8 +117,13 @@ def _names_in(value: str) -> list[str]:
     return [" ".join(p.split()) for p in parts if looks_like_name(" ".join(p.split()))]
 
 
-def parse_labelled(text: str, name: str, *, fmt: str, known_names: list[str], line_offset: int = 0) -> LabelledResult:
-    """Find speaker turns in ``text`` (offsets into ``text``)."""
+def parse_labelled(text: str, name: str, *, fmt: str, known_names: list[str], line_offset: int = 0,
+                   respondent: str | None = None) -> LabelledResult:
+    """Find speaker turns in ``text`` (offsets into ``text``).
+
+    When only an interviewer is ever labelled (think-aloud and usability sessions: ``MODERATOR:``
+    lines, the participant's speech unlabelled), each unlabelled paragraph is a turn of
+    ``respondent`` (default "Participant") rather than more of the interviewer's turn."""
     lines = text.split("\n")
     inquiry = fmt == "inquiry"
     n = len(lines)
@@ -209,8 +215,13 @@ def parse_labelled(text: str, name: str, *, fmt: str, known_names: list[str], li
         return bool(words) and words <= known_words
 
     rejected: list[tuple[int, str]] = []
+    first_label = min((i for i, c in cands.items() if kinds[i] == LABEL and accepted(c)), default=n)
     for i, c in cands.items():
         if kinds[i] == LABEL and not accepted(c):
+            if i < first_label:  # before any turn: a header line ("Persons Present: ..."), not speech
+                kinds[i] = BREAK
+                result.header.setdefault(c.label, lines[i][c.text_col:].strip())
+                continue
             kinds[i] = STAGE if _STAGE.fullmatch(lines[i].strip()) else CONT
             rejected.append((i, c.label))
     for i, label in rejected[:5]:
@@ -220,7 +231,10 @@ def parse_labelled(text: str, name: str, *, fmt: str, known_names: list[str], li
             name, i + 1 + line_offset,
         ))
 
-    _build(lines, kinds, cands, context, result, inquiry)
+    default = _unlabelled_speaker(lines, kinds, cands, respondent)
+    if default:
+        result.default_speaker = default
+    _build(lines, kinds, cands, context, result, inquiry, default)
     for t in result.turns:  # a label alone on its line: the said text starts on the next line
         while t.text_start < t.end and text[t.text_start].isspace():
             t.text_start += 1
@@ -241,13 +255,43 @@ def _link_surnames(cands: dict[int, _Cand], counts: dict[str, int]) -> None:
             counts[surname] = counts[full] = both
 
 
-def _build(lines, kinds, cands, context, result: LabelledResult, inquiry: bool) -> None:
+def _unlabelled_speaker(lines, kinds, cands, respondent: str | None) -> str | None:
+    """The speaker of unlabelled paragraphs when only an interviewer is labelled (else None)."""
+    labels = {key(cands[i].label) for i in range(len(lines)) if kinds[i] == LABEL}
+    if len(labels) != 1 or any(cands[i].qa or cands[i].qnum for i in cands if kinds[i] == LABEL):
+        return None
+    (only,) = labels
+    if role_of_word(only) != INTERVIEWER:
+        return None
+    loose = sum(1 for i in range(len(lines)) if kinds[i] == CONT and (i == 0 or kinds[i - 1] in (BLANK, BREAK)))
+    return (respondent or "Participant") if loose else None
+
+
+def _heading_like(lines, i: int) -> bool:
+    """A one-line paragraph without a sentence's end: a title, not speech."""
+    one_line = i + 1 >= len(lines) or not lines[i + 1].strip()
+    s = lines[i].strip()
+    return one_line and len(s) <= 80 and not s.endswith((".", "?", "!", "…", '"', "”"))
+
+
+def _build(lines, kinds, cands, context, result: LabelledResult, inquiry: bool, default: str | None = None) -> None:
     turns = result.turns
     witness = questioner = None
     cur: RawTurn | None = None
     pos = 0
     for i, line in enumerate(lines):
         kind = kinds[i]
+        if default and kind == CONT and (i == 0 or kinds[i - 1] in (BLANK, BREAK)) and cur is None and not turns \
+                and _heading_like(lines, i):
+            kind = BREAK  # a title above the first turn
+        elif default and kind == CONT and (i == 0 or kinds[i - 1] in (BLANK, BREAK)) \
+                and (cur is None or cur.speaker != default):
+            if cur is not None:
+                turns.append(cur)
+            col = len(line) - len(line.lstrip())
+            cur = RawTurn(default, pos + col, pos + len(line.rstrip()), pos + col, None, default, RESPONDENT)
+            pos += len(line) + 1
+            continue
         if kind == LABEL:
             if cur is not None:
                 turns.append(cur)
