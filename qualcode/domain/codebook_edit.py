@@ -85,6 +85,13 @@ def _clean(details: dict) -> dict:
     return out
 
 
+def with_codes(book: Codebook, codes: list[Code]) -> Codebook:
+    """The same codebook (name, records) with ``codes`` (e.g. reordered), validated."""
+    new = _copy(book)
+    new.codes = [copy.deepcopy(c) for c in codes]
+    return _done(new)
+
+
 def add_code(book: Codebook, code_id: str, name: str, parent: str | None = None, **details) -> Codebook:
     new = _copy(book)
     if code_id in new:

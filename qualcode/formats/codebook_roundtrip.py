@@ -16,7 +16,7 @@ import textwrap
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, FoldedScalarString, LiteralScalarString
 
 from qualcode.domain.codebook import Code, Codebook
 
@@ -47,10 +47,10 @@ def _indents(text: str) -> tuple[int, int, int]:
 
 
 def _text(value: str, old, column: int):
-    """A text value in the old one's style; a new long text folded at about 76 columns."""
+    """A text value: several lines as a literal block, a long text folded at about 76 columns."""
     if isinstance(old, LiteralScalarString) or "\n" in value:
         return LiteralScalarString(value + "\n")
-    if isinstance(old, FoldedScalarString) or len(value) + column > 90:
+    if len(value) + column > 90:
         out = FoldedScalarString(value + "\n")
         lines = textwrap.wrap(value, max(40, _WRAP - column), break_long_words=False, break_on_hyphens=False)
         pos, at = [], 0
@@ -87,8 +87,15 @@ def _set(m: CommentedMap, key: str, value, column: int) -> None:
         value = seq
     elif key in _TEXT:
         value = _text(value, old, column)
-    if key in m:
-        m[key] = value
+    else:  # colour and shortcut: quoted as the writer and the bundled codebook do ("#1F77B4", "3")
+        value = DoubleQuotedScalarString(value)
+    if key in m:  # taken out and put back: assigning would keep the old scalar's style
+        pos = list(m).index(key)
+        comment = m.ca.items.get(key)
+        del m[key]
+        m.insert(pos, key, value)
+        if comment is not None:
+            m.ca.items[key] = comment
         return
     pos = 1
     for i, k in enumerate(m):
@@ -216,6 +223,17 @@ def _remove(seq: CommentedSeq, m: CommentedMap, parent: CommentedMap | None) -> 
         _give_comment(parent, token)
 
 
+def _reorder(doc: _Doc, want: list[CommentedMap]) -> None:
+    """Siblings in the codebook's order (only those out of place are taken out and put back)."""
+    if not want:
+        return
+    seq = next(seq for m, seq, _ in doc.where.values() if m is want[0])
+    for i, m in enumerate(want):
+        if i < len(seq) and seq[i] is not m:
+            _remove(seq, m, None)
+            _insert(seq, i, m)
+
+
 def _place(doc: _Doc, book: Codebook, code: Code, m: CommentedMap) -> None:
     seq = doc.children_of(code.parent)
     siblings = [c.id for c in book.children(code.parent)]
@@ -289,6 +307,9 @@ def update_text(text: str, book: Codebook) -> str | None:
                         del m["parent"]
                 else:
                     _place(doc, book, code, m)
+    if not doc.flat:
+        for parent in [None] + [c.id for c in book.codes]:
+            _reorder(doc, [doc.where[c.id][0] for c in book.children(parent)])
     for m, seq, _ in list(doc.where.values()):
         if "children" in m and not m["children"]:
             del m["children"]

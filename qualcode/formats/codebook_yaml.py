@@ -282,12 +282,12 @@ def save_codebook(book: Codebook, path: str | Path) -> bool:
     found = _in_place(book, path)
     if found is not None:
         old, text = found
-        if text == old:
-            return False
         try:
             ok = _same(parse_codebook(text, str(path)), book)
         except QualcodeError:
             ok = False
+        if ok and text == old:
+            return False
         if ok:
             write_atomic(path, text)
             return True

@@ -82,11 +82,12 @@ def _write_log(folder: Path, entries: list[dict]) -> None:
     write_atomic(folder / "log.jsonl", "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in entries))
 
 
-def reshape(project: Project, book: Codebook, what: str) -> bool:
-    """Save ``book`` as the project's codebook, undoably. Returns False when nothing changed."""
+def reshape(project: Project, book: Codebook, what: str, save=None) -> bool:
+    """Save ``book`` as the project's codebook, undoably. Returns False when nothing changed.
+    ``save``: the function that saves it (default ``project.set_codebook``; the workbench passes its own)."""
     path = project.codebook_path
     before = path.read_bytes() if path.exists() else b""
-    project.set_codebook(book)
+    (save or project.set_codebook)(book)
     after = path.read_bytes()
     if after == before:
         return False

@@ -354,6 +354,11 @@ def import_codebook(project: Project, file: str | Path, *, replace: bool = False
         raise CodebookError(problems, path=project.codebook_path)
     if result.removed:
         _refuse_vanishing(project, set(result.removed), force, result)
+    from qualcode.formats.codebook_yaml import codebook_to_data
+
+    book.renamed, book.merged, book.dropped = dict(old.renamed), dict(old.merged), list(old.dropped)
+    if codebook_to_data(book) == codebook_to_data(old):
+        return result  # nothing to change: the file is not written (no backup either)
     result.backup = _backup(project)
     project.set_codebook(book)
     return result

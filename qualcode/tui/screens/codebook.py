@@ -1,23 +1,30 @@
-"""Codebook editing: add a code or a child code, rename, move, definition, keywords, colour, key.
+"""Codebook editing: every field of a code (id, name, parent, definition, include, exclude, examples,
+keywords, colour, key), new codes, order, merge, remove (asking what becomes of the codings), undo.
 
 Every save validates the whole codebook first; a codebook with problems is never written (the
-problems are listed under the form), and a good one is written atomically at once.
+problems are listed under the form), and a good one is written in place at once, as one step of the
+codebook's undo history (``services.codebook_ops``). Changing an id, merging and removing never
+rewrite a journal: the codebook records them and every reader resolves them.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Select, Static, TextArea, Tree
 
-from qualcode.domain.codebook import RESERVED_KEYS, Code, Codebook, validate
+from collections import Counter
+
+from qualcode.domain import codebook_edit as edit
+from qualcode.domain.codebook import RESERVED_KEYS, Code, Codebook
 from qualcode.errors import CodebookError, QualcodeError
-from qualcode.tui.screens.picker import DIALOG_CSS, steady
+from qualcode.services import codebook_ops
+from qualcode.tui.screens.codebook_dialogs import NameDialog, RemoveDialog
+from qualcode.tui.screens.picker import CodePicker, steady
 from qualcode.tui.widgets.code_tree import CodeTree
 from qualcode.tui.widgets.status import StatusLine
 
@@ -34,29 +41,6 @@ def new_id(book: Codebook, name: str, parent: str | None) -> str:
     return candidate
 
 
-class NameDialog(ModalScreen[str | None]):
-    DEFAULT_CSS = DIALOG_CSS.format(name="NameDialog")
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
-
-    def __init__(self, title: str) -> None:
-        super().__init__()
-        self.title_text = title
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(self.title_text, classes="title")
-            yield Input(placeholder="the new code's name", id="name")
-            yield Label("Enter creates it · Esc cancels", classes="hint")
-
-    def on_mount(self) -> None:
-        steady(self)
-        self.query_one(Input).focus()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.value.strip():
-            self.dismiss(event.value.strip())
-
-
 class CodebookScreen(Screen):
     DEFAULT_CSS = """
     CodebookScreen #main { height: 1fr; }
@@ -65,8 +49,9 @@ class CodebookScreen(Screen):
     CodebookScreen Label.heading { text-style: bold; width: 100%; background: $boost; padding: 0 1; }
     CodebookScreen Label.field { margin-top: 1; color: $text-muted; }
     CodebookScreen #definition { height: 6; }
-    CodebookScreen #buttons { height: auto; margin-top: 1; }
-    CodebookScreen #buttons Button { margin-right: 1; min-width: 10; }
+    CodebookScreen #include, CodebookScreen #exclude, CodebookScreen #examples { height: 4; }
+    CodebookScreen #buttons, CodebookScreen #buttons2 { height: auto; margin-top: 1; }
+    CodebookScreen #buttons Button, CodebookScreen #buttons2 Button { margin-right: 1; min-width: 10; }
     CodebookScreen #problems { color: $error; margin-top: 1; }
     """
     BINDINGS = [
@@ -75,6 +60,9 @@ class CodebookScreen(Screen):
         Binding("ctrl+b", "new(True)", "New child"),
         Binding("ctrl+up,alt+up", "move(-1)", "Move up"),
         Binding("ctrl+down,alt+down", "move(1)", "Move down"),
+        Binding("ctrl+g", "merge", "Merge into…"),
+        Binding("ctrl+d", "remove", "Remove…"),
+        Binding("ctrl+z", "undo", "Undo codebook change"),
         Binding("escape", "back", "Back"),
     ]
 
@@ -88,13 +76,21 @@ class CodebookScreen(Screen):
         with Horizontal(id="main"):
             yield CodeTree(id="tree", show_here=False)
             with VerticalScroll(id="form"):
-                yield Label("", id="code-id")
+                yield Label("Id (changing it keeps every coder's codings: the codebook records the old id)",
+                            classes="field", id="code-id")
+                yield Input(id="id")
                 yield Label("Name", classes="field")
                 yield Input(id="name")
                 yield Label("Parent (moves the code)", classes="field")
                 yield Select([(TOP, TOP)], id="parent", allow_blank=False)
                 yield Label("Definition", classes="field")
                 yield TextArea(id="definition", soft_wrap=True)
+                yield Label("Include (when to apply it)", classes="field")
+                yield TextArea(id="include", soft_wrap=True)
+                yield Label("Exclude (when not to, and what to use instead)", classes="field")
+                yield TextArea(id="exclude", soft_wrap=True)
+                yield Label("Examples (one per line)", classes="field")
+                yield TextArea(id="examples", soft_wrap=True)
                 yield Label("Keywords (comma-separated)", classes="field")
                 yield Input(id="keywords")
                 yield Label("Colour (#RRGGBB, empty for automatic)", classes="field")
@@ -108,6 +104,10 @@ class CodebookScreen(Screen):
                     yield Button("New child", id="child")
                     yield Button("Up", id="up")
                     yield Button("Down", id="down")
+                with Horizontal(id="buttons2", classes="buttons"):
+                    yield Button("Merge into…", id="merge")
+                    yield Button("Remove…", id="remove", variant="error")
+                    yield Button("Undo", id="undo")
                 yield Static("", id="problems")
         yield Footer()
 
@@ -146,12 +146,12 @@ class CodebookScreen(Screen):
 
     def _save_if_edited(self) -> None:
         """Leaving a code saves its edited fields (or says why they could not be saved)."""
-        edited = self._edited()
-        if edited is None or edited == self.desk.codebook.get(edited.id):
+        form = self._form()
+        if form is None or not self._changes(*form):
             return
-        codes = [edited if c.id == edited.id else c for c in self.desk.codebook.codes]
-        if not self._save(self._with(codes)):
-            self.app.notify(f"Your changes to {edited.name or edited.id!r} were not saved (see above).",
+        if not self._apply_form(*form):
+            name = form[1].get("name") or form[0]
+            self.app.notify(f"Your changes to {name!r} were not saved (see above).",
                             title="Codebook", severity="warning")
 
     def _load(self, code_id: str) -> None:
@@ -160,69 +160,96 @@ class CodebookScreen(Screen):
         if code is None:
             return
         self.code_id = code_id
-        self.query_one("#code-id", Label).update(f"Code id: {code.id} (ids stay fixed: codings refer to them)")
+        self.query_one("#id", Input).value = code.id
         self.query_one("#name", Input).value = code.name
         banned = {code_id, *book.descendants(code_id)}
         options = [(TOP, TOP)] + [("  " * book.depth(c.id) + c.name, c.id) for c in book.walk() if c.id not in banned]
         parent = self.query_one("#parent", Select)
         parent.set_options(options)
         parent.value = code.parent or TOP
-        self.query_one("#definition", TextArea).text = code.definition
+        for key in ("definition", "include", "exclude"):
+            self.query_one(f"#{key}", TextArea).text = getattr(code, key)
+        self.query_one("#examples", TextArea).text = "\n".join(code.examples)
         self.query_one("#keywords", Input).value = ", ".join(code.keywords)
         self.query_one("#colour", Input).value = code.colour or ""
         self.query_one("#shortcut", Input).value = code.shortcut or ""
         self.query_one("#problems", Static).update("")
 
-    def _edited(self) -> Code | None:
+    def _form(self) -> tuple[str, dict, str | None, str] | None:
+        """(the code's id, its fields as the form has them, the parent, the id typed)."""
         code = self.desk.codebook.get(self.code_id) if self.code_id else None
         if code is None:
             return None
         parent = self.query_one("#parent", Select).value
-        keywords = [k.strip() for k in self.query_one("#keywords", Input).value.split(",") if k.strip()]
-        colour = self.query_one("#colour", Input).value.strip() or None
-        shortcut = self.query_one("#shortcut", Input).value.strip() or None
-        return replace(code, name=self.query_one("#name", Input).value.strip(),
-                       parent=None if parent in (TOP, Select.BLANK) else parent,
-                       definition=self.query_one("#definition", TextArea).text.strip(),
-                       keywords=keywords, colour=colour, shortcut=shortcut)
+        fields = {
+            "name": self.query_one("#name", Input).value.strip(),
+            **{key: self.query_one(f"#{key}", TextArea).text.strip() for key in ("definition", "include", "exclude")},
+            "examples": [e.strip() for e in self.query_one("#examples", TextArea).text.splitlines() if e.strip()],
+            "keywords": [k.strip() for k in self.query_one("#keywords", Input).value.split(",") if k.strip()],
+            "colour": self.query_one("#colour", Input).value.strip() or None,
+            "shortcut": self.query_one("#shortcut", Input).value.strip() or None,
+        }
+        new_id = self.query_one("#id", Input).value.strip() or code.id
+        return code.id, fields, None if parent in (TOP, Select.BLANK) else parent, new_id
 
-    def _save(self, book: Codebook, select: str | None = None) -> bool:
-        problems = validate(book)
+    def _changes(self, code_id: str, fields: dict, parent: str | None, new_id: str) -> dict:
+        code = self.desk.codebook.get(code_id)
+        return {k: v for k, v in fields.items() if getattr(code, k) != v} | (
+            {"parent": parent} if parent != code.parent else {}) | ({"id": new_id} if new_id != code_id else {})
+
+    def _apply_form(self, code_id: str, fields: dict, parent: str | None, new_id: str) -> bool:
+        changes = self._changes(code_id, fields, parent, new_id)
+        if not changes:
+            return True
+
+        def build(book: Codebook) -> Codebook:
+            book = edit.edit_code(book, code_id, **fields)
+            if "parent" in changes:
+                book = edit.move_code(book, code_id, parent)
+            if "id" in changes:
+                book = edit.rename_id(book, code_id, new_id)
+            return book
+
+        return self._reshape(build, f"edit {code_id}", select=new_id)
+
+    def _reshape(self, build, what: str, select: str | None = None) -> bool:
+        """Make the new codebook with ``build(book)``, save it as one undoable step, show it."""
         box = self.query_one("#problems", Static)
-        if problems:
-            box.update("Not saved: " + "; ".join(p.message for p in problems))
-            self.app.notify("Not saved: " + problems[0].message + (f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""),
-                            title="Codebook", severity="error")
-            return False
         try:
-            self.desk.save_codebook(book)
+            book = build(self.desk.codebook)
+            records = self.desk.codebook.records_key()
+            codebook_ops.reshape(self.desk.project, book, what, save=self.desk.save_codebook)
         except CodebookError as exc:
             box.update("Not saved: " + "; ".join(p.message for p in exc.problems))
-            self.app.report(exc, title="Codebook not saved")
+            first = exc.problems[0].message if exc.problems else exc.message
+            more = f" (+{len(exc.problems) - 1} more)" if len(exc.problems) > 1 else ""
+            self.app.notify(f"Not saved: {first}{more}", title="Codebook", severity="error")
             return False
         except QualcodeError as exc:
             box.update(f"Not saved: {exc.message}")
             self.app.report(exc, title="Codebook not saved")
             return False
         box.update("")
+        self._saved(records != book.records_key(), select)
+        self.app.notify(f"Saved {self.desk.project.config.codebook}: {what}.", title="Codebook")
+        return True
+
+    def _saved(self, recount: bool, select: str | None) -> None:
+        if recount:  # codings now count under other codes (a merge, a changed id, dropped codings)
+            self.desk.counts = Counter(c.code for c in list(self.desk.codings))
         self.app.codebook_saved()
+        if select and select not in self.desk.codebook:
+            select = None
+        select = select or (self.desk.codebook.walk()[0].id if len(self.desk.codebook) else None)
         if select:
             self.code_id = None
             self.query_one(CodeTree).select_code(select)
             self._load(select)
-        self.app.notify(f"Saved {self.desk.project.config.codebook}.", title="Codebook")
-        return True
-
-    def _with(self, codes: list[Code]) -> Codebook:
-        book = self.desk.codebook
-        return Codebook(codes=codes, name=book.name, description=book.description, path=book.path)
 
     def action_save(self) -> None:
-        edited = self._edited()
-        if edited is None:
-            return
-        codes = [edited if c.id == edited.id else c for c in self.desk.codebook.codes]
-        self._save(self._with(codes), select=edited.id)
+        form = self._form()
+        if form is not None:
+            self._apply_form(*form)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.action_save()
@@ -239,7 +266,7 @@ class CodebookScreen(Screen):
             codes = list(book.codes)
             at = codes.index(here) + 1 if (here is not None and not child) else len(codes)
             codes.insert(at, code)
-            self._save(self._with(codes), select=code.id)
+            self._reshape(lambda b: edit.with_codes(b, codes), f"add {code.id}", select=code.id)
 
         where = f"under {here.name}" if child and here else "beside " + here.name if here else "at the top level"
         self.app.push_screen(NameDialog(f"New code {where}"), create)
@@ -257,12 +284,66 @@ class CodebookScreen(Screen):
         codes = list(book.codes)
         a, b = codes.index(siblings[i]), codes.index(siblings[j])
         codes[a], codes[b] = codes[b], codes[a]
-        self._save(self._with(codes), select=code.id)
+        self._reshape(lambda bk: edit.with_codes(bk, codes), f"move {code.id} {'up' if step < 0 else 'down'}",
+                      select=code.id)
+
+    def action_merge(self) -> None:
+        code = self.desk.codebook.get(self.code_id) if self.code_id else None
+        if code is None:
+            return
+        self._save_if_edited()
+
+        def merge(target: str | None) -> None:
+            if target:
+                self._reshape(lambda b: edit.merge_codes(b, code.id, target), f"merge {code.id} into {target}",
+                              select=target)
+
+        self.app.push_screen(CodePicker(self.desk.codebook, self.app.colours, title=f"Merge {code.name} into…",
+                                        counts=self.desk.counts, exclude={code.id}), merge)
+
+    def action_remove(self) -> None:
+        code = self.desk.codebook.get(self.code_id) if self.code_id else None
+        if code is None:
+            return
+        use = codebook_ops.usage(self.desk.project)
+        select = code.parent
+
+        def remove(choice: str) -> None:
+            self._reshape(lambda b: edit.remove_code(b, code.id, choice), f"remove {code.id}", select=select)
+
+        def reassign(target: str | None) -> None:
+            if target:
+                remove(f"reassign:{target}")
+
+        def chosen(choice: str | None) -> None:
+            if choice == "reassign":
+                self.app.push_screen(CodePicker(self.desk.codebook, self.app.colours, title=f"Reassign the codings "
+                                                f"of {code.name} to…", counts=self.desk.counts, exclude={code.id}),
+                                     reassign)
+            elif choice:
+                remove(choice)
+
+        if not use.of(code.id):
+            remove("keep-orphaned")  # nothing to keep: no record is written
+            return
+        self.app.push_screen(RemoveDialog(code.name, use.of(code.id), use.who(code.id)), chosen)
+
+    def action_undo(self) -> None:
+        records = self.desk.codebook.records_key()
+        try:
+            what = codebook_ops.undo(self.desk.project)
+        except QualcodeError as exc:
+            self.app.report(exc, title="Codebook")
+            return
+        self.desk.load_codebook()
+        self._saved(records != self.desk.codebook.records_key(), self.code_id)
+        self.app.notify(f"Undone: {what}.", title="Codebook")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         actions = {"save": self.action_save, "new": lambda: self.action_new(False),
                    "child": lambda: self.action_new(True), "up": lambda: self.action_move(-1),
-                   "down": lambda: self.action_move(1)}
+                   "down": lambda: self.action_move(1), "merge": self.action_merge,
+                   "remove": self.action_remove, "undo": self.action_undo}
         action = actions.get(event.button.id or "")
         if action:
             action()
