@@ -6,7 +6,11 @@ A dimension (``rows`` or ``cols``) is one of
 - a code id: its children are the categories, each counting its own sub-codes too (a code
   without children is its own single category; codings of the parent itself, if any, are a
   category named after it);
-- ``"a,b,c"``: those codes, each with the codes under it.
+- ``"a,b,c"``: those codes, each with the codes under it;
+- ``"codes"`` (or ``"*"``): every code used, in tree order, each with the codes under it.
+
+Code rows and columns carry reader's labels in ``attrs["row_labels"]``/``["col_labels"]``: the
+code's name, with "(with sub-codes)" when the row also counts codes under it.
 
 ``by="cases"`` (default) counts cases; ``"codings"`` and ``"words"`` count the codings of the
 code dimension (their words). Against another code dimension a coding counts in a column when
@@ -15,19 +19,21 @@ it, or a coding overlapping it (same coder and transcript), carries that column'
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from qualcode.analysis.data import (
-    MISSING, case_attributes, choose_coders, coded_cases, coding_frame, empty, finish, natural_key,
+    MISSING, NOT_IN_CODEBOOK, case_attributes, choose_coders, coded_cases, coding_frame, empty, finish, natural_key,
     no_codings_reason, plural, pooled, resolve_code, split_list,
 )
 from qualcode.errors import QualcodeError, UnknownCodeError
 
 BY = ("cases", "codings", "words")
 TOTAL = "Total"
+ALL_CODES = ("codes", "*")
+SUB_CODES = " (with sub-codes)"
 
 
 @dataclass
@@ -43,6 +49,8 @@ class Dimension:
     """For captions: "each code under recruitment", "the code recruitment.open"."""
     mapping: pd.DataFrame | None = None
     """For codes: columns ``code``, ``category`` (a code may count in several categories)."""
+    labels: dict = field(default_factory=dict)
+    """For codes: category -> the name a reader sees ("Equalities framework (with sub-codes)")."""
 
 
 def parse_dimension(project, spec: str, used, option: str = "rows") -> Dimension:
@@ -60,6 +68,8 @@ def parse_dimension(project, spec: str, used, option: str = "rows") -> Dimension
                       else f"add attribute columns to {project.config.cases} (transcript,case,<attribute>,...)"))
         return Dimension(spec, "attr", [], f"the case attribute {name}", attr=name)
     book = project.codebook
+    if spec.lower() in ALL_CODES:
+        return _all_codes(book, used)
     refs = split_list(spec)
     if not refs:
         raise QualcodeError(f"--{option} is empty", hint="give a code id, a list a,b,c of code ids, or attr:NAME")
@@ -74,6 +84,7 @@ def parse_dimension(project, spec: str, used, option: str = "rows") -> Dimension
             raise UnknownCodeError(f"unknown code {ref!r} in --{option}: not in the codebook and not in any coding",
                                    path=exc.path, hint=hint) from None
     pairs: list[tuple[str, str]] = []
+    itself = None
     if len(ids) == 1 and book.children(ids[0]):
         parent = ids[0]
         categories = [c.id for c in book.children(parent)]
@@ -82,6 +93,7 @@ def parse_dimension(project, spec: str, used, option: str = "rows") -> Dimension
         if parent in set(used):
             categories.append(parent)
             pairs.append((parent, parent))
+            itself = parent
         label, each = f"the codes under {parent}", f"each code under {parent}"
     else:
         categories = list(dict.fromkeys(ids))
@@ -90,7 +102,41 @@ def parse_dimension(project, spec: str, used, option: str = "rows") -> Dimension
         label = f"the code {categories[0]}" if len(categories) == 1 else f"the codes {', '.join(categories)}"
         each = label if len(categories) == 1 else f"each of {label}"
     mapping = pd.DataFrame(pairs, columns=["code", "category"]).drop_duplicates()
-    return Dimension(spec, "codes", categories, label, each=each, mapping=mapping)
+    return Dimension(spec, "codes", categories, label, each=each, mapping=mapping,
+                     labels=_labels(book, categories, set(used), pairs, itself=itself))
+
+
+def _all_codes(book, used) -> Dimension:
+    """``codes``: every code used (and every code above one), in tree order, each counting the
+    codes under it too: a theme's row is "this theme or any code under it"."""
+    used = set(used)
+    cats, pairs = [], []
+    for c in book.walk():
+        under = [c.id, *book.descendants(c.id)]
+        if used & set(under):
+            cats.append(c.id)
+            pairs += [(d, c.id) for d in under]
+    outside = sorted(u for u in used if u not in book)
+    cats += outside
+    pairs += [(u, u) for u in outside]
+    mapping = pd.DataFrame(pairs, columns=["code", "category"]).drop_duplicates()
+    return Dimension("codes", "codes", cats, "every code used", each="each code (with the codes under it)",
+                     mapping=mapping, labels=_labels(book, cats, used, pairs, indent=True))
+
+
+def _labels(book, categories, used, pairs, indent: bool = False, itself: str | None = None) -> dict[str, str]:
+    """Row labels for reading: the code's name, indented by depth when ``indent``, and "(with
+    sub-codes)" when the row also counts codes under it that were used."""
+    wider = {cat for code, cat in pairs if code != cat and code in used}
+    out = {}
+    for cat in categories:
+        if cat in book:
+            name = book.get(cat).name
+            pad = "  " * book.depth(cat) if indent else ""
+        else:
+            name, pad = f"{cat} {NOT_IN_CODEBOOK}", ""
+        out[cat] = pad + name + (SUB_CODES if cat in wider else " (coded at this code itself)" if cat == itself else "")
+    return out
 
 
 def _code_members(df: pd.DataFrame, dim: Dimension, unit: str) -> pd.DataFrame:
@@ -119,7 +165,7 @@ def crosstab(project, rows: str, cols: str | None = None, *, coders=None, by="ca
     title = f"{rows} by {cols}" if cdim else f"{rows}"
     if df.empty:
         return empty(kind="crosstab", title=title, reason=no_codings_reason(choice), coders=choice.coders,
-                     rows=rows, cols=cols, by=by)
+                     rows=rows, cols=cols, by=by, columns=[rows, TOTAL, f"{TOTAL} %"] if percent else [rows, TOTAL])
     cases = coded_cases(project, df)
     attrs = case_attributes(project, cases)
     if by == "cases":
@@ -182,10 +228,15 @@ def crosstab(project, rows: str, cols: str | None = None, *, coders=None, by="ca
         against += " (a coding counts in a column when it or a coding overlapping it has that code)"
     pct_note = (f"; percentages are of each column's {unit_word}" if percent and cdim else
                 f"; percentages are of all {unit_word}" if percent else "")
-    caption = f"Codings by {pooled(choice)}: {what}{against}{pct_note}."
+    sub_note = ""
+    if any(v.endswith(SUB_CODES) for v in rdim.labels.values()):
+        sub_note = ("; a row marked \"with sub-codes\" counts the code itself or any code under it, the "
+                    "other rows the code alone")
+    caption = f"Codings by {pooled(choice)}: {what}{against}{pct_note}{sub_note}."
     return finish(table, kind="crosstab", title=f"{title} ({unit_word})", caption=caption, coders=choice.coders,
                   rows=rows, cols=cols, by=by, count_columns=count_columns, percent_columns=percent_columns,
-                  total=total)
+                  total=total, row_labels=dict(rdim.labels), col_labels=dict(cdim.labels) if cdim else {},
+                  row_kind=rdim.kind, col_kind=cdim.kind if cdim else "", n_cases=len(cases))
 
 
 def _counted(cdim: Dimension | None) -> str:

@@ -7,7 +7,7 @@ import io
 import math
 import textwrap
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 MISSING = "(not recorded)"
 OUTSIDE = "(not in the codebook)"
@@ -19,6 +19,7 @@ class ChartData:
     groups: list[tuple[str, int]]  # (value, number of cases)
     rows: list[tuple[str, str, bool]]  # (code id, label, is a theme heading)
     percent: dict[tuple[str, str], float]  # (code, value) -> % of the group's cases with the code
+    bold: set = field(default_factory=set)  # row ids whose label is set in bold (themes)
 
 
 def case_values(project, attribute: str) -> dict[str, str]:
@@ -126,6 +127,39 @@ def chart_data(project, attribute: str, codings_by_code: dict[str, list]) -> Cha
     return ChartData(attribute, [(v, len(group_cases[v])) for v in order], rows, percent)
 
 
+def crosstab_chart(df) -> ChartData | None:
+    """The chart of a codes x attribute crosstab (``findings.crosstab_for_word`` view): the same rows
+    as the table, each column the share of that group's cases; None if the table is not one."""
+    if df.attrs.get("col_kind") != "attr" or df.attrs.get("by", "cases") != "cases" or not len(df):
+        return None
+    total = df.attrs.get("total", "Total")
+    labels = df.index.tolist()
+    body = [i for i, label in enumerate(labels) if label != total]
+    base_row = labels.index(total) if total in labels else None
+    groups = []
+    for c in df.columns:
+        c = str(c)
+        if c.endswith(" %") or c == total or f"{c} %" not in df.columns:
+            continue
+        n = int(df.iloc[base_row][c]) if base_row is not None else 0
+        groups.append((c, n))
+    if not groups or not body:
+        return None
+    rows, percent, bold = [], {}, set()
+    for i in body[:MAX_ROWS * 2]:
+        key = f"row{i}"
+        label = str(labels[i])
+        rows.append((key, label.strip(), False))
+        if not label.startswith(" ") and df.attrs.get("row_kind") == "codes" and "(with sub-codes)" in label:
+            bold.add(key)
+        for value, _ in groups:
+            v = df.iloc[i][f"{value} %"]
+            percent[(key, value)] = 0.0 if v != v else float(v)  # NaN (an empty group): 0
+    cols = str(df.attrs.get("cols") or "")
+    name = cols[5:] if cols.startswith("attr:") else cols
+    return ChartData(name, groups, rows, percent, bold)
+
+
 def heatmap_png(data: ChartData, *, width_in: float = 6.3, dpi: int = 170) -> bytes:
     """Codes (rows, grouped under their themes) by attribute value (columns): the share of the
     group's cases in which the code was coded, as colour and as a number."""
@@ -141,7 +175,7 @@ def heatmap_png(data: ChartData, *, width_in: float = 6.3, dpi: int = 170) -> by
         if not heading:
             for j, (value, _) in enumerate(data.groups):
                 grid[i, j] = data.percent[(code_id, value)]
-    height = min(9.0, 0.2 * n_rows + 1.0)
+    height = min(9.2, 0.17 * n_rows + 1.1)
     fig = Figure(figsize=(width_in, height), dpi=dpi)
     labels = [textwrap.shorten(label, 56, placeholder="\u2026") for _, label, _ in data.rows]
     # margins by hand (tight_layout draws the figure once more): labels at about 0.055 in a character
@@ -161,8 +195,8 @@ def heatmap_png(data: ChartData, *, width_in: float = 6.3, dpi: int = 170) -> by
                     color="white" if v >= 60 else "#222222")
     ax.set_yticks(range(n_rows))
     ticks = ax.set_yticklabels(labels, fontsize=size)
-    for label, (_, _, heading) in zip(ticks, data.rows):
-        if heading:
+    for label, (code_id, _, heading) in zip(ticks, data.rows):
+        if heading or code_id in data.bold:
             label.set_fontweight("bold")
     ax.set_xticks(range(n_cols))
     wrap = max(8, int(42 / max(1, n_cols)))

@@ -53,6 +53,9 @@ def _styles(doc: Document) -> None:
     styles["Caption"].paragraph_format.space_before = Pt(6)
     styles["Caption"].paragraph_format.keep_with_next = True
     styles["Heading 1"].paragraph_format.page_break_before = True
+    for level in (1, 2, 3):  # a heading never ends a page: it stays with what follows
+        styles[f"Heading {level}"].paragraph_format.keep_with_next = True
+        styles[f"Heading {level}"].paragraph_format.keep_together = True
     styles["TOC Heading"].paragraph_format.page_break_before = False  # it is based on Heading 1
     quote = styles["Quote"]
     quote.paragraph_format.left_indent = Cm(1)

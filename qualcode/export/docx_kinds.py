@@ -11,6 +11,77 @@ from qualcode.export import docx_base as base
 from qualcode.export.frame import Grid, clean_text
 
 TEXT_COLUMNS = 5  # data columns per part for a table of text
+GRID_FITS = 8  # a code x code grid with at most this many codes fits one page with names as headers
+
+
+def unwrap(text: str) -> str:
+    """'(LSP C, chair (council))' -> 'LSP C, chair (council)': only enclosing parentheses go."""
+    text = str(text or "").strip()
+    if text.startswith("(") and text.endswith(")"):
+        depth = 0
+        for k, ch in enumerate(text):
+            depth += (ch == "(") - (ch == ")")
+            if depth == 0 and k < len(text) - 1:
+                return text  # "(a) and (b)": not one enclosing pair
+        return text[1:-1]
+    return text
+
+
+def code_label(book, code: str, indent: bool = False) -> str:
+    if book is not None and code in book:
+        return ("  " * book.depth(code) if indent else "") + book.get(code).name
+    return str(code)
+
+
+def codes_as_rows(df, book):
+    """A case x code matrix turned so codes are rows (named, indented by level) and cases columns:
+    nine cases fit a page across, forty code names do not."""
+    out = df.T.copy()
+    out.index = [code_label(book, c, indent=True) for c in df.columns]
+    out.index.name = "Code"
+    out.columns = [str(c) for c in df.index]
+    out.attrs = dict(df.attrs)
+    caption = str(df.attrs.get("caption", ""))
+    out.attrs["caption"] = caption.replace("rows are the", "columns are the").replace(", columns every", ", rows every") \
+        .replace(", columns the", ", rows the")
+    return out
+
+
+def cooccurrence_pairs(df):
+    """The pairs of different codes that co-occur, most first: code, other code, count, and each
+    code's own total (the grid's diagonal)."""
+    import pandas as pd
+
+    names = df.attrs.get("code_names") or {}
+    ids = [str(c) for c in df.columns]
+    values = df.to_numpy()
+    rows = []
+    for i in range(len(ids)):
+        for j in range(i + 1, len(ids)):
+            n = int(values[i, j])
+            if n:
+                rows.append([names.get(ids[i], ids[i]), names.get(ids[j], ids[j]), n,
+                             int(values[i, i]), int(values[j, j])])
+    rows.sort(key=lambda r: (-r[2], r[0], r[1]))
+    out = pd.DataFrame(rows, columns=["Code", "Occurs with", "Together", "First code alone", "Second code alone"])
+    unit = "pairs of overlapping codings" if df.attrs.get("mode", "overlap") == "overlap" else "speaker turns with both"
+    total = "codings" if df.attrs.get("mode", "overlap") == "overlap" else "turns"
+    out.attrs = {"title": "Codes that occur together, most often first", "kind": "cooccurrence_pairs",
+                 "caption": (f"{df.attrs.get('caption', '')} Each row is a pair of different codes: Together is the "
+                             f"number of {unit}; the last two columns give each code's {total} in all "
+                             f"(the grid's diagonal). Pairs that never occur together are left out.").strip()}
+    return out
+
+
+def named_grid(df, book):
+    """The co-occurrence grid with code names for rows and columns (only used when it fits a page)."""
+    out = df.copy()
+    labels = [code_label(book, str(c)) for c in df.columns]
+    out.index, out.columns = labels, labels
+    out.index.name = "Code"
+    out.attrs = dict(df.attrs)
+    out.attrs["title"] = str(df.attrs.get("title", "Code co-occurrence")) + ": the grid"
+    return out
 
 
 def framework_grid(g: Grid, df) -> Grid:
@@ -33,7 +104,7 @@ def framework_grid(g: Grid, df) -> Grid:
             for n, text in enumerate(q):
                 parts.append(("quote", f"\u201c{text}\u201d"))
                 if n < len(a) and a[n]:
-                    parts.append(("attribution", "\u2014 " + str(a[n]).strip("()")))
+                    parts.append(("attribution", "\u2014 " + unwrap(a[n])))
             g.rich[(i, offset + k)] = parts
     return g
 
@@ -63,18 +134,37 @@ def text_heavy(g: Grid) -> bool:
     return bool(cells) and sum(cells) / len(cells) > 40
 
 
-def retrieved_quotes(doc, df, limit: int) -> int:
-    """Each segment as a quotation with its attribution, code and coder; returns how many shown."""
+def retrieved_quotes(doc, df, limit: int, book=None) -> int:
+    """Each segment as a quotation in its context (the words before and after it, in grey), with
+    its attribution, code, coder and the case's attributes; returns how many were shown."""
+    from qualcode.analysis.retrieve import SEGMENT_COLUMNS
+
+    attributes = [c for c in df.columns if c not in SEGMENT_COLUMNS]
     shown = 0
     for row in df.head(limit).itertuples(index=False):
-        rec = row._asdict()
+        rec = dict(zip(df.columns, row))
         quote = " ".join(str(rec.get("quote") or "").split())
         if not quote:
             continue
-        base.para(doc, f"\u201c{clean_text(quote)}\u201d", style="Quote")
-        who = str(rec.get("attribution") or rec.get("case") or "").strip("()")
-        extra = ", ".join(str(v) for v in (rec.get("code"), rec.get("coder")) if v)
-        base.para(doc, f"\u2014 {clean_text(who)}" + (f" [{clean_text(extra)}]" if extra else ""),
-                          style="Quote Attribution")
+        p = base.para(doc, style="Quote")
+        before = " ".join(str(rec.get("before") or "").split())
+        after = " ".join(str(rec.get("after") or "").split())
+        if before:
+            grey(p.add_run(f"\u2026{clean_text(before)} "))
+        p.add_run(f"\u201c{clean_text(quote)}\u201d").bold = True
+        if after:
+            grey(p.add_run(f" {clean_text(after)}\u2026"))
+        who = unwrap(rec.get("attribution") or rec.get("case") or "")
+        code = rec.get("code")
+        extra = ", ".join(str(v) for v in (code_label(book, code) if code else None, rec.get("coder")) if v)
+        facts = "; ".join(f"{a.replace('_', ' ')}: {rec.get(a)}" for a in attributes if rec.get(a) not in (None, ""))
+        line = f"\u2014 {clean_text(who)}" + (f" [{clean_text(extra)}]" if extra else "")
+        base.para(doc, line + (f". {clean_text(facts)}" if facts else ""), style="Quote Attribution")
         shown += 1
     return shown
+
+
+def grey(run) -> None:
+    from docx.shared import RGBColor
+
+    run.font.color.rgb = RGBColor(0x76, 0x76, 0x76)

@@ -22,6 +22,11 @@ def _grid(headers, rows, numeric, title, index=1) -> Grid:
                 index_columns=index, title=title)
 
 
+def small_grid(headers, rows, title) -> Grid:
+    """A table of text (no numbers) with the first column as row labels."""
+    return _grid(headers, rows, [False] * len(headers), title)
+
+
 def _date(value) -> date | None:
     if isinstance(value, date):
         return value

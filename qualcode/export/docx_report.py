@@ -112,9 +112,11 @@ class ReportWriter:
 
     def frame(self, df, g: Grid | None = None, level: int = 2) -> None:
         """A DataFrame with its title as a heading; a sentence instead when it has no data."""
-        g = g or prepare(df)
+        g = g or prepare(df, self.book)
         if g.kind == "retrieve":
             return self._segments(df, g, level)
+        if g.kind == "cooccurrence" and not g.empty:
+            return self._cooccurrence(df, level)
         self.orient(needs_landscape(g))
         self.heading(g.title, level)
         if g.empty:
@@ -122,6 +124,21 @@ class ReportWriter:
             base.para(self.doc, f"No data for this table: {reason}.", style="Notice")
             return
         self.grid_table(g, g.title, note=describe(g))
+
+    def _cooccurrence(self, df, level: int) -> None:
+        """Co-occurrence as a ranked list of the pairs that occur (a grid of mostly zeros reads badly),
+        and the grid too when it fits one page."""
+        pairs = kinds.cooccurrence_pairs(df)
+        self.orient(False)
+        self.heading(df.attrs.get("title", "Code co-occurrence"), level)
+        if not len(pairs):
+            base.para(self.doc, "No two codes were applied to overlapping passages.", style="Notice")
+        else:
+            g = prepare(pairs)
+            self.grid_table(g, g.title, note=describe(g))
+        if 1 < len(df.columns) <= kinds.GRID_FITS:
+            g = prepare(kinds.named_grid(df, self.book), self.book)
+            self.grid_table(g, g.title, note=describe(g))
 
     def _segments(self, df, g: Grid, level: int) -> None:
         self.orient(False)
@@ -132,7 +149,7 @@ class ReportWriter:
             return
         if g.caption:
             base.para(self.doc, clean_text(g.caption), style="Table Note")
-        shown = kinds.retrieved_quotes(self.doc, df, MAX_ROWS)
+        shown = kinds.retrieved_quotes(self.doc, df, MAX_ROWS, self.book)
         if len(df) > shown:
             self.note(f"{shown:,} of {len(df):,} segments are shown; `qualcode export xlsx` writes them all.")
 
@@ -144,34 +161,54 @@ class ReportWriter:
         self.caption("Figure", caption).paragraph_format.space_after = Pt(12)
 
 
-def word_view(df):
+def word_view(df, book=None):
     """The columns a reader needs in Word: the frequencies' ``id`` column goes when the (indented)
     code names are there, and so do columns with nothing in them (an agreement table's empty
-    Note column); the CSV and XLSX exports keep every column."""
+    Note column); crosstabs and case x code matrices name their codes; attribute names lose their
+    underscores. The CSV and XLSX exports keep every column as it is."""
     out = df
-    if df.attrs.get("kind") == "frequencies" and {"code", "id"} <= set(map(str, df.columns)):
+    kind = df.attrs.get("kind")
+    if kind == "frequencies" and {"code", "id"} <= set(map(str, df.columns)):
         out = df.drop(columns=["id"]).reset_index(drop=True)
+    elif kind == "crosstab" and book is not None:
+        from qualcode.export.findings import crosstab_for_word
+
+        out = crosstab_for_word(_ProjectBook(book), df)
+    elif kind == "case_matrix" and book is not None and len(df.columns):
+        out = kinds.codes_as_rows(df, book)
+    elif kind == "cases":
+        out = df.rename(columns={c: str(c).replace("_", " ") for c in df.columns})
     if len(out) and len(out.columns) > 1:
         blank = [c for c in out.columns if out[c].dtype == object
                  and out[c].map(lambda v: v is None or (isinstance(v, str) and not v.strip())).all()]
         if blank and len(blank) < len(out.columns):
             out = out.drop(columns=blank)
     if out is not df:
-        out.attrs = dict(df.attrs)
+        out.attrs = {**df.attrs, **out.attrs}
     return out
 
 
+class _ProjectBook:
+    """What ``findings.crosstab_for_word`` needs of a project, from a codebook alone."""
+
+    def __init__(self, book) -> None:
+        self.codebook = book
+
+
 def describe(g: Grid) -> str:
-    """The note under a table: its caption (what the numbers are) and any notes."""
+    """The note under a table: its caption (what the numbers are) and any notes, each said once."""
     parts = [g.caption.strip()] if g.caption.strip() and g.caption.strip() != g.title else []
     notes = g.attrs.get("notes")
     if isinstance(notes, (list, tuple)):
-        parts += [str(n).strip().rstrip(".") + "." for n in notes if str(n).strip()]
+        for n in notes:
+            n = str(n).strip().rstrip(".")
+            if n and not any(n in p for p in parts):
+                parts.append(n + ".")
     return ("Note. " + " ".join(parts)) if parts else ""
 
 
-def prepare(df) -> Grid:
-    g = grid(word_view(df))
+def prepare(df, book=None) -> Grid:
+    g = grid(word_view(df, book))
     if g.kind == "framework_matrix":
         kinds.framework_grid(g, df)
     return g
@@ -211,7 +248,7 @@ def _resolve_tables(project, tables, coders):
     return out
 
 
-def _title_page(doc, project, coders: list[str], today: date) -> None:
+def _title_page(doc, project, coders: list[str], today: date, stamp) -> None:
     doc.sections[0].different_first_page_header_footer = True
     base.para(doc, clean_text(project.config.name), style="Title")
     base.para(doc, "Report of coded material", style="Subtitle")
@@ -231,27 +268,56 @@ def _title_page(doc, project, coders: list[str], today: date) -> None:
         p.add_run(f"{which} marked as illustrative in their metadata (illustrative: true): they are not real "
                   "interview data, and nothing in this report is evidence about real people, places or "
                   "organisations.")
-    base.para(doc, "Written by qualcode. Tables count the codings as they stood when the report was written.",
-                      style="Table Note")
+    base.para(doc, f"Written by qualcode {stamp.version} with \u201c{clean_text(stamp.command)}\u201d. Every figure "
+              "is computed from the codebook, transcripts and coders' journals as they stood then (inputs stamp "
+              f"{stamp.digest}; the last appendix says which files, with their hashes).", style="Table Note")
+
+
+def set_properties(doc, project, stamp) -> None:
+    """Document properties from the stamp, not the template's (its 2013 date, "python-docx")."""
+    from qualcode.export.provenance import stamp_datetime
+
+    props = doc.core_properties
+    when = stamp_datetime(stamp).replace(tzinfo=None)
+    props.author = "qualcode"
+    props.last_modified_by = f"qualcode {stamp.version}"
+    props.created = when
+    props.modified = when
+    props.last_printed = when
+    props.revision = 1
+    props.category = "Report of coded material"
+    props.keywords = f"qualcode; stamp {stamp.digest}"
+    props.comments = clean_text(stamp.short())[:255]  # Word's limit for a core property
+    props.identifier = stamp.digest
+    props.version = stamp.version
 
 
 def write_report(project, path=None, *, tables=None, coders=None, progress: Progress | None = None,
                  chart_by: list[str] | None = None, quotes_per_code: int = 2, agreement: bool = True,
-                 today: date | None = None) -> Path:
+                 today: date | None = None, key_tables: bool = True, memos: str | None = "code",
+                 command: str | None = None) -> Path:
     """Write the Word report to ``path`` (default ``exports/report.docx``) and return the path.
+
+    It opens with the key findings (``findings``: the project's ``[report] key_tables``, else codes
+    by the attributes that split the cases most evenly; ``chart_by`` names attributes instead),
+    then methods, the other tables, coded material, memos, the codebook and where every number
+    came from (``provenance``).
 
     ``tables``: DataFrames from ``qualcode.analysis`` and/or table specs (see ``catalog``); default
     the standard set. ``coders``: whose codings (default: as the analysis tables choose).
-    ``progress(done, total, what)`` is called as the work advances. ``chart_by``: case attributes
-    to chart (default: up to two that split the cases most evenly). ``agreement``: compute the
-    agreement table when two or more coders have codings (``qualcode.reliability``; slow on very
-    large projects).
+    ``progress(done, total, what)`` is called as the work advances. ``agreement``: compute the
+    agreement table when two or more coders have codings. ``memos``: "code", "transcript" or None
+    (no memos section). ``command``: what made the report, for the stamp (default: this process's
+    command line). Nothing is written, and no folder made, unless the whole report is ready.
     """
-    from qualcode.export import charts
+    from qualcode.export import provenance
     from qualcode.export.catalog import check_coders
+    from qualcode.export.findings import build_key_tables, key_specs
 
-    path = check_writable(output_path(project, path, "report.docx"))
-    state = {"done": 0, "total": 7}
+    path = check_writable(output_path(project, path, "report.docx"), suffix=".docx")
+    if memos not in (None, "code", "transcript"):
+        raise QualcodeError(f"unknown memos layout {memos!r}", hint="use code, transcript or none")
+    state = {"done": 0, "total": 8}
 
     def tick(what: str) -> None:
         if progress is not None:
@@ -260,26 +326,33 @@ def write_report(project, path=None, *, tables=None, coders=None, progress: Prog
 
     tick("computing tables")
     chosen = check_coders(project, coders)
+    for attribute in chart_by or []:
+        if attribute not in project.cases.columns:
+            raise QualcodeError(f"no case attribute {attribute!r}", path=project.cases_path,
+                                hint="the attributes are: " + (", ".join(project.cases.columns) or "none"))
+    specs, source = key_specs(project, chart_by) if key_tables else ([], "")
+    keys = build_key_tables(project, specs, chosen)
     frames = _resolve_tables(project, tables, chosen)
-    state["total"] += len(frames)
+    state["total"] += len(frames) + len(keys)
     counted = counted_coders(project, chosen)
     described = chosen if chosen is not None else project.coders_with_codings()
     by_code = group_codings(project, counted)
-    attributes = list(chart_by) if chart_by else charts.choose_attributes(project)
-    unknown = [a for a in attributes if a not in project.cases.columns]
-    if unknown:
-        raise QualcodeError(f"no case attribute {', '.join(map(repr, unknown))}", path=project.cases_path,
-                            hint="the attributes are: " + (", ".join(project.cases.columns) or "none"))
     book = project.codebook
+    stamp = provenance.stamp(project, command=command, coders=counted)
 
     doc = base.new_document(project.config.name, "Report of coded material")
+    set_properties(doc, project, stamp)
     w = ReportWriter(doc, book)
-    tick("title page and methods")
-    _title_page(doc, project, described, today or date.today())
+    tick("title page")
+    _title_page(doc, project, described, today or date.today(), stamp)
     base.page_break(doc)
     base.para(doc, "Contents", style="TOC Heading")
     toc_anchor = base.para(doc)
 
+    if key_tables:
+        _key_findings(doc, w, project, keys, source, tick)
+
+    tick("methods")
     w.heading("Methods", 1)
     stats = methods.coder_stats(project, described)
     w.heading("Transcripts", 2)
@@ -289,9 +362,9 @@ def write_report(project, path=None, *, tables=None, coders=None, progress: Prog
     w.heading("Coding", 2)
     methods.coders_part(doc, project, stats, w.grid_table)
     if counted:
-        base.para(doc, "The tables, charts and quotations below count the codings of " + " and ".join(counted)
-                          + (" (the project's default coder)." if counted == [project.config.default_coder]
-                             and chosen is None else "."))
+        base.para(doc, "The tables, charts and quotations count the codings of " + " and ".join(counted)
+                  + (" (the project's default coder)." if counted == [project.config.default_coder]
+                     and chosen is None else "."))
     pair = [c for c in described if stats.get(c, {}).get("codings")]
     if len(pair) >= 2:
         tick("agreement between coders")
@@ -301,7 +374,7 @@ def write_report(project, path=None, *, tables=None, coders=None, progress: Prog
         w.heading("Agreement between coders", 2)
         methods.agreement_part(doc, pair, frame, problem, lambda df: w.grid_table(g, g.title, describe(g)))
 
-    grids = [prepare(df) for df in frames]
+    grids = [prepare(df, book) for df in frames]
     w.heading("Results", 1, landscape=bool(grids) and needs_landscape(grids[0]))
     if not frames:
         base.para(doc, "No tables were chosen.")
@@ -309,21 +382,15 @@ def write_report(project, path=None, *, tables=None, coders=None, progress: Prog
         tick(f"table: {g.title}")
         w.frame(df, g)
 
-    tick("charts")
-    w.orient(False)
-    w.heading("Codes by case attribute", 2)
-    if not attributes or not by_code:
-        base.para(doc, "No chart: " + ("no case attribute splits the cases into two to five groups."
-                                          if by_code else "nothing has been coded yet."))
-    for attribute in attributes if by_code else []:
-        data = charts.chart_data(project, attribute, by_code)
-        label = attribute.replace("_", " ")
-        w.figure(charts.heatmap_png(data), f"Cases in which each code was coded, by {label}: the percentage of "
-                 f"the cases with each value of {label} (n cases) that have the code or a code under it")
-
     tick("coded material")
     w.heading("Coded material", 1)
-    _coded_material(doc, w, project, by_code, quotes_per_code)
+    _coded_material(doc, w, project, by_code, quotes_per_code, counted)
+
+    if memos:
+        from qualcode.export.memos import add_memos
+
+        tick("memos")
+        add_memos(doc, w, project, by_code, memos)
 
     tick("codebook")
     w.heading("Appendix A. Codebook", 1)
@@ -332,6 +399,9 @@ def write_report(project, path=None, *, tables=None, coders=None, progress: Prog
     if len(book):
         w.captions["Table"].append(f"Table {w.tables}. The codebook.")
     w.headings += [(2, clean_text(c.name)) for c in book.roots]  # the appendix's own headings
+
+    w.heading("Appendix B. Where the numbers come from", 1)
+    _provenance_part(doc, w, stamp)
 
     base.add_contents(doc, [(lvl, t) for lvl, t in w.headings if lvl <= 2], before=toc_anchor)
     for label, heading in (("Table", "Tables"), ("Figure", "Figures")):
@@ -350,16 +420,62 @@ def write_report(project, path=None, *, tables=None, coders=None, progress: Prog
     return out
 
 
-def _coded_material(doc, w: ReportWriter, project, by_code: dict, per_code: int) -> None:
+def _key_findings(doc, w: ReportWriter, project, keys: list, source: str, tick) -> None:
+    from qualcode.export import charts
+    from qualcode.export.findings import crosstab_for_word
+
+    w.heading("Key findings", 1)
+    if not keys:
+        base.para(doc, "No key tables: no case attribute splits the cases into two to five groups. Name the "
+                  "tables that carry the study's findings in qualcode.toml ([report] key_tables).")
+        return
+    base.para(doc, f"The tables this report leads with are {source}. Each counts cases: a case counts once in a "
+              "row however often the code occurs in it; percentages are of each column's cases (the Total row "
+              "gives each column's n).")
+    for df in keys:
+        view = crosstab_for_word(project, df) if df.attrs.get("kind") == "crosstab" else df
+        g = prepare(view, project.codebook) if view is df else grid(view)
+        tick(f"key table: {g.title}")
+        w.orient(needs_landscape(g))
+        w.heading(g.title, 2)
+        if g.empty:
+            reason = g.empty_reason.strip().rstrip(".") or "nothing to count with the codings chosen"
+            base.para(doc, f"No data for this table: {reason}.", style="Notice")
+            continue
+        w.grid_table(g, g.title, note=describe(g))
+        data = charts.crosstab_chart(view)
+        if data is not None:
+            label = data.attribute.replace("_", " ")
+            w.figure(charts.heatmap_png(data), f"{g.title}: the percentage of the cases with each value of "
+                     f"{label} (n cases) in which each code occurs; the rows are those of Table {w.tables}")
+
+
+def _provenance_part(doc, w: ReportWriter, stamp) -> None:
+    base.para(doc, "Every figure in this report was computed by qualcode from the files below, read when the "
+              "report was written. Running the same command on the same files gives the same stamp; a "
+              "different stamp means something changed. The document properties carry the same stamp.")
+    w.grid_table(methods.small_grid(["Item", "Value"], [list(r) for r in stamp.summary()], "Provenance"),
+                 "Provenance: qualcode version, command, project and the inputs read")
+    if len(stamp.transcripts) <= 200:
+        rows = [[t, h] for t, h in stamp.transcripts]
+        w.grid_table(methods.small_grid(["Transcript", "Content hash (canonical text)"], rows, "Transcript hashes"),
+                     "The transcripts read, with the content hash each coding records")
+    else:
+        base.para(doc, f"{len(stamp.transcripts):,} transcripts were read; `qualcode export csv` writes their "
+                  "content hashes in provenance.json.")
+
+
+def _coded_material(doc, w: ReportWriter, project, by_code: dict, per_code: int, coders: list[str]) -> None:
     book = project.codebook
     n_transcripts = len(project.index)
     if not by_code:
         base.para(doc, "Nothing has been coded yet.")
         return
-    base.para(doc, 
+    base.para(doc,
         f"For each code, up to {per_code} coded passages from different cases, preferring a respondent's "
         "words within one turn. Each is attributed to its case and the speaker's role.")
     chosen = exemplars(project, by_code, per_code=per_code)
+    pooled = len(coders) > 1
 
     def one(code_id: str, name: str, level: int) -> None:
         codings = by_code.get(code_id) or []
@@ -367,8 +483,13 @@ def _coded_material(doc, w: ReportWriter, project, by_code: dict, per_code: int)
             return
         w.heading(name, level)
         k = len({c.transcript for c in codings})
-        base.para(doc, f"Coded {len(codings):,} time{'s' if len(codings) != 1 else ''} in {k:,} of "
-                          f"{n_transcripts:,} transcripts ({code_id}).", style="Table Note")
+        if pooled:
+            each = ", ".join(f"{c}: {sum(1 for x in codings if x.coder == c):,}" for c in coders)
+            count = f"{len(codings):,} codings by {len(coders)} coders ({each})"
+        else:
+            count = f"Coded {len(codings):,} time{'s' if len(codings) != 1 else ''}"
+        note = base.para(doc, f"{count} in {k:,} of {n_transcripts:,} transcripts ({code_id}).", style="Table Note")
+        note.paragraph_format.keep_with_next = True
         for ex in chosen.get(code_id, []):
             base.para(doc, f"\u201c{clean_text(ex.text)}\u201d", style="Quote")
             base.para(doc, f"\u2014 {clean_text(ex.attribution)}", style="Quote Attribution")

@@ -18,35 +18,62 @@ from qualcode.export.frame import Grid, clean_text
 
 TWIPS_PER_EMU = 1 / 635
 MIN_COL = 560  # twips, about 1 cm
-_BREAKABLE = re.compile(r"([._/])(?=\w)")
+
+# Advance widths of Calibri (and Carlito, its metric-compatible substitute), per 1,000 em: column
+# widths are measured with them, so no header or word is broken in the middle in Word or LibreOffice.
+_ADVANCE = dict(zip("abcdefghijklmnopqrstuvwxyz",
+                    [479, 525, 423, 525, 498, 305, 471, 525, 229, 239, 455, 229, 799, 525, 527, 525, 525, 349,
+                     391, 335, 525, 452, 715, 433, 453, 395]))
+_ADVANCE.update(zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+                    [579, 544, 533, 615, 488, 459, 631, 623, 252, 319, 520, 420, 855, 646, 662, 517, 673, 543,
+                     459, 487, 653, 567, 890, 519, 487, 468]))
+_ADVANCE.update({d: 507 for d in "0123456789"})
+_ADVANCE.update({" ": 226, ".": 252, ",": 250, "-": 306, "%": 715, "(": 303, ")": 303, ":": 268, ";": 268,
+                 "/": 386, "_": 498, "'": 221, "\u2019": 250, "&": 682, "+": 498, "=": 498, "\u00a0": 226})
+_DEFAULT_ADVANCE = 560
+POINT = 9  # the Table Text style
+BOLD = 1.06
+PAD = 300  # cell margins (108 + 108 twips) and a little room
 
 
-def _breakable(text: str) -> str:
-    """Let Word wrap long ids ('recruitment.retention.by_ethnicity') inside narrow header cells."""
-    return " ".join(_BREAKABLE.sub("\\1\u200b", w) if len(w) > 9 else w for w in text.split(" "))
+def measure(text: str, bold: bool = False) -> int:
+    """Width of ``text`` in twips, in 9-point Calibri/Carlito."""
+    units = sum(_ADVANCE.get(ch, _DEFAULT_ADVANCE) for ch in text)
+    return int(units * POINT * 20 / 1000 * (BOLD if bold else 1.0)) + 1
 
 
-# where Word may wrap a line: ordinary spaces and our break hints, never a no-break space
-_WORD_BREAKS = re.compile(r"[ \t\n\u200b]+")
+# where Word may wrap a line: ordinary spaces, never a no-break space
+_WORD_BREAKS = re.compile(r"[ \t\n]+")
+SHORT_LABEL = 14  # row labels up to this many characters ("LSP A") are kept on one line
 
-CHAR = 88  # twips per character of 9-point text, about
-PAD = 230  # cell margins
+
+def _longest_word(texts, bold: bool, whole_upto: int = 0) -> int:
+    best = 0
+    for t in texts:
+        if whole_upto and len(t) <= whole_upto and "\n" not in t:
+            best = max(best, measure(t, bold))
+            continue
+        for w in _WORD_BREAKS.split(t):
+            if w:
+                best = max(best, measure(w, bold))
+    return best
 
 
 def _widths(grid: Grid, columns: list[int], rows: list[int], total: int) -> list[int]:
-    """Column widths (twips) summing to ``total``: no column narrower than its longest word when
-    the page allows, the rest shared out by how much text each column typically holds."""
+    """Column widths (twips) summing to ``total``: no column narrower than its longest word (measured
+    in Calibri's widths) when the page allows, the rest shared out by how much text each holds."""
     sample = rows[:300]
     minimum, preferred = [], []
     for j in columns:
-        head = max((len(w) for w in _breakable(grid.headers[j]).replace("\u200b", " ").split()), default=1)
+        lead = j < grid.index_columns
+        head = _longest_word([grid.headers[j]], True)
         texts = [grid.text(i, j) for i in sample]
-        longest_word = max((len(w) for t in texts for w in _WORD_BREAKS.split(t)), default=0)
-        lengths = sorted(len(t) for t in texts) or [0]
+        longest_word = _longest_word(texts, lead, SHORT_LABEL if lead else 0)
+        lengths = sorted(measure(t, lead) for t in texts) or [0]
         typical = lengths[min(len(lengths) - 1, int(len(lengths) * 0.9))]
-        need = min(max(head, longest_word, 3), 40)
-        minimum.append(max(MIN_COL, need * CHAR + PAD))
-        preferred.append(max(minimum[-1], min(typical, 70) * CHAR + PAD))
+        need = min(max(head, longest_word, 300), 40 * 100)
+        minimum.append(max(MIN_COL, need + PAD))
+        preferred.append(max(minimum[-1], min(typical, 70 * 95) + PAD))
     if sum(preferred) <= total:
         scale = total / sum(preferred)
         widths = [int(w * scale) for w in preferred]
@@ -118,7 +145,7 @@ def table_xml(grid: Grid, *, style_id: str, width: int, columns: list[int] | Non
         "<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>",
     ]
     for j, w in zip(columns, widths):
-        text = _breakable(clean_text(grid.headers[j]))
+        text = clean_text(grid.headers[j])
         out.append(f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr>{_paragraphs(text, grid.numeric[j])}</w:tc>')
     out.append("</w:tr>")
     for i in rows:

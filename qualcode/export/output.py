@@ -25,22 +25,39 @@ def output_path(project, path: str | Path | None, default_name: str) -> Path:
     return Path(path).expanduser()
 
 
-def check_writable(path: Path, *, folder: bool = False) -> Path:
-    """Fail early, with a message that names the path, if ``path`` cannot be written."""
+def _nearest_existing(path: Path) -> Path:
+    p = path
+    while not p.exists() and p.parent != p:
+        p = p.parent
+    return p
+
+
+def check_suffix(path: Path, suffix: str, what: str | None = None) -> None:
+    """An output name must end the way its format does: ``-o report`` or ``xlsx -o t.csv`` is an error."""
+    if Path(path).suffix.lower() != suffix:
+        fixed = Path(path).with_suffix(suffix).name if Path(path).suffix else Path(path).name + suffix
+        raise QualcodeError(f"this name does not end in {suffix}: the file would be {what or suffix[1:].upper()} "
+                            "under another extension", path=path, hint=f"name it {fixed}")
+
+
+def check_writable(path: Path, *, folder: bool = False, suffix: str | None = None) -> Path:
+    """Fail early, with a message that names the path, if ``path`` cannot be written. Nothing is
+    created here: folders are made only when the export is ready to be saved (``save_bytes``)."""
     path = Path(path)
+    if suffix is not None and not folder:
+        check_suffix(path, suffix)
     if not folder and path.is_dir():
         raise QualcodeError("this is a folder, not a file name", path=path,
                             hint="give a file name, e.g. exports/report.docx")
     if folder and path.exists() and not path.is_dir():
         raise QualcodeError("this is a file, not a folder", path=path, hint="give a folder for the CSV files")
     parent = path if folder else path.parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise QualcodeError(f"cannot create the folder: {exc.strerror}", path=parent,
-                            hint="choose a folder you can write to (-o PATH)") from None
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise QualcodeError("cannot write in this folder (permission denied)", path=parent,
+    existing = _nearest_existing(parent)
+    if not existing.is_dir():
+        raise QualcodeError("cannot create the folder: a file of that name is in the way", path=existing,
+                            hint="choose another place to write (-o PATH)")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise QualcodeError("cannot write in this folder (permission denied)", path=existing,
                             hint="choose a folder you can write to (-o PATH)")
     if not folder and path.exists() and not os.access(path, os.W_OK):
         raise QualcodeError("the file exists and is read-only (or open in another program)", path=path,
@@ -48,9 +65,19 @@ def check_writable(path: Path, *, folder: bool = False) -> Path:
     return path
 
 
+def make_folder(folder: Path) -> Path:
+    try:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise QualcodeError(f"cannot create the folder: {exc.strerror}", path=folder,
+                            hint="choose a folder you can write to (-o PATH)") from None
+    return Path(folder)
+
+
 def save_bytes(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` atomically: a reader sees the old file or the new one, never a part."""
+    """Write ``data`` to ``path`` atomically: a reader sees the old file or the new one, never a part.
+    The folder is made now, once everything to write is ready."""
     path = check_writable(Path(path))
+    make_folder(path.parent)
     write_atomic(path, data)
     return path
-

@@ -101,22 +101,19 @@ def test_wide_tables_sit_in_landscape_sections_and_narrow_ones_in_portrait(repor
     assert sections[-1].orientation == WD_ORIENT.PORTRAIT  # the appendix
 
 
-def test_very_wide_tables_are_split_into_parts_that_keep_the_row_labels(study_report, report_doc):
+def test_the_case_by_code_matrix_names_its_codes_as_rows_and_fits_one_table(study_report, report_doc):
     from qualcode.analysis import case_matrix
 
-    expected = case_matrix(study_report[0])
+    project = study_report[0]
+    expected = case_matrix(project)
+    book = project.codebook
     parts = [t for t in report_doc.tables if "Codes by case" in caption_before(t)]
-    assert len(parts) >= 2
-    columns = []
-    for t in parts:
-        rows = table_text(t)
-        assert rows[0][0] == "case"
-        assert [r[0] for r in rows[1:]] == list(expected.index)
-        columns += rows[0][1:]
-        assert len(rows[0]) <= 14
-    assert columns == list(expected.columns)
-    continued = [p.text for p in report_doc.paragraphs if p.style.name == "Caption" and "(continued" in p.text]
-    assert len(continued) >= len(parts) - 1
+    assert len(parts) == 1  # nine cases across, not forty code ids in four parts
+    rows = table_text(parts[0])
+    assert rows[0] == ["Code", *expected.index]
+    assert [r[0].strip() for r in rows[1:]] == [book.get(c).name for c in expected.columns]
+    within = next(r for r in rows if r[0].strip() == book.get("statutory.framework.within").name)
+    assert within[1:] == [str(v) for v in expected["statutory.framework.within"]]
 
 
 def test_methods_describe_transcripts_codebook_coders_and_agreement(study_report, report_doc):
@@ -230,12 +227,16 @@ def test_other_tables_by_spec(study, spec):
     elif spec.startswith("quotes="):
         assert "Coded segments" in text
         attributions = [p.text for p in doc.paragraphs if p.style.name == "Quote Attribution"]
-        assert any("[nrf." in a for a in attributions)
+        # what the caption promises: the case's attributes and the words around each passage
+        assert any("region: " in a and "coordinator" in a for a in attributions)
+        assert not any(a.endswith("(") or a.count("(") != a.count(")") for a in attributions)
+        quotes = [p for p in doc.paragraphs if p.style.name == "Quote"]
+        assert any(len(q.runs) == 3 and q.runs[1].bold and q.runs[0].text.startswith("\u2026") for q in quotes)
     else:
-        t = [t for t in doc.tables if "statutory.framework by attr:equality_framework" in caption_before(t)][0]
+        t = [t for t in doc.tables if "equalities framework by equality framework" in caption_before(t)][0]
         rows = table_text(t)
-        assert rows[0][:3] == ["statutory.framework", "outside", "outside %"]
-        within = next(r for r in rows if r[0] == "statutory.framework.within")
+        assert rows[0][:3] == ["Code", "outside", "outside %"]
+        within = next(r for r in rows if r[0] == study.codebook.get("statutory.framework.within").name)
         assert within[1:5] == ["0", "0.0", "4", "100.0"]
         look = t._tbl.find(f"{W}tblPr/{W}tblLook")
         assert look.get(W + "lastRow") == "1"  # the Total row

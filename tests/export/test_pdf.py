@@ -34,6 +34,7 @@ def test_report_converts_to_pdf(study_report, tmp_path):
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
         assert "Illustrative data." in text
-        assert "Table 1. The transcripts" in text
+        assert "The transcripts: case, date of interview" in text
         assert "Figure 1." in text
         assert "Appendix A. Codebook" in text
+        assert "Appendix B. Where the numbers come from" in text
