@@ -9,7 +9,7 @@ from pathlib import Path
 from qualcode.domain.codebook import Code, Codebook
 from qualcode.errors import FormatError, ProjectError, Problem
 from qualcode.store.atomic import write_atomic
-from qualcode.store.config import CONFIG_NAME, ProjectConfig, save_config
+from qualcode.store.config import CONFIG_NAME, ProjectConfig, has_control, save_config
 from qualcode.store.project import Project
 
 STARTER_CODEBOOK = Codebook(
@@ -30,6 +30,9 @@ def init_project(folder: str | Path, name: str | None = None) -> Project:
     from qualcode.formats.codebook_yaml import save_codebook
 
     root = Path(folder).resolve()
+    if has_control(name or root.name):
+        raise ProjectError(f"the project name {name or root.name!r} holds a line break or another control character",
+                           path=root, hint="choose a name (or a folder name) without line breaks or tabs")
     if (root / CONFIG_NAME).exists():
         raise ProjectError("there is a project here already", path=root / CONFIG_NAME,
                            hint="open it with `qualcode`, or choose another folder")
@@ -55,6 +58,10 @@ class ImportResult:
     warnings: list[Problem] = field(default_factory=list)
 
 
+MAX_FILE_NAME = 200
+"""Bytes in a transcript's file name (file systems allow 255; some cloud drives fewer)."""
+
+
 def _safe_ext(path: Path) -> str:
     ext = path.suffix.lower()
     return ext if re.fullmatch(r"\.[a-z0-9]{1,8}", ext) else ".txt"
@@ -70,6 +77,9 @@ def import_transcripts(project: Project, files: list[str | Path], *, replace: bo
     for f in files:
         src = Path(f)
         if not src.is_file():
+            if src.exists():
+                raise FormatError("not a regular file (a folder, a FIFO or a device); refused", path=src,
+                                  hint="give the transcript files themselves")
             raise FormatError("file not found", path=src, hint="check the path")
         transcript, warnings = read_transcript(src, aliases=project.config.aliases or None)
         result.warnings.extend(warnings)
@@ -78,6 +88,9 @@ def import_transcripts(project: Project, files: list[str | Path], *, replace: bo
                               path=src, hint="give one of them an `id:` in its front matter, or rename it")
         seen[transcript.id] = src
         dest = project.transcripts_dir / f"{transcript.id}{_safe_ext(src)}"
+        if len(dest.name.encode("utf-8")) > MAX_FILE_NAME:
+            raise FormatError(f"the transcript id is too long to be a file name ({len(transcript.id)} characters)",
+                              path=src, hint="give it a shorter `id:` in its front matter, or rename the file")
         existing = project.index.get(transcript.id)
         if existing is not None:
             if existing.hash == transcript.hash:

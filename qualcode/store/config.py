@@ -80,8 +80,24 @@ def load_config(root: Path) -> ProjectConfig:
     return cfg
 
 
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
+
+
 def _q(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """A TOML basic string: quotes, backslashes and every control character escaped."""
+    out = []
+    for ch in value:
+        if ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif ch < " " or ch == "\x7f":
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def has_control(text: str) -> bool:
+    return any(ch < " " or "\x7f" <= ch <= "\x9f" or ch in "\u2028\u2029" for ch in text)
 
 
 def render_config(cfg: ProjectConfig) -> str:
@@ -132,6 +148,9 @@ def _table(path: list[str], table: dict) -> list[str]:
 
 
 def save_config(root: Path, cfg: ProjectConfig) -> None:
+    if has_control(cfg.name):
+        raise ProjectError(f"the project name {cfg.name!r} holds a line break or another control character",
+                           path=root, hint="choose a name (or a folder name) without line breaks or tabs")
     write_atomic(root / CONFIG_NAME, render_config(cfg))
 
 

@@ -30,7 +30,7 @@ _sync = getattr(os, "fdatasync", os.fsync)
 
 
 def check_coder_name(name: str) -> str:
-    if not CODER_NAME.match(name or ""):
+    if not isinstance(name, str) or not CODER_NAME.fullmatch(name):
         raise JournalError(f"{name!r} is not a usable coder name",
                            hint="use letters, digits, '_', '.' or '-' (e.g. researcher_a)")
     return name

@@ -32,6 +32,8 @@ _COLOUR6 = re.compile(r"^#?([0-9A-Fa-f]{6})(?:[0-9A-Fa-f]{2})?$")
 _COLOUR3 = re.compile(r"^#?([0-9A-Fa-f])([0-9A-Fa-f])([0-9A-Fa-f])$")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
 _SHORTCUT = re.compile(r"^[0-9a-z]$")
+MAX_DEPTH = 30
+"""Deepest code tree read (a codebook's YAML nests two levels per code; the safe loader allows 64)."""
 
 
 # -- descriptions ------------------------------------------------------------------------------
@@ -132,7 +134,13 @@ def from_refi(codes: list[model.Code], meta: dict | None, known: dict[str, str] 
     taken: set[str] = set()
     shortcuts: set[str] = set()
     problems: list[Problem] = []
+    depth: dict[str, int] = {}
     for rc in codes:
+        depth[rc.guid] = depth.get(rc.parent, 0) + 1 if rc.parent else 1
+        if depth[rc.guid] > MAX_DEPTH:
+            raise FormatError(f"the code {rc.name!r} is nested {depth[rc.guid]} levels deep (qualcode keeps at most "
+                              f"{MAX_DEPTH})", path=path or None,
+                              hint="flatten the code tree in your QDA program and export it again")
         entry = meta_codes.get(rc.guid) if isinstance(meta_codes.get(rc.guid), dict) else {}
         parent = ids.get(rc.parent) if rc.parent else None
         cid = None

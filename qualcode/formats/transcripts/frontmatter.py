@@ -13,6 +13,7 @@ _CLOSE = re.compile(r"(?:---|\.\.\.)[ \t]*")
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 ROLE_VALUES = ("interviewer", "respondent")
 MAX_FRONT_MATTER = 1_000_000
+MAX_ID = 120
 
 
 def split_front_matter(text: str, name: str) -> tuple[dict, str, int]:
@@ -80,6 +81,13 @@ def check_id(metadata: dict, name: str) -> str | None:
     if "id" not in metadata or metadata["id"] is None:
         return None
     value = str(metadata["id"]).strip()
+    if len(value) > MAX_ID:
+        raise FormatError(
+            f"the front matter id is {len(value)} characters long (at most {MAX_ID})",
+            path=name,
+            line=None,
+            hint="give the transcript a shorter id, e.g. 'id: p01-interview'",
+        )
     if not _ID.fullmatch(value):
         raise FormatError(
             f"the front matter id {value!r} cannot be used as a transcript id",
