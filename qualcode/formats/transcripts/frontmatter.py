@@ -52,6 +52,8 @@ def split_front_matter(text: str, name: str) -> tuple[dict, str, int]:
 
 
 def _find_close(text: str) -> tuple[int, int] | None:
+    if "\n" not in text:
+        return None  # only the opening '---'
     pos = text.index("\n") + 1
     n = len(text)
     while pos <= n:
