@@ -57,19 +57,35 @@ def table_options(f):
     return f
 
 
+def report_options(f):
+    f = click.option("--no-agreement", is_flag=True,
+                     help="Leave out the agreement table (computing it takes long on very large projects).")(f)
+    f = click.option("--memos", "memos", type=click.Choice(["code", "transcript", "none"]), default="code",
+                     show_default=True, help="A section of the coders' memos, by code or by transcript, or none.")(f)
+    f = click.option("--quotes", "quotes_per_code", default=2, show_default=True, type=click.IntRange(0, 20),
+                     help="Exemplar quotations per code.")(f)
+    f = click.option("--chart-by", multiple=True, metavar="ATTRS",
+                     help="Lead with codes by these case attributes (repeat, or a,b), instead of the key tables "
+                          "named in qualcode.toml ([report] key_tables).")(f)
+    f = table_options(f)
+    return f
+
+
+def _report_kwargs(ctx, tables, coders, quiet, chart_by, quotes_per_code, no_agreement, memos) -> dict:
+    from qualcode.export.provenance import cli_command
+
+    return dict(tables=_names(tables) or None, coders=_coders(ctx, coders), progress=_progress(quiet),
+                chart_by=_names(chart_by) or None, quotes_per_code=quotes_per_code, agreement=not no_agreement,
+                memos=None if memos == "none" else memos, command=cli_command())
+
+
 @export_group.command("docx")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="Where to write (default: exports/report.docx in the project).")
-@table_options
-@click.option("--chart-by", multiple=True, metavar="ATTRS",
-              help="Case attributes to chart codes by (repeat, or a,b). Default: the two that split the cases most evenly.")
-@click.option("--quotes", "quotes_per_code", default=2, show_default=True, type=click.IntRange(0, 20),
-              help="Exemplar quotations per code.")
-@click.option("--no-agreement", is_flag=True,
-              help="Leave out the agreement table (computing it takes long on very large projects).")
+@report_options
 @pass_ctx
-def docx_cmd(ctx, output, tables, coders, quiet, chart_by, quotes_per_code, no_agreement) -> None:
-    """A Word report: methods, tables, charts, coded quotations and the codebook.
+def docx_cmd(ctx, output, tables, coders, quiet, chart_by, quotes_per_code, no_agreement, memos) -> None:
+    """A Word report: key findings, methods, tables, charts, quotations, memos, codebook, provenance.
 
     \b
     qualcode export docx
@@ -77,9 +93,30 @@ def docx_cmd(ctx, output, tables, coders, quiet, chart_by, quotes_per_code, no_a
     """
     from qualcode.export.docx_report import write_report
 
-    path = write_report(ctx.project, output, tables=_names(tables) or None, coders=_coders(ctx, coders),
-                        progress=_progress(quiet), chart_by=_names(chart_by) or None,
-                        quotes_per_code=quotes_per_code, agreement=not no_agreement)
+    path = write_report(ctx.project, output, **_report_kwargs(ctx, tables, coders, quiet, chart_by,
+                                                              quotes_per_code, no_agreement, memos))
+    click.echo(f"wrote {_shown(path)}")
+
+
+@export_group.command("pdf")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Where to write (default: exports/report.pdf in the project).")
+@report_options
+@pass_ctx
+def pdf_cmd(ctx, output, tables, coders, quiet, chart_by, quotes_per_code, no_agreement, memos) -> None:
+    """The Word report as a PDF, made with LibreOffice (headless), contents with page numbers.
+
+    \b
+    qualcode export pdf
+    qualcode export pdf -o exports/report.pdf --memos none
+    """
+    from qualcode.export.pdf import write_pdf
+
+    def warn(text: str) -> None:
+        click.echo(f"qualcode: warning: {text}", err=True)
+
+    path = write_pdf(ctx.project, output, warn=warn, **_report_kwargs(ctx, tables, coders, quiet, chart_by,
+                                                                       quotes_per_code, no_agreement, memos))
     click.echo(f"wrote {_shown(path)}")
 
 
