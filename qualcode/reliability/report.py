@@ -20,11 +20,15 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from qualcode.reliability.alpha import RELIABLE, TENTATIVE
-from qualcode.reliability.binary import BinaryCounts, bootstrap_interval, coefficients
+import numpy as np
+
+from qualcode.reliability.binary import BinaryCounts, coefficients
+from qualcode.reliability.clusters import char_clusters, cluster_bootstrap, cluster_counts
 from qualcode.reliability.matrix import ReliabilityDataError, UndefinedCoefficient
 from qualcode.reliability.sets import masi_distance, sets_alpha, sets_alpha_details  # noqa: F401 - re-exported
 from qualcode.reliability.units import UNIT_NAMES, UNITS, CodingData, UnitData, collect, unit_data
 from qualcode.reliability.unitizing import unitizing_alpha
+from qualcode.reliability.verdict import RULE, verdict
 
 THRESHOLDS = (
     "Krippendorff (2004, Content Analysis, 2nd ed., p. 241): rely on codes with alpha >= .800; "
@@ -35,15 +39,11 @@ ALL_CODES = "(all codes)"
 CODE_SETS = "(sets of codes)"
 
 
-def assessment(alpha: float | None) -> str:
-    """Krippendorff's (2004) reading of an alpha: "reliable", "tentative", "below .667" or ""."""
-    if alpha is None:
-        return ""
-    if alpha >= RELIABLE:
-        return "reliable"
-    if alpha >= TENTATIVE:
-        return "tentative"
-    return "below .667"
+def assessment(alpha: float | None, low: float | None = None, n_units: int | None = None,
+               p_c: float | None = None, n_coders: int = 2) -> str:
+    """The verdict on an alpha: :func:`qualcode.reliability.verdict.verdict` (the one rule the CLI,
+    the workbench and the Word report share)."""
+    return verdict(alpha, low=low, n_units=n_units, p_c=p_c, n_coders=n_coders)
 
 
 def fmt(value: float | None, digits: int = 3) -> str:
@@ -70,10 +70,14 @@ class Row:
     transcript: str | None = None  # None: pooled over the compared transcripts
     scope: str = "code"  # "code", "overall", "sets" or "transcript"
     undefined: dict = field(default_factory=dict)  # coefficient -> why it is undefined
+    p_below: dict | None = None  # q(alpha < .667), q(alpha < .800) from the bootstrap
+    n_pairable: int | None = None  # units coded by two or more coders (all of them here)
+    p_c: float | None = None  # share of the less used value ("coded" or not) among the pairable values
+    n_coders: int = 2
 
     @property
     def assessment(self) -> str:
-        return assessment(self.alpha)
+        return assessment(self.alpha, self.alpha_low, self.n_pairable, self.p_c, self.n_coders)
 
     def note(self) -> str:
         return "; ".join(dict.fromkeys(self.undefined.values()))
@@ -91,6 +95,7 @@ class Row:
             "alpha": self.alpha,
             "alpha_ci": None if self.alpha_low is None else [self.alpha_low, self.alpha_high],
             "ac1": self.ac1,
+            "q_below": None if self.p_below is None else {f"{k:.3f}": v for k, v in self.p_below.items()},
             "assessment": self.assessment or None,
             "undefined": dict(self.undefined),
         }
@@ -134,12 +139,14 @@ class AgreementReport:
                     "the transcripts, per code and pooled over codes; coded is the share of characters each "
                     "coder coded.")
         b = self.bootstrap
+        interval = (f"a {b.get('confidence', 0.95):.0%} cluster bootstrap interval that resamples whole "
+                    f"{b.get('clusters', 'units')} ({b.get('n_clusters', 0):,} of them; {b.get('n_resamples', 0):,} "
+                    f"resamples, seed {b.get('seed')})" if b.get("n_resamples") else "no interval (--resamples 0)")
         return (f"Units are {self.unit_name}: {self.rule}. Coded is the share of units each coder coded; "
                 f"agreement is percent agreement; kappa is {self.kappa_name}; alpha is Krippendorff's alpha "
-                f"(nominal) with a {b.get('confidence', 0.95):.0%} bootstrap interval (Hayes & Krippendorff "
-                f"2007; {b.get('n_resamples', 0):,} resamples, seed {b.get('seed')}); AC1 is Gwet's AC1. "
+                f"(nominal) with {interval}; AC1 is Gwet's AC1. "
                 f"'{ALL_CODES}' pools every code decision; '{CODE_SETS}' is alpha over the set of codes each "
-                "coder gave each unit, with the MASI distance (Passonneau 2006; no interval).")
+                "coder gave each unit, with the MASI distance (Passonneau 2006; no interval). " + RULE)
 
     @property
     def caption(self) -> str:
@@ -186,6 +193,7 @@ class AgreementReport:
             "kappa": self.kappa_name,
             "bootstrap": self.bootstrap,
             "thresholds": {"reliable": RELIABLE, "tentative": TENTATIVE, "source": THRESHOLDS},
+            "verdict_rule": RULE,
             "caption": self.caption,
             "overall": [r.to_json(self.coders) for r in self.overall],
             "codes": [r.to_json(self.coders) for r in self.rows],
@@ -246,15 +254,17 @@ def agreement_report(
     if unit == "unitized":
         return _unitized_report(data, names, boot)
     units = unit_data(data, unit, min_overlap=min_overlap, cases=project.cases if unit == "case" else None)
+    cluster, n_clusters, boot["clusters"] = _clusters(data, units)
+    boot["n_clusters"] = n_clusters
     m = len(data.coders)
     kappa_name = "Cohen's kappa" if m == 2 else "Fleiss' kappa"
-    rows, by_transcript = [], []
+    rows, by_transcript, stats = [], [], []
     total = None
     for k, code in enumerate(data.codes):
         counts = BinaryCounts.from_present(units.present[k])
         total = counts if total is None else total + counts
         row = _binary_row(code, names.get(code, code), counts)
-        _bootstrap(row, counts, boot)
+        stats.append(cluster_counts(units.present[k], cluster, n_clusters))
         rows.append(row)
         if unit not in ("transcript", "case"):
             for t, sl in units.bounds.items():
@@ -267,9 +277,9 @@ def agreement_report(
     if total is not None:
         pooled = _binary_row(ALL_CODES, "all codes, every code decision pooled", total)
         pooled.scope = "overall"
-        _bootstrap(pooled, total, boot)
         overall.append(pooled)
         overall.append(_sets_row(units))
+        _bootstrap(rows + [pooled], stats + [sum(stats)], m, boot)
     return AgreementReport(
         unit=unit, rule=units.rule, coders=data.coders, transcripts=data.transcripts, n_units=units.n_units,
         kappa_name=kappa_name, rows=rows, overall=overall, by_transcript=by_transcript, left_out=data.left_out,
@@ -279,15 +289,38 @@ def agreement_report(
 
 def _binary_row(code: str, name: str, counts: BinaryCounts) -> Row:
     c = coefficients(counts)
+    n = counts.n_units * counts.n_coders
+    n1 = sum(counts.per_coder)
     return Row(code=code, name=name, units=counts.n_units, coded=counts.shares(), agreement=c.agreement,
-               kappa=c.kappa, alpha=c.alpha, ac1=c.ac1, undefined=dict(c.undefined))
+               kappa=c.kappa, alpha=c.alpha, ac1=c.ac1, undefined=dict(c.undefined),
+               n_pairable=counts.n_units, p_c=min(n1, n - n1) / n if n else None, n_coders=counts.n_coders)
 
 
-def _bootstrap(row: Row, counts: BinaryCounts, boot: dict) -> None:
-    if row.alpha is None or not boot["n_resamples"]:
+def _clusters(data: CodingData, units: UnitData) -> tuple:
+    """(cluster of each unit, number of clusters, what a cluster is) for the cluster bootstrap."""
+    if units.kind != "char":
+        return np.arange(units.n_units), units.n_units, UNIT_NAMES[units.kind]
+    parts, offset = [], 0
+    for t in data.transcripts:
+        starts = np.array([s for s, _ in data.unit_spans(t, "sentence")], dtype=np.int64)
+        parts.append(char_clusters(starts, data.lengths[t]) + offset)
+        offset += max(1, len(starts))
+    cluster = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+    return cluster, offset, "sentences"
+
+
+def _bootstrap(rows: list[Row], stats: list, n_coders: int, boot: dict) -> None:
+    """The cluster bootstrap's interval and q(alpha < .667/.800) on each row with a defined alpha.
+    The minimum-data check counts clusters, not characters or code decisions."""
+    for row in rows:
+        row.n_pairable = boot["n_clusters"]
+    if not boot["n_resamples"]:
         return
-    row.alpha_low, row.alpha_high = bootstrap_interval(
-        counts, confidence=boot["confidence"], n_resamples=boot["n_resamples"], seed=boot["seed"])
+    chosen = [(r, s) for r, s in zip(rows, stats) if r.alpha is not None]
+    found = cluster_bootstrap([s for _, s in chosen], n_coders, n_resamples=boot["n_resamples"],
+                              seed=boot["seed"], confidence=boot["confidence"])
+    for (row, _), ci in zip(chosen, found):
+        row.alpha_low, row.alpha_high, row.p_below = ci.low, ci.high, ci.p_below
 
 
 def _sets_row(units: UnitData) -> Row:

@@ -152,8 +152,10 @@ def test_a_code_no_one_used_is_an_error(pair):
 
 
 def test_assessment_and_masi():
+    # without an interval the point estimate is read, and said so
     assert [assessment(a) for a in (0.85, 0.8, 0.7, 0.667, 0.5, None)] == [
-        "reliable", "reliable", "tentative", "tentative", "below .667", ""]
+        "reliable (no interval)", "reliable (no interval)", "tentative (no interval)", "tentative (no interval)",
+        "below .667 (no interval)", ""]
     a, b = frozenset("x"), frozenset("xy")
     assert masi_distance(a, a) == 0 and masi_distance(frozenset(), frozenset()) == 0
     assert masi_distance(a, frozenset("z")) == 1 and masi_distance(frozenset(), a) == 1
