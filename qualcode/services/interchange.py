@@ -184,6 +184,8 @@ def _build(tmp: Path, plan: ImportPlan, source: Path, origin: str, result: Proje
                                 text=transcript.text, th=transcript.hash, memo=pc.memo)
                 if pc.created:
                     c = c._replace(created=pc.created)
+                if pc.guid:  # the selection's GUID survives the round trip as the coding's id
+                    c = c._replace(id=pc.guid)
                 assert c.code in book
                 ops.append({"op": "add", "coding": c.to_json()})
                 n_memos += bool(pc.memo)

@@ -31,7 +31,9 @@ def _read_umask() -> int:
 _UMASK = _read_umask()  # once, at import: os.umask is process-wide, so never toggle it in a worker
 
 
-def _mode_for(path: Path) -> int:
+def mode_for(path: Path) -> int:
+    """The one file mode policy for everything qualcode writes (journals aside): a file it replaces
+    keeps its mode; a new file gets 0666 less the umask (0644 usually), as any editor would make it."""
     try:
         return os.stat(path).st_mode & 0o7777
     except OSError:
@@ -60,7 +62,7 @@ def write_atomic(path: str | Path, data: bytes | str, *, durable: bool = True) -
             fh.flush()
             if durable:
                 os.fsync(fh.fileno())
-        os.chmod(tmp, _mode_for(path))  # mkstemp makes 0600: keep the old file's mode, else the umask's
+        os.chmod(tmp, mode_for(path))  # mkstemp makes 0600: keep the old file's mode, else the umask's
         os.replace(tmp, path)
     except OSError as exc:
         try:

@@ -21,7 +21,7 @@ from qualcode.errors import Problem
 
 from . import model
 from .codebook import META_NAME, dump_meta, to_refi
-from .guids import GuidMaker
+from .guids import GuidMaker, is_guid
 
 NAME_CHARS = 80
 _INT = re.compile(r"^-?[1-9]\d*$|^0$")
@@ -121,7 +121,8 @@ def build(data: ExportInput) -> tuple[model.Project, list[Problem]]:
                 skipped_code += 1
                 continue
             text = texts[c.transcript].text
-            sel = model.Selection(guid("selection", coder, c.id), c.start, c.end,
+            # a coding imported from REFI-QDA has its selection's GUID as id: it goes back out unchanged
+            sel = model.Selection(c.id if is_guid(c.id) else guid("selection", coder, c.id), c.start, c.end,
                                   name=selection_name(text[c.start:c.end]), user=ug, created=c.created)
             ref = model.CodingRef(guid("coding", coder, c.id), code_guid[c.code], user=ug, created=c.created)
             sel.codings.append(ref)

@@ -16,6 +16,7 @@ from qualcode.errors import Problem
 
 from . import model
 from .codebook import META_NAME, from_refi, read_meta, slug
+from .guids import is_guid
 from .positions import SourceText, choose, quote_matches
 from .safezip import Package
 
@@ -32,6 +33,8 @@ class PlannedCoding:
     code: str
     memo: str | None = None
     created: str | None = None
+    guid: str | None = None
+    """The selection's GUID, kept as the coding's id so that it survives a round trip."""
 
 
 @dataclass
@@ -106,6 +109,7 @@ class Planner:
                 self.meta = read_meta(n.text)
         self.notes = {n.guid: n for n in p.notes if n.name != META_NAME or self.meta is None}
         self.used_notes: set[str] = set()
+        self.guids_used: set[str] = set()
 
     def warn(self, message: str, n: int = 1) -> None:
         self.warn_counts[message] += n
@@ -233,8 +237,8 @@ class Planner:
             self._memo(memo_parts, sel.notes)
             if not sel.codings:
                 self.warn("selections without a coding (qualcode keeps only coded text) were left out")
-            for ref in sel.codings:
-                self._add(tid, a, b, ref, memo_parts, sel.user, sel.created, s.user)
+            for k, ref in enumerate(sel.codings):  # the selection's GUID goes to its first coding
+                self._add(tid, a, b, ref, memo_parts, sel.user, sel.created, s.user, None if k else sel.guid)
         wordy = sum(1 for x in s.selections if len(x.name) >= 20 and " " in x.name.strip())
         if not matched and mismatched and wordy * 2 > len(s.selections):
             self.warn(f"source {s.name or tid!r}: the selections' names look like quotes but none is the text at "
@@ -246,7 +250,8 @@ class Planner:
             self._add(tid, 0, len(text), ref, [], s.user, s.created, s.user)
             self.warn("codings of a whole source became codings of the whole transcript")
 
-    def _add(self, tid, a, b, ref: model.CodingRef, memo_parts, sel_user, sel_created, src_user) -> None:
+    def _add(self, tid, a, b, ref: model.CodingRef, memo_parts, sel_user, sel_created, src_user,
+             guid: str | None = None) -> None:
         code = self.code_ids.get(ref.code)
         if code is None:
             self.warn("codings with a code the codebook does not have were left out")
@@ -255,16 +260,36 @@ class Planner:
         parts = self._memo(list(memo_parts), ref.notes)
         memo = "\n\n".join(dict.fromkeys(parts)) or None
         self.plan.codings.setdefault(coder, []).append(
-            PlannedCoding(tid, a, b, code, memo, ref.created or sel_created))
+            PlannedCoding(tid, a, b, code, memo, ref.created or sel_created,
+                          guid if guid and is_guid(guid) and guid not in self.guids_used else None))
+        if guid:
+            self.guids_used.add(guid)
 
     # -- cases -----------------------------------------------------------------------------
+    def _column_names(self) -> dict[str, str]:
+        """Variable GUID -> its cases.csv column: every variable kept, renamed (with a warning) when
+        its name is one of qualcode's own columns or another variable's."""
+        taken = {"transcript", "case"}
+        names: dict[str, str] = {}
+        for v in self.p.variables:
+            base = " ".join((v.name or "").split()) or v.guid
+            name, n = base, 2
+            while name.casefold() in taken:
+                name, n = f"{base}_{n}", n + 1
+            if name != base:
+                why = "qualcode's own column" if base.casefold() in ("transcript", "case") else "another variable's"
+                self.warn(f"variable {base!r} is kept as column {name!r}: its name is {why}")
+            taken.add(name.casefold())
+            names[v.guid] = name
+        return names
+
     def cases(self) -> None:
-        names = {v.guid: v.name or v.guid for v in self.p.variables}
+        names = self._column_names()
         cols: list[str] = []
         meta_cols = (self.meta or {}).get("columns") if self.meta else None
         if isinstance(meta_cols, list):
             cols += [str(c) for c in meta_cols]
-        cols += [v.name for v in self.p.variables if v.name]
+        cols += list(names.values())
         attrs = self.plan.attributes
         for case in self.p.cases:
             members = [self.tid_of[g] for g in case.sources if g in self.tid_of]

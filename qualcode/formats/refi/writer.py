@@ -19,7 +19,7 @@ from pathlib import Path
 from lxml import etree
 
 from qualcode.errors import FormatError
-from qualcode.store.atomic import fsync_dir
+from qualcode.store.atomic import fsync_dir, mode_for
 
 from . import model
 from .guids import is_guid
@@ -303,6 +303,7 @@ def write_qdpx(dest: str | Path, p: model.Project) -> int:
                     zf.writestr(info, (s.text or "").encode("utf-8"), compress_type=zipfile.ZIP_DEFLATED)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, mode_for(dest))  # mkstemp makes 0600; exports follow the one policy (store.atomic)
         os.replace(tmp, dest)
     except BaseException:
         try:
