@@ -136,8 +136,9 @@ class AgreementReport:
         """What each column is, in one paragraph."""
         if self.unit == "unitized":
             return ("u-alpha is Krippendorff's (1995; 2004, pp. 251-256) unitizing alpha over the characters of "
-                    "the transcripts, per code and pooled over codes; coded is the share of characters each "
-                    "coder coded.")
+                    "the transcripts, per code and pooled over codes, after merging each coder's touching or "
+                    "overlapping codings of one code into one segment; coded is the share of characters each "
+                    "coder coded. " + RULE)
         b = self.bootstrap
         interval = (f"a {b.get('confidence', 0.95):.0%} cluster bootstrap interval that resamples whole "
                     f"{b.get('clusters', 'units')} ({b.get('n_clusters', 0):,} of them; {b.get('n_resamples', 0):,} "
@@ -345,7 +346,7 @@ def _unitized_report(data: CodingData, names: dict, boot: dict) -> AgreementRepo
     for (coder, t, code), spans in data.segments.items():
         segs[coder].extend((s + offsets[t], e + offsets[t], code) for s, e, _ in spans)
     rows, overall, by_transcript = [], [], []
-    pooled = unitizing_alpha(segs, pos, categories=list(data.codes)) if data.codes else None
+    pooled = unitizing_alpha(segs, pos, categories=list(data.codes), merge=True) if data.codes else None
     for code in data.codes:
         coded = tuple(sum(e - s for s, e, c in segs[coder] if c == code) / pos for coder in data.coders)
         row = Row(code=code, name=names.get(code, code), units=pos, coded=coded)
@@ -357,7 +358,7 @@ def _unitized_report(data: CodingData, names: dict, boot: dict) -> AgreementRepo
         used = sorted({code for v in local.values() for *_, code in v})
         if not used:
             continue
-        result = unitizing_alpha(local, data.lengths[t], categories=used)
+        result = unitizing_alpha(local, data.lengths[t], categories=used, merge=True)
         for code in [c for c in data.codes if c in used]:
             coded = tuple(sum(e - s for s, e, c in local[coder] if c == code) / data.lengths[t]
                           for coder in data.coders)

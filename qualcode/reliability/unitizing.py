@@ -105,6 +105,7 @@ def unitizing_alpha(
     categories: Sequence[Any] | None = None,
     *,
     begin: int = 0,
+    merge: bool = False,
 ) -> UnitizingResult:
     """Krippendorff's (1995/2004) u-alpha, per category and pooled (see module docstring).
 
@@ -121,12 +122,17 @@ def unitizing_alpha(
     begin
         Offset of the continuum's first position (default 0); segments must lie in
         [begin, begin + length).
+    merge
+        Merge one coder's touching or overlapping segments of one category into one unit first
+        (what free-text coding means: two adjacent codings of a code are one coded stretch).
+        Default False, Krippendorff's definition, where adjacent segments are distinct units
+        (his 1995 example B depends on it). ``qualcode agree --unit unitized`` merges.
 
     Raises
     ------
     ReliabilityDataError
         Segments outside the continuum, empty or reversed, overlapping within one coder
-        and category, or of a category not in ``categories``.
+        and category (unless ``merge``), or of a category not in ``categories``.
     UndefinedCoefficient
         Fewer than two coders, or no segments at all (pooled D_e = 0).
     """
@@ -171,11 +177,13 @@ def unitizing_alpha(
         units = []
         for coder, segs in zip(coders, by_coder):
             mine = sorted((s, e) for s, e, c in segs if c == cat)
+            if merge:
+                mine = merge_touching(mine)
             for (s1, e1), (s2, e2) in zip(mine, mine[1:]):
                 if s2 < e1:
                     raise ReliabilityDataError(
                         f"coder {coder!r}: segments [{s1}, {e1}) and [{s2}, {e2}) of category {cat!r} overlap",
-                        hint="merge them; one coder's segments of one category must not overlap",
+                        hint="merge them (merge=True); one coder's segments of one category must not overlap",
                     )
             units.append(mine)
         sections = [_sections(u, begin, end_all) for u in units]
@@ -191,6 +199,18 @@ def unitizing_alpha(
             "unitizing alpha is undefined: expected disagreement is 0 (no coder marked any segment)"
         )
     return UnitizingResult(1.0 - D_o / D_e, D_o, D_e, per_category, coders, begin, length)
+
+
+def merge_touching(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted (start, end) spans with touching or overlapping ones merged: one coder's
+    8800-8900 and 8900-8950 of one category are one unit, 8800-8950."""
+    out: list[list[int]] = []
+    for s, e in spans:
+        if out and s <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], e)
+        else:
+            out.append([s, e])
+    return [(s, e) for s, e in out]
 
 
 def _sections(units: list[tuple[int, int]], begin: int, end: int) -> list[tuple[int, int, bool]]:

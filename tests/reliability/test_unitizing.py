@@ -149,3 +149,31 @@ def test_unitizing_bad_input():
     assert not res.per_category["z"].is_defined
     with pytest.raises(UndefinedCoefficient, match="'z'"):
         res.per_category["z"].alpha
+
+
+def test_merge_joins_one_coders_touching_and_overlapping_segments():
+    split = {"a": [(8800, 8900, "x"), (8900, 8950, "x"), (9500, 9600, "x"), (9550, 9700, "x")],
+             "b": [(8820, 8950, "x"), (9500, 9700, "x")]}
+    whole = {"a": [(8800, 8950, "x"), (9500, 9700, "x")], "b": split["b"]}
+    merged = unitizing_alpha(split, 10_000, merge=True).alpha
+    assert merged == pytest.approx(unitizing_alpha(whole, 10_000).alpha)
+    touching_only = {"a": split["a"][:2] + [(9500, 9700, "x")], "b": split["b"]}
+    assert unitizing_alpha(touching_only, 10_000).alpha != pytest.approx(merged)  # Krippendorff's definition
+    with pytest.raises(ReliabilityDataError, match="overlap"):
+        unitizing_alpha(split, 10_000)
+
+
+def test_unitized_report_merges_touching_codings(project):
+    from qualcode.reliability.report import agreement_report
+
+    text = project.transcript("int-1").text
+    ann, ben = project.session("ann"), project.session("ben")
+    ann.add("int-1", 10, 40, "theme")
+    ann.add("int-1", 40, 60, "theme")  # touching: one coded stretch, 10-60
+    ben.add("int-1", 12, 60, "theme")
+    ben.add("int-1", 100, 120, "theme")
+    report = agreement_report(project, ["ann", "ben"], "unitized")
+    expected = unitizing_alpha({"ann": [(10, 60, "theme")], "ben": [(12, 60, "theme"), (100, 120, "theme")]},
+                               len(text)).alpha
+    assert report.rows[0].alpha == pytest.approx(expected)
+    assert "after merging each coder's touching" in report.methods()
