@@ -18,6 +18,8 @@ LEVEL_CHOICES = ["nominal", "ordinal", "interval", "ratio"]
                    "or Krippendorff's unitizing alpha over the characters.")
 @click.option("--code", "codes", multiple=True, help="Only this code (id or exact name); repeat for more.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--done-only", is_flag=True,
+              help="Only the transcripts every compared coder marked done (`qualcode status T done`); says which it left out.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print the report as CSV (every row, per transcript too).")
 @click.option("--disagreements", is_flag=True, help="List every disagreement: transcript, span, what each coder did.")
 @click.option("--by-transcript", is_flag=True, help="Also show each code per transcript (NVivo's coding comparison).")
@@ -44,7 +46,8 @@ LEVEL_CHOICES = ["nominal", "ordinal", "interval", "ratio"]
               help="With --matrix: the first column names the coders (default: only with a 'coder' header).")
 @pass_ctx
 def agree_cmd(ctx: Context, coders, unit, codes, as_json, as_csv, disagreements, by_transcript, min_overlap,
-              resamples, seed, matrix_file, level, categories, scores, weights, header, coder_column) -> None:
+              resamples, seed, matrix_file, level, categories, scores, weights, header, coder_column,
+              done_only=False) -> None:
     """Inter-coder agreement per code and overall, with Krippendorff's thresholds.
 
     \b
@@ -69,8 +72,13 @@ def agree_cmd(ctx: Context, coders, unit, codes, as_json, as_csv, disagreements,
     names = [c.strip() for c in coders.split(",") if c.strip()] if coders else list(project.config.coders)
     if not coders and len(names) < 2:
         raise ReliabilityDataError("name the coders to compare", hint="--coders researcher_a,researcher_b")
+    only = None
+    if done_only:
+        from qualcode.cli.status import done_only_transcripts
+
+        only = done_only_transcripts(project, names, quiet=as_json or as_csv)
     report = agreement_report(project, names, unit, list(codes) or None, min_overlap=min_overlap,
-                              n_resamples=resamples, seed=seed)
+                              n_resamples=resamples, seed=seed, transcripts=only)
     found = _disagreements(report) if disagreements else None
     if as_json:
         out = report.to_json()

@@ -81,6 +81,9 @@ class CodingSet:
     undo_stack: deque = field(default_factory=lambda: deque(maxlen=UNDO_LIMIT))
     """(operation, its inverse) pairs, newest last; at most UNDO_LIMIT."""
     redo_stack: list[tuple[dict, dict]] = field(default_factory=list)
+    marks: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Per transcript, what this coder says about it as a whole (``tset`` operations): ``status``
+    (``in progress`` or ``done``; absent = not started) and ``memo`` (a transcript memo)."""
 
     def __len__(self) -> int:
         return len(self.codings)
@@ -132,7 +135,7 @@ class CodingSet:
         elif kind == "redo":
             if not self.redo_stack:
                 raise OperationError("nothing to redo")
-        else:
+        elif kind != "tset":
             raise OperationError(f"unknown operation {kind!r}")
 
     def _apply_one(self, op: dict) -> dict:
@@ -162,6 +165,14 @@ class CodingSet:
             inverse = {"op": "move", "id": c.id, "start": c.start, "end": c.end, "quote": c.quote, "th": c.th}
             self._put(c._replace(start=int(op["start"]), end=int(op["end"]),
                                  quote=op.get("quote", c.quote), th=op.get("th", c.th)))
+            return inverse
+        if kind == "tset":  # {"op": "tset", "t": transcript, "key": "status" | "memo", "value": text or None}
+            mine = self.marks.setdefault(op["t"], {})
+            inverse = {"op": "tset", "t": op["t"], "key": op["key"], "value": mine.get(op["key"])}
+            if op.get("value"):
+                mine[op["key"]] = op["value"]
+            else:
+                mine.pop(op["key"], None)
             return inverse
         if kind == "batch":
             inverses = []
@@ -213,6 +224,8 @@ def describe(op: dict) -> str:
         return ", ".join(sorted(kinds)) if len(kinds) <= 2 else f"{len(op['ops'])} changes"
     if kind == "recode":
         return f"recode to {op['code']}"
+    if kind == "tset":
+        return f"{op['key']} of {op['t']}"
     return kind or "change"
 
 

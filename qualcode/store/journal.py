@@ -115,6 +115,11 @@ def check_record(rec: dict, *, nested: bool = False) -> None:
             _check_span(rec.get("start"), rec.get("end"), "move")
             _check_text(rec, "quote", required=False)
             _check_text(rec, "th", required=False)
+    elif kind == "tset":
+        _check_text(rec, "t")
+        if rec.get("key") not in ("status", "memo"):
+            raise ValueError("'tset' sets 'status' or 'memo'")
+        _check_text(rec, "value", required=False)
     elif kind == "batch":
         ops = rec.get("ops")
         if nested or not isinstance(ops, list) or not 0 < len(ops) <= MAX_BATCH:
@@ -363,12 +368,18 @@ class JournalWriter:
             n += 1
             lines.append(json.dumps({"v": VERSION, "n": n, "at": stamp, "op": "add", "coding": c.to_json()},
                                     ensure_ascii=False, separators=(",", ":")))
+        for tid, marks in sorted(fresh.codings.marks.items()):  # transcript status and memos
+            for key, value in sorted(marks.items()):
+                n += 1
+                lines.append(json.dumps({"v": VERSION, "n": n, "at": stamp, "op": "tset", "t": tid, "key": key,
+                                         "value": value}, ensure_ascii=False, separators=(",", ":")))
         lines.extend(fresh.future_lines)
         write_atomic(self.path, "".join(line + "\n" for line in lines))
         os.close(self._fd)
         self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         fsync_dir(self.folder)
         self.seq = n
+        codings.marks = fresh.codings.marks
         if codings.codings != fresh.codings.codings:
             codings.codings.clear()
             codings.by_transcript.clear()

@@ -87,6 +87,7 @@ def restore(snap: dict, codings: CodingSet) -> tuple[list[Problem], list[str], i
         codings.by_transcript.setdefault(tid, {}).update({c.id: c for c in group})
     codings.undo_stack.extend(snap["undo"])
     codings.redo_stack.extend(snap["redo"])
+    codings.marks.update(snap.get("marks", {}))
     warnings = [Problem(m, p, line) for m, p, line in snap["warnings"]]
     return warnings, list(snap["future"]), snap["last_seq"], snap["lines"]
 
@@ -98,6 +99,7 @@ def save(path: Path, journal: bytes, consumed: int, lines: int, codings: CodingS
         "digest": _digest(memoryview(journal)[:consumed]),
         "codings": sorted((tuple(c) for c in codings.codings.values()), key=itemgetter(1)),
         "undo": list(codings.undo_stack), "redo": list(codings.redo_stack),
+        "marks": {t: dict(m) for t, m in codings.marks.items()},
         "warnings": [(w.message, w.path, w.line) for w in warnings],
         "future": list(future), "last_seq": last_seq,
     }

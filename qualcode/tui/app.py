@@ -233,8 +233,7 @@ class WorkbenchApp(App):
         from qualcode.tui.screens.keysheet import KeySheet
 
         if not isinstance(self.screen, KeySheet):
-            self.push_screen(KeySheet(self.desk.codebook, self.colours,
-                                      [(s.key or "ctrl+p", f"{s.name}: {s.help}") for s in SCREENS]))
+            self.push_screen(KeySheet(self.desk.codebook, self.colours))
 
     def action_open_picker(self) -> None:
         from qualcode.tui.screens.dialogs import Choose

@@ -25,10 +25,12 @@ class Change:
     after: dict[str, Coding | None]
     seq: int = 0
     """The journal line number that holds it."""
+    marked: set[str] = field(default_factory=set)
+    """Transcripts whose status or transcript memo changed."""
 
     @property
     def transcripts(self) -> set[str]:
-        return {c.transcript for c in (*self.before.values(), *self.after.values()) if c is not None}
+        return {c.transcript for c in (*self.before.values(), *self.after.values()) if c is not None} | self.marked
 
     @property
     def added(self) -> list[Coding]:
@@ -47,6 +49,15 @@ def op_ids(op: dict) -> set[str]:
         return out
     if "id" in op:
         return {op["id"]}
+    return set()
+
+
+def op_marks(op: dict) -> set[str]:
+    """The transcripts whose status or memo an operation sets (``tset``)."""
+    if op.get("op") == "tset":
+        return {op["t"]}
+    if op.get("op") == "batch":
+        return {t for sub in op.get("ops", []) for t in op_marks(sub)}
     return set()
 
 
@@ -216,8 +227,10 @@ class Desk:
         assert self.session is not None
         return self.session
 
-    def _change(self, prefix: str, ids: set[str], action) -> Change:
-        """Run ``action`` on the session; the change is described by what it did (``prefix`` first)."""
+    def _change(self, prefix: str, ids: set[str], action, marked: set[str] = frozenset(),
+                otherwise: str = "") -> Change:
+        """Run ``action`` on the session; the change is described by what it did (``prefix`` first),
+        or by ``otherwise`` when it changed no coding (a transcript's status or memo)."""
         s = self._writer()
         before = {i: s.codings.get(i) for i in ids}
         result = action(s)
@@ -229,11 +242,14 @@ class Desk:
                 ids = ids | {c.id}
                 before.setdefault(c.id, None)
         after = {i: s.codings.get(i) for i in ids}
-        return self._record(prefix + self.describe(before, after), before, after)
+        said = self.describe(before, after)
+        if said == "no change" and otherwise:
+            said = otherwise
+        return self._record(prefix + said, before, after, marked)
 
-    def _record(self, what: str, before: dict, after: dict) -> Change:
+    def _record(self, what: str, before: dict, after: dict, marked: set[str] = frozenset()) -> Change:
         """A saved change: keep the per-code counts and the home's rows in step with it."""
-        change = Change(what, before, after, self._writer().writer.seq)
+        change = Change(what, before, after, self._writer().writer.seq, set(marked))
         self.seq, self.last_saved = change.seq, what
         for c in before.values():
             if c is not None:
@@ -272,15 +288,34 @@ class Desk:
         s = self._writer()
         if not s.codings.undo_stack:
             raise QualcodeError("nothing to undo")
-        ids = op_ids(s.codings.undo_stack[-1][1])
-        return self._change("undone: ", ids, lambda s: s.undo())
+        forward, inverse = s.codings.undo_stack[-1]
+        return self._change("undone: ", op_ids(inverse), lambda s: s.undo(), op_marks(forward),
+                            s.codings.describe_undo() or "change")
 
     def redo(self) -> Change:
         s = self._writer()
         if not s.codings.redo_stack:
             raise QualcodeError("nothing to redo")
-        ids = op_ids(s.codings.redo_stack[-1][0])
-        return self._change("redone: ", ids, lambda s: s.redo())
+        forward = s.codings.redo_stack[-1][0]
+        return self._change("redone: ", op_ids(forward), lambda s: s.redo(), op_marks(forward),
+                            s.codings.describe_redo() or "change")
+
+    # -- transcript status and memos (kept in the journal too: qualcode.store.status) ------
+    def status(self, tid: str) -> str:
+        from qualcode.store.status import status_of
+
+        return status_of(self.codings, tid)
+
+    def set_status(self, tid: str, status: str) -> Change:
+        from qualcode.store.status import set_status
+
+        return self._change("", set(), lambda s: set_status(s, tid, status), {tid}, f"{tid} marked {status}")
+
+    def set_transcript_memo(self, tid: str, memo: str | None) -> Change:
+        from qualcode.store.status import set_mark
+
+        return self._change("", set(), lambda s: set_mark(s, tid, "memo", memo), {tid},
+                            f"memo {'saved' if memo else 'cleared'} on {tid}")
 
     # -- the codebook ----------------------------------------------------------------------
     def save_codebook(self, book: Codebook) -> None:

@@ -42,6 +42,8 @@ SCREENS: list[ScreenEntry] = [
                 "qualcode.tui.screens.retrieval:RetrievalScreen"),
     ScreenEntry("Agreement between coders", "ctrl+a", "agreement table, disagreements, adjudication",
                 "qualcode.tui.screens.agreement:AgreementScreen"),
+    ScreenEntry("Memos", "M", "every coding memo and transcript memo, searchable; Enter jumps to the passage",
+                "qualcode.tui.screens.memos:MemosScreen"),
     ScreenEntry("Export tables and reports", "ctrl+x", "Word report, Excel workbook, CSV files, the codebook",
                 "qualcode.tui.screens.export:ExportScreen"),
 ]

@@ -52,6 +52,7 @@ class CodingScreen(SearchMixin, Screen):
         Binding("U,ctrl+y", "redo", "Redo", show=False),  # in the key sheet; the footer keeps room for Back
         Binding("slash", "search", "Search"),
         Binding("S", "suggest", "Suggest"),
+        Binding("T", "transcript_memo", "Transcript memo", show=False),
         Binding("f3,ctrl+g", "find(1)", "Next match", show=False),
         Binding("shift+f3", "find(-1)", "Previous match", show=False),
         Binding("escape", "back", "Back"),
@@ -406,6 +407,12 @@ class CodingScreen(SearchMixin, Screen):
         from qualcode.tui.screens.suggestions import SuggestionsScreen
 
         self.app.push_screen(SuggestionsScreen(self.desk.project, self.desk.coder, self.tid, self.app.suggester()))
+
+    def action_transcript_memo(self) -> None:
+        from qualcode.tui.screens.memos import ask_transcript_memo
+
+        if self.tid is not None:
+            ask_transcript_memo(self.app, self.tid)
 
     def action_back(self) -> None:
         search = self.query_one("#search", Input)

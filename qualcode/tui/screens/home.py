@@ -13,8 +13,14 @@ from qualcode.tui.desk import Change, TranscriptRow
 from qualcode.tui.widgets.code_tree import CodeTree
 from qualcode.tui.widgets.status import StatusLine
 
-COLUMNS = [("id", "ID"), ("title", "Title"), ("words", "Words"), ("turns", "Turns"), ("mine", "My codings"),
-           ("share", "Coded"), ("others", "Other coders")]
+COLUMNS = [("id", "ID"), ("title", "Title"), ("status", "Status"), ("mine", "My codings"), ("share", "Coded"),
+           ("others", "Other coders"), ("words", "Words"), ("turns", "Turns")]
+DROP_ORDER = ["turns", "words", "others", "share"]
+"""When the table is too narrow, these columns go first (in this order); the title is then shortened,
+with an ellipsis, down to ``TITLE_MIN`` cells. ID, status and my codings always stay."""
+TITLE_MIN = 10
+TITLE_MAX = 48
+STATUS_MARK = {"not started": "·", "in progress": "◐", "done": "✓"}
 
 
 def _others(row: TranscriptRow | None) -> str:
@@ -38,6 +44,8 @@ class HomeScreen(Screen):
         Binding("ctrl+e", "app.open_screen('qualcode.tui.screens.codebook:CodebookScreen')", "Codebook"),
         Binding("ctrl+r", "app.open_screen('qualcode.tui.screens.retrieval:RetrievalScreen')", "Retrieve"),
         Binding("ctrl+k", "app.switch_coder", "Coder"),
+        Binding("D", "cycle_status", "Status"),
+        Binding("T", "transcript_memo", "Memo", show=False),
     ]
 
     def compose(self) -> ComposeResult:
@@ -57,12 +65,11 @@ class HomeScreen(Screen):
         return self.app.desk
 
     def on_mount(self) -> None:
+        self.shown_columns = [key for key, _ in COLUMNS]
+        self.title_width = TITLE_MAX
         table = self.query_one("#transcripts", DataTable)
-        for key, label in COLUMNS:
-            table.add_column(label, key=key)
+        self._fill_table(table)
         index = self.desk.project.index
-        for e in index:
-            table.add_row(*self._cells(e, self.desk.rows.get(e.id)), key=e.id)
         heading = self.query_one("#transcripts-heading", Label)
         heading.update(f"Transcripts: {len(index)} (Enter opens one for coding)")
         self.codebook_changed()
@@ -71,18 +78,67 @@ class HomeScreen(Screen):
         if len(index):
             self._show_case(next(iter(index)).id)
 
-    def _cells(self, entry, row: TranscriptRow | None) -> list:
-        title = entry.title if len(entry.title) <= 48 else entry.title[:47] + "…"
+    # -- the transcripts table: columns dropped by priority when narrow ----------------------
+    def _fill_table(self, table: DataTable) -> None:
+        keep = table.cursor_row if table.row_count else 0
+        table.clear(columns=True)
+        labels = dict(COLUMNS)
+        for key in self.shown_columns:
+            table.add_column(labels[key], key=key)
+        for e in self.desk.project.index:
+            table.add_row(*self._cells(e, self.desk.rows.get(e.id)), key=e.id)
+        if table.row_count:
+            table.move_cursor(row=min(keep, table.row_count - 1))
+
+    def _widths(self) -> dict[str, int]:
+        """The cells each column needs (its widest value or its label), the title at most TITLE_MAX."""
+        widths = {key: len(label) for key, label in COLUMNS}
+        for e in self.desk.project.index:
+            for key, value in zip((k for k, _ in COLUMNS), self._cells(e, self.desk.rows.get(e.id), TITLE_MAX, all=True)):
+                widths[key] = max(widths[key], len(str(value)))
+        return widths
+
+    def fit_columns(self) -> None:
+        """Show the columns that fit the table's width, dropping by ``DROP_ORDER``, then shortening titles."""
+        table = self.query_one("#transcripts", DataTable)
+        room = table.size.width - 1  # the scroll bar may take a column
+        if room <= 0:
+            return
+        widths = self._widths()
+        shown = [key for key, _ in COLUMNS]
+
+        def need(keys) -> int:
+            return sum(widths[k] + 2 for k in keys)  # DataTable pads each cell by one cell each side
+
+        for key in DROP_ORDER:
+            if need(shown) <= room:
+                break
+            shown.remove(key)
+        title_width = max(TITLE_MIN, min(widths["title"], room - need(k for k in shown if k != "title") - 2))
+        if shown != self.shown_columns or title_width != self.title_width:
+            self.shown_columns, self.title_width = shown, title_width
+            self._fill_table(table)
+
+    def on_resize(self, event) -> None:
+        self.call_after_refresh(self.fit_columns)
+
+    def _cells(self, entry, row: TranscriptRow | None, title_width: int | None = None, all: bool = False) -> list:
+        width = title_width or getattr(self, "title_width", TITLE_MAX)
+        title = entry.title if len(entry.title) <= width else entry.title[:width - 1] + "…"
         if row is None:
             mine, share = "…", "…"
         else:
             mine = str(row.mine)
             share = f"{100 * row.coded_chars / entry.chars:.0f}%" if entry.chars else "-"
-        return [entry.id, title, Text(str(entry.words), justify="right"), Text(str(entry.turns), justify="right"),
-                Text(mine, justify="right"), Text(share, justify="right"), _others(row)]
+        status = self.desk.status(entry.id) if self.desk.ready else "…"
+        cells = {"id": entry.id, "title": title, "status": f"{STATUS_MARK.get(status, '')} {status}".strip(),
+                 "mine": Text(mine, justify="right"), "share": Text(share, justify="right"), "others": _others(row),
+                 "words": Text(str(entry.words), justify="right"), "turns": Text(str(entry.turns), justify="right")}
+        keys = [k for k, _ in COLUMNS] if all else getattr(self, "shown_columns", [k for k, _ in COLUMNS])
+        return [cells[k] for k in keys]
 
     def refresh_status(self) -> None:
-        self.query_one(StatusLine).show(self.desk, "ctrl+k switches coder · ? keys · ctrl+p actions")
+        self.query_one(StatusLine).show(self.desk, "D status · ctrl+k coder · ? keys · ctrl+p actions")
 
     # -- updates from the App ----------------------------------------------------------------
     def overview_ready(self) -> None:
@@ -90,6 +146,7 @@ class HomeScreen(Screen):
         index = self.desk.project.index
         for e in index:
             self._update_row(table, e.id)
+        self.fit_columns()
         self.query_one(CodeTree).rebuild(self.desk.codebook, self.app.colours, self.desk.counts, self.desk.counts)
         self.refresh_status()
 
@@ -98,8 +155,9 @@ class HomeScreen(Screen):
         if entry is None or tid not in table.rows:
             return
         cells = self._cells(entry, self.desk.rows.get(tid))
-        for (key, _), value in zip(COLUMNS[4:], cells[4:]):
-            table.update_cell(tid, key, value)
+        for key, value in zip(self.shown_columns, cells):
+            if key in ("status", "mine", "share", "others"):
+                table.update_cell(tid, key, value)
 
     def codings_changed(self, change: Change) -> None:
         table = self.query_one("#transcripts", DataTable)
@@ -132,6 +190,28 @@ class HomeScreen(Screen):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.row_key is not None and event.row_key.value:
             self.app.open_transcript(event.row_key.value)
+
+    def _highlighted(self) -> str | None:
+        table = self.query_one("#transcripts", DataTable)
+        if not table.row_count:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    def action_transcript_memo(self) -> None:
+        from qualcode.tui.screens.memos import ask_transcript_memo
+
+        tid = self._highlighted()
+        if tid is not None:
+            ask_transcript_memo(self.app, tid)
+
+    def action_cycle_status(self) -> None:
+        """Not started -> in progress -> done -> not started, for the highlighted transcript (saved in your journal)."""
+        from qualcode.store.status import next_status
+
+        tid = self._highlighted()
+        if tid is None:
+            return
+        self.app.commit(lambda: self.desk.set_status(tid, next_status(self.desk.status(tid))))
 
     def action_open(self) -> None:
         table = self.query_one("#transcripts", DataTable)

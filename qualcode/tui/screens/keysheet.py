@@ -1,4 +1,5 @@
-"""``?``: every key of the workbench, and the codebook's shortcut keys."""
+"""``?``: every key of the workbench (generated from the bindings, ``qualcode.tui.keys``), and the
+codebook's shortcut keys."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from textual.widgets import Label, Static
 
 from qualcode.domain.codebook import Codebook
 from qualcode.tui.colours import UNKNOWN
-from qualcode.tui.keys import KEY_SHEET
+from qualcode.tui.keys import sheet
 from qualcode.tui.screens.picker import DIALOG_CSS
 
 
@@ -23,11 +24,10 @@ class KeySheet(ModalScreen[None]):
     """
     BINDINGS = [Binding("escape,question_mark,q", "dismiss(None)", "Close")]
 
-    def __init__(self, book: Codebook, colours: dict[str, str], extra: list[tuple[str, str]] = ()) -> None:
+    def __init__(self, book: Codebook, colours: dict[str, str]) -> None:
         super().__init__()
         self.book = book
         self.colours = colours
-        self.extra = list(extra)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -36,9 +36,7 @@ class KeySheet(ModalScreen[None]):
 
     def sections(self) -> list[tuple[str, list[tuple[str, str]]]]:
         """(title, [(key, what)]) for every section, the codebook's shortcuts last."""
-        sections = [(title, list(rows)) for title, rows in KEY_SHEET]
-        if self.extra:
-            sections.append(("More screens", self.extra))
+        sections = sheet()
         codes = [(c.shortcut, self.book.path_name(c.id)) for c in self.book.walk() if c.shortcut]
         sections.append(("Code shortcuts (from the codebook)",
                          codes or [("", "none yet: give codes a shortcut in the codebook editor (ctrl+e)")]))
