@@ -76,8 +76,7 @@ class CodebookScreen(Screen):
         with Horizontal(id="main"):
             yield CodeTree(id="tree", show_here=False)
             with VerticalScroll(id="form"):
-                yield Label("Id (changing it keeps every coder's codings: the codebook records the old id)",
-                            classes="field", id="code-id")
+                yield Label("Id (a new id keeps every coder's codings)", classes="field", id="code-id")
                 yield Input(id="id")
                 yield Label("Name", classes="field")
                 yield Input(id="name")
@@ -149,7 +148,7 @@ class CodebookScreen(Screen):
         form = self._form()
         if form is None or not self._changes(*form):
             return
-        if not self._apply_form(*form):
+        if not self._apply_form(*form, select=False):
             name = form[1].get("name") or form[0]
             self.app.notify(f"Your changes to {name!r} were not saved (see above).",
                             title="Codebook", severity="warning")
@@ -197,7 +196,8 @@ class CodebookScreen(Screen):
         return {k: v for k, v in fields.items() if getattr(code, k) != v} | (
             {"parent": parent} if parent != code.parent else {}) | ({"id": new_id} if new_id != code_id else {})
 
-    def _apply_form(self, code_id: str, fields: dict, parent: str | None, new_id: str) -> bool:
+    def _apply_form(self, code_id: str, fields: dict, parent: str | None, new_id: str, select: bool = True) -> bool:
+        """Save the form's changes to ``code_id`` (one undoable step); ``select``: show that code after."""
         changes = self._changes(code_id, fields, parent, new_id)
         if not changes:
             return True
@@ -210,7 +210,7 @@ class CodebookScreen(Screen):
                 book = edit.rename_id(book, code_id, new_id)
             return book
 
-        return self._reshape(build, f"edit {code_id}", select=new_id)
+        return self._reshape(build, f"edit {code_id}", select=new_id if select else None)
 
     def _reshape(self, build, what: str, select: str | None = None) -> bool:
         """Make the new codebook with ``build(book)``, save it as one undoable step, show it."""
@@ -238,12 +238,13 @@ class CodebookScreen(Screen):
         if recount:  # codings now count under other codes (a merge, a changed id, dropped codings)
             self.desk.counts = Counter(c.code for c in list(self.desk.codings))
         self.app.codebook_saved()
-        if select and select not in self.desk.codebook:
-            select = None
-        select = select or (self.desk.codebook.walk()[0].id if len(self.desk.codebook) else None)
+        if select and select not in self.desk.codebook:  # removed or merged away: the first code
+            select = self.desk.codebook.walk()[0].id if len(self.desk.codebook) else None
         if select:
             self.code_id = None
-            self.query_one(CodeTree).select_code(select)
+            tree = self.query_one(CodeTree)
+            tree.select_code(select)
+            tree.call_after_refresh(tree.select_code, select)  # after the rebuild's own cursor move
             self._load(select)
 
     def action_save(self) -> None:
