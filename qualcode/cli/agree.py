@@ -17,6 +17,9 @@ LEVEL_CHOICES = ["nominal", "ordinal", "interval", "ratio"]
               help="The unit compared: characters, sentences, speaker turns, transcripts, cases, "
                    "or Krippendorff's unitizing alpha over the characters.")
 @click.option("--code", "codes", multiple=True, help="Only this code (id or exact name); repeat for more.")
+@click.option("--transcripts", "chosen_transcripts",
+              help="Compare only these transcripts, comma-separated (default: every transcript all the coders "
+                   "coded); the others are listed as left out.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--done-only", is_flag=True,
               help="Only the transcripts every compared coder marked done (`qualcode status T done`); says which it left out.")
@@ -47,7 +50,7 @@ LEVEL_CHOICES = ["nominal", "ordinal", "interval", "ratio"]
 @pass_ctx
 def agree_cmd(ctx: Context, coders, unit, codes, as_json, as_csv, disagreements, by_transcript, min_overlap,
               resamples, seed, matrix_file, level, categories, scores, weights, header, coder_column,
-              done_only=False) -> None:
+              done_only=False, chosen_transcripts=None) -> None:
     """Inter-coder agreement per code and overall, with Krippendorff's thresholds.
 
     \b
@@ -73,6 +76,10 @@ def agree_cmd(ctx: Context, coders, unit, codes, as_json, as_csv, disagreements,
     if not coders and len(names) < 2:
         raise ReliabilityDataError("name the coders to compare", hint="--coders researcher_a,researcher_b")
     only = None
+    if chosen_transcripts is not None:
+        if done_only:
+            raise click.UsageError("choose one of --transcripts and --done-only")
+        only = [t.strip() for t in chosen_transcripts.split(",") if t.strip()]
     if done_only:
         from qualcode.cli.status import done_only_transcripts
 
@@ -103,10 +110,13 @@ def _print_report(report, by_transcript: bool) -> None:
     n_what = "characters" if report.unit == "unitized" else report.unit_name
     click.echo(f"Agreement between {', '.join(f'{l} = {c}' for l, c in zip(letters, report.coders))}")
     click.echo(f"Unit: {report.unit_name}. {report.rule[0].upper() + report.rule[1:]}.")
-    click.echo(f"Compared: {len(report.transcripts)} transcript(s) coded by all ({', '.join(report.transcripts)}); "
+    how = "chosen" if report.data.chosen else "coded by all"
+    click.echo(f"Compared: {len(report.transcripts)} transcript(s) {how} ({', '.join(report.transcripts)}); "
                f"{report.n_units:,} {n_what}.")
     if report.left_out:
         click.echo(report.left_out_note())
+    if report.data.uncoded:
+        click.echo(report.data.uncoded_note())
     click.echo("")
     unitized = report.unit == "unitized"
     if unitized:
@@ -140,7 +150,7 @@ def _print_report(report, by_transcript: bool) -> None:
 
     click.echo(THRESHOLDS)
     for note in report.notes():
-        if note != report.left_out_note():
+        if note not in (report.left_out_note(), report.data.uncoded_note()):
             click.echo(f"Note: {note}")
 
 

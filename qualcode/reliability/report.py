@@ -154,7 +154,8 @@ class AgreementReport:
         who = " and ".join([", ".join(self.coders[:-1]), self.coders[-1]]) if len(self.coders) > 1 else self.coders[0]
         what = "characters" if self.unit == "unitized" else self.unit_name
         parts = [
-            f"Agreement between {who} on the {len(self.transcripts)} transcript(s) all of them coded "
+            f"Agreement between {who} on the {len(self.transcripts)} transcript(s) "
+            f"{'chosen' if self.data is not None and self.data.chosen else 'all of them coded'} "
             f"({', '.join(self.transcripts)}); {self.n_units:,} {what}.",
             self.methods(),
             THRESHOLDS,
@@ -171,6 +172,8 @@ class AgreementReport:
                 out.append(f"{r.code}: {r.note()}")
         if self.left_out:
             out.append(self.left_out_note())
+        if self.data is not None and self.data.uncoded:
+            out.append(self.data.uncoded_note())
         if self.unused_codes:
             out.append("Not used by any of the coders in these transcripts (no row): " + ", ".join(self.unused_codes))
         if self.orphaned:

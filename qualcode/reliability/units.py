@@ -67,6 +67,8 @@ class CodingData:
     orphaned: list[tuple[str, str]] = field(default_factory=list)  # (coder, coding id)
     texts: dict = field(default_factory=dict, repr=False)  # transcript id -> Transcript
     _unit_spans: dict = field(default_factory=dict, repr=False)
+    chosen: bool = False  # the transcripts were named (--transcripts), not found by who coded what
+    uncoded: dict = field(default_factory=dict)  # chosen transcript -> coders who coded nothing there
 
     def unit_spans(self, transcript_id: str, kind: str) -> list[tuple[int, int]]:
         """Sentence or turn spans of a compared transcript (computed once)."""
@@ -88,8 +90,15 @@ class CodingData:
         if not self.left_out:
             return ""
         parts = [f"{t} ({', '.join(c) if c else 'nobody'})" for t, c in self.left_out.items()]
-        return ("Left out, not coded by all of " + ", ".join(self.coders) + ": " + "; ".join(parts)
-                + " (coded by those in brackets).")
+        why = "not among the transcripts chosen" if self.chosen else "not coded by all of " + ", ".join(self.coders)
+        return f"Left out, {why}: " + "; ".join(parts) + " (coded by those in brackets)."
+
+    def uncoded_note(self) -> str:
+        """One sentence on chosen transcripts where a coder coded nothing, or ''."""
+        if not self.uncoded:
+            return ""
+        parts = [f"{', '.join(c)} coded nothing in {t}" for t, c in self.uncoded.items()]
+        return "Compared as chosen although " + "; ".join(parts) + " (every unit there counts as not coded by them)."
 
 
 def collect(
@@ -128,10 +137,17 @@ def collect(
     index_ids = list(project.index.ids())
     if transcripts is not None:
         chosen = list(dict.fromkeys(transcripts))
+        if not chosen:
+            raise ReliabilityDataError("no transcript chosen", hint="name one or more, e.g. --transcripts lsp-a,lsp-c")
         for t in chosen:
             if t not in project.index:
-                raise ReliabilityDataError(f"no transcript {t!r} in this project")
-        left_out = {}
+                raise ReliabilityDataError(f"no transcript {t!r} in this project",
+                                           hint=f"the transcripts are: {', '.join(index_ids)}")
+        anyone = set.union(*coded.values())
+        left_out = {t: tuple(c for c in coders if t in coded[c]) for t in index_ids
+                    if t in anyone and t not in chosen}
+        uncoded = {t: tuple(c for c in coders if t not in coded[c]) for t in chosen}
+        uncoded = {t: c for t, c in uncoded.items() if c}
     else:
         every = set.intersection(*coded.values())
         anyone = set.union(*coded.values())
@@ -185,7 +201,10 @@ def collect(
     else:
         code_list = tuple([c for c in order if c in used] + extra)
         unused = tuple(c for c in order if c not in used)
-    return CodingData(coders, tuple(chosen), lengths, code_list, segments, left_out, unused, orphaned, texts)
+    data = CodingData(coders, tuple(chosen), lengths, code_list, segments, left_out, unused, orphaned, texts)
+    if transcripts is not None:
+        data.chosen, data.uncoded = True, uncoded
+    return data
 
 
 def merge(spans: list[tuple[int, int, str]]) -> list[Segment]:

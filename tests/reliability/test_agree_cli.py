@@ -161,3 +161,18 @@ def test_matrix_errors(tmp_path, content, level, message):
 
 def test_matrix_file_missing(tmp_path):
     assert "file not found" in fails("agree", "--matrix", tmp_path / "none.csv")
+
+
+def test_chosen_transcripts_and_what_was_left_out(study_copy):
+    out = ok("agree", "--transcripts", "lsp-a,lsp-c", "--resamples", "0", cwd=study_copy)
+    assert "Compared: 2 transcript(s) chosen (lsp-a, lsp-c)" in out
+    assert "Left out, not among the transcripts chosen: lsp-b (researcher_a); " in out
+    assert "lsp-e (researcher_a, researcher_b)" in out
+    data = json.loads(ok("agree", "--transcripts", "lsp-a,lsp-c", "--json", "--resamples", "0", cwd=study_copy))
+    assert data["transcripts"] == ["lsp-a", "lsp-c"] and set(data["left_out"]) == {
+        "lsp-b", "lsp-d", "lsp-e", "lsp-f", "lsp-g", "lsp-h", "lsp-i"}
+    # a chosen transcript one coder did not code is compared, and said so
+    out = ok("agree", "--transcripts", "lsp-a,lsp-b", "--resamples", "0", cwd=study_copy)
+    assert "researcher_b coded nothing in lsp-b" in out
+    err = fails("agree", "--transcripts", "lsp-a,nope", cwd=study_copy)
+    assert "no transcript 'nope'" in err and "lsp-a, lsp-b" in err
