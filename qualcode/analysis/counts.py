@@ -65,7 +65,8 @@ def case_matrix(project, *, coders=None, codes=None, value="presence") -> pd.Dat
     choice = choose_coders(project, coders)
     df = coding_frame(project, choice.coders, words=value == "words")
     if df.empty:
-        return empty(kind="case_matrix", title=title, reason=no_codings_reason(choice), coders=choice.coders)
+        return empty(kind="case_matrix", title=title, reason=no_codings_reason(choice), coders=choice.coders,
+                     columns=["case"])
     cases = coded_cases(project, df)
     sel = choose_codes(project, codes, df["code"].unique(), all_when_none=False)
     sub = df[df["code"].isin(sel.ids)]
@@ -97,7 +98,8 @@ def cooccurrence(project, *, coders=None, codes=None, mode="overlap") -> pd.Data
     choice = choose_coders(project, coders)
     df = coding_frame(project, choice.coders)
     if df.empty:
-        return empty(kind="cooccurrence", title=title, reason=no_codings_reason(choice), coders=choice.coders)
+        return empty(kind="cooccurrence", title=title, reason=no_codings_reason(choice), coders=choice.coders,
+                     columns=["code"])
     sel = choose_codes(project, codes, df["code"].unique(), all_when_none=False)
     sub = df[df["code"].isin(sel.ids)].reset_index(drop=True)
     m = len(sel.ids)

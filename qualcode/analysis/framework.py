@@ -31,7 +31,7 @@ def framework_matrix(project, *, coders=None, codes=None, quotes=2, max_chars=40
     df = coding_frame(project, choice.coders)
     if df.empty:
         return empty(kind="framework_matrix", title=title, reason=no_codings_reason(choice), coders=choice.coders,
-                     attributions={}, quotes={}, memos={})
+                     attributions={}, quotes={}, memos={}, columns=["case"])
     cases = coded_cases(project, df)
     sel = choose_codes(project, codes, df["code"].unique(), all_when_none=False)
     sub = df[df["code"].isin(set(sel.ids))]

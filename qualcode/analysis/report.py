@@ -13,7 +13,8 @@ def cases_table(project) -> pd.DataFrame:
     title = "Cases"
     order = case_order(project)
     if not order:
-        return empty(kind="cases", title=title, reason="There are no transcripts in this project yet.")
+        return empty(kind="cases", title=title, reason="There are no transcripts in this project yet.",
+                     columns=["case", "transcripts", *project.cases.columns])
     table = case_attributes(project, order)
     transcripts: dict[str, list[str]] = {c: [] for c in order}
     for e in project.index:

@@ -137,11 +137,14 @@ def codebook_docx_cmd(ctx, output) -> None:
 @table_options
 @pass_ctx
 def xlsx_cmd(ctx, output, tables, coders, quiet) -> None:
-    """Every table as a sheet of one Excel workbook (numbers as numbers, header row frozen)."""
+    """Every table as a sheet of one Excel workbook (numbers as numbers, header row frozen), memos,
+    and an About sheet that says where the numbers come from."""
     from qualcode.export.tables_out import write_xlsx
 
+    from qualcode.export.provenance import cli_command
+
     path = write_xlsx(ctx.project, output, tables=_names(tables) or None, coders=_coders(ctx, coders),
-                      progress=_progress(quiet))
+                      progress=_progress(quiet), command=cli_command())
     click.echo(f"wrote {_shown(path)}")
 
 
@@ -152,11 +155,14 @@ def xlsx_cmd(ctx, output, tables, coders, quiet) -> None:
 @click.option("--bom", is_flag=True, help="Start each file with a UTF-8 byte-order mark (for Excel).")
 @pass_ctx
 def csv_cmd(ctx, output, tables, coders, quiet, bom) -> None:
-    """Every table as a CSV file (UTF-8), one file per table."""
+    """Every table as a CSV file (UTF-8), one file per table, and provenance.json; the set replaces
+    the folder's old set whole."""
     from qualcode.export.tables_out import write_csv
 
+    from qualcode.export.provenance import cli_command
+
     paths = write_csv(ctx.project, output, tables=_names(tables) or None, coders=_coders(ctx, coders),
-                      progress=_progress(quiet), bom=bom)
+                      progress=_progress(quiet), bom=bom, command=cli_command())
     for path in paths:
         click.echo(f"wrote {_shown(path)}")
 

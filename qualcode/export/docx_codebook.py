@@ -12,7 +12,7 @@ from docx.shared import Pt, RGBColor
 from qualcode.export import docx_base as base
 from qualcode.export.docx_table import add_table
 from qualcode.export.frame import Grid, clean_text
-from qualcode.export.output import output_path, save_bytes
+from qualcode.export.output import check_writable, output_path, save_bytes
 
 INDENT = "\u00a0\u00a0\u00a0"
 
@@ -101,7 +101,7 @@ def add_codebook(doc, book, *, level: int, counts: dict[str, int] | None = None,
 
 def write_codebook_docx(project, path=None, *, today: date | None = None) -> Path:
     """The codebook alone as a Word document (default ``exports/codebook.docx``)."""
-    path = output_path(project, path, "codebook.docx")
+    path = check_writable(output_path(project, path, "codebook.docx"), suffix=".docx")
     book = project.codebook
     name = book.name or project.config.name
     doc = base.new_document(name, "Codebook")

@@ -44,11 +44,11 @@ def check_writable(path: Path, *, folder: bool = False, suffix: str | None = Non
     """Fail early, with a message that names the path, if ``path`` cannot be written. Nothing is
     created here: folders are made only when the export is ready to be saved (``save_bytes``)."""
     path = Path(path)
-    if suffix is not None and not folder:
-        check_suffix(path, suffix)
     if not folder and path.is_dir():
         raise QualcodeError("this is a folder, not a file name", path=path,
                             hint="give a file name, e.g. exports/report.docx")
+    if suffix is not None and not folder:
+        check_suffix(path, suffix)
     if folder and path.exists() and not path.is_dir():
         raise QualcodeError("this is a file, not a folder", path=path, hint="give a folder for the CSV files")
     parent = path if folder else path.parent

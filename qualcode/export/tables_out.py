@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import os
 import re
 from datetime import date
 from pathlib import Path
 from typing import Callable
 
+from qualcode.errors import QualcodeError
 from qualcode.export.frame import Grid, clean_text, format_value, grid
 from qualcode.export.output import check_writable, output_path, save_bytes, slug
 
@@ -56,12 +59,8 @@ def _fill_sheet(ws, g: Grid) -> None:
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    if g.empty and g.empty_reason:
-        ws.append([f"No data for this table: {clean_text(g.empty_reason)}"])
-        ws.column_dimensions["A"].width = MAX_WIDTH
-        return
-    ws.append([clean_text(h) for h in g.headers])
-    widths = [min(MAX_WIDTH, max(8, len(h) + 2)) for h in g.headers]
+    ws.append([clean_text(h) for h in headers_of(g)])  # a header row even when the table is empty
+    widths = [min(MAX_WIDTH, max(8, len(h) + 2)) for h in headers_of(g)]
     for row in g.rows:
         values = []
         for j, v in enumerate(row):
@@ -84,7 +83,10 @@ def _fill_sheet(ws, g: Grid) -> None:
     for cell in ws[1]:
         cell.font = bold
         cell.alignment = Alignment(vertical="top", wrap_text=True)
-    for j, width in enumerate(widths):
+    if g.empty and g.empty_reason:  # why it is empty, beside the header row (the About sheet says it too)
+        note = ws.cell(row=1, column=len(widths) + 2, value=f"No data: {clean_text(g.empty_reason)}")
+        note.font = Font(italic=True)
+    for j, width in enumerate(widths[:len(g.headers)]):
         letter = get_column_letter(j + 1)
         ws.column_dimensions[letter].width = width
         column = ws[letter][1:]
@@ -105,7 +107,29 @@ def _fill_sheet(ws, g: Grid) -> None:
         ws.auto_filter.ref = ws.dimensions
 
 
-def workbook_bytes(project, frames: list, *, today: date | None = None, progress: Progress | None = None) -> bytes:
+NO_DATA = "no data"
+
+
+def headers_of(g: Grid) -> list[str]:
+    """The table's headers; a table with no columns at all still gets one ("no data"), so a CSV
+    reader finds a header line and an empty table, not an empty file."""
+    return list(g.headers) or [NO_DATA]
+
+
+def _about_provenance(about, stamp) -> None:
+    from openpyxl.styles import Font
+
+    about.append([])
+    about.append(["Where the numbers come from"])
+    about.cell(row=about.max_row, column=1).font = Font(bold=True)
+    for label, value in stamp.summary():
+        about.append([label, clean_text(value)])
+    for tid, h in stamp.transcripts:
+        about.append([f"Transcript {tid}", f"content hash {h}"])
+
+
+def workbook_bytes(project, frames: list, *, today: date | None = None, progress: Progress | None = None,
+                   stamp=None, memos=None) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
@@ -117,7 +141,8 @@ def workbook_bytes(project, frames: list, *, today: date | None = None, progress
     used = {"about"}
     about.append([clean_text(project.config.name)])
     about["A1"].font = Font(bold=True, size=14)
-    about.append([f"Tables written by qualcode on {(today or date.today()).isoformat()}"])
+    about.append([f"Tables written by qualcode on {(today or date.today()).isoformat()}"
+                  + (f" (inputs stamp {stamp.digest}: see below)" if stamp is not None else "")])
     entries = list(project.index)
     if any(is_illustrative(e.metadata) for e in entries):
         about.append(["Illustrative data: transcripts marked illustrative: true are not real interview data."])
@@ -134,6 +159,13 @@ def workbook_bytes(project, frames: list, *, today: date | None = None, progress
         _fill_sheet(wb.create_sheet(name), g)
         about.append([name, clean_text(g.title), 0 if g.empty else len(g.rows),
                       clean_text(g.empty_reason if g.empty and g.empty_reason else g.caption)])
+    if memos is not None:
+        g = grid(memos)
+        name = sheet_name("Memos", used)
+        _fill_sheet(wb.create_sheet(name), g)
+        about.append([name, "Memos", len(g.rows), clean_text(g.caption)])
+    if stamp is not None:
+        _about_provenance(about, stamp)
     for letter, width in (("A", 24), ("B", 40), ("C", 8), ("D", 100)):
         about.column_dimensions[letter].width = width
     for row in about.iter_rows(min_row=header_row + 1):
@@ -145,36 +177,75 @@ def workbook_bytes(project, frames: list, *, today: date | None = None, progress
 
 
 def write_xlsx(project, path=None, *, tables=None, coders=None, progress: Progress | None = None,
-               today: date | None = None) -> Path:
-    """Every table as a sheet of one workbook (default ``exports/tables.xlsx``)."""
-    path = check_writable(output_path(project, path, "tables.xlsx"))
+               today: date | None = None, memos: bool = True, command: str | None = None) -> Path:
+    """Every table as a sheet of one workbook (default ``exports/tables.xlsx``), a Memos sheet when
+    coders wrote memos, and an About sheet with the provenance stamp."""
+    from qualcode.export.docx_report import counted_coders
+    from qualcode.export.memos import memo_frame
+    from qualcode.export.provenance import stamp as make_stamp
+
+    path = check_writable(output_path(project, path, "tables.xlsx"), suffix=".xlsx")
     frames = _frames(project, tables, coders)
-    data = workbook_bytes(project, frames, today=today, progress=progress)
+    counted = counted_coders(project, _chosen(project, coders))
+    notes = memo_frame(project, counted) if memos else None
+    stamp = make_stamp(project, command=command, coders=counted)
+    data = workbook_bytes(project, frames, today=today, progress=progress, stamp=stamp,
+                          memos=notes if notes is not None and len(notes) else None)
     out = save_bytes(path, data)
     if progress is not None:
         progress(len(frames) + 1, len(frames) + 1, f"written to {out}")
     return out
 
 
+def _chosen(project, coders):
+    from qualcode.export.catalog import check_coders
+
+    return check_coders(project, coders)
+
+
 def csv_text(g: Grid) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
-    if g.headers:
-        w.writerow([clean_text(h) for h in g.headers])
+    w.writerow([clean_text(h) for h in headers_of(g)])
     for row in g.rows:
         w.writerow(["" if v is None else (v if isinstance(v, (int, float)) and not isinstance(v, bool)
                                          else clean_text(v)) for v in row])
     return buf.getvalue()
 
 
+PROVENANCE = "provenance.json"
+
+
+def _ours(folder: Path) -> None:
+    """A CSV set replaces only a CSV set: a folder holding anything else is left alone."""
+    if not folder.exists():
+        return
+    others = sorted(p.name for p in folder.iterdir() if not (p.is_file() and (p.suffix.lower() == ".csv"
+                                                                              or p.name == PROVENANCE)))
+    if others:
+        raise QualcodeError(f"this folder holds other files than a CSV set ({', '.join(others[:3])}"
+                            f"{', ...' if len(others) > 3 else ''}): the export replaces the whole folder",
+                            path=folder, hint="give a new or empty folder with -o, e.g. exports/tables-2")
+
+
 def write_csv(project, folder=None, *, tables=None, coders=None, progress: Progress | None = None,
-              bom: bool = False) -> list[Path]:
+              bom: bool = False, command: str | None = None) -> list[Path]:
     """One CSV file per table in ``folder`` (default ``exports/tables/``), named
-    ``01-code-frequencies.csv`` and so on; UTF-8 (with a byte-order mark if ``bom``, for Excel)."""
+    ``01-code-frequencies.csv`` and so on, and ``provenance.json`` (the stamp of the inputs); UTF-8
+    (with a byte-order mark if ``bom``, for Excel). The set replaces the folder's old set whole:
+    it is written beside it and swapped in, so no stale file from an earlier export remains."""
+    from qualcode.export.docx_report import counted_coders
+    from qualcode.export.output import make_folder
+    from qualcode.export.provenance import stamp as make_stamp
+
     folder = Path(folder) if folder is not None else Path(project.exports_dir) / "tables"
+    if folder.suffix.lower() in (".csv", ".xlsx", ".docx", ".pdf"):
+        raise QualcodeError("`export csv` writes a folder of CSV files, one per table, not one file", path=folder,
+                            hint=f"give a folder, e.g. -o {folder.with_suffix('')}")
     check_writable(folder, folder=True)
+    _ours(folder)
     frames = _frames(project, tables, coders)
-    written: list[Path] = []
+    files: list[tuple[str, bytes]] = []
     names: set[str] = set()
     for k, df in enumerate(frames, start=1):
         g = grid(df)
@@ -184,8 +255,47 @@ def write_csv(project, folder=None, *, tables=None, coders=None, progress: Progr
         while name in names:
             name = name[:-4] + "-2.csv"
         names.add(name)
-        text = csv_text(g)
-        written.append(save_bytes(folder / name, text.encode("utf-8-sig" if bom else "utf-8")))
+        files.append((name, csv_text(g).encode("utf-8-sig" if bom else "utf-8")))
+    counted = counted_coders(project, _chosen(project, coders))
+    record = make_stamp(project, command=command, coders=counted).to_json()
+    record["tables"] = [{"file": n, "title": grid(df).title, "caption": str(df.attrs.get("caption") or "")}
+                        for (n, _), df in zip(files, frames)]
+    files.append((PROVENANCE, (json.dumps(record, indent=2, ensure_ascii=False) + "\n").encode("utf-8")))
+    make_folder(folder.parent)
+    replace_folder(folder, files)
     if progress is not None:
         progress(len(frames), len(frames), f"written to {folder}")
-    return written
+    return [folder / n for n, _ in files]
+
+
+def replace_folder(folder: Path, files: list[tuple[str, bytes]]) -> None:
+    """Write ``files`` into a fresh folder beside ``folder``, then swap it in (the old set is moved
+    aside and removed): a reader sees the old set or the new one, never a mix."""
+    import shutil
+    import tempfile
+
+    from qualcode.store.atomic import fsync_dir
+
+    fresh = Path(tempfile.mkdtemp(prefix=f".{folder.name}.new-", dir=folder.parent))
+    old = None
+    try:
+        for name, data in files:
+            with open(fresh / name, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+        fsync_dir(fresh)
+        if folder.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{folder.name}.old-", dir=folder.parent))
+            os.rmdir(old)
+            os.replace(folder, old)
+        os.replace(fresh, folder)
+        fsync_dir(folder.parent)
+    except OSError as exc:
+        if old is not None and old.exists() and not folder.exists():
+            os.replace(old, folder)  # put the old set back
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise QualcodeError(f"cannot write the CSV files: {exc.strerror}", path=folder,
+                            hint="choose a folder you can write to (-o PATH)") from None
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

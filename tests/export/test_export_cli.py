@@ -26,11 +26,12 @@ def test_export_commands_write_into_exports(study, capsys):
     assert (study.root / "exports" / "codebook.docx").exists()
     assert run(["--project", root, "export", "xlsx", "-q", "--tables", "frequencies,matrix"]) == 0
     wb = openpyxl.load_workbook(study.root / "exports" / "tables.xlsx")
-    assert wb.sheetnames == ["About", "Code frequencies", "Codes by case"]
+    assert wb.sheetnames == ["About", "Code frequencies", "Codes by case", "Memos"]
     assert run(["--project", root, "export", "csv", "-q", "--tables", "frequencies",
                 "--tables", "crosstab=statutory.framework/attr:equality_framework"]) == 0
     names = sorted(p.name for p in (study.root / "exports" / "tables").iterdir())
-    assert names == ["01-code-frequencies.csv", "02-statutory.framework-by-attr-equality_framework-c.csv"]
+    assert names == ["01-code-frequencies.csv", "02-statutory.framework-by-attr-equality_framework-c.csv",
+                     "provenance.json"]
 
 
 def test_export_docx_to_a_chosen_file_with_coders(study, tmp_path, capsys):

@@ -25,11 +25,16 @@ def test_xlsx_has_one_sheet_per_table_with_a_bold_frozen_header_and_numbers(stud
     wb = openpyxl.load_workbook(path)
     titles = [df.attrs["title"] for df in standard]
     assert wb.sheetnames[0] == "About"
-    assert [n for n in wb.sheetnames[1:]] == [t[:31] for t in titles]
+    assert [n for n in wb.sheetnames[1:-1]] == [t[:31] for t in titles]
+    assert wb.sheetnames[-1] == "Memos"  # the study's coders wrote memos
     about = wb["About"]
     assert about["A1"].value == study.config.name
     listed = [row[1] for row in about.iter_rows(values_only=True) if row and row[0] in wb.sheetnames[1:]]
-    assert listed == titles
+    assert listed == [*titles, "Memos"]
+    values = {row[0]: row[1] for row in about.iter_rows(values_only=True) if row and row[0]}
+    assert values["Written by"].startswith("qualcode ")  # the provenance stamp
+    assert values["Journal of researcher_a"].startswith("419 lines")
+    assert values["Transcript lsp-a"].startswith("content hash ")
     freq = wb["Code frequencies"]
     header = [c.value for c in freq[1]]
     assert header == ["code", "id", "codings", "words coded", "transcripts", "cases"]
@@ -67,7 +72,10 @@ def test_empty_table_sheet_says_so(study):
     df = pd.DataFrame(columns=["a", "b"])
     df.attrs.update(title="Nothing", caption="No codings.", kind="x", empty_reason="There are no codings yet.")
     wb = openpyxl.load_workbook(write_xlsx(study, study.root / "exports" / "e.xlsx", tables=[df]))
-    assert wb["Nothing"]["A1"].value == "No data for this table: There are no codings yet."
+    ws = wb["Nothing"]
+    assert [ws["A1"].value, ws["B1"].value] == ["a", "b"]  # the header row, as for any table
+    assert ws["D1"].value == "No data: There are no codings yet."
+    assert ws.max_row == 1
 
 
 def test_sheet_names_are_valid_and_unique():
@@ -85,9 +93,9 @@ def test_csv_one_file_per_table_matching_the_tables(study, standard):
     from qualcode.export.tables_out import write_csv
 
     files = write_csv(study)
-    assert [f.parent for f in files] == [study.root / "exports" / "tables"] * len(standard)
+    assert [f.parent for f in files] == [study.root / "exports" / "tables"] * (len(standard) + 1)
     assert [f.name for f in files] == ["01-cases.csv", "02-code-frequencies.csv", "03-codes-by-case.csv",
-                                       "04-code-co-occurrence-overlapping-codings.csv"]
+                                       "04-code-co-occurrence-overlapping-codings.csv", "provenance.json"]
     rows = list(csv.reader(io.StringIO(files[1].read_text("utf-8"))))
     assert rows[0] == ["code", "id", "codings", "words coded", "transcripts", "cases"]
     assert len(rows) == len(standard[1]) + 1
