@@ -156,18 +156,17 @@ def move(project: Project, code_id: str, parent: str | None) -> str:
 def rename(project: Project, old: str, new: str) -> str:
     book = project.codebook
     real = edit._need(book, old).id
-    used = usage(project).of(real)
     reshape(project, edit.rename_id(book, real, new), f"rename-id {real} {new}")
-    return f"{real} is now {new}; its {used} coding(s) count as {new} (journals unchanged)"
+    return f"{real} is now {new}: every coder's codings made with {real} count as {new} (journals unchanged)"
 
 
 def merge(project: Project, source: str, target: str) -> str:
     book = project.codebook
     src, dst = edit._need(book, source).id, edit._need(book, target).id
-    use = usage(project)
-    n, who = use.of(src), use.who(src)
     reshape(project, edit.merge_codes(book, src, dst), f"merge {src} {dst}")
-    return f"merged {src} into {dst}: {n} coding(s) now count as {dst}" + (f" ({who})" if who else "")
+    # the codings are not counted here: that means replaying every journal, which a merge does not need
+    return (f"merged {src} into {dst}: every coder's codings of {src} now count as {dst} (journals unchanged; "
+            f"`qualcode codebook show {dst}` counts them)")
 
 
 def remove(project: Project, code_id: str, codings: str | None) -> str:
