@@ -7,6 +7,7 @@ themselves, wide tables sit on landscape pages.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from docx import Document
@@ -131,9 +132,17 @@ def style_id(doc, name: str) -> str:
     return cache[name]
 
 
+_CODE_SPAN = re.compile(r"`([^`]+)`")
+
+
+def prose(text: str) -> str:
+    """Markdown code spans as a reader sees them in Word: `qualcode check` -> “qualcode check”."""
+    return _CODE_SPAN.sub("\u201c\\1\u201d", text) if "`" in text else text
+
+
 def para(doc, text: str = "", style: str | None = None):
-    """``doc.add_paragraph(text, style)``, fast."""
-    p = doc.add_paragraph(text)
+    """``doc.add_paragraph(text, style)``, fast (Markdown backticks become quotation marks)."""
+    p = doc.add_paragraph(prose(text))
     if style:
         p._p.get_or_add_pPr().style = style_id(doc, style)
     return p

@@ -45,13 +45,33 @@ def coder_stats(project, coders: list[str]) -> dict[str, dict]:
     return out
 
 
+def spoken_words(project, entry) -> int:
+    """The words spoken in a transcript: the text of its speaker turns, without the speaker labels,
+    timestamps and any note before the first turn (a transcript without turns: all its words)."""
+    from qualcode.analysis.words import count_words
+
+    try:
+        t = project.transcript(entry.id)
+    except Exception:  # noqa: BLE001 - a transcript that cannot be read: the index's count stands
+        return entry.words
+    if not t.turns:
+        return entry.words
+    return int(count_words([t.text[turn.text_start:turn.end] for turn in t.turns]).sum())
+
+
+WORDS_DEFINED = ("Spoken words are the words of the speaker turns: speaker labels, timestamps and notes "
+                 "before the first turn are not counted (a word is a run of letters or digits, with an "
+                 "apostrophe inside it: \u201cdon't\u201d is one word).")
+
+
 def transcripts_part(doc, project, stats: dict, add_table) -> None:
     entries = list(project.index)
-    words = sum(e.words for e in entries)
+    spoken = {e.id: spoken_words(project, e) for e in entries}
+    words = sum(spoken.values())
     turns = sum(e.turns for e in entries)
     formats = Counter(e.format for e in entries)
     dates = sorted(d for d in (_date(e.metadata.get("date")) for e in entries) if d)
-    text = (f"The project holds {_plural(len(entries), 'transcript')} ({_plural(words, 'word')}, "
+    text = (f"The project holds {_plural(len(entries), 'transcript')} ({_plural(words, 'spoken word')}, "
             f"{_plural(turns, 'speaker turn')}) in {_plural(len(formats), 'format')}")
     if dates:
         text += (f", of interviews held on {base.format_date(dates[0])}" if dates[0] == dates[-1] else
@@ -63,11 +83,11 @@ def transcripts_part(doc, project, stats: dict, add_table) -> None:
     for coder, s in stats.items():
         for tid in s["transcripts"]:
             coded_by.setdefault(tid, []).append(coder)
-    rows = [[e.id, project.cases.case(e.id), str(e.metadata.get("date") or ""), e.words, e.turns,
+    rows = [[e.id, project.cases.case(e.id), str(e.metadata.get("date") or ""), spoken[e.id], e.turns,
              ", ".join(coded_by.get(e.id, [])) or "not coded"] for e in entries[:MAX_LISTED]]
-    grid = _grid(["Transcript", "Case", "Date", "Words", "Turns", "Coded by"], rows,
+    grid = _grid(["Transcript", "Case", "Date", "Spoken words", "Turns", "Coded by"], rows,
                  [False, False, False, True, True, False], "Transcripts")
-    add_table(grid, "The transcripts: case, date of interview, length and who coded each")
+    add_table(grid, "The transcripts: case, date of interview, length and who coded each", "Note. " + WORDS_DEFINED)
     if len(entries) > MAX_LISTED:
         base.para(doc, f"The first {MAX_LISTED} of {len(entries):,} transcripts are listed; "
                           "`qualcode stats --json` lists them all.", style="Table Note")

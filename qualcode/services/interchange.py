@@ -105,6 +105,9 @@ def export_qdpx(project: Project, dest: str | Path | None = None, *, now: str | 
                        case_of=cases.case_of, columns=cases.columns, now=now or _now())
     model, problems = build(data)
     warnings += problems
+    from qualcode.export.provenance import stamp  # where the exported data came from, in the project's Description
+
+    model.description = "\n\n".join(x for x in (model.description, stamp(project).text()) if x)
     try:
         size = write_qdpx(dest, model)
     except OSError as exc:
