@@ -104,15 +104,18 @@ def main() -> int:
         ops = kills_mid_op = compactions = lost = phantoms = 0
         t0 = time.perf_counter()
         for rnd in range(args.rounds):
-            proc = subprocess.Popen([sys.executable, __file__, "--child", str(root), str(rng.randrange(10**9))],
-                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            errors = tmp / "child.err"
+            with open(errors, "w") as err:
+                proc = subprocess.Popen([sys.executable, __file__, "--child", str(root), str(rng.randrange(10**9))],
+                                        stdout=subprocess.PIPE, stderr=err, text=True)
             first = proc.stdout.readline()
             if not first:
-                print("child failed to start:", proc.stderr.read(), flush=True)
+                print("child failed to start:", errors.read_text(), flush=True)
                 return 1
             time.sleep(rng.uniform(0.0, 0.4))
             os.kill(proc.pid, signal.SIGKILL)
-            rest, _ = proc.communicate()
+            rest = proc.stdout.read()  # the same buffered reader as readline: nothing it holds is lost
+            proc.wait()
             lines = [first.strip()] + [x for x in rest.split("\n") if x.strip()]
             pending_add = False
             for line in lines:
@@ -149,6 +152,10 @@ def main() -> int:
                 phantoms += len(unexplained)
                 print(f"round {rnd}: {len(missing)} confirmed missing, {len(back)} removed back, "
                       f"{len(unexplained)} unexplained, {len(wrong_memo)} memos wrong", flush=True)
+                if os.environ.get("KILLLOOP_DEBUG"):
+                    print("  missing", sorted(missing)[:5], "unexplained", sorted(unexplained)[:5],
+                          "last", lines[-3:], "warnings", [str(w) for w in session.warnings][:5], flush=True)
+                    shutil.copytree(root, tmp.parent / f"killloop-debug-{rnd}")
             # the writer's in-flight add may have reached the disk: adopt it as the truth from here on
             present = set(have) - removed
             for cid in list(memos):

@@ -1,0 +1,263 @@
+"""Hardening of the project store: one bad file never takes the project down, the journal keeps
+what it cannot read, the .qualcode cache is verified, names and disks fail with clear messages."""
+
+from __future__ import annotations
+
+import errno
+import io
+import json
+import os
+import pickle
+import subprocess
+import sys
+import time
+import zipfile
+
+import pytest
+
+from qualcode.errors import FormatError, JournalError, ProjectError
+from qualcode.formats.transcripts import parse_transcript
+from qualcode.services.check import check_project
+from qualcode.services.project_ops import import_transcripts, init_project
+from qualcode.store import journal as journal_mod
+from qualcode.store import snapshot
+from qualcode.store.cache_seal import seal
+from qualcode.store.journal import replay
+from qualcode.store.project import Project
+
+QC = [sys.executable, "-m", "qualcode"]
+
+
+def run(*args):
+    return subprocess.run([*QC, *map(str, args)], capture_output=True, text=True)
+
+
+def test_an_impossible_date_leaves_every_command_working(project):
+    root = project.root
+    (root / "transcripts" / "bad.txt").write_text("---\ndate: 2024-02-30\n---\nAnn: hello\nBob: hi\n", encoding="utf-8")
+    project.close()
+    for args in (["check"], ["stats"], ["--coder", "ann", "code", "list"]):
+        proc = run(*args, "--project", root)
+        assert "internal error" not in proc.stderr + proc.stdout, args
+        assert proc.returncode in (0, 1), (args, proc.stderr)
+    opened = Project.open(root, search=False)
+    assert {"int-1", "bad"} <= set(opened.index.ids())
+    assert opened.index.get("bad").metadata["date"] == "2024-02-30"  # kept as written
+
+
+def test_a_file_that_breaks_the_importer_is_left_out_and_named(project, monkeypatch):
+    (project.root / "transcripts" / "weird.txt").write_text("Ann: x\n", encoding="utf-8")
+    import qualcode.store.index as index_mod
+
+    real = index_mod._parse
+
+    def parse(path, *args, **kwargs):
+        if path.name == "weird.txt":
+            raise IndexError("a bug in an importer")
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(index_mod, "_parse", parse)
+    project.refresh_index()
+    assert "int-1" in project.index.ids()
+    problems = [p for p in project.index.problems if p.path == "transcripts/weird.txt"]
+    assert problems and "IndexError" in problems[0].message
+
+
+@pytest.mark.parametrize("front, what", [
+    ("a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+     "c: [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n", "aliases"),
+    ("a: !!python/object:os.system x\n", "tag"),
+    ("a: " + "[" * 200 + "]" * 200 + "\n", "nested"),
+])
+def test_front_matter_yaml_is_read_safely(front, what):
+    t0 = time.process_time()
+    with pytest.raises(FormatError, match=what) as info:
+        parse_transcript(("---\n" + front + "---\nAnn: hello\n").encode(), "p1.txt")
+    assert info.value.path == "p1.txt" and info.value.line is not None
+    assert time.process_time() - t0 < 60  # (a YAML bomb ran for minutes; not a timing test)
+
+
+def test_front_matter_aliases_inside_a_docx_are_refused_too():
+    import docx
+
+    d = docx.Document()
+    for line in ["---", "a: &a [x, x, x]", "b: [*a, *a]", "---", "Ann: hello", "Bob: hi"]:
+        d.add_paragraph(line)
+    buf = io.BytesIO()
+    d.save(buf)
+    with pytest.raises(FormatError, match="aliases"):
+        parse_transcript(buf.getvalue(), "p1.docx")
+
+
+def _docx_with(member: str, data: bytes, compress=zipfile.ZIP_DEFLATED) -> bytes:
+    import docx
+
+    buf = io.BytesIO()
+    docx.Document().save(buf)
+    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compress) as zf:
+        for info in src.infolist():
+            zf.writestr(info.filename, data if info.filename == member else src.read(info))
+    return out.getvalue()
+
+
+def test_docx_gets_the_qdpx_budget():
+    bomb = _docx_with("word/document.xml", b"<w:document>" + b" " * (40 << 20) + b"</w:document>")
+    assert len(bomb) < 200_000
+    with pytest.raises(FormatError, match="zip bomb|larger than"):
+        parse_transcript(bomb, "bomb.docx")
+
+
+def test_a_docx_with_a_corrupt_deflate_stream_is_refused_clearly():
+    good = _docx_with("word/document.xml", b"<w:document>" + b"hello " * 2000 + b"</w:document>")
+    zf = zipfile.ZipFile(io.BytesIO(good))
+    info = zf.getinfo("word/document.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    bad = bytearray(good)
+    for i in range(start + 5, start + 40):
+        bad[i] ^= 0x5A
+    with pytest.raises(FormatError, match="cannot read|damaged"):
+        parse_transcript(bytes(bad), "broken.docx")
+
+
+def test_a_long_line_of_marks_is_parsed_in_linear_memory():
+    text = b"Ann: hello\n" + b"*" * 3_000_000 + b"\nBob: hi\n"
+    transcript, _ = parse_transcript(text, "stars.txt")  # was ~300 MB of regex backtracking frames
+    assert transcript.text.endswith("Bob: hi\n")
+
+
+# -- journal ---------------------------------------------------------------------------------------
+BAD_LINES = [
+    b'{"v":1,"n":"abc","op":"undo"}',
+    b'{"v":1,"n":7,"op":"add","coding":{"id":"x","t":"int-1","s":NaN,"e":3,"code":"theme"}}',
+    b"[" * 100_000 + b"]" * 100_000,
+    b'{"v":1,"n":8,"op":"frobnicate"}',
+    b"not json at all",
+    b'{"v":1,"n":9,"op":"add","coding":{"id":"y","t":"int-1","s":5,"e":2,"code":"theme"}}',
+]
+
+
+def test_bad_journal_lines_are_reported_kept_aside_by_compaction_and_never_crash(project):
+    s = project.session("ann")
+    s.add("int-1", 0, 11, "theme")
+    s.add("int-1", 20, 30, "theme.sub")
+    s.close()
+    path = project.codings_dir / "ann.jsonl"
+    with open(path, "ab") as fh:
+        fh.write(b"\n".join(BAD_LINES) + b"\n")
+    project = Project.open(project.root, search=False)
+    report = check_project(project)
+    lines = sorted(f.problem.line for f in report.findings if f.area == "journals")
+    assert lines == [3, 4, 5, 6, 7, 8]
+    assert len(project.codings("ann")) == 2
+    s = project.session("ann")
+    s.add("int-1", 40, 45, "theme")  # adding still works
+    assert s.compact() == 3
+    assert "moved to ann.jsonl.unreadable-" in str(s.notes[0])
+    (aside,) = project.codings_dir.glob("ann.jsonl.unreadable-*")
+    assert aside.read_bytes() == b"".join(line + b"\n" for line in BAD_LINES)  # verbatim, nothing lost
+    s.close()
+    reopened = Project.open(project.root, search=False)
+    findings = check_project(reopened).findings
+    assert [f.problem.path for f in findings if f.area == "journals"] == [str(aside)]
+    assert len(reopened.codings("ann")) == 3
+
+
+def test_a_full_disk_says_so(project, monkeypatch):
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(journal_mod.os, "pwrite", full)  # no lock file yet: writing who holds it fails
+    s = project.session("newcoder")
+    monkeypatch.setattr(journal_mod.os, "write", full)
+    with pytest.raises(JournalError, match="the disk is full"):
+        s.add("int-1", 0, 5, "theme")
+    monkeypatch.undo()
+    s.close()
+    assert replay(project.codings_dir / "newcoder.jsonl", "newcoder").codings.codings == {}
+
+
+# -- the cache -------------------------------------------------------------------------------------
+def test_a_crafted_snapshot_cannot_inject_codings(project, monkeypatch):
+    monkeypatch.setattr(snapshot, "MIN_LINES_TO_SAVE", 1)
+    s = project.session("ann")
+    s.add("int-1", 0, 11, "theme")
+    s.close()
+    path = project.codings_dir / "ann.jsonl"
+    data = path.read_bytes()
+    real = replay(path, "ann")
+    (c,) = real.codings
+    evil = {"version": 1, "consumed": len(data), "lines": 1, "digest": snapshot._digest(data),
+            "codings": [tuple(c), tuple(c._replace(id="injected", code="theme.sub"))], "undo": [], "redo": [],
+            "warnings": [], "future": [], "last_seq": 1}
+    snap = project.cache_dir / "journals" / "ann.snap"
+    snap.parent.mkdir(parents=True, exist_ok=True)
+    snap.write_bytes(pickle.dumps(evil))  # what someone else's .qualcode/ would hold (no seal of yours)
+    opened = Project.open(project.root, search=False)
+    assert set(opened.codings("ann").codings) == {c.id}
+    assert any("snapshot" in n for n in opened.cache_notes())
+    # sealed with another user's key: refused too
+    import qualcode.store.cache_seal as cs
+
+    monkeypatch.setattr(cs, "_key", b"k" * 32)
+    forged = seal(pickle.dumps(evil))
+    monkeypatch.setattr(cs, "_key", None)
+    snap.write_bytes(forged)
+    reopened = Project.open(project.root, search=False)
+    s = reopened.session("ann")
+    assert set(s.codings.codings) == {c.id}
+    s.compact()
+    s.close()
+    assert set(replay(path, "ann").codings.codings) == {c.id}
+
+
+@pytest.mark.parametrize("content", [b"", b"{not json", b'{"version": 1, "files": [1, 2]}', b"\x00" * 64])
+def test_a_corrupt_index_is_rebuilt_with_a_note(project, content):
+    (project.cache_dir / "index.json").write_bytes(content)
+    for f in (project.cache_dir / "transcripts").glob("*.json"):
+        f.write_bytes(content)
+    opened = Project.open(project.root, search=False)
+    assert opened.index.ids() == ["int-1"]
+    assert opened.transcript("int-1").text.startswith("Interviewer:")
+    assert any("index" in n and "rebuilt" in n for n in opened.cache_notes())
+
+
+# -- names, files ----------------------------------------------------------------------------------
+def test_names_with_control_characters_are_refused_up_front(tmp_path):
+    with pytest.raises(ProjectError, match="line break"):
+        init_project(tmp_path / "bad\nname")
+    assert not (tmp_path / "bad\nname").exists()
+    with pytest.raises(ProjectError, match="line break"):
+        init_project(tmp_path / "ok", name="tab\there")  # an explicit name: refused before writing
+    assert not (tmp_path / "ok").exists()
+    init_project(tmp_path / "ok").close()
+    with pytest.raises(JournalError, match="not a usable coder name"):
+        Project.open(tmp_path / "ok", search=False).session("ann\n")
+
+
+def test_a_very_long_id_and_a_fifo_are_refused_with_the_file_named(project, tmp_path):
+    long_id = tmp_path / "long.txt"
+    long_id.write_text("---\nid: " + "a" * 300 + "\n---\nAnn: hi\n", encoding="utf-8")
+    with pytest.raises(FormatError, match="300 characters") as info:
+        import_transcripts(project, [long_id])
+    assert "long.txt" in str(info.value)
+    long_name = tmp_path / ("b" * 240 + ".txt")
+    long_name.write_text("Ann: hi\n", encoding="utf-8")
+    with pytest.raises(FormatError, match="too long to be a file name"):
+        import_transcripts(project, [long_name])
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    with pytest.raises(FormatError, match="not a regular file"):
+        import_transcripts(project, [fifo])
+
+
+def test_toml_strings_escape_control_characters(tmp_path):
+    from qualcode.store.config import load_config, save_config
+
+    project = init_project(tmp_path / "p")
+    cfg = project.config
+    cfg.aliases = {"Counsel\nInquiry": "Ms \"B\"\t\\"}
+    save_config(project.root, cfg)
+    assert load_config(project.root).aliases == cfg.aliases
+    json.dumps(cfg.aliases)
