@@ -160,3 +160,42 @@ def _squash(text: str) -> str:
     trail = " " if text[-1:].isspace() else ""
     body = " ".join(text.split())
     return lead + body + trail if body else ""
+
+
+def project_speakers(project, transcript_ids: list[str] | None = None) -> list[dict]:
+    """Every speaker across the project (or the given transcripts): roles, transcripts, turns, the
+    share of turns that are questions, and a proposed role where the turns suggest another one."""
+    from qualcode.formats.transcripts.rules import QUESTIONS, question_share, role_for
+
+    rules = project.config.speaker_roles
+
+    rows: dict[str, dict] = {}
+    for entry in project.index:
+        if transcript_ids and entry.id not in transcript_ids:
+            continue
+        t = project.transcript(entry.id)
+        asked = question_share(t.text, t.turns)
+        for turn in t.turns:
+            r = rows.setdefault(turn.speaker, {"speaker": turn.speaker, "roles": {}, "labels": set(),
+                                               "transcripts": set(), "turns": 0, "questions": 0})
+            r["roles"][turn.role or ""] = r["roles"].get(turn.role or "", 0) + 1
+            r["labels"].add(turn.label or turn.speaker)
+            r["transcripts"].add(entry.id)
+        for speaker, (q, n) in asked.items():
+            rows[speaker]["turns"] += n
+            rows[speaker]["questions"] += q
+    out = []
+    for r in sorted(rows.values(), key=lambda r: -r["turns"]):
+        role = max(r["roles"], key=r["roles"].get)
+        share = r["questions"] / r["turns"] if r["turns"] else 0.0
+        proposed, why = None, ""
+        if role_for(rules, r["speaker"], *r["labels"]) is not None:
+            pass  # set for the project: never second-guessed
+        elif r["turns"] >= 3 and share >= QUESTIONS and role != "interviewer":
+            proposed, why = "interviewer", f"{share:.0%} of turns are questions"
+        elif r["turns"] >= 3 and share < 0.1 and role == "interviewer":
+            proposed, why = "respondent", f"only {share:.0%} of turns are questions"
+        out.append({"speaker": r["speaker"], "role": role, "roles": r["roles"], "labels": sorted(r["labels"]),
+                    "transcripts": sorted(r["transcripts"]), "turns": r["turns"], "questions": round(share, 3),
+                    "proposed": proposed, "why": why})
+    return out

@@ -25,13 +25,15 @@ def init_cmd(folder: str, name: str | None) -> None:
 @click.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--replace", is_flag=True, help="Bring in a new version of a transcript already imported.")
+@click.option("--id", "transcript_id", default=None, help="The transcript's id (one file; default: front matter or file name).")
+@click.option("--title", default=None, help="The transcript's title (one text file; set in its front matter).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_ctx
-def import_cmd(ctx: Context, files: tuple[str, ...], replace: bool, as_json: bool) -> None:
+def import_cmd(ctx: Context, files: tuple[str, ...], replace: bool, transcript_id, title, as_json: bool) -> None:
     """Copy transcripts into the project (text, Markdown, Otter, Zoom/Teams VTT, SRT, Word .docx)."""
     from qualcode.services.project_ops import import_transcripts
 
-    result = import_transcripts(ctx.project, list(files), replace=replace)
+    result = import_transcripts(ctx.project, list(files), replace=replace, transcript_id=transcript_id, title=title)
     if as_json:
         emit_json({"imported": [{"id": i, "path": p} for i, p in result.imported],
                    "unchanged": result.unchanged, "warnings": [str(w) for w in result.warnings]})
@@ -40,8 +42,9 @@ def import_cmd(ctx: Context, files: tuple[str, ...], replace: bool, as_json: boo
         click.echo(f"warning: {w}", err=True)
     for tid, path in result.imported:
         e = ctx.project.index.get(tid)
+        who = ", ".join(f"{s} ({d['role'] or 'no role'}, {d['turns']} turns)" for s, d in e.roles.items())
         click.echo(f"imported {tid} -> {path} ({e.format}, {e.turns} turns, {e.words} words, "
-                   f"speakers: {', '.join(e.speakers) or 'none found'})")
+                   f"speakers: {who or 'none found'})")
     for tid in result.unchanged:
         click.echo(f"unchanged {tid} (already imported)")
 

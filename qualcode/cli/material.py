@@ -74,4 +74,60 @@ def code_import(ctx: Context, file, pairs, layout, create_codes, code_separator,
     sys.exit(2 if failed and not (partial and not dry_run) else 0)
 
 
-COMMANDS: list = []
+def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
+    out = {}
+    for v in values:
+        if "=" not in v:
+            raise click.UsageError(f"{option} {v!r}: write LABEL=VALUE, e.g. {option} \"Lady Hallett=interviewer\"")
+        k, val = v.rsplit("=", 1)
+        out[k.strip()] = val.strip()
+    return out
+
+
+@click.command("speakers")
+@click.option("--transcript", "transcripts", multiple=True, help="Only these transcripts.")
+@click.option("--role", "roles", multiple=True, metavar="LABEL=ROLE",
+              help="Set a role for every transcript: LABEL (a name, a glob like 'Lead *', or 're:REGEX') = "
+                   "interviewer, respondent or none. Saved in qualcode.toml [speakers.roles].")
+@click.option("--alias", "aliases", multiple=True, metavar="LABEL=SPEAKER",
+              help="Make a label one speaker everywhere (saved in [speakers.aliases]).")
+@click.option("--respondent", default=None, help="Who speaks unlabelled paragraphs in think-aloud layouts.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_ctx
+def speakers_cmd(ctx: Context, transcripts, roles, aliases, respondent, as_json) -> None:
+    """List every speaker with role, turns and transcripts; set roles and aliases for the project."""
+    from qualcode.analysis.speakers import project_speakers
+
+    project = ctx.project
+    if roles or aliases or respondent is not None:
+        from qualcode.errors import ProjectError
+        from qualcode.formats.transcripts.rules import check_rules
+        from qualcode.store.config import save_config
+
+        new_roles = {k: v.lower() for k, v in _pairs(roles, "--role").items()}
+        bad = check_rules(new_roles)
+        if bad:
+            raise ProjectError("; ".join(bad), hint="roles are interviewer, respondent or none")
+        cfg = project.config
+        cfg.speaker_roles.update(new_roles)
+        cfg.aliases.update(_pairs(aliases, "--alias"))
+        if respondent is not None:
+            cfg.respondent = respondent
+        save_config(project.root, cfg)
+        project.close()
+        ctx._project = None
+        project = ctx.project
+        if not as_json:
+            click.echo("saved in qualcode.toml; transcripts re-read with the new settings")
+    rows = project_speakers(project, list(transcripts) or None)
+    if as_json:
+        emit_json(rows)
+        return
+    table([[r["speaker"], r["role"] or "-", r["turns"], f"{r['questions']:.0%}", len(r["transcripts"]),
+            f"{r['proposed']} ({r['why']})" if r["proposed"] else ""] for r in rows],
+          ["speaker", "role", "turns", "questions", "transcripts", "proposed"])
+    if any(r["proposed"] for r in rows):
+        click.echo("set a role with: qualcode speakers --role \"NAME=interviewer\"")
+
+
+COMMANDS: list = [speakers_cmd]

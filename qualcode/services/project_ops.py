@@ -67,9 +67,15 @@ def _safe_ext(path: Path) -> str:
     return ext if re.fullmatch(r"\.[a-z0-9]{1,8}", ext) else ".txt"
 
 
-def import_transcripts(project: Project, files: list[str | Path], *, replace: bool = False) -> ImportResult:
-    """Check every file first (nothing is copied if one is bad), then copy each as ``<id><ext>``."""
-    from qualcode.formats.transcripts import read_transcript
+def import_transcripts(project: Project, files: list[str | Path], *, replace: bool = False,
+                       transcript_id: str | None = None, title: str | None = None) -> ImportResult:
+    """Check every file first (nothing is copied if one is bad), then copy each as ``<id><ext>``.
+    ``transcript_id`` and ``title`` (one file only) are set in the copy's front matter."""
+    from qualcode.formats.transcripts import parse_transcript
+    from qualcode.formats.transcripts.stamp import stamp_front_matter
+
+    if (transcript_id or title) and len(files) != 1:
+        raise FormatError("--id and --title name one transcript", hint="import the files one at a time with them")
 
     result = ImportResult()
     planned = []
@@ -81,7 +87,20 @@ def import_transcripts(project: Project, files: list[str | Path], *, replace: bo
                 raise FormatError("not a regular file (a folder, a FIFO or a device); refused", path=src,
                                   hint="give the transcript files themselves")
             raise FormatError("file not found", path=src, hint="check the path")
-        transcript, warnings = read_transcript(src, aliases=project.config.aliases or None)
+        try:
+            data = src.read_bytes()
+        except OSError as exc:
+            raise FormatError(f"cannot read the transcript: {exc.strerror}", path=src) from None
+        name = src.name
+        if data.startswith(b"PK") and transcript_id and not title:
+            name = f"{transcript_id}{_safe_ext(src)}"  # a Word file's id is its file name
+        elif transcript_id or title:
+            data = stamp_front_matter(data, src.name, {"id": transcript_id or "", "title": title or ""})
+        transcript, warnings = parse_transcript(data, name, aliases=project.config.aliases or None,
+                                                speakers=project.speaker_settings())
+        if transcript_id and transcript.id != transcript_id:
+            raise FormatError(f"--id {transcript_id!r} cannot be used as a transcript id", path=src,
+                              hint="use letters, digits, '-' and '_' (e.g. --id hearing-07)")
         result.warnings.extend(warnings)
         if transcript.id in seen:
             raise FormatError(f"two files would both be transcript {transcript.id!r} (also {seen[transcript.id]})",
@@ -101,11 +120,11 @@ def import_transcripts(project: Project, files: list[str | Path], *, replace: bo
                                   path=src, hint="use --replace to bring in the new version (codings are re-anchored)")
             old = project.root / existing.path
             if old != dest:
-                planned.append((transcript.id, src, dest, old))
+                planned.append((transcript.id, src, dest, old, data))
                 continue
-        planned.append((transcript.id, src, dest, None))
-    for tid, src, dest, old in planned:
-        write_atomic(dest, src.read_bytes())
+        planned.append((transcript.id, src, dest, None, data))
+    for tid, src, dest, old, data in planned:
+        write_atomic(dest, data)
         if old is not None and old.exists():
             old.unlink()
         result.imported.append((tid, dest.relative_to(project.root).as_posix()))

@@ -30,7 +30,7 @@ def project_stats(project: Project) -> dict:
         "by_coder": coders,
         "by_transcript": [
             {"id": e.id, "title": e.title, "format": e.format, "words": e.words, "turns": e.turns,
-             "speakers": e.speakers, "path": e.path}
+             "speakers": e.speakers, "roles": e.roles, "path": e.path}
             for e in index
         ],
         "by_code": {c.id: per_code.get(c.id, 0) for c in book.walk()},

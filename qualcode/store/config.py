@@ -32,6 +32,10 @@ class ProjectConfig:
     """Who you code as when neither ``--coder`` nor ``QUALCODE_CODER`` says (else your login name)."""
     aliases: dict[str, str] = field(default_factory=dict)
     """Speaker label aliases for every transcript: label as written -> one speaker name."""
+    speaker_roles: dict[str, str] = field(default_factory=dict)
+    """``[speakers.roles]``: label, glob or ``re:`` pattern -> interviewer | respondent | none (every transcript)."""
+    respondent: str = ""
+    """``[speakers] respondent``: who speaks the unlabelled paragraphs of think-aloud layouts (default Participant)."""
     nlp_pipeline: str = ""
     """An installed trained spaCy pipeline to use for suggestions; empty for the built-in blank English one."""
     raw: dict = field(default_factory=dict)
@@ -74,6 +78,17 @@ def load_config(root: Path) -> ProjectConfig:
     if not isinstance(aliases, dict):
         raise ProjectError("[speakers.aliases] must be a table of label = \"speaker\"", path=path)
     cfg.aliases = {str(k): str(v) for k, v in aliases.items()}
+    roles = speakers.get("roles", {}) if isinstance(speakers, dict) else {}
+    if not isinstance(roles, dict):
+        raise ProjectError("[speakers.roles] must be a table of label = \"interviewer\"", path=path)
+    cfg.speaker_roles = {str(k): str(v).strip().lower() for k, v in roles.items()}
+    from qualcode.formats.transcripts.rules import check_rules
+
+    bad = check_rules(cfg.speaker_roles)
+    if bad:
+        raise ProjectError("[speakers.roles]: " + "; ".join(bad), path=path,
+                           hint="write label = \"interviewer\", \"respondent\" or \"none\"; patterns as \"Lead *\" or \"re:^Counsel\"")
+    cfg.respondent = str(speakers.get("respondent", "") or "") if isinstance(speakers, dict) else ""
     nlp = data.get("nlp", {})
     if isinstance(nlp, dict):
         cfg.nlp_pipeline = str(nlp.get("pipeline", "") or "")
@@ -113,10 +128,13 @@ def render_config(cfg: ProjectConfig) -> str:
         "coders = [" + ", ".join(_q(c) for c in cfg.coders) + "]",
         f"default_coder = {_q(cfg.default_coder)}",
         "",
+        *(["[speakers]", f"respondent = {_q(cfg.respondent)}", ""] if cfg.respondent else []),
         "[speakers.aliases]",
         "# \"Counsel Inquiry\" = \"Ms Blackwell\"",
     ]
     lines += [f"{_q(k)} = {_q(v)}" for k, v in cfg.aliases.items()]
+    if cfg.speaker_roles:
+        lines += ["", "[speakers.roles]"] + [f"{_q(k)} = {_q(v)}" for k, v in cfg.speaker_roles.items()]
     lines += ["", "[nlp]", "# name of an installed trained spaCy pipeline; empty = built-in blank English",
               f"pipeline = {_q(cfg.nlp_pipeline)}", ""]
     # sections qualcode itself does not manage (e.g. [refi.users]) are kept as they were

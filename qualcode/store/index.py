@@ -50,24 +50,38 @@ class Entry:
     format: str = ""
     metadata: dict = field(default_factory=dict)
     speakers: list[str] = field(default_factory=list)
+    roles: dict = field(default_factory=dict)
+    """speaker -> {"role": interviewer | respondent | "", "turns": n} (see ``speaker_roles``)."""
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
     mtime_ns: int = 0
     size: int = 0
 
 
-def _parse(path: Path, aliases: dict[str, str]) -> tuple[Transcript, list[Problem]]:
+def speaker_roles(turns) -> dict:
+    """Each speaker's role (the one most of their turns have) and number of turns, in order of appearance."""
+    out: dict = {}
+    for t in turns:
+        d = out.setdefault(t.speaker, {"role": t.role or "", "turns": 0})
+        d["turns"] += 1
+    return out
+
+
+def _parse(path: Path, aliases: dict[str, str], speakers: dict | None = None) -> tuple[Transcript, list[Problem]]:
     from qualcode.formats.transcripts import read_transcript
 
-    return read_transcript(path, aliases=aliases or None)
+    return read_transcript(path, aliases=aliases or None, speakers=speakers)
 
 
 class TranscriptIndex:
-    def __init__(self, root: Path, folder: Path, cache_dir: Path, aliases: dict[str, str]) -> None:
+    def __init__(self, root: Path, folder: Path, cache_dir: Path, aliases: dict[str, str],
+                 speakers: dict | None = None) -> None:
         self.root = root
         self.folder = folder
         self.cache_dir = cache_dir
         self.aliases = aliases
+        self.speakers = speakers or {}
+        """``[speakers]`` roles and respondent (``Project.speaker_settings``); part of the cache key."""
         self.entries: dict[str, Entry] = {}
         self.problems: list[Problem] = []
         self.notes: list[str] = []
@@ -99,7 +113,8 @@ class TranscriptIndex:
     def _old_entries(self) -> dict[str, Entry]:
         data = self._read_cache(self._index_file(), "transcript index")
         if not isinstance(data, dict) or data.get("version") != parser_fingerprint() \
-                or data.get("aliases") != self.aliases or not isinstance(data.get("files"), dict):
+                or data.get("aliases") != self.aliases or data.get("speakers", {}) != self.speakers \
+                or not isinstance(data.get("files"), dict):
             return {}
         old = {}
         for rel, fields in data["files"].items():
@@ -143,7 +158,7 @@ class TranscriptIndex:
 
     def _build(self, path: Path, rel: str, st: os.stat_result) -> Entry:
         try:
-            transcript, warnings = _parse(path, self.aliases)
+            transcript, warnings = _parse(path, self.aliases, self.speakers)
         except QualcodeError as exc:
             return Entry(id="", path=rel, error=str(exc).replace(str(path), rel), mtime_ns=st.st_mtime_ns, size=st.st_size)
         except (RecursionError, MemoryError) as exc:
@@ -159,6 +174,7 @@ class TranscriptIndex:
             turns=len(transcript.turns), chars=len(transcript.text), hash=transcript.hash,
             format=transcript.format, metadata=_jsonable(transcript.metadata),
             speakers=sorted({t.speaker for t in transcript.turns}),
+            roles=speaker_roles(transcript.turns),
             warnings=[p.message + (f" (line {p.line})" if p.line else "") for p in warnings],
             mtime_ns=st.st_mtime_ns, size=st.st_size,
         )
@@ -173,7 +189,7 @@ class TranscriptIndex:
             pass  # a read-only project still works, just without a cache
 
     def _save(self, files: list[Path], entries: dict[str, Entry], old: dict) -> None:
-        payload = {"version": parser_fingerprint(), "aliases": self.aliases,
+        payload = {"version": parser_fingerprint(), "aliases": self.aliases, "speakers": self.speakers,
                    "files": {e.path: asdict(e) for e in entries.values()}}
         try:
             write_atomic(self._index_file(), seal(json.dumps(payload, ensure_ascii=False, default=str).encode("utf-8")),
@@ -216,7 +232,7 @@ class TranscriptIndex:
                 transcript = None
         if transcript is None:
             path = self.root / entry.path
-            transcript, _ = _parse(path, self.aliases)
+            transcript, _ = _parse(path, self.aliases, self.speakers)
             if transcript.hash != entry.hash:
                 raise FormatError("the transcript changed while the project was open", path=path,
                                   hint="reopen the project")

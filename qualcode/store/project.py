@@ -85,9 +85,14 @@ class Project:
 
     @cached_property
     def index(self) -> TranscriptIndex:
-        idx = TranscriptIndex(self.root, self.transcripts_dir, self.cache_dir, self.config.aliases)
+        idx = TranscriptIndex(self.root, self.transcripts_dir, self.cache_dir, self.config.aliases,
+                              speakers=self.speaker_settings())
         idx.refresh()
         return idx
+
+    def speaker_settings(self) -> dict:
+        """``[speakers]`` roles and default respondent, as the transcript importers take them."""
+        return {"roles": dict(self.config.speaker_roles), "respondent": self.config.respondent or None}
 
     def refresh_index(self) -> TranscriptIndex:
         self.index.refresh()

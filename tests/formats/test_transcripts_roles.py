@@ -78,3 +78,59 @@ def test_a_declared_role_that_holds_no_turn_is_reported():
     text = "---\nspeakers:\n  Dan: interviewer\n  Participant: respondent\n---\nDan: Hello?\n\nDan: Anyone?\n\nDan: Fine.\n"
     _, problems = parse_transcript(text.encode(), "empty.txt")
     assert any("makes 'Participant' the respondent, but no turn has that role" in p.message for p in problems)
+
+
+HEARING = """Mr Marcus Bell
+--------------
+
+**Ms Blackwell**: Mr Bell, may I begin by thanking you. Can you confirm your statement?
+
+**Mr Marcus Bell**: I can.
+
+**Counsel Inquiry**: Thank you. Is that right?
+
+**Mr Marcus Bell**: That's correct.
+
+**Lead Inquiry**: Who chaired the hub?
+
+**Mr Marcus Bell**: I did.
+
+**Lady Hallett**: Thank you very much, Mr Bell.
+
+**Lead 2B**: And the units?
+
+**Mr Marcus Bell**: Three of them.
+"""
+
+
+def test_project_roles_by_exact_label_and_pattern_win_over_guesses():
+    speakers = {"roles": {"Ms Blackwell": "interviewer", "Lady Hallett": "interviewer", "Lead *": "interviewer",
+                          "re:^counsel": "interviewer"}}
+    t, _ = parse_transcript(HEARING.encode(), "05_uk-covid-inquiry_m1_2023-07-13_marcus-bell_equality-hub.txt",
+                            speakers=speakers)
+    roles = {x.speaker: x.role for x in t.turns}
+    assert roles == {"Ms Blackwell": INTERVIEWER, "Mr Marcus Bell": RESPONDENT, "Counsel Inquiry": INTERVIEWER,
+                     "Lead Inquiry": INTERVIEWER, "Lady Hallett": INTERVIEWER, "Lead 2B": INTERVIEWER}
+    assert t.title == "Mr Marcus Bell"  # the document's heading, not the 58-character file name
+
+
+def test_a_speaker_asking_most_questions_is_proposed_as_interviewer_and_the_note_says_so():
+    text = "Ana: Where did you meet?\n\nBo: At the café.\n\nAna: How often?\n\nBo: Weekly.\n\nAna: Why there?\n\nBo: Cheap.\n"
+    t, problems = parse_transcript(text.encode(), "cafe.txt")
+    assert {x.speaker: x.role for x in t.turns} == {"Ana": INTERVIEWER, "Bo": RESPONDENT}
+    assert any("'Ana' was taken as the interviewer because 3 of 3 turns are questions" in p.message for p in problems)
+    t, problems = parse_transcript(text.encode(), "cafe.txt", speakers={"roles": {"Ana": "respondent"}})
+    assert not problems and {x.speaker: x.role for x in t.turns}["Ana"] == RESPONDENT  # the project's word wins
+
+
+def test_witness_gave_evidence_and_role_descriptions_are_header_lines_not_speakers():
+    text = ("Examination of Witness\n\nWitness: Ed Vaizey MP, Minister for Culture, gave evidence.\n\n"
+            "Q1 Chair: Good morning. Why now?\n\nEd Vaizey: Because it matters.\n\nQ2 Chair: And then?\n\n"
+            "Ed Vaizey: We waited.\n")
+    t, _ = parse_transcript(text.encode(), "evidence.txt")
+    assert {x.speaker for x in t.turns} == {"Chair", "Ed Vaizey"}
+    typed = ("Respondent: Council equalities officer, LSP R\n\nI: How long have you been in post?\n\n"
+             "R: Three years.\n\nI: And before?\n\nR: Housing.\n")
+    t, _ = parse_transcript(typed.encode(), "typed.txt")
+    assert [x.speaker for x in t.turns] == ["I", "R", "I", "R"]
+    assert t.metadata["header"]["Respondent"] == "Council equalities officer, LSP R"

@@ -27,6 +27,7 @@ paragraph per turn, ``Speaker: what was said``, with a blank line between turns.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path, PurePath
 
 from qualcode.domain.offsets import canonicalize
@@ -39,6 +40,7 @@ from .decode import decode
 from .detect import detect_text_format
 from .frontmatter import alias_table, check_id, declared_roles, names_in_metadata, split_front_matter
 from .labelled import parse_labelled
+from .rules import apply_rules, propose_roles
 from .names import slug
 
 __all__ = ["FORMATS", "parse_transcript", "read_transcript"]
@@ -49,7 +51,8 @@ FORMATS = (
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 
 
-def read_transcript(path: Path, *, aliases: dict[str, str] | None = None) -> tuple[Transcript, list[Problem]]:
+def read_transcript(path: Path, *, aliases: dict[str, str] | None = None,
+                    speakers: dict | None = None) -> tuple[Transcript, list[Problem]]:
     """Read and parse one transcript file. An unreadable file raises ``FormatError``."""
     path = Path(path)
     try:
@@ -59,17 +62,21 @@ def read_transcript(path: Path, *, aliases: dict[str, str] | None = None) -> tup
         raise FormatError(
             f"cannot read the transcript: {reason}", path=str(path), hint="check the file exists and you may read it"
         ) from None
-    return parse_transcript(data, path.name, aliases=aliases)
+    return parse_transcript(data, path.name, aliases=aliases, speakers=speakers)
 
 
 def parse_transcript(
-    data: bytes, name: str, *, aliases: dict[str, str] | None = None
+    data: bytes, name: str, *, aliases: dict[str, str] | None = None, speakers: dict | None = None
 ) -> tuple[Transcript, list[Problem]]:
     """Parse a transcript's bytes. ``name`` (the file name) is used in messages and for the id.
 
     ``aliases`` maps a label as written to the canonical speaker (it wins over front matter
-    ``aliases:``). Returns the transcript and warnings (``Problem``) worth showing.
+    ``aliases:``). ``speakers`` holds the project's ``roles`` (label or pattern -> role, see
+    ``rules``; they win over front matter and heuristics) and ``respondent`` (who speaks unlabelled
+    paragraphs in think-aloud layouts). Returns the transcript and warnings (``Problem``) worth showing.
     """
+    speakers = speakers or {}
+    project_roles = dict(speakers.get("roles") or {})
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise TypeError("parse_transcript needs bytes; use read_transcript for a path")
     data = bytes(data)
@@ -78,7 +85,7 @@ def parse_transcript(
 
         text, raw, metadata, fmt, problems, known = parse_docx(data, name)
     else:
-        text, raw, metadata, fmt, problems, known = _parse_text(data, name)
+        text, raw, metadata, fmt, problems, known = _parse_text(data, name, speakers.get("respondent"))
     if not text.strip():
         if metadata:
             raise FormatError("the transcript has no text after its front matter", path=name,
@@ -88,7 +95,9 @@ def parse_transcript(
     table = alias_table(metadata, name, problems)
     table.update(aliases or {})
     declared = declared_roles(metadata, name, problems)
-    turns = build_turns(raw, aliases=table, declared=declared, known=known)
+    turns = apply_rules(build_turns(raw, aliases=table, declared=declared, known=known), project_roles)
+    turns, notes = propose_roles(text, turns, name, project_roles)
+    problems.extend(notes)
     problems.extend(balance_warnings(turns, name, declared))
     if not turns:
         problems.append(Problem(
@@ -96,10 +105,46 @@ def parse_transcript(
             name,
         ))
     transcript_id = check_id(metadata, name) or slug(PurePath(name).stem)
+    if not metadata.get("title"):
+        title = _title_in(text, turns[0].start if turns else len(text), metadata.get("header"))
+        if title:
+            metadata["title"] = title
     return Transcript(transcript_id, text, turns, metadata, fmt, name), problems
 
 
-def _parse_text(data: bytes, name: str):
+_UNDERLINE = re.compile(r"([=\-^~#*])\1{2,}[ \t]*")
+_HEADING = re.compile(r"#{1,6}[ \t]+(.+?)[ \t#]*")
+TITLE_MAX = 60
+
+
+def _title_in(text: str, before: int, header) -> str | None:
+    """A short title the document gives itself above its first turn: a header's "Oral evidence" or
+    "Title", a reST/Markdown heading, or a first line that reads as a title."""
+    if isinstance(header, dict):
+        for k in ("Title", "Oral evidence", "Subject", "Topic"):
+            if isinstance(header.get(k), str) and header[k].strip():
+                return _clip(header[k])
+    lines = [ln.strip() for ln in text[:before].split("\n")]
+    for i, line in enumerate(lines):
+        if not line or _UNDERLINE.fullmatch(line):
+            continue
+        m = _HEADING.fullmatch(line)
+        if m:
+            return _clip(m.group(1).strip("*_ "))
+        if i + 1 < len(lines) and _UNDERLINE.fullmatch(lines[i + 1]) and len(lines[i + 1]) >= len(line) - 2:
+            return _clip(line.strip("*_ "))
+        if len(line) <= TITLE_MAX and not line.endswith((".", "?", "!", ":", ",")) and not line.startswith(("*", "(")):
+            return _clip(line)
+        return None
+    return None
+
+
+def _clip(title: str) -> str:
+    title = " ".join(title.split())
+    return title if len(title) <= TITLE_MAX else title[:TITLE_MAX - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _parse_text(data: bytes, name: str, respondent: str | None = None):
     decoded, problems = decode(data, name)
     text = canonicalize(decoded)
     metadata, body, skipped = split_front_matter(text, name)
@@ -124,14 +169,15 @@ def _parse_text(data: bytes, name: str):
 
         body, raw = render(parse_otter(body))
     else:
-        named = metadata.get("respondent") if isinstance(metadata.get("respondent"), str) else None
+        named = metadata.get("respondent") if isinstance(metadata.get("respondent"), str) else respondent
         result = parse_labelled(body, name, fmt=fmt, known_names=names_in_metadata(metadata), line_offset=skipped,
                                 respondent=named)
         problems.extend(result.problems)
         if result.default_speaker and not named:
             problems.append(Problem(
                 f"only the interviewer is labelled, so each unlabelled paragraph was given to "
-                f"{result.default_speaker!r}; to name them, add 'respondent: NAME' to the front matter", name))
+                f"{result.default_speaker!r}; to name them, add 'respondent: NAME' to the front matter "
+                "(or respondent = \"NAME\" under [speakers] in qualcode.toml)", name))
         if result.header:
             metadata.setdefault("header", result.header)
         known = result.known

@@ -56,6 +56,13 @@ _FIXED_HEADING = re.compile(r"(?:Examination of Witness(?:es)?|Examination-in-ch
 _WORDS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
 BLANK, CONT, STAGE, BREAK, LABEL = range(5)
+_GAVE_EVIDENCE = re.compile(r"\bgave evidence\.?[ \t]*$", re.I)
+
+
+def _description(value: str) -> bool:
+    """"Council equalities officer, LSP R": a short description of someone, not something said."""
+    return 0 < len(value) <= 80 and not value.rstrip().endswith((".", "?", "!", "…", '"', "”")) \
+        and len(value.split()) <= 10
 
 
 @dataclass
@@ -175,6 +182,10 @@ def parse_labelled(text: str, name: str, *, fmt: str, known_names: list[str], li
         kinds[i] = kind
         prev_nonblank = True
 
+    for i, c in list(cands.items()):  # "Witness: Ed Vaizey MP, Minister ..., gave evidence." heads a session
+        if kinds[i] == LABEL and _GAVE_EVIDENCE.search(lines[i][c.text_col:]):
+            kinds[i] = BREAK
+            counts[key(c.label)] -= 1
     _link_surnames(cands, counts)
     result = LabelledResult([])
     known_words: set[str] = set()
@@ -191,7 +202,8 @@ def parse_labelled(text: str, name: str, *, fmt: str, known_names: list[str], li
         k = key(cand.label)
         header_like = kinds[i] == BREAK or (
             k in NAME_KEYS and counts.get(k, 0) == 1 and looks_like_name(value) and 2 <= len(value.split()) <= 5
-        )
+        ) or (is_role_word(cand.label) and counts.get(k, 0) == 1 and _description(value)
+              and any(j > i and kinds[j] == LABEL and key(cands[j].label) != k for j in cands))
         if not header_like:
             break
         kinds[i] = BREAK
