@@ -75,13 +75,34 @@ class ReportWriter:
         n_cols = len(g.headers)
         limit = g.index_columns + kinds.TEXT_COLUMNS if kinds.text_heavy(g) else MAX_COLUMNS
         if n_cols <= limit:
-            return [None]
+            return self._fit_parts(g)
         lead = list(range(g.index_columns))
         data = list(range(g.index_columns, n_cols))
         per_part = max(1, limit - len(lead))
         n_parts = -(-len(data) // per_part)
         per_part = -(-len(data) // n_parts)  # balanced: 40 columns in 4 parts of 10, not 13+13+13+1
         return [lead + data[i:i + per_part] for i in range(0, len(data), per_part)]
+
+    def _fit_parts(self, g: Grid) -> list[list[int] | None]:
+        """[None] when every column fits the page at its narrowest (no word broken); else parts that
+        do, each repeating the row labels."""
+        from qualcode.export.docx_table import TWIPS_PER_EMU, minimum_widths
+
+        total = int(base.text_width(self.doc) * TWIPS_PER_EMU)
+        widths = minimum_widths(g, rows=list(range(min(len(g.rows), MAX_ROWS))))
+        if sum(widths) <= total:
+            return [None]
+        lead = list(range(g.index_columns))
+        room = total - sum(widths[j] for j in lead)
+        parts, current, used = [], [], 0
+        for j in range(g.index_columns, len(g.headers)):
+            if current and used + widths[j] > room:
+                parts.append(lead + current)
+                current, used = [], 0
+            current.append(j)
+            used += widths[j]
+        parts.append(lead + current)
+        return parts
 
     def grid_table(self, g: Grid, caption: str, note: str = "") -> None:
         """Caption, table (in parts if very wide, capped in length), note."""

@@ -59,9 +59,14 @@ def _longest_word(texts, bold: bool, whole_upto: int = 0) -> int:
     return best
 
 
-def _widths(grid: Grid, columns: list[int], rows: list[int], total: int) -> list[int]:
-    """Column widths (twips) summing to ``total``: no column narrower than its longest word (measured
-    in Calibri's widths) when the page allows, the rest shared out by how much text each holds."""
+def minimum_widths(grid: Grid, columns: list[int] | None = None, rows: list[int] | None = None) -> list[int]:
+    """The narrowest each column can be (twips) without breaking a word of its header or cells."""
+    columns = list(range(len(grid.headers))) if columns is None else columns
+    rows = list(range(len(grid.rows))) if rows is None else rows
+    return _measured(grid, columns, rows)[0]
+
+
+def _measured(grid: Grid, columns: list[int], rows: list[int]) -> tuple[list[int], list[int]]:
     sample = rows[:300]
     minimum, preferred = [], []
     for j in columns:
@@ -74,6 +79,13 @@ def _widths(grid: Grid, columns: list[int], rows: list[int], total: int) -> list
         need = min(max(head, longest_word, 300), 40 * 100)
         minimum.append(max(MIN_COL, need + PAD))
         preferred.append(max(minimum[-1], min(typical, 70 * 95) + PAD))
+    return minimum, preferred
+
+
+def _widths(grid: Grid, columns: list[int], rows: list[int], total: int) -> list[int]:
+    """Column widths (twips) summing to ``total``: no column narrower than its longest word (measured
+    in Calibri's widths) when the page allows, the rest shared out by how much text each holds."""
+    minimum, preferred = _measured(grid, columns, rows)
     if sum(preferred) <= total:
         scale = total / sum(preferred)
         widths = [int(w * scale) for w in preferred]
