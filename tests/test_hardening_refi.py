@@ -86,3 +86,34 @@ def test_a_code_tree_too_deep_is_refused_before_any_backup(project, tmp_path):
     with pytest.raises(FormatError, match="nested 31 levels deep"):
         import_codebook(project, path)
     assert sorted(p.name for p in project.codebook_path.parent.iterdir()) == before  # no stray .bak
+
+
+def _corrupt_member(data: bytes, member: str, *, version: int | None = None) -> bytes:
+    import io
+    import zipfile
+
+    info = zipfile.ZipFile(io.BytesIO(data)).getinfo(member)
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    out = bytearray(data)
+    if version is None:
+        for i in range(start + 2, start + 30):
+            out[i] ^= 0x5A
+    else:  # "version needed to extract", in the central directory (what zipfile checks)
+        cd = data.find(b"PK\x01\x02")
+        while cd != -1:
+            name_len = int.from_bytes(data[cd + 28:cd + 30], "little")
+            if data[cd + 46:cd + 46 + name_len].decode() == member:
+                out[cd + 6:cd + 8] = version.to_bytes(2, "little")
+            cd = data.find(b"PK\x01\x02", cd + 4)
+    return bytes(out)
+
+
+@pytest.mark.parametrize("version", [None, 99])
+def test_a_qdpx_with_a_corrupt_stream_or_unsupported_zip_version_is_refused_clearly(project, tmp_path, version):
+    good = export_qdpx(project, tmp_path / "good.qdpx").path.read_bytes()
+    bad = tmp_path / "bad.qdpx"
+    bad.write_bytes(_corrupt_member(good, "project.qde", version=version))
+    with pytest.raises(FormatError, match="cannot read project.qde|not a readable zip archive") as info:
+        import_project(bad, tmp_path / "out")
+    assert str(bad) in str(info.value)
+    assert not (tmp_path / "out").exists()
