@@ -134,3 +134,15 @@ def test_witness_gave_evidence_and_role_descriptions_are_header_lines_not_speake
     t, _ = parse_transcript(typed.encode(), "typed.txt")
     assert [x.speaker for x in t.turns] == ["I", "R", "I", "R"]
     assert t.metadata["header"]["Respondent"] == "Council equalities officer, LSP R"
+
+
+def test_f4_stamps_are_kept_out_of_the_turns_text():
+    text = ("I: How long have you sat on the partnership board? #00:00:12-3#\n\n"
+            "B: Since 2004, I think. Before that the forum had no seat at all. #00:00:18-9#\n\n"
+            "I: And who decided that? #00:00:21-0#\n")
+    t, _ = parse_transcript(text.encode(), "f4.txt")
+    assert t.format == "f4"
+    said = [t.text[x.text_start:x.end] for x in t.turns]
+    assert said == ["How long have you sat on the partnership board?",
+                    "Since 2004, I think. Before that the forum had no seat at all.", "And who decided that?"]
+    assert [x.timestamp for x in t.turns] == [12.3, 18.9, 21.0]

@@ -286,6 +286,15 @@ def _heading_like(lines, i: int) -> bool:
     return one_line and len(s) <= 80 and not s.endswith((".", "?", "!", "…", '"', "”"))
 
 
+def _said_end(line: str, pos: int, floor: int) -> int:
+    """Where the said text of a line ends: before a trailing f4 stamp (``#00:00:12-3#``), so the
+    stamp is in no turn's text and in no quote."""
+    m = _F4_TRAIL.search(line)
+    if m and pos + len(line[:m.start()].rstrip()) > floor:
+        return pos + len(line[:m.start()].rstrip())
+    return pos + len(line.rstrip())
+
+
 def _build(lines, kinds, cands, context, result: LabelledResult, inquiry: bool, default: str | None = None) -> None:
     turns = result.turns
     witness = questioner = None
@@ -315,7 +324,7 @@ def _build(lines, kinds, cands, context, result: LabelledResult, inquiry: bool, 
                 speaker, hint = witness, RESPONDENT
             elif c.qnum:
                 hint = INTERVIEWER
-            end = pos + len(line.rstrip())
+            end = _said_end(line, pos, pos + c.text_col)
             cur = RawTurn(c.label, pos + c.col, end, min(pos + c.text_col, end), c.timestamp, speaker, hint)
             if cur.timestamp is None:
                 m = _F4_TRAIL.search(line)
@@ -323,7 +332,7 @@ def _build(lines, kinds, cands, context, result: LabelledResult, inquiry: bool, 
                     cur.timestamp = parse_time(m.group(1))
         elif kind == CONT:
             if cur is not None:
-                cur.end = pos + len(line.rstrip())
+                cur.end = _said_end(line, pos, pos)
                 if cur.timestamp is None:
                     m = _F4_TRAIL.search(line)
                     if m:
