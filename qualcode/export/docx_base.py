@@ -63,6 +63,7 @@ def _styles(doc: Document) -> None:
     quote.paragraph_format.right_indent = Cm(1)
     quote.paragraph_format.space_after = Pt(2)
     quote.paragraph_format.keep_with_next = True
+    quote.paragraph_format.keep_together = True  # a quotation is not split from its attribution
     _add_style(doc, "Quote Attribution", "Quote", size=9, italic=False, align=WD_ALIGN_PARAGRAPH.RIGHT,
                space_after=10, keep_with_next=False)
     _add_style(doc, "Table Text", "Normal", size=9, space_after=0)

@@ -48,6 +48,7 @@ def _labelled(doc, label: str, text: str) -> None:
 def add_code(doc, book, code, level: int) -> None:
     base.heading(doc, clean_text(code.name), min(level, 9))
     meta = base.para(doc, style="Table Note")
+    meta.paragraph_format.keep_with_next = True  # the heading and its id line never end a page alone
     meta.add_run(f"Code id: {code.id}")
     if code.shortcut:
         meta.add_run(f"    Key: {code.shortcut}")
