@@ -16,7 +16,7 @@ atlasti     Quotations: ID, Quotation Name, Document, Quotation Content, Codes (
             Comment, Created by ...
 nvivo       Coding summary / coded text: Hierarchical Name (``Codes\\\\Parent\\\\Child``) or Code,
             File (or Name), Coded Text (or Text), Coded By (Initials), Reference
-taguette    Highlights: id, document, tag, content
+taguette    Highlights: id, document, tag (dotted path, as Taguette nests tags), content
 plain       transcript, code, text (or quote), start, end, coder, memo
 ==========  =================================================================================
 """
@@ -57,7 +57,7 @@ _LAYOUTS = (
     ("taguette", {"id", "document", "tag", "content"}),
 )
 # Code path separators per layout (None: codes are ids or names, no path).
-SEPARATORS = {"maxqda": "\\", "nvivo": "\\", "atlasti": None, "taguette": None, "plain": None}
+SEPARATORS = {"maxqda": "\\", "nvivo": "\\", "atlasti": None, "taguette": ".", "plain": None}
 # Position columns that are not character offsets (MAXQDA: paragraph numbers) are ignored.
 _POSITIONS_ARE_PARAGRAPHS = {"maxqda"}
 

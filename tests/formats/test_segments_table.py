@@ -122,3 +122,12 @@ def test_bad_tables_get_one_clear_message(project, tmp_path):
         fh.truncate(100 * 1024 * 1024)  # sparse: 100 MB on paper, nothing on disk
     with pytest.raises(FormatError, match="100.0 MB"):
         plan_code_import(project, big, coder="ann")
+
+
+def test_taguette_highlights_csv_nests_dotted_tags_like_import_project(project, tmp_path):
+    f = _csv(tmp_path / "highlights.csv", ["id", "document", "tag", "content"],
+             [[1, "int-1", "monitoring.board", "We monitor ethnicity on the board"]])
+    r = plan_code_import(project, f, coder="ann", create_codes=True)
+    assert r.layout == "taguette" and r.new_codes == ["monitoring", "monitoring.board"]
+    write_code_import(project, r)
+    assert project.codebook.get("monitoring.board").parent == "monitoring"
