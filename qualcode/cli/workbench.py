@@ -15,6 +15,10 @@ def open_workbench(ctx) -> None:
             raise QualcodeError("the workbench is not installed in this build",
                                 hint="use the commands listed by `qualcode --help`") from None
         raise
+    from qualcode.store.journal import check_coder_name
+
     project = ctx.project
-    run(project, coder=ctx.coder)
+    # --coder, else QUALCODE_CODER, else your login name: never the project's default_coder by itself
+    # (the workbench must not write into a reference coder's journal unless you choose that coder)
+    run(project, coder=check_coder_name(ctx.coder_option) if ctx.coder_option else None)
     click.echo("Everything you coded is saved.")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import getpass
+import os
 from dataclasses import dataclass
 from typing import Callable
 
@@ -285,7 +286,12 @@ class WorkbenchApp(App):
 
 
 def default_coder(project: Project) -> str:
-    name = project.config.default_coder
+    """Who the workbench codes as when ``--coder`` does not say: ``QUALCODE_CODER``, else your login name.
+
+    Never the project's ``default_coder`` (that names whose codings reports and tables use): opening a
+    project someone else coded, such as the bundled study, must not put your keystrokes into their
+    journal. Choose them explicitly with ``--coder NAME`` or ctrl+k."""
+    name = os.environ.get("QUALCODE_CODER", "").strip()
     if not name:
         try:
             name = getpass.getuser()

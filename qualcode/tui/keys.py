@@ -95,6 +95,7 @@ HELP: dict[str, str] = {
     "CodingScreen.suggest": "suggestions for this transcript (accept, reject, review)",
     "CodingScreen.find(1)": "next match",
     "CodingScreen.find(-1)": "previous match",
+    "CodingScreen.toggle_side": "show or hide the codebook and codings pane (hidden by itself when narrow)",
     "CodingScreen.back": "back (or clear the selection, or close the search)",
     "CodeTree.apply_code": "apply the highlighted code (codebook panel)",
     "SuggestionsPanel.accept": "accept: the passage becomes a coding",

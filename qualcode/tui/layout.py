@@ -170,3 +170,15 @@ def _wrap_ascii(line: str, width: int) -> list[int]:
         out.append(nxt)
         pos = nxt
     return out
+
+
+def columns_that_fit(widths: dict[str, int], drop: list[str], room: int, pad: int = 2) -> list[str]:
+    """The columns of ``widths`` (in its order) that fit in ``room`` cells, leaving out those in ``drop``
+    (least important first) until they fit; each column takes its width plus ``pad``."""
+    shown = list(widths)
+    for key in drop:
+        if sum(widths[k] + pad for k in shown) <= room:
+            break
+        if key in shown:
+            shown.remove(key)
+    return shown

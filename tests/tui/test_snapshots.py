@@ -10,9 +10,12 @@ from __future__ import annotations
 import pytest
 
 from qualcode.tui.app import make_app
-from tui_helpers import make_project, settle, span_of
+from tui_helpers import make_project, settle, span_of, until
 
 SIZE = (120, 36)
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40"), pytest.param((200, 50), id="200x50")]
+"""The sizes the layout must suit: the transcript keeps 50 columns at 80x24 (the side pane hides, f2
+shows it), the home drops columns by priority, tree names are cut with "…" keeping key and counts."""
 
 
 @pytest.fixture
@@ -32,24 +35,37 @@ def coded(tmp_path):
     project.close()
 
 
-def test_home(coded, snap_compare):
+@pytest.mark.parametrize("size", SIZES)
+def test_home(coded, snap_compare, size):
     async def run_before(pilot):
         await settle(pilot.app, pilot)
 
-    assert snap_compare(make_app(coded, "ann"), terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(make_app(coded, "ann"), terminal_size=size, run_before=run_before)
 
 
-def test_coding_screen_non_ascii_highlights(coded, snap_compare):
+@pytest.mark.parametrize("size", SIZES)
+def test_coding_screen_non_ascii_highlights(coded, snap_compare, size):
     async def run_before(pilot):
         app = pilot.app
         await settle(app, pilot)
         app.open_transcript("int-2")
         await pilot.pause()
-        start, end = span_of(coded, "int-2", "Not at first.")
-        app.screen.view.select(start, end)
+        app.screen.view.select(*span_of(coded, "int-2", "Not at first."))
         await pilot.pause()
 
-    assert snap_compare(make_app(coded, "ann"), terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(make_app(coded, "ann"), terminal_size=size, run_before=run_before)
+
+
+def test_coding_screen_side_pane_shown_with_f2_at_80x24(coded, snap_compare):
+    async def run_before(pilot):
+        app = pilot.app
+        await settle(app, pilot)
+        app.open_transcript("int-1")
+        await pilot.pause()
+        await pilot.press("f2")
+        await pilot.pause()
+
+    assert snap_compare(make_app(coded, "ann"), terminal_size=(80, 24), run_before=run_before)
 
 
 def test_coding_screen_search_and_turn_selection(coded, snap_compare):
@@ -134,28 +150,32 @@ def test_switch_coder_dialog(coded, snap_compare):
     assert snap_compare(make_app(coded, "ann"), terminal_size=SIZE, run_before=run_before)
 
 
-def test_agreement_screen(coded, snap_compare):
+@pytest.mark.parametrize("size", SIZES)
+def test_agreement_screen(coded, snap_compare, size):
+    from qualcode.tui.screens.agreement import AgreementScreen
+
     async def run_before(pilot):
         app = pilot.app
         await settle(app, pilot)
         await pilot.press("ctrl+a")
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await until(pilot, lambda: isinstance(app.screen, AgreementScreen) and app.screen.report is not None)
 
-    assert snap_compare(make_app(coded, "ann"), terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(make_app(coded, "ann"), terminal_size=size, run_before=run_before)
 
 
-def test_export_screen(coded, snap_compare):
+@pytest.mark.parametrize("size", SIZES)
+def test_export_screen(coded, snap_compare, size):
+    """Once flaky under load: the picture was taken after one pause, whether or not the screen's worker
+    had started, finished and its tables been listed. Now it waits for that state, not for time."""
+    from qualcode.tui.screens.export import ExportScreen
+
     async def run_before(pilot):
         app = pilot.app
         await settle(app, pilot)
         await pilot.press("ctrl+x")
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await until(pilot, lambda: isinstance(app.screen, ExportScreen) and app.screen.tables_done)
 
-    assert snap_compare(make_app(coded, "ann"), terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(make_app(coded, "ann"), terminal_size=size, run_before=run_before)
 
 
 class _FixedSuggester:

@@ -97,3 +97,17 @@ async def opened(app, pilot, tid="int-1"):
     app.open_transcript(tid)
     await pilot.pause()
     return app.screen
+
+
+async def until(pilot, done, pauses: int = 100_000):
+    """Let the app run (workers, messages, refreshes) until ``done()`` holds: wait for a state, never
+    for a time. Fails after ``pauses`` turns of the event loop without it."""
+    app = pilot.app
+    for _ in range(pauses):
+        if done():
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            return
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    raise AssertionError("the screen never reached the expected state")

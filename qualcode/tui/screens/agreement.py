@@ -25,6 +25,7 @@ from textual.widgets import DataTable, Footer, Static
 from textual.worker import Worker, WorkerState
 
 from qualcode.errors import QualcodeError
+from qualcode.tui.layout import columns_that_fit
 
 UNITS = ("sentence", "turn", "char", "transcript", "unitized")
 CONSENSUS = "consensus"
@@ -192,10 +193,11 @@ class AgreementScreen(Screen):
         table.clear(columns=True)
         coded = [f"{LETTERS[i].upper()} coded" for i in range(len(r.coders))]
         if r.unit == "unitized":
-            table.add_columns("code", *coded, "u-alpha", "assessment", "disagreements")
+            headers = ["code", *coded, "u-alpha", "assessment", "disagreements"]
         else:
-            table.add_columns("code", "units", *coded, "agreement", "kappa", "alpha", "95% CI", "AC1",
-                              "assessment", "disagreements")
+            headers = ["code", "units", *coded, "agreement", "kappa", "alpha", "95% CI", "AC1",
+                       "assessment", "disagreements"]
+        rows = []
         count = {}
         for d in self.disagreements:
             count[d.code] = count.get(d.code, 0) + 1
@@ -210,7 +212,21 @@ class AgreementScreen(Screen):
                 kappa = fmt(row.kappa) if row.kappa is not None else ("undefined" if "kappa" in row.undefined else "")
                 cells = [row.code, str(row.units), *shares, fmt(row.agreement), kappa, alpha, ci, fmt(row.ac1),
                          row.assessment, str(n)]
-            table.add_row(*cells, key=row.code)
+            cells[-2] = _cut(cells[-2], ASSESSMENT_MAX if self.size.width >= 100 else ASSESSMENT_MIN)
+            rows.append((row.code, [_cut(cells[0], CODE_MAX), *cells[1:]]))
+        # narrow screens: the least needed columns go first (alpha, the assessment and the code stay)
+        widths = {h: max([len(h)] + [len(str(cells[j])) for _, cells in rows]) for j, h in enumerate(headers)}
+        drop = ["units", *coded, "95% CI", "AC1", "agreement", "kappa", "disagreements"]
+        shown = columns_that_fit(widths, drop, max(40, self.size.width - 2))
+        keep = [j for j, h in enumerate(headers) if h in shown]
+        table.add_columns(*[headers[j] for j in keep])
+        for key, cells in rows:
+            table.add_row(*[cells[j] for j in keep], key=key)
+        self.shown_columns = [headers[j] for j in keep]
+
+    def on_resize(self, event) -> None:
+        if self.report is not None and self.view == "codes":
+            self._fill_codes()
 
     # -- navigation --------------------------------------------------------------------------
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
@@ -392,6 +408,15 @@ class AgreementScreen(Screen):
                 table.update_cell(str(i), column, self._state(d))
         if self.view == "passage":
             self._update_who()
+
+
+CODE_MAX, ASSESSMENT_MAX, ASSESSMENT_MIN = 30, 46, 34
+"""Cells kept of a code id and of the assessment (below 100 columns: ASSESSMENT_MIN) in the codes
+table; the rest is cut with "…"."""
+
+
+def _cut(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def default_coders(project, consensus: str = CONSENSUS) -> list[str]:

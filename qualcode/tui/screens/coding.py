@@ -56,10 +56,17 @@ class CodingScreen(SearchMixin, Screen):
         Binding("f3,ctrl+g", "find(1)", "Next match", show=False),
         Binding("shift+f3", "find(-1)", "Previous match", show=False),
         Binding("escape", "back", "Back"),
+        Binding("f2", "toggle_side", "Side pane", show=False),
     ]
+    LEFT_MIN = 62
+    """Columns the transcript keeps (at least 50 for the text, beside the margin of stripes)."""
+    SIDE_MAX, SIDE_MIN = 46, 26
+    """The side pane (codebook and codings) narrows down to SIDE_MIN, then hides (f2 shows it)."""
 
     def __init__(self) -> None:
         super().__init__()
+        self.side_wanted: bool | None = None
+        """f2's choice (None: shown when it fits beside the transcript)."""
         self.tid: str | None = None
         self.transcript = None
         self.index: CodingIndex | None = None
@@ -106,8 +113,34 @@ class CodingScreen(SearchMixin, Screen):
             self.view.select(span[0], span[1], cursor_at_start=True, center=True)
         self.view.focus()
 
+    def fit_side(self) -> None:
+        """Side pane width for the screen's width: the transcript keeps LEFT_MIN columns."""
+        width = self.size.width
+        if width <= 0:
+            return
+        room = min(self.SIDE_MAX, width - self.LEFT_MIN - 1)
+        show = self.side_wanted if self.side_wanted is not None else room >= self.SIDE_MIN
+        side = self.query_one("#side")
+        side.styles.width = max(room, self.SIDE_MIN)
+        if side.display != show:
+            side.display = show
+            if not show and self.focused is not None and side in self.focused.ancestors:
+                self.view.focus()
+            self._refresh_headings()
+
+    def on_resize(self, event) -> None:
+        self.fit_side()
+
+    def action_toggle_side(self) -> None:
+        """Show or hide the codebook and codings pane (it hides by itself when the screen is narrow)."""
+        self.side_wanted = not self.query_one("#side").display
+        self.fit_side()
+        if not self.side_wanted:
+            self.app.notify("Codebook pane hidden: f2 shows it; code keys, c and ctrl+p still work.", timeout=4)
+
     def on_mount(self) -> None:
         self._mounted = True
+        self.fit_side()
         self.view.on_selection = self.refresh_status  # the status line changes in the same frame
         steady(self)
         if self._pending is not None:
@@ -142,6 +175,8 @@ class CodingScreen(SearchMixin, Screen):
         if t is None or self.index is None:
             return
         title = Text(no_wrap=True, overflow="ellipsis")
+        if not self.query_one("#side").display:
+            title.append("f2 codebook · ", style="dim")
         title.append(t.id, style="bold")
         entry = self.desk.project.index.get(t.id)
         words = entry.words if entry is not None else t.word_count

@@ -58,7 +58,13 @@ class ExportScreen(Screen):
     ExportScreen #progress-row { height: 1; padding: 0 1; display: none; }
     ExportScreen #progress-row.busy { display: block; }
     ExportScreen #status { height: auto; padding: 0 1; }
+    ExportScreen.narrow #left { width: 30; }
+    ExportScreen.narrow #format { width: 27; }
+    ExportScreen.narrow #coders { width: 23; }
+    ExportScreen.narrow #write { min-width: 9; width: 9; }
     """
+    NARROW = 110
+    """Below this many columns the list and the choices narrow so the path keeps room to be read."""
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("ctrl+s", "write", "Write"),
@@ -79,6 +85,8 @@ class ExportScreen(Screen):
         self._project = project
         self._coder = coder
         self.choices: list[TableChoice] = []
+        self.tables_done = False
+        """True once every table of the latest request is listed and the first is previewed."""
         self.generation = 0
         self.path_edited = False
         self.written: Path | None = None
@@ -121,9 +129,13 @@ class ExportScreen(Screen):
         options.append(("Coders: all, pooled", "all"))
         return options
 
+    def on_resize(self, event) -> None:
+        self.set_class(self.size.width < self.NARROW, "narrow")
+
     def on_mount(self) -> None:
+        self.set_class(self.size.width < self.NARROW, "narrow")
         self.query_one("#path", Input).value = self._default_path("docx")
-        self.load_tables(self._coders())
+        self.request_tables()
 
     # -- choices -------------------------------------------------------------------------------
     def _coders(self):
@@ -152,7 +164,7 @@ class ExportScreen(Screen):
 
     @on(Select.Changed, "#coders")
     def _coders_changed(self, event: Select.Changed) -> None:
-        self.load_tables(self._coders())
+        self.request_tables()
 
     @on(Input.Changed, "#path")
     def _path_changed(self, event: Input.Changed) -> None:
@@ -162,30 +174,35 @@ class ExportScreen(Screen):
     class TablesReady(Message):
         """Tables computed so far (the standard set first, then the slower extras)."""
 
-        def __init__(self, choices: list[TableChoice], generation: int) -> None:
+        def __init__(self, choices: list[TableChoice], generation: int, final: bool = False) -> None:
             super().__init__()
-            self.choices, self.generation = choices, generation
+            self.choices, self.generation, self.final = choices, generation, final
 
     @work(thread=True, exclusive=True, group="export-tables", exit_on_error=False)
-    def load_tables(self, coders) -> None:
+    def load_tables(self, coders, generation: int) -> None:
         from textual.worker import get_current_worker
 
         from qualcode.export.catalog import build
 
         worker = get_current_worker()
-        self.generation += 1
-        generation = self.generation
         out = [TableChoice(f"standard:{k}", df, True) for k, df in enumerate(build(self.project, "standard", coders))]
         self.post_message(self.TablesReady(list(out), generation))
         for key, _ in EXTRA:
             if worker.is_cancelled:
                 return
             out.append(TableChoice(key, build(self.project, key, coders)[0], False))
-        self.post_message(self.TablesReady(out, generation))
+        self.post_message(self.TablesReady(out, generation, final=True))
+
+    def request_tables(self) -> None:
+        """Compute the tables for the coders chosen (in a worker); a newer request supersedes older ones."""
+        self.generation += 1
+        self.tables_done = False
+        self.load_tables(self._coders(), self.generation)
 
     def on_export_screen_tables_ready(self, message: "ExportScreen.TablesReady") -> None:
         if message.generation == self.generation:
             self._show_tables(message.choices)
+            self.tables_done = message.final
 
     def _show_tables(self, choices: list[TableChoice]) -> None:
         tables = self.query_one("#tables", SelectionList)

@@ -10,15 +10,17 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
 from qualcode.tui.desk import Change, TranscriptRow
+from qualcode.tui.layout import columns_that_fit
 from qualcode.tui.widgets.code_tree import CodeTree
 from qualcode.tui.widgets.status import StatusLine
 
 COLUMNS = [("id", "ID"), ("title", "Title"), ("status", "Status"), ("mine", "My codings"), ("share", "Coded"),
            ("others", "Other coders"), ("words", "Words"), ("turns", "Turns")]
 DROP_ORDER = ["turns", "words", "others", "share"]
-"""When the table is too narrow, these columns go first (in this order); the title is then shortened,
-with an ellipsis, down to ``TITLE_MIN`` cells. ID, status and my codings always stay."""
+"""When the table is too narrow the title is shortened first, with an ellipsis, down to ``TITLE_MIN``
+cells; then these columns go, in this order. ID, status and my codings always stay."""
 TITLE_MIN = 10
+OTHERS_MAX = 24
 TITLE_MAX = 48
 STATUS_MARK = {"not started": "·", "in progress": "◐", "done": "✓"}
 
@@ -26,7 +28,8 @@ STATUS_MARK = {"not started": "·", "in progress": "◐", "done": "✓"}
 def _others(row: TranscriptRow | None) -> str:
     if row is None:
         return "…"
-    return ", ".join(f"{name} ({n})" for name, n in sorted(row.others.items())) or "-"
+    text = ", ".join(f"{name} ({n})" for name, n in sorted(row.others.items())) or "-"
+    return text if len(text) <= OTHERS_MAX else text[:OTHERS_MAX - 1] + "…"
 
 
 class HomeScreen(Screen):
@@ -83,8 +86,9 @@ class HomeScreen(Screen):
         keep = table.cursor_row if table.row_count else 0
         table.clear(columns=True)
         labels = dict(COLUMNS)
+        widths = getattr(self, "col_widths", {})
         for key in self.shown_columns:
-            table.add_column(labels[key], key=key)
+            table.add_column(labels[key], key=key, width=widths.get(key))
         for e in self.desk.project.index:
             table.add_row(*self._cells(e, self.desk.rows.get(e.id)), key=e.id)
         if table.row_count:
@@ -105,18 +109,15 @@ class HomeScreen(Screen):
         if room <= 0:
             return
         widths = self._widths()
-        shown = [key for key, _ in COLUMNS]
+        shown = columns_that_fit({**widths, "title": TITLE_MIN}, DROP_ORDER, room)  # the title at its shortest
 
-        def need(keys) -> int:
-            return sum(widths[k] + 2 for k in keys)  # DataTable pads each cell by one cell each side
+        def need(keys) -> int:  # DataTable pads each cell by one each side
+            return sum(widths[k] + 2 for k in keys)
 
-        for key in DROP_ORDER:
-            if need(shown) <= room:
-                break
-            shown.remove(key)
         title_width = max(TITLE_MIN, min(widths["title"], room - need(k for k in shown if k != "title") - 2))
-        if shown != self.shown_columns or title_width != self.title_width:
-            self.shown_columns, self.title_width = shown, title_width
+        widths["title"] = title_width
+        if shown != self.shown_columns or title_width != self.title_width or widths != getattr(self, "col_widths", {}):
+            self.shown_columns, self.title_width, self.col_widths = shown, title_width, widths
             self._fill_table(table)
 
     def on_resize(self, event) -> None:
@@ -138,7 +139,13 @@ class HomeScreen(Screen):
         return [cells[k] for k in keys]
 
     def refresh_status(self) -> None:
-        self.query_one(StatusLine).show(self.desk, "D status · ctrl+k coder · ? keys · ctrl+p actions")
+        desk = self.desk
+        others = [c for c in desk.project.coders() if c != desk.coder]
+        if desk.ready and not len(desk.codings) and others and desk.coder not in desk.project.config.coders:
+            hint = f"new coder: your codings go to codings/{desk.coder}.jsonl, not to {', '.join(others)}'s · ctrl+k switches"
+        else:
+            hint = "D status · ctrl+k coder · ? keys · ctrl+p actions"
+        self.query_one(StatusLine).show(desk, hint)
 
     # -- updates from the App ----------------------------------------------------------------
     def overview_ready(self) -> None:

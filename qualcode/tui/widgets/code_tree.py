@@ -58,19 +58,37 @@ class CodeTree(Tree[str]):
             self.call_after_refresh(self.move_cursor, self.nodes[keep])
 
     def _label(self, code_id: str) -> Text:
+        """``■ name [key]  here/total``; a name too long for the panel is cut with "…" so the key and
+        the counts always show."""
         code = self.book.get(code_id)
         colour = self.colours.get(code_id, UNKNOWN)
-        label = Text()
-        label.append("■ ", style=colour)
-        label.append(code.name if code else code_id)
-        if code is not None and code.shortcut:
-            label.append(f" [{code.shortcut}]", style="bold")
+        name = code.name if code else code_id
+        key = f" [{code.shortcut}]" if code is not None and code.shortcut else ""
         here, total = self.here.get(code_id, 0), self.total.get(code_id, 0)
-        if self.show_here:
-            label.append(f"  {here}/{total}", style="dim")
-        else:
-            label.append(f"  {total}", style="dim")
+        counts = f"  {here}/{total}" if self.show_here else f"  {total}"
+        room = self._room(code_id) - 2 - len(key) - len(counts)
+        if room > 0 and len(name) > room:
+            name = name[:max(1, room - 1)] + "…"
+        label = Text(no_wrap=True)
+        label.append("■ ", style=colour)
+        label.append(name)
+        if key:
+            label.append(key, style="bold")
+        label.append(counts, style="dim")
         return label
+
+    def _room(self, code_id: str) -> int:
+        """Cells left for a code's label on its line (0 before the tree has a size: no cutting)."""
+        width = self.scrollable_content_region.width
+        if width <= 0:
+            return 0
+        indent = self.book.depth(code_id) * self.guide_depth if code_id in self.book else 0
+        toggle = 2 if self.book.children(code_id) else 0
+        return width - indent - toggle - 1
+
+    def on_resize(self, event) -> None:
+        if self.nodes:
+            self.update_counts(set(self.nodes))
 
     def update_counts(self, codes: set[str]) -> None:
         for code_id in codes:
