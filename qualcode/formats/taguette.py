@@ -287,7 +287,7 @@ def _users(db: sqlite3.Connection, pid: int) -> dict[int, str]:
     for login, payload in db.execute("select user_login, payload from commands where project_id=? order by id", (pid,)):
         try:
             data = json.loads(payload) if isinstance(payload, str) else {}
-        except ValueError:
+        except (ValueError, RecursionError):
             continue
         if isinstance(data, dict) and data.get("type") == "highlight_add" and isinstance(data.get("highlight_id"), int):
             out[data["highlight_id"]] = str(login)

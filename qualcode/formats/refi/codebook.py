@@ -190,7 +190,7 @@ def read_meta(text: str | None) -> dict | None:
         return None
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # not ours (or crafted to nest without end)
         return None
     if not isinstance(data, dict) or data.get("qualcode") != META_VERSION:
         return None
