@@ -51,23 +51,25 @@ def figures(label: str, folder: Path, target: float, runs: int) -> None:
     print(f"  export xlsx                    {xlsx:6.2f} s")
 
 
-
-
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--folder", default="/tmp/qc-export-bench")
+def options(doc: str, folder: str) -> argparse.ArgumentParser:
+    """The options every export benchmark takes."""
+    ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--folder", default=folder)
     ap.add_argument("--transcripts", type=int, default=1000)
     ap.add_argument("--codings", type=int, default=200_000)
     ap.add_argument("--runs", type=int, default=3, help="Best of N for the bundled study (1 for the large one).")
     ap.add_argument("--skip-large", action="store_true")
     ap.add_argument("--reuse", action="store_true", help="Use the generated project in --folder if it is there.")
-    a = ap.parse_args()
+    return ap
 
+
+def each_project(a, figures_of) -> None:
+    """``figures_of(label, folder, target, runs)`` for the bundled study (a copy), then for the
+    generated large project (made unless --reuse finds it, or skipped with --skip-large)."""
     with tempfile.TemporaryDirectory() as tmp:
         study = copy_study(Path(tmp) / "lsp-study")
         qualcode(study, "stats")  # builds the transcript cache, as a researcher's first command would
-        figures("bundled study (9 transcripts)", study, 3.0, a.runs)
-
+        figures_of("bundled study (9 transcripts)", study, 3.0, a.runs)
     if a.skip_large:
         return
     folder = Path(a.folder)
@@ -78,7 +80,11 @@ def main() -> None:
         make_project(folder, transcripts=a.transcripts, words_per_transcript=5000, codings=a.codings, coders=2, seed=0)
         print(f"(generated {folder} in {time.perf_counter() - t0:.1f} s)")
     qualcode(folder, "stats")  # warm the transcript index, as above
-    figures(f"generated project ({a.transcripts:,} transcripts, {a.codings:,} codings)", folder, 30.0, 1)
+    figures_of(f"generated project ({a.transcripts:,} transcripts, {a.codings:,} codings)", folder, 30.0, 1)
+
+
+def main() -> None:
+    each_project(options(__doc__, "/tmp/qc-export-bench").parse_args(), figures)
 
 
 if __name__ == "__main__":

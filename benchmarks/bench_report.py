@@ -13,18 +13,14 @@ the bundled study, 30 s on 1,000 transcripts. With --pdf, the time of `qualcode 
 
 from __future__ import annotations
 
-import argparse
 import os
 import resource
 import shutil
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_export import qualcode  # noqa: E402
-from generate import copy_study, make_project  # noqa: E402
+from bench_export import each_project, options, qualcode  # noqa: E402
 
 
 def timed(folder: Path, *args: str) -> tuple[float, float]:
@@ -53,30 +49,10 @@ def figures(label: str, folder: Path, target: float, runs: int, pdf: bool) -> No
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--folder", default="/tmp/qc-report-bench")
-    ap.add_argument("--transcripts", type=int, default=1000)
-    ap.add_argument("--codings", type=int, default=200_000)
-    ap.add_argument("--runs", type=int, default=3, help="Best of N for the bundled study (1 for the large one).")
-    ap.add_argument("--skip-large", action="store_true")
-    ap.add_argument("--reuse", action="store_true", help="Use the generated project in --folder if it is there.")
+    ap = options(__doc__, "/tmp/qc-report-bench")
     ap.add_argument("--pdf", action="store_true", help="Also time `qualcode export pdf`.")
     a = ap.parse_args()
-
-    with tempfile.TemporaryDirectory() as tmp:
-        study = copy_study(Path(tmp) / "lsp-study")
-        qualcode(study, "stats")  # builds the transcript cache, as a researcher's first command would
-        figures("bundled study (9 transcripts)", study, 3.0, a.runs, a.pdf)
-
-    if a.skip_large:
-        return
-    folder = Path(a.folder)
-    if not (a.reuse and (folder / "qualcode.toml").exists()):
-        t0 = time.perf_counter()
-        make_project(folder, transcripts=a.transcripts, words_per_transcript=5000, codings=a.codings, coders=2, seed=0)
-        print(f"(generated {folder} in {time.perf_counter() - t0:.1f} s)")
-    qualcode(folder, "stats")  # warm the transcript index, as above
-    figures(f"generated project ({a.transcripts:,} transcripts, {a.codings:,} codings)", folder, 30.0, 1, a.pdf)
+    each_project(a, lambda label, folder, target, runs: figures(label, folder, target, runs, a.pdf))
 
 
 if __name__ == "__main__":
