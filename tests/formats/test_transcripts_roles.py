@@ -146,3 +146,13 @@ def test_f4_stamps_are_kept_out_of_the_turns_text():
     assert said == ["How long have you sat on the partnership board?",
                     "Since 2004, I think. Before that the forum had no seat at all.", "And who decided that?"]
     assert [x.timestamp for x in t.turns] == [12.3, 18.9, 21.0]
+
+
+def test_no_roles_at_all_is_reported_with_the_command_that_sets_them():
+    text = "".join(f"Ms Blackwell: Please turn to page {i}.\n\nMr Bell: Page {i}, yes.\n\n" for i in range(3))
+    _, problems = parse_transcript(text.encode(), "hearing.txt")
+    (p,) = problems
+    assert "no speaker has a role (Ms Blackwell, Mr Bell)" in p.message and "qualcode speakers --role" in p.message
+    _, problems = parse_transcript(text.encode(), "hearing.txt",
+                                   speakers={"roles": {"Ms Blackwell": "interviewer", "Mr Bell": "respondent"}})
+    assert problems == []

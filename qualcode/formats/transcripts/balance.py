@@ -36,6 +36,17 @@ def balance_warnings(turns: list[Turn], name: str, declared: dict[str, str]) -> 
             "interviewer's; label every speaker, or set roles in qualcode.toml [speakers.roles] "
             "(`qualcode speakers` lists them)", name))
     spoken = {r for r in roles.values() if r}
+    people = list(roles)
+    if len(people) >= 2 and len(turns) >= 4:
+        if not spoken:
+            out.append(Problem(
+                f"no speaker has a role ({', '.join(people[:4])}{' ...' if len(people) > 4 else ''}), so questions "
+                "count as answers in suggestions and reports; set roles with `qualcode speakers --role NAME=interviewer`",
+                name))
+        elif spoken == {INTERVIEWER}:
+            out.append(Problem(
+                "every speaker is an interviewer, so no turn holds the respondent role; set the respondents with "
+                "`qualcode speakers --role NAME=respondent`", name))
     for person, role in declared.items():
         if role in (INTERVIEWER, RESPONDENT) and person not in roles and role not in spoken:
             out.append(Problem(
