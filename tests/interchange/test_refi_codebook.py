@@ -32,10 +32,11 @@ def test_own_qdc_reimports_unchanged(study_copy, tmp_path):
     project = Project.open(study_copy, search=False)
     before = codebook_to_data(project.codebook)
     path = export_qdc(project, tmp_path / "book.qdc").path
+    data = project.codebook_path.read_bytes()
     result = import_codebook(project, path)
     assert result.added == [] and result.updated == [] and len(result.unchanged) == len(project.codebook)
     assert codebook_to_data(project.reload_codebook()) == before
-    assert result.backup.exists()
+    assert result.backup is None and project.codebook_path.read_bytes() == data  # a no-op import writes nothing
     # the .qdpx holds the same codebook
     qdpx = export_qdpx(project, tmp_path / "p.qdpx").path
     again = import_codebook(project, qdpx, replace=True)
