@@ -252,7 +252,8 @@ def write_code_import(project: Project, result: CodeImport, *, partial: bool = F
     new = [c for c in new if c.id in used or any(u.startswith(c.id + ".") for u in used)]
     if new:
         book = project.codebook
-        project.set_codebook(Codebook(codes=[*book.codes, *new], name=book.name, description=book.description))
+        project.set_codebook(Codebook(codes=[*book.codes, *new], name=book.name, description=book.description,
+                                      renamed=dict(book.renamed), merged=dict(book.merged), dropped=list(book.dropped)))
         result.new_codes = [c.id for c in new]
     texts = getattr(result, "_texts", {})
     by_coder: dict[str, list[dict]] = {}
