@@ -80,6 +80,7 @@ def _want(code: Code, key: str):
 
 def _set(m: CommentedMap, key: str, value, column: int) -> None:
     old = m.get(key)
+    order = ORDER.index("colour" if key == "color" else key)
     if key in ("examples", "keywords"):
         seq = CommentedSeq(value)
         if isinstance(old, CommentedSeq) and old.fa.flow_style():
@@ -99,7 +100,7 @@ def _set(m: CommentedMap, key: str, value, column: int) -> None:
         return
     pos = 1
     for i, k in enumerate(m):
-        if k in ORDER and ORDER.index(k) < ORDER.index(key):
+        if k in ORDER and ORDER.index(k) < order:
             pos = i + 1
     m.insert(min(pos, len(m)), key, value)
 
@@ -107,10 +108,10 @@ def _set(m: CommentedMap, key: str, value, column: int) -> None:
 def _update_fields(m: CommentedMap, code: Code, column: int) -> None:
     if m.get("id") != code.id:
         m["id"] = code.id
-    if "color" in m and "colour" not in m:
-        m["colour"] = m.pop("color")
     for key in ORDER[1:-1]:
         want = _want(code, key)
+        if key == "colour" and "color" in m and "colour" not in m:
+            key = "color"  # the file's spelling is kept
         if _norm(key, m.get(key)) == want:
             continue
         if not want:
@@ -194,10 +195,13 @@ def _split_comment(token):
     """(the blank lines that end the item, the whole comment) as two tokens."""
     if token is None:
         return None, None
-    head = copy.copy(token)
     value = token.value
-    head.value = value[: len(value) - len(value.lstrip("\n"))] or "\n"
-    return head, token
+    cut = value.find("\n") + 1 or len(value)  # a comment at the end of the item's last line stays there
+    rest = value[cut:]
+    head, whole = copy.copy(token), copy.copy(token)
+    head.value = value[:cut] + rest[: len(rest) - len(rest.lstrip("\n"))]
+    whole.value = "\n" + rest
+    return head, whole
 
 
 def _insert(seq: CommentedSeq, at: int, m: CommentedMap) -> None:
@@ -284,12 +288,13 @@ def update_text(text: str, book: Codebook) -> str | None:
     gone = [cid for cid in doc.where if cid not in book]
     moved = [c for c in book.codes if c.id in doc.where and doc.where[c.id][2] != c.parent]
     for cid in gone + [c.id for c in moved]:
-        m, seq, _ = doc.where[cid]
-        if cid in gone or not doc.flat:
-            owner = doc.where.get(doc.where[cid][2]) if doc.where[cid][2] else None
-            _remove(seq, m, owner[0] if owner else None)
+        m, seq, parent = doc.where[cid]
+        owner = doc.where.get(parent) if parent and not doc.flat else None
+        _remove(seq, m, owner[0] if owner else None)
         if cid in gone:
             del doc.where[cid]
+        else:
+            doc.where[cid] = (m, None, parent)  # out of every list until placed again
     for code in book.walk():
         column = sequence * (book.depth(code.id) + 1) + mapping
         if code.id not in doc.where:
@@ -299,14 +304,10 @@ def update_text(text: str, book: Codebook) -> str | None:
         else:
             m = doc.where[code.id][0]
             _update_fields(m, code, column)
+            if doc.flat and "parent" in m and m["parent"] != code.parent and code not in moved:
+                m["parent"] = code.parent  # its parent's id changed
             if code in moved:
-                if doc.flat:
-                    doc.where[code.id] = (m, doc.where[code.id][1], code.parent)
-                    m["parent"] = code.parent
-                    if not code.parent:
-                        del m["parent"]
-                else:
-                    _place(doc, book, code, m)
+                _place(doc, book, code, m)
     if not doc.flat:
         for parent in [None] + [c.id for c in book.codes]:
             _reorder(doc, [doc.where[c.id][0] for c in book.children(parent)])

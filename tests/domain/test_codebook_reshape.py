@@ -122,3 +122,20 @@ def test_in_place_saves_keep_the_safe_readers_protections(tmp_path):
         save_codebook(book.__class__(codes=book.codes + book.codes, path=str(path)), path)
     save_codebook(book, path)  # the old file is not something the round-trip loader ever reads: rewritten whole
     assert "&x" not in path.read_text() and load_codebook(path).get("a").name == "A"
+
+
+def test_a_flat_codebook_with_parent_keys_and_flow_maps_keeps_its_comments_and_style(tmp_path):
+    path = tmp_path / "flat.yaml"
+    path.write_text('# my flat codebook\nname: Flat\ncodes:\n  # first\n  - id: a\n    name: Alpha\n'
+                    '    color: "#112233"\n  - id: b\n    name: Beta\n    parent: a   # beta under alpha\n'
+                    '  - {id: c, name: Gamma, keywords: [x, y]}\n', encoding="utf-8")
+    for change in (lambda b: edit.add_code(b, "a.d", "Delta", "a"), lambda b: edit.move_code(b, "b", "c"),
+                   lambda b: edit.edit_code(b, "c", keywords=["x", "z"]), lambda b: edit.merge_codes(b, "a", "c"),
+                   lambda b: edit.rename_id(b, "c", "cc")):
+        save_codebook(change(load_codebook(path)), path)
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# my flat codebook\nname: Flat\ncodes:\n  # first\n")
+    assert "  - {id: cc, name: Gamma, keywords: [x, z]}" in text and "    parent: cc\n" in text
+    book = load_codebook(path)
+    assert [(c.id, c.parent) for c in book.walk()] == [("cc", None), ("a.d", "cc"), ("b", "cc")]
+    assert book.merged == {"a": "cc"} and book.renamed == {"c": "cc"}
