@@ -38,7 +38,9 @@ def _done(book: Codebook) -> Codebook:
     book.reindex()
     problems = validate(book)
     if problems:
-        raise CodebookError(problems, path=book.path)
+        error = CodebookError(problems, path=book.path)
+        error.hint = "nothing was changed; give values that fix the problem(s) above"
+        raise error
     return book
 
 
