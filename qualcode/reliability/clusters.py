@@ -73,11 +73,14 @@ def cluster_bootstrap(stats: list[np.ndarray], n_coders: int, *, n_resamples: in
     if not stats:
         return []
     k = stats[0].shape[0]
-    flat = np.concatenate(stats, axis=1).astype(np.float64)  # K x 3 rows
+    # Clusters with the same counts in every row are interchangeable: drawing K clusters and
+    # counting how many fall in each group of identical clusters is multinomial(K, group sizes / K),
+    # the same distribution of the sums at a fraction of the cost (most sentences nobody coded).
+    flat, sizes = np.unique(np.concatenate(stats, axis=1).astype(np.float64), axis=0, return_counts=True)
     samples = np.empty((n_resamples, len(stats)))
     rng = np.random.default_rng(seed)
-    chunk = max(1, _CHUNK_CELLS // max(k, 1))
-    probs = np.full(k, 1.0 / k)
+    chunk = max(1, _CHUNK_CELLS // max(len(sizes), 1))
+    probs = sizes / sizes.sum()
     for start in range(0, n_resamples, chunk):
         size = min(chunk, n_resamples - start)
         w = rng.multinomial(k, probs, size=size).astype(np.float64)

@@ -82,3 +82,20 @@ def test_cli_json_and_table_show_the_same_verdict(study_copy):
     line = next(x for x in text.splitlines() if x.startswith("outcomes "))
     assert row["assessment"] in line
     assert "Verdict: insufficient data when" in text
+
+
+def test_grouped_cluster_draws_match_naive_resampling():
+    """Identical clusters are grouped before drawing; the interval matches drawing clusters one by one."""
+    rng = np.random.default_rng(11)
+    present = rng.random((2, 300)) < 0.2
+    present[1] = np.where(rng.random(300) < 0.8, present[0], present[1])
+    stats = cluster_counts(present, np.arange(300), 300)
+    grouped, = cluster_bootstrap([stats], 2, n_resamples=4000, seed=2)
+    naive = []
+    for _ in range(4000):
+        pick = rng.integers(0, 300, 300)
+        u, n1, o = stats[pick].sum(axis=0)
+        n = 2 * u
+        naive.append(1 - (2 * o / n) / (2 * (n - n1) * n1 / (n * (n - 1))))
+    low, high = np.quantile(naive, [0.025, 0.975])
+    assert grouped.low == pytest.approx(low, abs=0.03) and grouped.high == pytest.approx(high, abs=0.03)
