@@ -29,7 +29,9 @@ def _copy(book: Codebook) -> Codebook:
 def _need(book: Codebook, code_id: str) -> Code:
     code = book.get(code_id) or book.resolve(code_id)
     if code is None:
-        raise QualcodeError(f"no code {code_id!r} in the codebook", path=book.path,
+        now = book.resolve_code(code_id)
+        was = "" if now == code_id else " (its codings were dropped)" if now is None else f" (it is now {now!r})"
+        raise QualcodeError(f"no code {code_id!r} in the codebook{was}", path=book.path,
                             hint="`qualcode codebook show` lists the codes and their ids")
     return code
 
