@@ -99,3 +99,52 @@ def test_grouped_cluster_draws_match_naive_resampling():
         naive.append(1 - (2 * o / n) / (2 * (n - n1) * n1 / (n * (n - 1))))
     low, high = np.quantile(naive, [0.025, 0.975])
     assert grouped.low == pytest.approx(low, abs=0.03) and grouped.high == pytest.approx(high, abs=0.03)
+
+
+def test_word_report_shows_the_same_verdicts(study_copy, tmp_path):
+    """The Word report's agreement table carries the CLI's verdicts, word for word."""
+    import docx
+
+    out = tmp_path / "report.docx"
+    proc = subprocess.run([sys.executable, "-m", "qualcode", "export", "docx", "-o", str(out)],
+                          capture_output=True, text=True, cwd=study_copy)
+    assert proc.returncode == 0, proc.stderr
+    cli = json.loads(subprocess.run([sys.executable, "-m", "qualcode", "agree", "--json"], capture_output=True,
+                                    text=True, cwd=study_copy).stdout)
+    expected = [r["assessment"] or "" for r in cli["codes"] + cli["overall"]]
+    for table in docx.Document(str(out)).tables:
+        header = [c.text for c in table.rows[0].cells]
+        if "Assessment" in header:
+            col = header.index("Assessment")
+            got = [row.cells[col].text for row in table.rows[1:]]
+            assert got == expected
+            assert any(v.startswith("insufficient data") for v in got)
+            break
+    else:
+        pytest.fail("no agreement table with an Assessment column in the Word report")
+
+
+async def test_workbench_agreement_screen_shows_the_same_verdicts(study_copy):
+    from textual.app import App
+    from textual.widgets import DataTable
+
+    from qualcode.store.project import Project
+    from qualcode.tui.screens.agreement import AgreementScreen
+
+    project = Project.open(study_copy)
+    screen = AgreementScreen(project, ["researcher_a", "researcher_b"])
+
+    class Host(App):
+        def on_mount(self):
+            self.push_screen(screen)
+
+    app = Host()
+    async with app.run_test(size=(200, 60)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        codes = screen.query_one("#codes", DataTable)
+        col = [str(c.label) for c in codes.columns.values()].index("assessment")
+        shown = [str(codes.get_row_at(i)[col]) for i in range(codes.row_count)]
+    expected = [r.assessment for r in agreement_report(project, ["researcher_a", "researcher_b"], "sentence").rows]
+    assert shown[:len(expected)] == expected and any(v.startswith("insufficient data") for v in shown)
+    project.close()
