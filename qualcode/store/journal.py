@@ -275,6 +275,11 @@ class JournalWriter:
         except OSError:
             pass  # who holds the lock is a courtesy (a full disk must not stop a session that only reads)
         self._lock_fd = lock_fd
+        for stale in self.folder.glob(f".{self.path.name}.*.tmp"):  # a compaction killed before its rename
+            try:
+                stale.unlink()
+            except OSError:
+                pass
         try:
             rep = replay(self.path, self.coder, self.snapshot_dir)
             if rep.torn_tail:

@@ -261,3 +261,14 @@ def test_toml_strings_escape_control_characters(tmp_path):
     save_config(project.root, cfg)
     assert load_config(project.root).aliases == cfg.aliases
     json.dumps(cfg.aliases)
+
+
+def test_a_compaction_killed_before_its_rename_leaves_no_litter(project):
+    s = project.session("ann")
+    s.add("int-1", 0, 11, "theme")
+    s.close()
+    stale = project.codings_dir / ".ann.jsonl.abc123.tmp"
+    stale.write_text("half a compaction\n")
+    s = project.session("ann")  # the lock is ours: no other writer can be mid-compaction
+    assert not stale.exists() and len(s.codings) == 1
+    s.close()
