@@ -165,6 +165,7 @@ def read_matrix(path: str | Path, level: str = "nominal", *, header: bool | None
     first_cell = _split(lines[0][1][:200], delim, quoted, lines[0][0], p)[0].casefold()
     if header is None:
         header = first_cell in _HEADER
+    said = coder_column is not None or header
     if coder_column is None:
         coder_column = header and (first_cell in _HEADER or first_cell == "")
     unit_names = None
@@ -218,9 +219,30 @@ def read_matrix(path: str | Path, level: str = "nominal", *, header: bool | None
                    (None if isinstance(c, str) and c.casefold() in _MISSING else
                     (normalise(c) if isinstance(c, str) else _py_number(c))) for c in row] for row in rows]
         del rows
+        if not said:
+            _ask_about_names(values, p, line_numbers[0])
     data = MatrixData(str(p), coders, width, values, line_numbers, numeric, unit_names, header, coder_column)
     _drop_empty(data, offset)
     return data
+
+
+def _ask_about_names(values: list[list[Any]], p: Path, line: int) -> None:
+    """Refuse to decide when nothing says what the first column is and it reads like names: every cell
+    a different word found nowhere else in the data (ann, ben). Reading them as values would compare
+    "ann" with "ben" on unit 1; reading them as names unasked would be a guess."""
+    first = [row[0] if row else None for row in values]
+    if not all(isinstance(v, str) for v in first) or len(set(first)) != len(first):
+        return
+    rest = {v for row in values for v in row[1:] if v is not None}
+    if set(first) & rest:
+        return
+    raise ReliabilityDataError(
+        f"the first column ({', '.join(first[:4])}{', ...' if len(first) > 4 else ''}) may name the coders or "
+        "hold values of unit 1; qualcode will not guess which",
+        path=p, line=line,
+        hint="add --coder-column if it names the coders, --no-coder-column if it holds values "
+             "(or start the file with a header row whose first cell is 'coder')",
+    )
 
 
 def _py_number(x: float) -> Any:

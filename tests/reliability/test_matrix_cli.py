@@ -160,6 +160,17 @@ def test_coder_ids_are_read_as_names_only_when_said(tmp_path):
     assert json.loads(ok("--matrix", hdr, "--json", "--resamples", "0", "--header"))["units"] == 4
 
 
+def test_a_first_column_of_names_is_asked_about_not_guessed(tmp_path):
+    f = tmp_path / "names.csv"
+    f.write_text("ann,yes,no,yes,no\nben,yes,no,no,no\n")
+    err = fails("--matrix", f)
+    assert "names.csv:1:" in err and "will not guess" in err and "--coder-column" in err
+    named = json.loads(ok("--matrix", f, "--coder-column", "--json", "--resamples", "0"))
+    assert named["coders"] == ["ann", "ben"] and named["units"] == 4
+    as_values = json.loads(ok("--matrix", f, "--no-coder-column", "--json", "--resamples", "0"))
+    assert as_values["units"] == 5 and as_values["coders"] == ["coder 1", "coder 2"]
+
+
 def test_one_and_one_point_zero_are_one_category(tmp_path):
     f = tmp_path / "mixed.csv"
     f.write_text("1,1.0,x,2,y\n1.0,1,x,2.0,y\n")
