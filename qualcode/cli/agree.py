@@ -200,7 +200,8 @@ def _disagreements_csv(report, found) -> str:
 
 def _matrix(path, level, categories, as_json, as_csv, resamples, seed, *, scores=None, weights=None,
             header=None, coder_column=None) -> None:
-    from qualcode.reliability.matrix_file import matrix_coefficients, prepare, read_matrix, read_weights
+    from qualcode.reliability.matrix_file import prepare, read_matrix, read_weights
+    from qualcode.reliability.matrix_report import matrix_coefficients
 
     data = read_matrix(path, level, header=header, coder_column=coder_column)
     m, score_list, order = prepare(data, level, categories, scores)
