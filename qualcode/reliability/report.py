@@ -212,12 +212,14 @@ class AgreementReport:
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(["unit", "scope", "code", "name", "transcript", "units"]
                    + [f"coded_{c}" for c in self.coders]
-                   + ["agreement", "kappa", "alpha", "alpha_low", "alpha_high", "ac1", "assessment", "note"])
+                   + ["agreement", "kappa", "alpha", "alpha_low", "alpha_high", "ac1", "assessment", "note",
+                      "q_alpha_below_667", "q_alpha_below_800"])
         for r in self.all_rows():
             w.writerow([self.unit, r.scope, r.code, r.name, r.transcript or "", r.units]
                        + [fmt(v, 6) for v in r.coded]
                        + [fmt(v, 6) for v in (r.agreement, r.kappa, r.alpha, r.alpha_low, r.alpha_high, r.ac1)]
-                       + [r.assessment, r.note()])
+                       + [r.assessment, r.note()]
+                       + ["" if r.p_below is None else f"{r.p_below[k]:.4f}" for k in (TENTATIVE, RELIABLE)])
         return buf.getvalue()
 
 
@@ -260,6 +262,8 @@ def agreement_report(
     units = unit_data(data, unit, min_overlap=min_overlap, cases=project.cases if unit == "case" else None)
     cluster, n_clusters, boot["clusters"] = _clusters(data, units)
     boot["n_clusters"] = n_clusters
+    if unit == "char":
+        boot["n_units"] = units.n_units
     m = len(data.coders)
     kappa_name = "Cohen's kappa" if m == 2 else "Fleiss' kappa"
     rows, by_transcript, stats = [], [], []
@@ -315,9 +319,11 @@ def _clusters(data: CodingData, units: UnitData) -> tuple:
 
 def _bootstrap(rows: list[Row], stats: list, n_coders: int, boot: dict) -> None:
     """The cluster bootstrap's interval and q(alpha < .667/.800) on each row with a defined alpha.
-    The minimum-data check counts clusters, not characters or code decisions."""
-    for row in rows:
-        row.n_pairable = boot["n_clusters"]
+    With character units the minimum-data check counts sentences, not characters (a code's row:
+    the sentences; the pooled row: codes x sentences)."""
+    if boot["clusters"] == "sentences" and boot.get("n_units"):
+        for row in rows:
+            row.n_pairable = round(row.units * boot["n_clusters"] / boot["n_units"])
     if not boot["n_resamples"]:
         return
     chosen = [(r, s) for r, s in zip(rows, stats) if r.alpha is not None]
