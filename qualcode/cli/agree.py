@@ -56,7 +56,9 @@ def agree_cmd(ctx: Context, coders, unit, codes, as_json, as_csv, disagreements,
     \b
     qualcode agree --coders researcher_a,researcher_b --unit sentence
     qualcode agree --coders a,b --unit char --code barriers.trust --disagreements
+    qualcode agree --transcripts lsp-a,lsp-c            (the others are listed as left out)
     qualcode agree --matrix ratings.csv --level ordinal --json
+    qualcode agree --matrix ratings.csv --coder-column --categories low,mid,high --weights quadratic
     """
     if as_json and as_csv:
         raise click.UsageError("choose one of --json and --csv")
