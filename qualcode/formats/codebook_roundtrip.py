@@ -10,12 +10,13 @@ the whole file).
 
 from __future__ import annotations
 
-import copy
 import io
 import textwrap
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.tokens import CommentToken
+from ruamel.yaml.error import CommentMark
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, FoldedScalarString, LiteralScalarString
 
 from qualcode.domain.codebook import Code, Codebook
@@ -106,6 +107,14 @@ def _set(m: CommentedMap, key: str, value, column: int) -> None:
 
 
 def _update_fields(m: CommentedMap, code: Code, column: int) -> None:
+    tail = _take_comment(m)  # the lines after the code (a blank line, the next section's heading) stay after it
+    try:
+        _set_fields(m, code, column)
+    finally:
+        _give_comment(m, tail)
+
+
+def _set_fields(m: CommentedMap, code: Code, column: int) -> None:
     if m.get("id") != code.id:
         m["id"] = code.id
     for key in ORDER[1:-1]:
@@ -126,6 +135,8 @@ class _Doc:
     def __init__(self, root: CommentedMap, book: Codebook) -> None:
         self.root = root
         self.where: dict[str, tuple[CommentedMap, CommentedSeq, str | None]] = {}
+        self.headings: dict[int, str] = {}
+        """The comment lines before each code taken out of its list, until it is put back."""
         self.flat = False
         self._walk(root["codes"], None)
         for code in book.codes:  # a changed id: find the mapping under the old one
@@ -143,6 +154,12 @@ class _Doc:
             self.flat = self.flat or "parent" in m
             if m.get("children"):
                 self._walk(m["children"], str(m["id"]))
+
+    def holder(self, seq: CommentedSeq) -> tuple[CommentedMap, str] | None:
+        """The mapping and key that hold ``seq``."""
+        if seq is self.root["codes"]:
+            return self.root, "codes"
+        return next(((m, "children") for m, _, _ in self.where.values() if m.get("children") is seq), None)
 
     def children_of(self, parent: str | None) -> CommentedSeq:
         if parent is None or self.flat:
@@ -191,40 +208,82 @@ def _give_comment(node, token) -> None:
     entry[_slot(container)] = token
 
 
-def _split_comment(token):
-    """(the blank lines that end the item, the whole comment) as two tokens."""
+def _token(value: str):
+    return CommentToken(value, CommentMark(0), None)
+
+
+def _eol_and_rest(token) -> tuple[str, str]:
+    """A tail comment as (the end of the item's last line, the lines that follow: blank lines, headings)."""
     if token is None:
-        return None, None
+        return "", ""
     value = token.value
-    cut = value.find("\n") + 1 or len(value)  # a comment at the end of the item's last line stays there
-    rest = value[cut:]
-    head, whole = copy.copy(token), copy.copy(token)
-    head.value = value[:cut] + rest[: len(rest) - len(rest.lstrip("\n"))]
-    whole.value = "\n" + rest
-    return head, whole
+    cut = value.find("\n") + 1 or len(value)
+    return value[:cut], value[cut:]
 
 
-def _insert(seq: CommentedSeq, at: int, m: CommentedMap) -> None:
-    """Insert ``m``; the comment lines after the item before it (a blank line, a heading) follow ``m``."""
-    if at > 0:
-        head, whole = _split_comment(_take_comment(seq[at - 1]))
-        _give_comment(seq[at - 1], head)
-        _give_comment(m, whole)
-    seq.insert(at, m)
+def _heading(seq: CommentedSeq, k: int) -> str:
+    """The comment lines before item ``k`` (``k == len(seq)``: after the last item), as text."""
+    if k > 0:
+        where = _tail(seq[k - 1])
+        entry = where[0].ca.items.get(where[1]) if where else None
+        return _eol_and_rest(entry[_slot(where[0])] if entry else None)[1]
+    tokens = seq.ca.comment[1] if len(seq.ca.comment or []) > 1 else None
+    return "".join((" " * t.column if t.value.strip() else "") + t.value for t in tokens or [])
 
 
-def _remove(seq: CommentedSeq, m: CommentedMap, parent: CommentedMap | None) -> None:
-    """Take ``m`` out; the comment lines after it stay where they were (on what now comes before)."""
-    at = next(k for k, x in enumerate(seq) if x is m)
-    token = _take_comment(m)
-    del seq[at]
-    if token is None:
+def _set_heading(seq: CommentedSeq, k: int, holder, text: str) -> None:
+    """Make ``text`` the comment lines before item ``k`` (``k == len(seq)``: after the last item)."""
+    if k > 0:
+        token = _take_comment(seq[k - 1])
+        eol = _eol_and_rest(token)[0] or "\n"
+        if token is not None or text:
+            _give_comment(seq[k - 1], _token(eol + text))
         return
-    if at > 0:
-        _give_comment(seq[at - 1], token)
-    elif not len(seq) and parent is not None:
-        parent.pop("children", None)
-        _give_comment(parent, token)
+    tokens = []
+    for line in text.splitlines(keepends=True):
+        stripped = line.lstrip(" ")
+        tokens.append(CommentToken(stripped, CommentMark(len(line) - len(stripped)), None))
+    if len(seq.ca.comment or []) > 1:
+        seq.ca.comment[1] = tokens or None
+    elif tokens:
+        seq.ca.comment = [None, tokens]
+    if holder is not None and holder[1] in holder[0].ca.items:
+        holder[0].ca.items[holder[1]][3] = tokens or None
+
+
+def _insert(seq: CommentedSeq, at: int, m: CommentedMap, holder, headings: dict) -> None:
+    """Insert ``m`` with its heading (the comment lines that were before it; for a new code the blank
+    lines the file puts between codes); the lines that were before position ``at`` now follow ``m``."""
+    displaced = _heading(seq, at)
+    heading = headings.pop(id(m), None)
+    if heading is None:
+        heading = displaced[: len(displaced) - len(displaced.lstrip("\n"))] if at else ""
+    seq.insert(at, m)
+    _set_heading(seq, at, holder, heading)
+    token = _take_comment(m)
+    eol = _eol_and_rest(token)[0] or "\n"
+    if token is not None or displaced:
+        _give_comment(m, _token(eol + displaced))
+
+
+def _remove(seq: CommentedSeq, m: CommentedMap, holder, headings: dict) -> None:
+    """Take ``m`` out, keeping its heading in ``headings`` (it goes where ``m`` goes); the lines after it
+    stay where they were. ``holder``: the mapping and key that hold ``seq`` (``root, "codes"`` or
+    ``parent, "children"``)."""
+    at = next(k for k, x in enumerate(seq) if x is m)
+    headings[id(m)] = _heading(seq, at)
+    token = _take_comment(m)
+    eol, after = _eol_and_rest(token)
+    if eol.strip():
+        _give_comment(m, _token(eol))  # a comment on its own last line goes with it
+    del seq[at]
+    if len(seq) or holder is None or holder[1] != "children":
+        _set_heading(seq, at, holder, after)
+    else:
+        holder[0].pop("children", None)
+        if after:
+            tail = _take_comment(holder[0])
+            _give_comment(holder[0], _token((_eol_and_rest(tail)[0] or "\n") + after))
 
 
 def _reorder(doc: _Doc, want: list[CommentedMap]) -> None:
@@ -234,8 +293,8 @@ def _reorder(doc: _Doc, want: list[CommentedMap]) -> None:
     seq = next(seq for m, seq, _ in doc.where.values() if m is want[0])
     for i, m in enumerate(want):
         if i < len(seq) and seq[i] is not m:
-            _remove(seq, m, None)
-            _insert(seq, i, m)
+            _remove(seq, m, doc.holder(seq), doc.headings)
+            _insert(seq, i, m, doc.holder(seq), doc.headings)
 
 
 def _place(doc: _Doc, book: Codebook, code: Code, m: CommentedMap) -> None:
@@ -250,7 +309,7 @@ def _place(doc: _Doc, book: Codebook, code: Code, m: CommentedMap) -> None:
         at = next(k for k, x in enumerate(seq) if x is nxt)
     else:
         at = len(seq)
-    _insert(seq, at, m)
+    _insert(seq, at, m, doc.holder(seq), doc.headings)
     if doc.flat:
         if code.parent:
             m["parent"] = code.parent
@@ -289,8 +348,7 @@ def update_text(text: str, book: Codebook) -> str | None:
     moved = [c for c in book.codes if c.id in doc.where and doc.where[c.id][2] != c.parent]
     for cid in gone + [c.id for c in moved]:
         m, seq, parent = doc.where[cid]
-        owner = doc.where.get(parent) if parent and not doc.flat else None
-        _remove(seq, m, owner[0] if owner else None)
+        _remove(seq, m, doc.holder(seq), doc.headings)
         if cid in gone:
             del doc.where[cid]
         else:

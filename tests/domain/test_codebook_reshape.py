@@ -134,8 +134,26 @@ def test_a_flat_codebook_with_parent_keys_and_flow_maps_keeps_its_comments_and_s
                    lambda b: edit.rename_id(b, "c", "cc")):
         save_codebook(change(load_codebook(path)), path)
     text = path.read_text(encoding="utf-8")
-    assert text.startswith("# my flat codebook\nname: Flat\ncodes:\n  # first\n")
+    assert text.startswith("# my flat codebook\nname: Flat\ncodes:\n")  # "# first" went with 'a' (merged away)
+    assert "    name: Beta\n    parent: cc # beta under alpha\n" in text  # a comment stays with its code
     assert "  - {id: cc, name: Gamma, keywords: [x, z]}" in text and "    parent: cc\n" in text
     book = load_codebook(path)
     assert [(c.id, c.parent) for c in book.walk()] == [("cc", None), ("a.d", "cc"), ("b", "cc")]
     assert book.merged == {"a": "cc"} and book.renamed == {"c": "cc"}
+
+
+def test_reordering_and_moving_codes_carries_their_section_headings(bundled):
+    before = bundled.read_text(encoding="utf-8")
+    book = load_codebook(bundled)
+    codes = list(book.codes)
+    ids = [c.id for c in codes]
+    a, b = ids.index("barriers"), ids.index("recruitment")
+    codes[a], codes[b] = codes[b], codes[a]  # what the editor's "Up" does
+    save_codebook(edit.move_code(edit.with_codes(book, codes), "barriers.trust", "representation"), bundled)
+    after = bundled.read_text(encoding="utf-8")
+    comments = sorted(ln for ln in before.splitlines() if ln.lstrip().startswith("#"))
+    assert sorted(ln for ln in after.splitlines() if ln.lstrip().startswith("#")) == comments
+    heading = "  # " + "-" * 66 + " barriers\n  - id: barriers\n"
+    assert heading in before and heading in after
+    assert after.index("id: barriers\n") < after.index("id: recruitment\n")
+    assert [c.id for c in load_codebook(bundled).roots][:4] == ["monitoring", "representation", "barriers", "recruitment"]
