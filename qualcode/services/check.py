@@ -75,6 +75,8 @@ def check_project(project: Project, *, fix: bool = False, coder_for_fix: str | N
             if tid not in cases.attributes:
                 report.add("cases", Problem(f"transcript {tid!r} has no row in cases.csv", str(project.cases_path)))
     total = 0
+    for p in project.stray_journals():
+        report.add("journals", p)
     for coder in project.coders():
         codings = project.codings(coder)
         for p in project.journal_warnings(coder):

@@ -18,7 +18,7 @@ from qualcode.store.anchoring import Anchor, anchor
 from qualcode.store.cases import Cases, load_cases
 from qualcode.store.config import ProjectConfig, find_root, load_config
 from qualcode.store.index import TranscriptIndex
-from qualcode.store.journal import JournalWriter, Replay, aside_warnings, check_coder_name, replay
+from qualcode.store.journal import CODER_NAME, JournalWriter, Replay, aside_warnings, check_coder_name, replay
 
 
 class Project:
@@ -114,7 +114,16 @@ class Project:
                            if not p.name.startswith(".") and "." not in p.stem)
         out = list(self.config.coders)
         out += [c for c in found if c not in out]
-        return out
+        return [c for c in out if CODER_NAME.fullmatch(c)]
+
+    def stray_journals(self) -> list[Problem]:
+        """Journals (or configured coders) whose name cannot be a coder's: left out, and said so."""
+        names = list(self.config.coders)
+        if self.codings_dir.is_dir():
+            names += [p.stem for p in self.codings_dir.glob("*.jsonl") if not p.name.startswith(".") and "." not in p.stem]
+        return [Problem(f"{name!r} is not a usable coder name: this journal is left out; rename it with letters, "
+                        "digits, '_', '.' or '-'", str(self.codings_dir / f"{name}.jsonl"))
+                for name in dict.fromkeys(names) if not CODER_NAME.fullmatch(name)]
 
     def coders_with_codings(self) -> list[str]:
         return [c for c in self.coders() if len(self.codings(c))]

@@ -272,3 +272,14 @@ def test_a_compaction_killed_before_its_rename_leaves_no_litter(project):
     s = project.session("ann")  # the lock is ours: no other writer can be mid-compaction
     assert not stale.exists() and len(s.codings) == 1
     s.close()
+
+
+def test_a_journal_whose_name_is_not_a_coder_is_reported_not_fatal(project):
+    s = project.session("ann")
+    s.add("int-1", 0, 11, "theme")
+    s.close()
+    (project.codings_dir / "bad name.jsonl").write_bytes((project.codings_dir / "ann.jsonl").read_bytes())
+    opened = Project.open(project.root, search=False)
+    assert opened.coders() == ["ann"]
+    findings = [f.problem for f in check_project(opened).findings if f.area == "journals"]
+    assert [p.path for p in findings] == [str(project.codings_dir / "bad name.jsonl")]
