@@ -247,6 +247,8 @@ def write_code_import(project: Project, result: CodeImport, *, partial: bool = F
     if not result.complete and not partial:
         raise QualcodeError("nothing was written: not every row was placed", path=result.path,
                             hint="fix the rows listed above, or write the rows that were placed with --partial")
+    for who in {p[0] for p in result.planned}:
+        project.session(who)  # every coder's journal lock taken before anything is written
     new = getattr(result, "_new_code_objects", [])
     used = {p[4] for p in result.planned}
     new = [c for c in new if c.id in used or any(u.startswith(c.id + ".") for u in used)]
