@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -73,3 +75,18 @@ def write_atomic(path: str | Path, data: bytes | str, *, durable: bool = True) -
                             path=path, hint="free some disk space or check permissions, then try again") from exc
     if durable:
         fsync_dir(folder)
+
+
+def read_regular(path: str | Path) -> bytes:
+    """A file's bytes, refusing (OSError EINVAL) anything but a regular file: a FIFO or a device put
+    where a project file belongs would otherwise hang the read or never end it.
+    FileNotFoundError and other OSErrors propagate as from ``Path.read_bytes``."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file (a FIFO, a device or a folder)", str(path))
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            return fh.read()
+    finally:
+        os.close(fd)

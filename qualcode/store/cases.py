@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import csv
+import errno
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from qualcode.errors import FormatError, Problem
+from qualcode.store.atomic import read_regular
 
 
 @dataclass
@@ -30,10 +32,13 @@ class Cases:
 def load_cases(path: Path) -> Cases:
     cases = Cases()
     try:
-        data = path.read_bytes()
+        data = read_regular(path)
     except FileNotFoundError:
         return cases
     except OSError as exc:
+        if exc.errno == errno.EINVAL:  # a FIFO or a device: left out, said so
+            cases.problems.append(Problem(f"{exc.strerror}: no case attributes read; move it away", str(path)))
+            return cases
         raise FormatError(f"cannot read the cases file: {exc.strerror}", path=path) from None
     try:
         text = data.decode("utf-8-sig")

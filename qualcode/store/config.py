@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qualcode.errors import ProjectError
-from qualcode.store.atomic import write_atomic
+from qualcode.store.atomic import read_regular, write_atomic
 
 CONFIG_NAME = "qualcode.toml"
 
@@ -44,7 +44,7 @@ class ProjectConfig:
 def load_config(root: Path) -> ProjectConfig:
     path = root / CONFIG_NAME
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        data = tomllib.loads(read_regular(path).decode("utf-8-sig"))
     except FileNotFoundError:
         raise ProjectError("no qualcode.toml here", path=root,
                            hint="run `qualcode init DIR` to make a project, or pass --project DIR") from None
@@ -60,6 +60,12 @@ def load_config(root: Path) -> ProjectConfig:
                 pass
         raise ProjectError(f"qualcode.toml is not valid TOML: {msg}", path=path, line=line,
                            hint="fix the syntax on that line") from None
+    except RecursionError:
+        raise ProjectError("qualcode.toml is nested too deeply to read", path=path,
+                           hint="qualcode.toml holds flat settings; remove the nested arrays or tables") from None
+    except OSError as exc:
+        raise ProjectError(f"cannot read qualcode.toml: {exc.strerror}", path=path,
+                           hint="it must be an ordinary file you may read") from None
     proj = data.get("project", {})
     if not isinstance(proj, dict):
         raise ProjectError("[project] must be a table", path=path)

@@ -22,7 +22,7 @@ from pathlib import Path
 from qualcode.domain.coding import CodingSet, OperationError
 from qualcode.errors import JournalError, LockError, Problem
 from qualcode.store import snapshot
-from qualcode.store.atomic import fsync_dir, write_atomic
+from qualcode.store.atomic import fsync_dir, read_regular, write_atomic
 
 VERSION = 1
 CODER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -159,11 +159,15 @@ def replay(path: Path, coder: str, snapshot_dir: Path | None = None) -> Replay:
     """
     result = Replay(CodingSet(coder))
     try:
-        data = path.read_bytes()
+        data = read_regular(path)
     except FileNotFoundError:
         return result
     except OSError as exc:
-        raise JournalError(f"cannot read the journal: {exc.strerror}", path=path) from None
+        if exc.errno == errno.EINVAL:  # a FIFO or device where the journal belongs: left out, said so
+            result.warnings.append(Problem(f"{exc.strerror}: left out; move it away", str(path)))
+            return result
+        raise JournalError(f"cannot read the journal: {exc.strerror}", path=path,
+                           hint="codings/<coder>.jsonl must be an ordinary file you may read") from None
     end = len(data)
     if data and not data.endswith(b"\n"):
         cut = data.rfind(b"\n") + 1
@@ -281,6 +285,9 @@ class JournalWriter:
             except OSError:
                 pass
         try:
+            if self.path.exists() and not self.path.is_file():
+                raise JournalError("the journal is not a regular file (a FIFO, a device or a folder)", path=self.path,
+                                   hint="move it away; qualcode makes a new journal")
             rep = replay(self.path, self.coder, self.snapshot_dir)
             if rep.torn_tail:
                 self._set_aside(rep)

@@ -283,3 +283,14 @@ def test_a_journal_whose_name_is_not_a_coder_is_reported_not_fatal(project):
     assert opened.coders() == ["ann"]
     findings = [f.problem for f in check_project(opened).findings if f.area == "journals"]
     assert [p.path for p in findings] == [str(project.codings_dir / "bad name.jsonl")]
+
+
+def test_fifos_where_project_files_belong_are_reported_not_waited_on(project):
+    os.mkfifo(project.codings_dir / "zed.jsonl")
+    project.cases_path.unlink()
+    os.mkfifo(project.cases_path)
+    opened = Project.open(project.root, search=False)
+    messages = [f.problem.message for f in check_project(opened).findings if f.area in ("journals", "cases")]
+    assert sum("not a regular file" in m for m in messages) == 2
+    with pytest.raises(JournalError, match="not a regular file"):
+        opened.session("zed")
