@@ -15,7 +15,7 @@ import yaml
 from qualcode.domain.codebook import Code, Codebook, validate
 from qualcode.errors import CodebookError, FormatError, Problem, QualcodeError
 from qualcode.formats.safe_yaml import check_events
-from qualcode.store.atomic import write_atomic
+from qualcode.store.atomic import read_regular, write_atomic
 
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
@@ -182,7 +182,7 @@ def _records(reader: _Reader, top: dict, path: str) -> dict:
 def load_codebook(path: str | Path) -> Codebook:
     path = Path(path)
     try:
-        data = path.read_bytes()
+        data = read_regular(path)  # a FIFO or device is refused, not waited on
     except FileNotFoundError:
         raise FormatError("codebook file not found", path=path,
                           hint="create it, or set 'codebook' in qualcode.toml to the right path") from None
