@@ -21,6 +21,17 @@ _DETAILS = [
 ]
 
 
+def _project(ctx: Context):
+    """The project without its transcript index (reshaping the codebook never needs the transcripts)."""
+    from pathlib import Path
+
+    from qualcode.store.config import find_root, load_config
+    from qualcode.store.project import Project
+
+    root = find_root(Path(ctx.project_dir) if ctx.project_dir else Path.cwd())
+    return Project(root, load_config(root))
+
+
 def _details(f):
     for option in reversed(_DETAILS):
         f = option(f)
@@ -55,8 +66,9 @@ def show_cmd(ctx: Context, code: str | None, as_json: bool) -> None:
     from qualcode.formats.codebook_yaml import code_details
     from qualcode.services.codebook_ops import usage
 
-    book = ctx.project.codebook
-    use = usage(ctx.project)
+    project = _project(ctx)
+    book = project.codebook
+    use = usage(project)
     if code:
         c = _need(book, code)
         data = {"id": c.id, "name": c.name, "parent": c.parent, "colour": c.colour, "shortcut": c.shortcut,
@@ -99,7 +111,7 @@ def add_cmd(ctx: Context, code_id: str, name: str, parent: str | None, **details
     """Add a code CODE_ID called NAME."""
     from qualcode.services.codebook_ops import add
 
-    _say(add(ctx.project, code_id, name, parent, **_given(**details)))
+    _say(add(_project(ctx), code_id, name, parent, **_given(**details)))
 
 
 @codebook_group.command("edit")
@@ -121,7 +133,7 @@ def edit_cmd(ctx: Context, code: str, clear: tuple[str, ...], **fields) -> None:
     if not changes:
         raise QualcodeError("nothing to change", hint="give at least one of --name, --definition, --include, "
                             "--exclude, --example, --keyword, --colour, --shortcut, --clear")
-    _say(change(ctx.project, code, **changes))
+    _say(change(_project(ctx), code, **changes))
 
 
 @codebook_group.command("move")
@@ -136,7 +148,7 @@ def move_cmd(ctx: Context, code: str, parent: str | None, top: bool) -> None:
 
     if bool(parent) == top:
         raise QualcodeError("say where to: --under PARENT or --top")
-    _say(move(ctx.project, code, parent))
+    _say(move(_project(ctx), code, parent))
 
 
 @codebook_group.command("merge")
@@ -148,7 +160,7 @@ def merge_cmd(ctx: Context, source: str, target: str) -> None:
     under TARGET; SOURCE leaves the codebook."""
     from qualcode.services.codebook_ops import merge
 
-    _say(merge(ctx.project, source, target))
+    _say(merge(_project(ctx), source, target))
 
 
 @codebook_group.command("rename-id")
@@ -159,7 +171,7 @@ def rename_cmd(ctx: Context, old: str, new: str) -> None:
     """Change a code's id from OLD to NEW; codings made with OLD count as NEW. (Its name: `edit --name`.)"""
     from qualcode.services.codebook_ops import rename
 
-    _say(rename(ctx.project, old, new))
+    _say(rename(_project(ctx), old, new))
 
 
 @codebook_group.command("remove")
@@ -171,7 +183,7 @@ def remove_cmd(ctx: Context, code: str, codings: str | None) -> None:
     """Remove CODE; its children move up to its parent."""
     from qualcode.services.codebook_ops import remove
 
-    _say(remove(ctx.project, code, codings))
+    _say(remove(_project(ctx), code, codings))
 
 
 @codebook_group.command("undo")
@@ -181,7 +193,7 @@ def undo_cmd(ctx: Context, force: bool) -> None:
     """Undo the last codebook change (made here or in the workbench's codebook editor)."""
     from qualcode.services.codebook_ops import undo
 
-    _say(f"undone: {undo(ctx.project, force=force)}")
+    _say(f"undone: {undo(_project(ctx), force=force)}")
 
 
 @codebook_group.command("history")
@@ -191,7 +203,7 @@ def history_cmd(ctx: Context, as_json: bool) -> None:
     """The codebook changes `undo` can take back, newest last."""
     from qualcode.services.codebook_ops import history
 
-    entries = history(ctx.project)
+    entries = history(_project(ctx))
     if as_json:
         emit_json(entries)
         return
