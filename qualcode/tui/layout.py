@@ -182,3 +182,16 @@ def columns_that_fit(widths: dict[str, int], drop: list[str], room: int, pad: in
         if key in shown:
             shown.remove(key)
     return shown
+
+
+def column_widths(headers: list, rows: list[list]) -> list[int]:
+    """Cells each column needs: its widest cell or header (``str()`` of each, in terminal cells).
+
+    Tables are given these widths when they are filled instead of measuring themselves later (a
+    DataTable measures auto-width columns when the app is next idle, so a frame drawn before that,
+    such as a snapshot taken under load, showed columns cut to their headers)."""
+    widths = [cells(str(h)) for h in headers]
+    for row in rows:
+        for j, value in enumerate(row[:len(widths)]):
+            widths[j] = max(widths[j], cells(str(value)))
+    return widths

@@ -25,7 +25,7 @@ from textual.widgets import DataTable, Footer, Static
 from textual.worker import Worker, WorkerState
 
 from qualcode.errors import QualcodeError
-from qualcode.tui.layout import columns_that_fit
+from qualcode.tui.layout import column_widths, columns_that_fit
 
 UNITS = ("sentence", "turn", "char", "transcript", "unitized")
 CONSENSUS = "consensus"
@@ -212,14 +212,15 @@ class AgreementScreen(Screen):
                 kappa = fmt(row.kappa) if row.kappa is not None else ("undefined" if "kappa" in row.undefined else "")
                 cells = [row.code, str(row.units), *shares, fmt(row.agreement), kappa, alpha, ci, fmt(row.ac1),
                          row.assessment, str(n)]
-            cells[-2] = _cut(cells[-2], ASSESSMENT_MAX if self.size.width >= 100 else ASSESSMENT_MIN)
+            cells[-2] = _cut(cells[-2], ASSESSMENT_MAX if self.app.size.width >= 100 else ASSESSMENT_MIN)
             rows.append((row.code, [_cut(cells[0], CODE_MAX), *cells[1:]]))
         # narrow screens: the least needed columns go first (alpha, the assessment and the code stay)
-        widths = {h: max([len(h)] + [len(str(cells[j])) for _, cells in rows]) for j, h in enumerate(headers)}
+        widths = dict(zip(headers, column_widths(headers, [cells for _, cells in rows])))
         drop = ["units", *coded, "95% CI", "AC1", "agreement", "kappa", "disagreements"]
-        shown = columns_that_fit(widths, drop, max(40, self.size.width - 2))
+        shown = columns_that_fit(widths, drop, max(40, self.app.size.width - 2))  # the screen is the terminal
         keep = [j for j, h in enumerate(headers) if h in shown]
-        table.add_columns(*[headers[j] for j in keep])
+        for j in keep:  # sized now, not when the app is next idle (see layout.column_widths)
+            table.add_column(headers[j], width=widths[headers[j]])
         for key, cells in rows:
             table.add_row(*[cells[j] for j in keep], key=key)
         self.shown_columns = [headers[j] for j in keep]
@@ -243,9 +244,14 @@ class AgreementScreen(Screen):
         table = self.query_one("#disagreements", DataTable)
         table.clear(columns=True)
         letters = [LETTERS[i].upper() for i in range(len(self.coders))]
-        table.add_columns("code", "transcript", "span", "what differs", *letters, "consensus")
-        for i, d in enumerate(self.shown):
-            table.add_row(*self._list_cells(d), key=str(i))
+        headers = ["code", "transcript", "span", "what differs", *letters, "consensus"]
+        rows = [self._list_cells(d) for d in self.shown]
+        widths = column_widths(headers, rows)
+        widths[-1] = max(widths[-1], 16)  # the consensus cell changes as passages are settled
+        for header, width in zip(headers, widths):
+            table.add_column(header, width=width)
+        for i, cells in enumerate(rows):
+            table.add_row(*cells, key=str(i))
         if not self.shown:
             self.notify(f"No disagreements on {code or 'any code'} with {self.report.unit_name} as units.")
             return

@@ -115,7 +115,7 @@ class CodingScreen(SearchMixin, Screen):
 
     def fit_side(self) -> None:
         """Side pane width for the screen's width: the transcript keeps LEFT_MIN columns."""
-        width = self.size.width
+        width = self.app.size.width  # the screen is the terminal (known before the first layout)
         if width <= 0:
             return
         room = min(self.SIDE_MAX, width - self.LEFT_MIN - 1)

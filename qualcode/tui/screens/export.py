@@ -24,6 +24,7 @@ from textual.widgets.selection_list import Selection
 from textual.worker import Worker, WorkerState
 
 from qualcode.errors import QualcodeError
+from qualcode.tui.layout import column_widths
 
 FORMATS = [
     ("Word report (.docx)", "docx", "report.docx"),
@@ -130,10 +131,10 @@ class ExportScreen(Screen):
         return options
 
     def on_resize(self, event) -> None:
-        self.set_class(self.size.width < self.NARROW, "narrow")
+        self.set_class(self.app.size.width < self.NARROW, "narrow")
 
     def on_mount(self) -> None:
-        self.set_class(self.size.width < self.NARROW, "narrow")
+        self.set_class(self.app.size.width < self.NARROW, "narrow")
         self.query_one("#path", Input).value = self._default_path("docx")
         self.request_tables()
 
@@ -240,14 +241,17 @@ class ExportScreen(Screen):
         shown = min(len(g.rows), PREVIEW_ROWS)
         more = f" (first {shown} of {len(g.rows)} rows)" if len(g.rows) > shown else f" ({len(g.rows)} rows)"
         title.update(Text(f"{g.title}{more}. {g.caption}"))
-        for j, header in enumerate(g.headers):
-            table.add_column(Text(header, justify="right" if g.numeric[j] else "left"), key=str(j))
+        rows = []
         for i in range(shown):
             cells = []
             for j in range(len(g.headers)):
                 text = " ".join(g.text(i, j).split())
                 text = text if len(text) <= 60 else text[:59] + "…"
                 cells.append(Text(text, justify="right" if g.numeric[j] else "left"))
+            rows.append(cells)
+        for j, (header, width) in enumerate(zip(g.headers, column_widths(g.headers, rows))):
+            table.add_column(Text(header, justify="right" if g.numeric[j] else "left"), key=str(j), width=width)
+        for cells in rows:
             table.add_row(*cells)
 
     # -- writing -------------------------------------------------------------------------------

@@ -86,7 +86,7 @@ class HomeScreen(Screen):
         keep = table.cursor_row if table.row_count else 0
         table.clear(columns=True)
         labels = dict(COLUMNS)
-        widths = getattr(self, "col_widths", {})
+        widths = getattr(self, "col_widths", None) or self._widths()  # sized now: see layout.column_widths
         for key in self.shown_columns:
             table.add_column(labels[key], key=key, width=widths.get(key))
         for e in self.desk.project.index:

@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from qualcode.errors import QualcodeError
+from qualcode.tui.layout import column_widths
 from qualcode.tui.messages import OpenAt
 from qualcode.tui.screens.picker import steady
 from qualcode.tui.widgets.coding_list import one_line
@@ -97,10 +98,6 @@ class MemosScreen(Screen):
 
     def on_mount(self) -> None:
         steady(self)
-        table = self.query_one(DataTable)
-        for key, label in (("transcript", "Transcript"), ("on", "On"), ("coder", "Coder"), ("memo", "Memo"),
-                           ("quote", "Passage")):
-            table.add_column(label, key=key)
         self.reload()
         self.query_one(Input).focus()
 
@@ -112,7 +109,17 @@ class MemosScreen(Screen):
         self.memos = gather(desk.project, desk.codebook, coders,
                             read=lambda c: desk.codings if c == desk.coder else desk.project.codings(c))
         self.query_one(StatusLine).show(desk, "type to search · Enter opens the passage · T memo on a transcript")
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
+        headers = ["Transcript", "On", "Coder", "Memo", "Passage"]
+        widths = column_widths(headers, [self._cells(m) for m in self.memos])
+        for key, label, width in zip(("transcript", "on", "coder", "memo", "quote"), headers, widths):
+            table.add_column(label, key=key, width=width)  # sized now: see layout.column_widths
         self.filter(self.query_one(Input).value)
+
+    @staticmethod
+    def _cells(m: Memo) -> list[str]:
+        return [m.transcript, _short(m.on, 28), m.coder, _short(m.text, 50), _short(m.quote, 40)]
 
     def filter(self, query: str) -> None:
         words = query.lower().split()
@@ -120,7 +127,7 @@ class MemosScreen(Screen):
         table = self.query_one(DataTable)
         table.clear()
         for i, m in enumerate(self.shown):
-            table.add_row(m.transcript, _short(m.on, 28), m.coder, _short(m.text, 50), _short(m.quote, 40), key=str(i))
+            table.add_row(*self._cells(m), key=str(i))
         heading = f"Memos: {len(self.shown)} of {len(self.memos)}"
         if not self.memos:
             heading += " (none yet: m on a coding, T on a transcript)"
