@@ -60,6 +60,9 @@ def table_options(f):
 def report_options(f):
     f = click.option("--no-agreement", is_flag=True,
                      help="Leave out the agreement table (computing it takes long on very large projects).")(f)
+    f = click.option("--resamples", type=click.IntRange(min=0), default=None,
+                     help="Bootstrap resamples for alpha's intervals in the agreement table (default 10,000; "
+                          "none when the compared transcripts exceed 3 million characters).")(f)
     f = click.option("--memos", "memos", type=click.Choice(["code", "transcript", "none"]), default="code",
                      show_default=True, help="A section of the coders' memos, by code or by transcript, or none.")(f)
     f = click.option("--quotes", "quotes_per_code", default=2, show_default=True, type=click.IntRange(0, 20),
@@ -71,12 +74,13 @@ def report_options(f):
     return f
 
 
-def _report_kwargs(ctx, tables, coders, quiet, chart_by, quotes_per_code, no_agreement, memos) -> dict:
+def _report_kwargs(ctx, tables, coders, quiet, chart_by, quotes_per_code, no_agreement, memos,
+                   resamples) -> dict:
     from qualcode.export.provenance import cli_command
 
     return dict(tables=_names(tables) or None, coders=_coders(ctx, coders), progress=_progress(quiet),
                 chart_by=_names(chart_by) or None, quotes_per_code=quotes_per_code, agreement=not no_agreement,
-                memos=None if memos == "none" else memos, command=cli_command())
+                memos=None if memos == "none" else memos, command=cli_command(), resamples=resamples)
 
 
 @export_group.command("docx")
@@ -84,7 +88,8 @@ def _report_kwargs(ctx, tables, coders, quiet, chart_by, quotes_per_code, no_agr
               help="Where to write (default: exports/report.docx in the project).")
 @report_options
 @pass_ctx
-def docx_cmd(ctx, output, tables, coders, quiet, chart_by, quotes_per_code, no_agreement, memos) -> None:
+def docx_cmd(ctx, output, tables, coders, quiet, chart_by, quotes_per_code, no_agreement, memos,
+             resamples) -> None:
     """A Word report: key findings, methods, tables, charts, quotations, memos, codebook, provenance.
 
     \b
@@ -94,7 +99,7 @@ def docx_cmd(ctx, output, tables, coders, quiet, chart_by, quotes_per_code, no_a
     from qualcode.export.docx_report import write_report
 
     path = write_report(ctx.project, output, **_report_kwargs(ctx, tables, coders, quiet, chart_by,
-                                                              quotes_per_code, no_agreement, memos))
+                                                              quotes_per_code, no_agreement, memos, resamples))
     click.echo(f"wrote {_shown(path)}")
 
 
@@ -103,7 +108,8 @@ def docx_cmd(ctx, output, tables, coders, quiet, chart_by, quotes_per_code, no_a
               help="Where to write (default: exports/report.pdf in the project).")
 @report_options
 @pass_ctx
-def pdf_cmd(ctx, output, tables, coders, quiet, chart_by, quotes_per_code, no_agreement, memos) -> None:
+def pdf_cmd(ctx, output, tables, coders, quiet, chart_by, quotes_per_code, no_agreement, memos,
+            resamples) -> None:
     """The Word report as a PDF, made with LibreOffice (headless), contents with page numbers.
 
     \b
@@ -116,7 +122,8 @@ def pdf_cmd(ctx, output, tables, coders, quiet, chart_by, quotes_per_code, no_ag
         click.echo(f"qualcode: warning: {text}", err=True)
 
     path = write_pdf(ctx.project, output, warn=warn, **_report_kwargs(ctx, tables, coders, quiet, chart_by,
-                                                                       quotes_per_code, no_agreement, memos))
+                                                                       quotes_per_code, no_agreement, memos,
+                                                                       resamples))
     click.echo(f"wrote {_shown(path)}")
 
 

@@ -147,29 +147,52 @@ def coders_part(doc, project, stats: dict, add_table) -> None:
 
 
 UNIT = "sentence"
+RESAMPLES = 10_000  # as `qualcode agree` draws by default
+INTERVAL_BUDGET = 3_000_000
+"""Characters of the transcripts all the coders coded above which the report leaves out alpha's
+bootstrap interval (minutes of work on a thousand transcripts); `qualcode agree` computes it."""
 
 
-def agreement_frame(project, coders: list[str]):
+def compared_chars(project, coders: list[str]) -> int:
+    """Characters of the transcripts every one of ``coders`` coded (the text agreement compares)."""
+    common = None
+    for coder in coders:
+        have = set(project.codings(coder).transcripts())
+        common = have if common is None else common & have
+    index = {e.id: e.chars for e in project.index}
+    return sum(index.get(t, 0) for t in common or ())
+
+
+def resamples_for(project, coders: list[str], resamples: int | None = None) -> int:
+    """``resamples`` if given; else the default, or 0 (no interval) past ``INTERVAL_BUDGET``."""
+    if resamples is not None:
+        return resamples
+    return RESAMPLES if compared_chars(project, coders) <= INTERVAL_BUDGET else 0
+
+
+def agreement_frame(project, coders: list[str], resamples: int = RESAMPLES):
     """The agreement table from ``qualcode.reliability.report.agreement_table`` (sentences as
-    units, as `qualcode agree` reports by default), or None when reliability offers none."""
+    units, as `qualcode agree` reports by default), or None when reliability offers none. Its
+    verdicts are reliability's (``qualcode.reliability.verdict``), never recomputed here."""
     try:
         from qualcode.reliability.report import agreement_table
     except ImportError:
         return None
-    return agreement_table(project, coders, UNIT)
+    return agreement_table(project, coders, UNIT, n_resamples=resamples)
 
 
-def agreement(project, coders: list[str]):
+def agreement(project, coders: list[str], resamples: int = RESAMPLES):
     """(table, None), or (None, why not)."""
     from qualcode.errors import QualcodeError
 
     try:
-        return agreement_frame(project, coders), None
+        return agreement_frame(project, coders, resamples), None
     except QualcodeError as exc:
         return None, exc.message
 
 
-def agreement_part(doc, coders: list[str], frame, problem: str | None, add_frame) -> None:
+def agreement_part(doc, coders: list[str], frame, problem: str | None, add_frame,
+                   resamples: int = RESAMPLES) -> None:
     pair = ",".join(coders)
     if problem:
         base.para(doc, f"Agreement between {' and '.join(coders)} could not be computed: {problem}",
@@ -181,8 +204,15 @@ def agreement_part(doc, coders: list[str], frame, problem: str | None, add_frame
             f"computed in this report; `qualcode agree --coders {pair} --unit {UNIT}` reports it per code "
             "and overall.")
         return
-    base.para(doc, f"Agreement between {' and '.join(coders)} on the transcripts all of them coded, with each "
-              f"{UNIT} as a unit (`qualcode agree --coders {pair} --unit {UNIT}` gives the same numbers).")
+    command = f"qualcode agree --coders {pair} --unit {UNIT}" + ("" if resamples == RESAMPLES else
+                                                                   f" --resamples {resamples}")
+    text = (f"Agreement between {' and '.join(coders)} on the transcripts all of them coded, with each "
+            f"{UNIT} as a unit (`{command}` gives the same numbers).")
+    if resamples == 0:
+        text += (" The transcripts compared are long, so this report gives alpha without its bootstrap "
+                 f"interval, and each verdict says \u201cno interval\u201d; `qualcode agree --coders {pair} "
+                 f"--unit {UNIT}` computes the intervals ({RESAMPLES:,} resamples) and the verdicts read off them.")
+    base.para(doc, text)
     add_frame(frame)
 
 

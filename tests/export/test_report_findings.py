@@ -325,3 +325,18 @@ def test_an_output_name_that_does_not_match_the_format_is_an_error(study, tmp_pa
     err = capsys.readouterr().err
     assert done.value.code == 2 and message in err and "Traceback" not in err
     assert list(tmp_path.iterdir()) == [study.root] or sorted(p.name for p in tmp_path.iterdir()) == ["lsp-study"]
+
+
+def test_on_very_long_transcripts_the_agreement_table_says_its_intervals_are_left_out(study, monkeypatch):
+    from qualcode.export import docx_methods
+    from qualcode.export.docx_report import write_report
+
+    assert docx_methods.resamples_for(study, ["researcher_a", "researcher_b"]) == 10_000  # the study: in full
+    monkeypatch.setattr(docx_methods, "INTERVAL_BUDGET", 1000)
+    assert docx_methods.resamples_for(study, ["researcher_a", "researcher_b"]) == 0
+    doc = docx.Document(str(write_report(study, study.root / "exports" / "a.docx", tables=["frequencies"], memos=None)))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "without its bootstrap interval" in text and "--resamples 0" in text
+    rows = table_text(_table(doc, "Inter-coder agreement"))
+    verdicts = [r[-1] for r in rows[1:] if r[-1]]
+    assert verdicts and all("no interval" in v or v.startswith("insufficient data") for v in verdicts)
