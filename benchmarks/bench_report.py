@@ -36,7 +36,9 @@ def figures(label: str, folder: Path, target: float, runs: int, pdf: bool) -> No
     out = folder / "exports"
     took, cpu = min(timed(folder, "export", "docx", "-q", "-o", str(out / "report.docx")) for _ in range(runs))
     size = (out / "report.docx").stat().st_size / 1e6
-    verdict = "ok" if took <= target else f"OVER the {target:.0f} s target"
+    verdict = (f"wall {'ok' if took <= target else 'OVER'}, CPU {'ok' if cpu <= target else 'OVER'}"
+               + (" (a loaded machine stretches the wall time; the CPU time is the cost)"
+                  if cpu <= target < took else ""))
     print(f"{label}:  (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
     print(f"  export docx (default report)   {took:6.2f} s wall, {cpu:5.2f} s CPU   ({size:.1f} MB)  "
           f"target {target:.0f} s: {verdict}")

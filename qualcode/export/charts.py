@@ -139,7 +139,7 @@ def crosstab_chart(df) -> ChartData | None:
     groups = []
     for c in df.columns:
         c = str(c)
-        if c.endswith(" %") or c == total or f"{c} %" not in df.columns:
+        if c.endswith("%") or c == total or _pct(df, c) is None:
             continue
         n = int(df.iloc[base_row][c]) if base_row is not None else 0
         groups.append((c, n))
@@ -153,11 +153,16 @@ def crosstab_chart(df) -> ChartData | None:
         if not label.startswith(" ") and df.attrs.get("row_kind") == "codes" and "(with sub-codes)" in label:
             bold.add(key)
         for value, _ in groups:
-            v = df.iloc[i][f"{value} %"]
+            v = df.iloc[i][_pct(df, value)]
             percent[(key, value)] = 0.0 if v != v else float(v)  # NaN (an empty group): 0
     cols = str(df.attrs.get("cols") or "")
     name = cols[5:] if cols.startswith("attr:") else cols
     return ChartData(name, groups, rows, percent, bold)
+
+
+def _pct(df, column: str) -> str | None:
+    """The percentage column beside ``column`` ("within %" or, in the Word view, "within\u00a0%")."""
+    return next((c for c in (f"{column} %", f"{column}\u00a0%") if c in df.columns), None)
 
 
 def heatmap_png(data: ChartData, *, width_in: float = 6.3, dpi: int = 170) -> bytes:

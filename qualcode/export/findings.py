@@ -107,7 +107,7 @@ def crosstab_for_word(project, df):
     renamed = {}
     for c in out.columns:
         c = str(c)
-        base, pct = (c[:-2], " %") if c.endswith(" %") else (c, "")
+        base, pct = (c[:-2], "\u00a0%") if c.endswith(" %") else (c, "")  # "within %" on one line
         renamed[c] = str(col_labels.get(base, base)) + pct
     out.columns = [renamed[str(c)] for c in out.columns]
     out.attrs = dict(df.attrs)

@@ -235,7 +235,7 @@ def test_other_tables_by_spec(study, spec):
     else:
         t = [t for t in doc.tables if "equalities framework by equality framework" in caption_before(t)][0]
         rows = table_text(t)
-        assert rows[0][:3] == ["Code", "outside", "outside %"]
+        assert rows[0][:3] == ["Code", "outside", "outside\u00a0%"]
         within = next(r for r in rows if r[0] == study.codebook.get("statutory.framework.within").name)
         assert within[1:5] == ["0", "0.0", "4", "100.0"]
         look = t._tbl.find(f"{W}tblPr/{W}tblLook")

@@ -42,7 +42,7 @@ def test_the_report_opens_with_the_key_tables_the_project_names(study_report, re
     assert key == ["Codes by equality framework (cases)", "Views on outcome-based funding by equality framework (cases)"]
     book = project.codebook
     rows = table_text(_table(report_doc, "Codes by equality framework"))
-    assert rows[0] == ["Code", "outside", "outside %", "within", "within %", "Total", "Total %"]
+    assert rows[0] == ["Code", "outside", "outside\u00a0%", "within", "within\u00a0%", "Total", "Total\u00a0%"]
     by_name = {r[0].strip(): r[1:] for r in rows[1:]}
     # the study's published findings, at the level of the codes that carry them
     assert by_name[book.get("statutory.framework.within").name] == ["0", "0.0", "4", "100.0", "4", "44.4"]
