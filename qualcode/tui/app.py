@@ -153,6 +153,9 @@ class WorkbenchApp(App):
         for screen in self.screen_stack:
             if hasattr(screen, "codings_changed"):
                 screen.codings_changed(change)
+        if change.what.startswith(("removed", "recoded", "undone", "redone")):
+            # what went away or back, in full (the status line is cut on a narrow terminal)
+            self.notify(change.what, title="Saved", timeout=5, markup=False)
         return change
 
     def report(self, error: BaseException, title: str = "Not done") -> None:

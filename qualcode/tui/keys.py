@@ -17,6 +17,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass, field
 
+from textual.app import App
 from textual.binding import Binding
 
 
@@ -39,6 +40,7 @@ class Place:
 PLACES: list[Place] = [
     Place("Everywhere", ("qualcode.tui.app:WorkbenchApp",), (
         ("ctrl+p", "command palette: every action, by name"),
+        ("escape", "back (or clear the selection, close a dialog)"),
     )),
     Place("Project home", ("qualcode.tui.screens.home:HomeScreen",), (
         ("↑ ↓", "choose a transcript"),
@@ -146,6 +148,8 @@ def described(cls: type) -> list[tuple[Binding, str]]:
     for b in getattr(cls, "BINDINGS", []):
         if not isinstance(b, Binding):
             b = Binding(*b)
+        if b.action.startswith("app.") and not issubclass(cls, App):
+            continue  # a screen's footer shortcut to an App action: listed once, under Everywhere
         text = HELP.get(f"{cls.__name__}.{b.action}") or b.description
         if text:
             out.append((b, text))

@@ -142,7 +142,7 @@ class HomeScreen(Screen):
         desk = self.desk
         others = [c for c in desk.project.coders() if c != desk.coder]
         if desk.ready and not len(desk.codings) and others and desk.coder not in desk.project.config.coders:
-            hint = f"new coder: your codings go to codings/{desk.coder}.jsonl, not to {', '.join(others)}'s · ctrl+k switches"
+            hint = f"your own journal (codings/{desk.coder}.jsonl) · ctrl+k switches coder"
         else:
             hint = "D status · ctrl+k coder · ? keys · ctrl+p actions"
         self.query_one(StatusLine).show(desk, hint)
