@@ -102,6 +102,12 @@ class ReportWriter:
             current.append(j)
             used += widths[j]
         parts.append(lead + current)
+        # balanced, when the same number of parts can share the columns evenly (7 + 7, not 13 + 1)
+        data = list(range(g.index_columns, len(g.headers)))
+        size = -(-len(data) // len(parts))
+        even = [data[i:i + size] for i in range(0, len(data), size)]
+        if len(even) == len(parts) and all(sum(widths[j] for j in part) <= room for part in even):
+            return [lead + part for part in even]
         return parts
 
     def grid_table(self, g: Grid, caption: str, note: str = "") -> None:
