@@ -115,6 +115,7 @@ HELP: dict[str, str] = {
     "RetrievalScreen.choose_code": "choose another code",
     "SegmentList.choose": "open the segment in its transcript",
     "CodingList.choose": "jump to the coding (codings panel)",
+    "AgreementScreen.toggle_done_only": "only the transcripts every coder marked done, or all (says what it leaves out)",
     "AgreementScreen.next_unit": "next unit of comparison (sentence, turn, character…)",
     "AgreementScreen.take(0)": "settle a disagreement: take coder A's coding",
     "AgreementScreen.take(1)": "take coder B's coding",

@@ -155,3 +155,35 @@ async def test_memos_screen_lists_coding_and_transcript_memos_searches_and_jumps
         await pilot.press("M")
         await settle(app, pilot)
         assert ("int-2", "transcript", "Renee: trust") in [(m.transcript, m.on, m.text) for m in app.screen.memos]
+
+
+async def test_agreement_screen_D_compares_only_transcripts_every_coder_marked_done(study):
+    from qualcode.store.status import set_status
+    from qualcode.tui.screens.agreement import AgreementScreen
+    from tui_helpers import notes, until
+
+    for coder in ("ann", "ben"):
+        s = study.session(coder)
+        s.add("int-1", *span_of(study, "int-1", "We monitor ethnicity on the board"), "theme")
+        s.add("int-2", *span_of(study, "int-2", "Not at first."), "theme" if coder == "ann" else "barrier")
+        s.close()
+    app = make_app(study, "ann")
+    async with app.run_test(size=(120, 30), notifications=True) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+a")
+        await until(pilot, lambda: isinstance(app.screen, AgreementScreen) and app.screen.report is not None)
+        screen = app.screen
+        assert screen.report.transcripts == ("int-1", "int-2")
+        await pilot.press("D")  # nobody said done yet: said so, and back to every transcript
+        await until(pilot, lambda: any("no transcript is marked done" in n for n in notes(app)))
+        assert screen.done_only is False
+        for coder in ("ann", "ben"):
+            s = study.session(coder) if coder != "ann" else app.desk.session
+            set_status(s, "int-1", "done")
+            if coder != "ann":
+                s.close()
+        set_status(app.desk.session, "int-2", "done")
+        await pilot.press("D")
+        await until(pilot, lambda: screen.report is not None and screen.report.transcripts == ("int-1",))
+        caption = str(screen.query_one("#agreement-caption").render())
+        assert "Only transcripts every coder marked done" in caption and "int-2: ben (in progress)" in caption

@@ -40,6 +40,7 @@ class AgreementScreen(Screen):
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("u", "next_unit", "Unit"),
+        Binding("D", "toggle_done_only", "Done only", show=False),
         Binding("a", "take(0)", "Take A"),
         Binding("b", "take(1)", "Take B"),
         Binding("c", "take(2)", "Take C", show=False),
@@ -103,6 +104,9 @@ class AgreementScreen(Screen):
         self.current = None  # the disagreement in the passage view
         self.neither: set = set()  # passages decided "neither" in this session
         self.view = "codes"
+        self.done_only = False
+        """Compare only the transcripts every coder marked done (D); ``left_out`` says which were not."""
+        self.left_out: list[str] = []
 
     # -- layout -----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -152,7 +156,17 @@ class AgreementScreen(Screen):
         from qualcode.reliability.report import agreement_report
 
         try:
-            report = agreement_report(self.project, self.coders, self.unit, n_resamples=self.n_resamples)
+            only = None
+            if self.done_only:
+                from qualcode.store.status import done_by_all
+
+                found = done_by_all(self.project, self.coders)
+                if not found.kept:
+                    raise QualcodeError(f"no transcript is marked done by all of {', '.join(self.coders)}",
+                                        hint="mark transcripts done with D on the home (each coder), then D here")
+                only, self.left_out = found.kept, found.describe()
+            report = agreement_report(self.project, self.coders, self.unit, n_resamples=self.n_resamples,
+                                      transcripts=only)
             found = find_disagreements(report.data, report.unit, report.units)
         except QualcodeError as exc:
             self.post_message(self.Failed(exc))
@@ -165,6 +179,7 @@ class AgreementScreen(Screen):
                         severity="error", timeout=20, markup=False)
 
     def on_agreement_screen_failed(self, message: Failed) -> None:
+        self.done_only = False  # nothing to compare that way: back to every transcript
         self.query_one("#agreement-caption", Static).update(Text(str(message.error)))
         self.notify(str(message.error), title="Agreement", severity="error", timeout=20, markup=False)
 
@@ -178,6 +193,9 @@ class AgreementScreen(Screen):
             f"Agreement · {', '.join(letters)} · unit: {r.unit_name} (u to change) · "
             f"{len(r.transcripts)} transcript(s) · {len(self.disagreements)} disagreement(s)")
         caption = THRESHOLDS
+        if self.done_only:
+            caption += "\nOnly transcripts every coder marked done (D: all)." + (
+                " Left out: " + "; ".join(self.left_out) if self.left_out else "")
         if r.left_out:
             caption += "\n" + r.left_out_note()
         self.query_one("#agreement-caption", Static).update(Text(caption))
@@ -310,6 +328,13 @@ class AgreementScreen(Screen):
             self._show("codes")
         else:
             self.dismiss()
+
+    def action_toggle_done_only(self) -> None:
+        self.done_only = not self.done_only
+        self.left_out = []
+        self.query_one("#agreement-caption", Static).update(
+            "Computing on the transcripts every coder marked done…" if self.done_only else "Computing on every transcript…")
+        self.compute()
 
     def action_next_unit(self) -> None:
         i = UNITS.index(self.unit) if self.unit in UNITS else -1
