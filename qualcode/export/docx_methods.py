@@ -216,7 +216,36 @@ def agreement_part(doc, coders: list[str], frame, problem: str | None, add_frame
     add_frame(frame)
 
 
-def for_word(frame):
+def readable_notes(frame, book=None) -> dict:
+    """The table's caption and notes with the names its rows show: a note on a code ("pmf.none: ...")
+    names the code, the overall rows are called what their row says, and the list of unused codes
+    gives names, not ids."""
+    names = {}
+    if {"Code", "Name"} <= set(frame.columns):
+        names = {str(c): str(n) for c, n in zip(frame["Code"], frame["Name"])}
+
+    def name(code: str) -> str:
+        code = code.strip()
+        if code in names:
+            return names[code]
+        return book.get(code).name if book is not None and code in book else code
+
+    caption = str(frame.attrs.get("caption") or "")
+    for code, label in names.items():
+        if code.startswith("("):
+            caption = caption.replace(f"'{code}'", f"\u201c{label}\u201d")
+    notes = []
+    for note in frame.attrs.get("notes") or []:
+        head, sep, rest = str(note).partition(": ")
+        if sep and head.startswith("Not used by any"):
+            note = head + sep + ", ".join(name(c) for c in rest.split(","))
+        elif sep and (head in names or (book is not None and head in book)):
+            note = name(head) + sep + rest
+        notes.append(note)
+    return {"caption": caption, "notes": notes}
+
+
+def for_word(frame, book=None):
     """The agreement table as it reads best on a page: code names without ids, the interval's two
     bounds in one column ("0.746 to 0.968", as `qualcode agree` prints it), short coefficient names
     (defined in the note under the table) and no Note column when every note is empty.
@@ -239,5 +268,5 @@ def for_word(frame):
     out = out.rename(columns={"Cohen's kappa": "kappa", "Fleiss' kappa": "kappa", "Krippendorff's alpha": "alpha",
                               "Gwet's AC1": "AC1", **{c: c.replace("Coded by ", "") + " coded"
                                                       for c in out.columns if c.startswith("Coded by ")}})
-    out.attrs = dict(frame.attrs)
+    out.attrs = {**frame.attrs, **readable_notes(frame, book)}
     return out

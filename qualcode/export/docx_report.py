@@ -399,7 +399,7 @@ def write_report(project, path=None, *, tables=None, coders=None, progress: Prog
         tick("agreement between coders")
         draws = methods.resamples_for(project, pair, resamples)
         frame, problem = methods.agreement(project, pair, draws) if agreement else (None, None)
-        g = prepare(methods.for_word(frame)) if frame is not None else None
+        g = prepare(methods.for_word(frame, book)) if frame is not None else None
         w.orient(g is not None and needs_landscape(g))
         w.heading("Agreement between coders", 2)
         methods.agreement_part(doc, pair, frame, problem, lambda df: w.grid_table(g, g.title, describe(g)), draws)

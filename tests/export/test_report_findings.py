@@ -223,9 +223,13 @@ def test_pooled_coders_are_not_counted_as_one(study):
 def test_notes_say_each_thing_once_and_carry_no_markdown(report_doc):
     text = "\n".join(p.text for p in report_doc.paragraphs)
     assert "`" not in text
-    for p in report_doc.paragraphs:
-        if p.style.name == "Table Note" and "Left out" in p.text:
-            assert p.text.count("Left out") == 1
+    agreement = [p.text for p in report_doc.paragraphs if p.style.name == "Table Note" and "Left out" in p.text]
+    assert len(agreement) == 1 and agreement[0].count("Left out") == 1
+    # the note calls codes and the overall rows what the table's rows call them
+    note = agreement[0]
+    assert "\u201call codes, every code decision pooled\u201d pools" in note and "'(all codes)'" not in note
+    unused = note[note.index("Not used by any"):]
+    assert "Ethnicity monitoring of LSP members" in unused and not re.search(r"\b[a-z]+\.[a-z_]+\b", unused)
 
 
 def test_key_table_rows_that_include_sub_codes_say_so(report_doc):
