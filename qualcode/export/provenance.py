@@ -93,8 +93,7 @@ class Stamp:
             ("Project", self.project),
             ("Inputs as of", self.date or "no codings yet"),
             ("Codebook", f"{self.codebook}, sha256 {self.codebook_sha256[:16]}"),
-            ("Transcripts", f"{n:,} transcript{'s' if n != 1 else ''}; content hashes below"
-             if n <= 12 else f"{n:,} transcripts; content hashes in provenance.json (`qualcode export csv`)"),
+            ("Transcripts", f"{n:,} transcript{'s' if n != 1 else ''}, each with its content hash (listed with the stamp)"),
         ]
         for j in self.journals:
             rows.append((f"Journal of {j.coder}", f"{j.lines:,} lines ({j.size:,} bytes) read, sha256 {j.sha256[:16]}"))
