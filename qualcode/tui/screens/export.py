@@ -62,7 +62,7 @@ class ExportScreen(Screen):
     ExportScreen.narrow #left { width: 30; }
     ExportScreen.narrow #format { width: 27; }
     ExportScreen.narrow #coders { width: 23; }
-    ExportScreen.narrow #write { min-width: 9; width: 9; }
+    ExportScreen.narrow #write { display: none; }  /* ctrl+s writes (the footer says so) */
     """
     NARROW = 110
     """Below this many columns the list and the choices narrow so the path keeps room to be read."""
