@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+from docx.shared import Cm, Pt
+
 from qualcode.export import docx_base as base
 from qualcode.export.frame import Grid, clean_text
 
@@ -149,17 +151,22 @@ def retrieved_quotes(doc, df, limit: int, book=None) -> int:
         p = base.para(doc, style="Quote")
         before = " ".join(str(rec.get("before") or "").split())
         after = " ".join(str(rec.get("after") or "").split())
-        if before:
-            grey(p.add_run(f"\u2026{clean_text(before)} "))
+        if before:  # the context says itself where it was cut ("…")
+            grey(p.add_run(f"{clean_text(before)} "))
         p.add_run(f"\u201c{clean_text(quote)}\u201d").bold = True
         if after:
-            grey(p.add_run(f" {clean_text(after)}\u2026"))
+            grey(p.add_run(f" {clean_text(after)}"))
         who = unwrap(rec.get("attribution") or rec.get("case") or "")
         code = rec.get("code")
         extra = ", ".join(str(v) for v in (code_label(book, code) if code else None, rec.get("coder")) if v)
         facts = "; ".join(f"{a.replace('_', ' ')}: {rec.get(a)}" for a in attributes if rec.get(a) not in (None, ""))
         line = f"\u2014 {clean_text(who)}" + (f" [{clean_text(extra)}]" if extra else "")
-        base.para(doc, line + (f". {clean_text(facts)}" if facts else ""), style="Quote Attribution")
+        attribution = base.para(doc, line, style="Quote Attribution")
+        if facts:  # the case's attributes, under the attribution, as the caption promises
+            attribution.paragraph_format.keep_with_next = True
+            attribution.paragraph_format.space_after = Pt(0)
+            note = base.para(doc, f"{who.split(',')[0]}: {clean_text(facts)}.", style="Table Note")
+            note.paragraph_format.left_indent = Cm(1)
         shown += 1
     return shown
 

@@ -169,7 +169,11 @@ class ReportWriter:
 
     def _segments(self, df, g: Grid, level: int) -> None:
         self.orient(False)
-        self.heading(g.title, level)
+        title = g.title
+        if self.book is not None and ": " in title:  # "Coded segments: outcomes.matter" -> the code's name
+            head, _, named = title.partition(": ")
+            title = head + ": " + ", ".join(kinds.code_label(self.book, c.strip()) for c in named.split(","))
+        self.heading(title, level)
         if g.empty:
             reason = g.empty_reason.strip().rstrip(".") or "no coded segments"
             base.para(self.doc, f"No coded segments to show: {reason}.", style="Notice")

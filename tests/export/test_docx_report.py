@@ -228,10 +228,14 @@ def test_other_tables_by_spec(study, spec):
         assert "Coded segments" in text
         attributions = [p.text for p in doc.paragraphs if p.style.name == "Quote Attribution"]
         # what the caption promises: the case's attributes and the words around each passage
-        assert any("region: " in a and "coordinator" in a for a in attributions)
+        assert any("coordinator" in a and "[" in a for a in attributions)
+        facts = [p.text for p in doc.paragraphs if p.style.name == "Table Note" and p.text.startswith("LSP ")]
+        assert facts and all("region: " in f for f in facts)
+        assert "Coded segments: Neighbourhood Renewal Fund allocation" in text
         assert not any(a.endswith("(") or a.count("(") != a.count(")") for a in attributions)
         quotes = [p for p in doc.paragraphs if p.style.name == "Quote"]
-        assert any(len(q.runs) == 3 and q.runs[1].bold and q.runs[0].text.startswith("\u2026") for q in quotes)
+        assert any(len(q.runs) == 3 and q.runs[1].bold and q.runs[0].text.startswith("\u2026")
+                   and not q.runs[0].text.startswith("\u2026\u2026") for q in quotes)
     else:
         t = [t for t in doc.tables if "equalities framework by equality framework" in caption_before(t)][0]
         rows = table_text(t)
