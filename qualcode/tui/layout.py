@@ -51,12 +51,16 @@ class Wrap:
     the line is the last one of its logical line (the position of the line break).
     """
 
-    __slots__ = ("text", "line_starts", "width", "starts", "rows")
+    __slots__ = ("text", "line_starts", "width", "starts", "rows", "hidden", "hidden_starts")
 
-    def __init__(self, text: str, line_starts: list[int], width: int) -> None:
+    def __init__(self, text: str, line_starts: list[int], width: int,
+                 hidden: list[tuple[int, int]] | None = None) -> None:
         self.text = text
         self.line_starts = line_starts
         self.width = max(4, width)
+        self.hidden = hidden or []
+        """Sorted, disjoint ``[start, end)`` ranges drawn in no cells (markup: see ``tui.markup``)."""
+        self.hidden_starts = [a for a, _ in self.hidden]
         starts: list[int] = []
         rows: list[int] = []
         n = len(line_starts)
@@ -69,11 +73,49 @@ class Wrap:
                 starts.append(s)
                 rows.append(row)
                 continue
-            for vs in _wrap_line(text[s:e], width):
-                starts.append(s + vs)
+            shown = self.shown(s, e)
+            if shown is None:
+                for vs in _wrap_line(text[s:e], width):
+                    starts.append(s + vs)
+                    rows.append(row)
+                continue
+            line, where = shown
+            for vs in _wrap_line(line, width) if line else [0]:
+                starts.append(where[vs] if vs else s)
                 rows.append(row)
         self.starts = starts
         self.rows = rows
+
+    def shown(self, s: int, e: int) -> tuple[str, list[int]] | None:
+        """``text[s:e]`` as drawn (hidden characters left out) and each drawn character's offset, plus ``e``
+        at the end; None when nothing in ``[s, e)`` is hidden."""
+        j = bisect_right(self.hidden_starts, s) - 1
+        if j >= 0 and self.hidden[j][1] > s:
+            pass
+        elif j + 1 < len(self.hidden) and self.hidden[j + 1][0] < e:
+            j += 1
+        else:
+            return None
+        where: list[int] = []
+        at = s
+        while at < e:
+            if j < len(self.hidden) and self.hidden[j][0] <= at:
+                at = max(at, self.hidden[j][1])
+                j += 1
+                continue
+            stop = min(e, self.hidden[j][0]) if j < len(self.hidden) else e
+            where.extend(range(at, stop))
+            at = stop
+        line = "".join(self.text[k] for k in where)
+        where.append(e)
+        return line, where
+
+    def hidden_at(self, offset: int) -> tuple[int, int] | None:
+        """The hidden range holding the character at ``offset``, or None."""
+        j = bisect_right(self.hidden_starts, offset) - 1
+        if j >= 0 and self.hidden[j][1] > offset:
+            return self.hidden[j]
+        return None
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -106,8 +148,11 @@ class Wrap:
         """The offset under cell ``x`` of visual line ``i`` (clamped to the line)."""
         i = max(0, min(i, len(self.starts) - 1))
         s, e = self.starts[i], self.end(i)
-        col = cell_to_col(self.text[s:e], x)
-        off = s + col
+        shown = self.shown(s, e) if self.hidden else None
+        if shown is None:
+            off = s + cell_to_col(self.text[s:e], x)
+        else:
+            off = shown[1][cell_to_col(shown[0], x)]
         if off >= e and not self.is_last_of_row(i):
             off = max(s, e - 1)  # the wrap point itself is shown at the start of the next line
         return off
@@ -116,6 +161,9 @@ class Wrap:
         """(visual line, cell x) of ``offset``."""
         i = self.line_of(offset)
         s = self.starts[i]
+        shown = self.shown(s, offset) if self.hidden else None
+        if shown is not None:
+            return i, cells(shown[0])
         return i, col_to_cell(self.text[s:offset], offset - s)
 
 

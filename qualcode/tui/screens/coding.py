@@ -14,11 +14,13 @@ from textual.widgets import Footer, Input, Label
 
 from qualcode.domain.codebook import RESERVED_KEYS
 from qualcode.errors import QualcodeError
+from qualcode.store.index import speaker_roles
 from qualcode.tui.coverage import CodingIndex, Shown
 from qualcode.tui.desk import Change
 from qualcode.tui.screens.coding_search import SearchMixin
 from qualcode.tui.screens.dialogs import Choose, MemoDialog
 from qualcode.tui.screens.picker import CodePicker, steady
+from qualcode.tui.speakers import speaker_summary
 from qualcode.tui.widgets.code_tree import CodeTree
 from qualcode.tui.widgets.coding_list import CodingList, one_line
 from qualcode.tui.widgets.status import StatusLine
@@ -130,6 +132,7 @@ class CodingScreen(SearchMixin, Screen):
 
     def on_resize(self, event) -> None:
         self.fit_side()
+        self._refresh_headings()
 
     def action_toggle_side(self) -> None:
         """Show or hide the codebook and codings pane (it hides by itself when the screen is narrow)."""
@@ -181,6 +184,12 @@ class CodingScreen(SearchMixin, Screen):
         entry = self.desk.project.index.get(t.id)
         words = entry.words if entry is not None else t.word_count
         title.append(f" · {t.title} · {len(t.turns)} turns · {words} words")
+        # each speaker's role and turns when they all fit (the status line names the one at the cursor)
+        speakers = speaker_summary(entry.roles if entry is not None else speaker_roles(t.turns), turns_word=False)
+        side = self.query_one("#side")
+        room = self.app.size.width - (side.styles.width.value + 1 if side.display else 0) - 2  # the label's padding
+        if speakers and title.cell_len + len(speakers) + 3 <= room:
+            title.append(f" · {speakers}", style="dim")
         self.query_one("#title", Label).update(title, layout=False)
         flagged = len(self.index.flagged())
         extra = f", {flagged} ⚠" if flagged else ""
@@ -238,7 +247,7 @@ class CodingScreen(SearchMixin, Screen):
     def action_select_sentence(self) -> None:
         if self.transcript is None:
             return
-        start, end = self.transcript.sentence_at(self.view.cursor)
+        start, end = self.view.trim(*self.transcript.sentence_at(self.view.cursor))
         if end > start:
             self.view.select(start, end)
 
@@ -252,13 +261,7 @@ class CodingScreen(SearchMixin, Screen):
         if turn is None:
             self.app.notify("The cursor is not in a speaker turn.", severity="warning")
             return
-        start, end = turn.text_start, turn.end
-        text = self.transcript.text
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        while start < end and text[start].isspace():
-            start += 1
-        self.view.select(start, end)
+        self.view.select(*self.view.trim(turn.text_start, turn.end))
 
     def _selection(self) -> tuple[int, int] | None:
         sel = self.view.selection
@@ -266,12 +269,7 @@ class CodingScreen(SearchMixin, Screen):
             self.app.notify("Select some text first: drag with the mouse, shift+arrows, s (sentence) or t (turn).",
                             severity="warning")
             return None
-        text = self.transcript.text
-        start, end = sel.start, sel.end
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
+        start, end = self.view.trim(sel.start, sel.end)
         if start >= end:
             self.app.notify("The selection is only white space.", severity="warning")
             return None

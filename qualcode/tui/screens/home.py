@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Footer, Label, Static
 
 from qualcode.tui.desk import Change, TranscriptRow
 from qualcode.tui.layout import columns_that_fit
+from qualcode.tui.speakers import speaker_summary
 from qualcode.tui.widgets.code_tree import CodeTree
 from qualcode.tui.widgets.status import StatusLine
 
@@ -232,8 +233,9 @@ class HomeScreen(Screen):
         text = Text()
         text.append(f"{tid}", style="bold")
         if entry is not None:
-            speakers = ", ".join(entry.speakers) or "no speakers found"
-            text.append(f" · {entry.format} · speakers: {speakers}")
+            text.append(f" · {entry.format} · {entry.turns} turns")
+            text.append("\nspeakers: ", style="bold")
+            text.append(speaker_summary(entry.roles) or ", ".join(entry.speakers) or "no speakers found")
         attrs = cases.attributes.get(tid) if cases is not None else None
         if attrs is not None:
             text.append(f"\ncase {cases.case(tid)}: ", style="bold")

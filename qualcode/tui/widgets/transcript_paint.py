@@ -91,14 +91,25 @@ class LinePainter:
                 cuts.add(max(s, ms))
                 cuts.add(min(e, me))
                 j += 1
-        cursor = view.cursor if (s <= view.cursor < e) else None
+        hidden = []
+        if view.hidden:
+            j = max(0, bisect_left(wrap.hidden_starts, s) - 1)
+            while j < len(wrap.hidden) and wrap.hidden[j][0] < e:
+                ha, hb = wrap.hidden[j]
+                if hb > s:
+                    hidden.append((ha, hb))
+                    cuts.add(max(s, ha))
+                    cuts.add(min(e, hb))
+                j += 1
+        at = view.shown_at(view.cursor)
+        cursor = at if (s <= at < e) else None
         if cursor is not None:
             cuts.add(cursor)
             cuts.add(cursor + 1)
         points = sorted(c for c in cuts if s <= c <= e)
         role_colour = ROLE_COLOURS.get(role, ROLE_COLOURS[None])
         for a, b in zip(points, points[1:]):
-            if a >= b:
+            if a >= b or any(ha <= a < hb for ha, hb in hidden):
                 continue
             in_label = label is not None and label[0] <= a < label[1]
             codes = sorted((sh for sh in shown if sh.start <= a < sh.end), key=lambda sh: sh.end - sh.start)
@@ -110,7 +121,7 @@ class LinePainter:
             style = self._style(key, lambda: self._compose(base, bg, in_label, role_colour, inner,
                                                            len(codes) > 1, in_sel, in_match, at_cursor))
             segments.append(Segment(text[a:b], style))
-        if view.cursor == e and last:
+        if at == e and last:
             segments.append(Segment(" ", self._style("cursor", lambda: base + Style(reverse=True))))
         tw = view.text_width
         body = Segment.adjust_line_length(segments, GUTTER + tw, base, pad=True)

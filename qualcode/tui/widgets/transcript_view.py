@@ -4,10 +4,13 @@ A Line API widget (``ScrollView``): only the visible lines are drawn, each from 
 (``layout.Wrap``) and the codings that touch it (``coverage.CodingIndex``), and drawn lines are
 cached until something on them changes. Cursor and selection are code-point offsets into the
 canonical text, so a highlight lands on the characters coded whatever their width (é, ’, emoji).
+In a Markdown or reST transcript the markup characters (``**``, heading underlines...) are in that
+text but drawn in no cells (``tui.markup``): the cursor steps over them.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import NamedTuple
 
 from textual import events
@@ -20,6 +23,7 @@ from textual.strip import Strip
 from qualcode.domain.transcript import Transcript
 from qualcode.tui.coverage import CodingIndex
 from qualcode.tui.layout import Wrap
+from qualcode.tui.markup import MARKUP_FORMATS, hidden_spans
 from qualcode.tui.widgets.transcript_paint import GUTTER, MAX_LANES, LinePainter
 
 _MOVES = [
@@ -88,6 +92,10 @@ class TranscriptView(ScrollView, can_focus=True):
         self.matches: list[tuple[int, int]] = []
         self.match_starts: list[int] = []
         self.wrap: Wrap | None = None
+        self.hidden: list[tuple[int, int]] = []
+        self.turn_counts: Counter = Counter()
+        """Each speaker's turns in this transcript (the status line says them with the role)."""
+        """Markup characters drawn in no cells (Markdown and reST transcripts)."""
         self._cache: dict[int, Strip] = {}
         self._goal_x: int | None = None
         self._dragging = False
@@ -106,6 +114,8 @@ class TranscriptView(ScrollView, can_focus=True):
         self.matches = []
         self.match_starts = []
         self.wrap = None
+        self.hidden = hidden_spans(transcript.text) if transcript.format in MARKUP_FORMATS else []
+        self.turn_counts = Counter(turn.speaker for turn in transcript.turns)
         self.set_colours(colours, code_order)
         self._rewrap()
         self.scroll_to(0, 0, animate=False, immediate=True)
@@ -145,7 +155,7 @@ class TranscriptView(ScrollView, can_focus=True):
         width = self.text_width
         if self.wrap is not None and self.wrap.width == width:
             return
-        self.wrap = Wrap(self.transcript.text, self.transcript.lines.starts, width)
+        self.wrap = Wrap(self.transcript.text, self.transcript.lines.starts, width, self.hidden)
         self._cache.clear()
         self.virtual_size = Size(self.scrollable_content_region.width, len(self.wrap))
         self.refresh()
@@ -263,9 +273,9 @@ class TranscriptView(ScrollView, can_focus=True):
             self.move_cursor(span.start if where == "left" else span.end)
             return
         if where == "left":
-            new = cur - 1
+            new = self.step(cur, -1)
         elif where == "right":
-            new = cur + 1
+            new = self.step(cur, 1)
         elif where in ("up", "down", "page_up", "page_down"):
             step = {"up": -1, "down": 1, "page_up": -height, "page_down": height}[where]
             target = max(0, min(len(wrap) - 1, line + step))
@@ -298,6 +308,44 @@ class TranscriptView(ScrollView, can_focus=True):
             return
         self.move_cursor(new, select)
         self._goal_x = goal if keep_goal else None
+
+    def step(self, offset: int, direction: int) -> int:
+        """The offset one shown character before (-1) or after (1) ``offset``, over hidden markup."""
+        wrap = self.wrap
+        if wrap is None or not wrap.hidden:
+            return offset + direction
+        if direction > 0:
+            offset = self.shown_at(offset)
+            offset += 1
+            return self.shown_at(offset)
+        offset -= 1
+        while offset > 0 and (span := wrap.hidden_at(offset)) is not None:
+            offset = span[0] - 1
+        return offset
+
+    def trim(self, start: int, end: int) -> tuple[int, int]:
+        """``[start, end)`` without white space or hidden markup at either end: a coding made on what
+        is shown covers the words shown, never a ``**`` drawn in no cells."""
+        text = self.transcript.text if self.transcript is not None else ""
+        wrap = self.wrap if self.hidden else None
+
+        def bare(i: int) -> bool:
+            return text[i].isspace() or (wrap is not None and wrap.hidden_at(i) is not None)
+
+        while start < end and bare(start):
+            start += 1
+        while end > start and bare(end - 1):
+            end -= 1
+        return start, end
+
+    def shown_at(self, offset: int) -> int:
+        """``offset``, or the first shown character after it when it is on hidden markup (where the
+        cursor is drawn)."""
+        if self.wrap is not None and self.wrap.hidden:
+            span = self.wrap.hidden_at(offset)
+            if span is not None:
+                return span[1]
+        return offset
 
     # -- mouse -----------------------------------------------------------------------------
     def _offset_at(self, event: events.MouseEvent) -> int:
@@ -378,8 +426,9 @@ class TranscriptView(ScrollView, can_focus=True):
             turn = t.turn_at(at)
         parts = []
         if turn is not None:
-            role = f" ({turn.role})" if turn.role else ""
-            parts.append(f"turn {t.turn_index(at) + 1}/{len(t.turns)} · {turn.speaker}{role}")
+            n = self.turn_counts.get(turn.speaker, 0)
+            parts.append(f"turn {t.turn_index(at) + 1}/{len(t.turns)} · {turn.speaker} "
+                         f"({turn.role or 'no role'}, {n} turn{'s' if n != 1 else ''})")
         if sel is not None:
             parts.append(f"{sel.end - sel.start} characters selected")
         return " · ".join(parts)
