@@ -68,3 +68,18 @@ def shown_text(text: str, spans: list[tuple[int, int]]) -> str:
         at = b
     parts.append(text[at:])
     return "".join(parts)
+
+
+def find_shown(pattern: re.Pattern, text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Matches of ``pattern`` in what is shown of ``text``, as ``[start, end)`` offsets into ``text``
+    (so "Ms Blackwell: Mr Bell" is found where the text says ``**Ms Blackwell**: Mr Bell``)."""
+    if not spans:
+        return [(m.start(), m.end()) for m in pattern.finditer(text)]
+    where: list[int] = []
+    at = 0
+    for a, b in spans:
+        where.extend(range(at, a))
+        at = b
+    where.extend(range(at, len(text)))
+    shown = "".join(text[k] for k in where)
+    return [(where[m.start()], where[m.end() - 1] + 1) for m in pattern.finditer(shown) if m.end() > m.start()]

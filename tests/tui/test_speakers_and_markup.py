@@ -105,6 +105,11 @@ async def test_rst_hearing_shows_no_markup_and_codings_cover_the_words_shown(tmp
             await pilot.press("t")
             sel = view.selection
             assert project.transcript(tid).text[sel.start:sel.end] == "Who read it?"
+            # search finds what is shown, across the hidden "**"
+            await pilot.press("escape", "slash", *"inquiry: who read", "enter")
+            await pilot.pause()
+            sel = view.selection
+            assert project.transcript(tid).text[sel.start:sel.end] == "Inquiry**: Who read"
     finally:
         project.close()
 

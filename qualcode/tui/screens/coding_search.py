@@ -10,6 +10,7 @@ from bisect import bisect_left, bisect_right
 
 from textual.widgets import Input
 
+from qualcode.tui.markup import find_shown
 from qualcode.tui.widgets.status import StatusLine
 
 
@@ -27,7 +28,7 @@ class SearchMixin:
             self.view.set_matches([])
             return
         pattern = re.compile(re.escape(query), re.IGNORECASE)
-        matches = [(m.start(), m.end()) for m in pattern.finditer(self.transcript.text)]
+        matches = find_shown(pattern, self.transcript.text, self.view.hidden)  # as shown: markup left out
         self.view.set_matches(matches)
         if not matches:
             self.app.notify(f"“{query}” is not in this transcript.", severity="warning")
