@@ -50,10 +50,15 @@ def _pct(v) -> str:
 @click.option("--evaluate", is_flag=True,
               help="Measure the suggestions against a gold coder (leave-one-transcript-out) instead.")
 @click.option("--gold", default=None, help="With --evaluate: the coder whose codings are the reference.")
+@click.option("--keywords", "show_keywords", is_flag=True,
+              help="Propose keywords for each code from your codings, with their evidence (changes nothing).")
+@click.option("--accept-keywords", "accept_code", default=None, metavar="CODE",
+              help="Add the proposed keywords of CODE to the codebook (undo: `qualcode codebook undo`).")
+@click.option("--term", "terms", multiple=True, help="With --accept-keywords: only this proposed term (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_ctx
 def suggest_cmd(ctx: Context, transcript_id, code_refs, top, all_candidates, include_interviewer, evaluate,
-                gold, as_json) -> None:
+                gold, show_keywords, accept_code, terms, as_json) -> None:
     """Suggest passages to code, ranked per code, each with its reasons.
 
     Suggestions come from the codebook's keywords (matched on lemmas), a model trained on your
@@ -63,6 +68,11 @@ def suggest_cmd(ctx: Context, transcript_id, code_refs, top, all_candidates, inc
     if evaluate:
         _evaluate(ctx, gold, code_refs, include_interviewer, as_json)
         return
+    if show_keywords or accept_code:
+        _keywords(ctx, code_refs, accept_code, terms, as_json)
+        return
+    if terms:
+        raise click.UsageError("--term goes with --accept-keywords")
     if gold:
         raise click.UsageError("--gold goes with --evaluate")
     from qualcode.errors import QualcodeError
@@ -78,19 +88,22 @@ def suggest_cmd(ctx: Context, transcript_id, code_refs, top, all_candidates, inc
         ids = [transcript_id]
     else:
         ids = [e.id for e in project.index]
-    engine = SuggestionEngine(project, coder, include_interviewer=include_interviewer)
+    engine = SuggestionEngine(project, coder, include_interviewer=include_interviewer, cache=True)
     results = {tid: engine.suggest(project.transcript(tid), codes) for tid in ids}
-    notes = engine.notes(codes)
-    trained = len(engine.coded)
+    notes = engine.notes(None)
+    info = engine.summary()
+    trust = info.get("trust") or {}
     if as_json:
-        emit_json({"coder": coder, "pipeline": engine.pipeline.name, "trained_on": {"codings": trained,
-                   "rejections": len(engine.rejected)}, "threshold": engine.threshold, "notes": notes,
+        emit_json({"coder": coder, "pipeline": info["pipeline"], "trained_on": {"codings": info["codings"],
+                   "rejections": info["rejections"]}, "threshold": info["threshold"], "trust": trust, "notes": notes,
                    "suggestions": [s.to_json() for tid in ids for s in _pick(results[tid], top, all_candidates)]})
         return
     for note in notes:
         click.echo(f"note: {note}", err=True)
-    click.echo(f"Suggestions for {coder} (pipeline {engine.pipeline.name}; learned from {trained} coding(s) and "
-               f"{len(engine.rejected)} rejection(s); threshold {engine.threshold:.2f})")
+    how = ("measured on your own codings, " + trust["method"]) if trust.get("method", "default") != "default" \
+        else "default settings (too little coded to measure)"
+    click.echo(f"Suggestions for {coder} (pipeline {info['pipeline']}; learned from {info['codings']} coding(s) and "
+               f"{info['rejections']} rejection(s); threshold {info['threshold']:.2f}, {how})")
     book = project.codebook
     shown = 0
     for tid in ids:
@@ -106,25 +119,94 @@ def suggest_cmd(ctx: Context, transcript_id, code_refs, top, all_candidates, inc
             click.echo(f"  {code}  ({book.get(code).name})")
             for s in items:
                 turn = f"turn {s.turn + 1}" if s.turn is not None else "no turn"
-                mark = "" if s.suggested else "  (below threshold)"
-                click.echo(f"    {s.score:.2f}  {turn}, {s.start}-{s.end}{mark}  \"{_short(s.quote)}\"")
-                if s.reasons:
-                    click.echo(f"          {'; '.join(s.reasons)}")
+                mark = "" if s.suggested else "  (candidate below the threshold)"
+                click.echo(f"    {s.score:.2f} {s.confidence or ''}  {turn}, {s.start}-{s.end}{mark}  \"{_short(s.quote)}\"")
+                why = _why(s)
+                if why:
+                    click.echo(f"          {why}")
                 shown += 1
     if not shown:
         click.echo("\nNo suggestions" + (f" for {transcript_id}" if transcript_id else "") + ".")
+    elif not all_candidates:
+        click.echo("\nEach code shows its best passages even below the threshold (low confidence); "
+                   "--all-candidates shows every candidate kept.")
+
+
+def _why(s) -> str:
+    """Reasons, then each scorer's probability and its share of the trust for this code."""
+    parts = "; ".join(s.reasons)
+    if s.weights:
+        trusted = ", ".join(f"{k} {s.parts.get(k, 0):.2f} x{w:.2f}" for k, w in
+                            sorted(s.weights.items(), key=lambda kv: -kv[1]))
+        parts = f"{parts}  [{trusted}]" if parts else f"[{trusted}]"
+    return parts
 
 
 def _pick(suggestions, top: int, all_candidates: bool) -> list:
-    """The best ``top`` per code (suggested ones; weaker ones too with ``all_candidates``)."""
+    """The best ``top`` per code: suggested ones first, then the best candidates below the threshold
+    (the engine keeps a few per code, so new text still shows its best passages); every candidate
+    with ``all_candidates``."""
     out, count = [], {}
     for s in suggestions:
-        if not (s.suggested or all_candidates):
+        if all_candidates:
+            out.append(s)
             continue
         if count.get(s.code, 0) < top:
             count[s.code] = count.get(s.code, 0) + 1
             out.append(s)
     return out
+
+
+def _keywords(ctx: Context, code_refs, accept_code: str | None, terms, as_json: bool) -> None:
+    """List keyword proposals per code, or add one code's proposals to the codebook."""
+    from qualcode.errors import QualcodeError, UnknownCodeError
+    from qualcode.suggest.engine import SuggestionEngine
+
+    project = ctx.project
+    engine = SuggestionEngine(project, ctx.coder)
+    proposals = engine.keyword_proposals()
+    book = project.codebook
+    if accept_code:
+        code = book.resolve(accept_code)
+        if code is None:
+            raise UnknownCodeError(f"unknown code {accept_code!r}", path=project.codebook_path,
+                                   hint="use a code id from the codebook (`qualcode codebook show` lists them)")
+        offered = [p.term for p in proposals.get(code.id, [])]
+        chosen = list(terms) if terms else offered
+        missing = [t for t in chosen if t not in offered]
+        if missing:
+            raise QualcodeError(f"not proposed for {code.id}: {', '.join(repr(t) for t in missing)}",
+                                path=project.codebook_path,
+                                hint=f"`qualcode suggest --keywords -c {code.id}` lists what is proposed"
+                                     + (f": {', '.join(offered)}" if offered else " (nothing yet: code a few more passages)"))
+        if not chosen:
+            raise QualcodeError(f"no keyword is proposed for {code.id} yet", path=project.codebook_path,
+                                hint="proposals come from your codings: code at least two passages with it")
+        from qualcode.services import codebook_ops
+
+        new = list(code.keywords) + [t for t in chosen if t not in code.keywords]
+        codebook_ops.change(project, code.id, keywords=new)
+        click.echo(f"{code.id}: added keyword(s) {', '.join(repr(t) for t in chosen)} to {project.codebook_path.name} "
+                   "(undo: qualcode codebook undo)")
+        return
+    wanted = _codes(project, code_refs)
+    rows = [p for code, ps in proposals.items() if wanted is None or code in wanted for p in ps]
+    if as_json:
+        emit_json({"coder": ctx.coder, "proposals": [p.to_json() for p in rows]})
+        return
+    if not rows:
+        click.echo("No keywords to propose yet: a code needs at least two coded passages that share words "
+                   "the rest of your transcripts rarely use.")
+        return
+    click.echo(f"Keywords proposed from {ctx.coder}'s codings (nothing is changed until you accept: "
+               "qualcode suggest --accept-keywords CODE [--term T]).")
+    for code in [c.id for c in book.walk()]:
+        items = [p for p in rows if p.code == code]
+        if not items:
+            continue
+        click.echo(f"\n  {code}  ({book.get(code).name})")
+        for p in items:
+            click.echo(f"    {p.term!r:28}  {p.evidence}")
 
 
 def _evaluate(ctx: Context, gold: str | None, code_refs, include_interviewer: bool, as_json: bool) -> None:
@@ -169,16 +251,32 @@ def _evaluate(ctx: Context, gold: str | None, code_refs, include_interviewer: bo
                      _pct(k.f1 if k else None), _pct(k.p_at_10 if k else None)])
     table(rows, ["code", "gold", "full:n", "P", "R", "F1", "P@10", "keywords:n", "P", "R", "F1", "P@10"])
     click.echo("")
+    from qualcode.suggest.evaluate import SYSTEMS
+
     summary = []
-    for label, system in (("full system", full), ("keyword-only baseline", kw)):
+    for system in ev.systems:
         mi, ma = system.micro, system.macro
-        summary.append([label, f"{mi['precision']:.3f}", f"{mi['recall']:.3f}", f"{mi['f1']:.3f}",
-                        f"{ma['precision']:.3f}", f"{ma['recall']:.3f}", f"{ma['f1']:.3f}",
+        summary.append([SYSTEMS.get(system.name, (system.name,))[0], f"{mi['precision']:.3f}", f"{mi['recall']:.3f}",
+                        f"{mi['f1']:.3f}", f"{ma['precision']:.3f}", f"{ma['recall']:.3f}", f"{ma['f1']:.3f}",
                         f"{ma['p_at_10']:.3f}", f"{system.kappa:.3f}"])
     table(summary, ["system", "micro P", "micro R", "micro F1", "macro P", "macro R", "macro F1",
                     "P@10 (mean)", "kappa (chars)"])
-    click.echo(f"\nmicro F1: full {full.micro['f1']:.3f} vs keywords {kw.micro['f1']:.3f} "
-               f"(+{full.micro['f1'] - kw.micro['f1']:.3f}); mean P@10: full {full.macro['p_at_10']:.3f}")
+    if ev.per_transcript:
+        click.echo("\nFull system per held-out transcript:")
+        table([[tid, v["gold"], v["suggested"], f"{v['precision']:.3f}", f"{v['recall']:.3f}", f"{v['f1']:.3f}"]
+               for tid, v in ev.per_transcript.items()], ["transcript", "gold", "suggested", "P", "R", "F1"])
+    if ev.curve:
+        click.echo("\nLearning curve (full system trained on the first N coded transcripts, tested on the rest):")
+        table([[p.coded, p.tested, f"{p.micro_f1:.3f}", f"{p.p_at_10:.3f}"] for p in ev.curve],
+              ["coded", "tested", "micro F1", "P@10 (mean)"])
+    diff = full.micro["f1"] - kw.micro["f1"]
+    singles = [s for s in ev.systems if s.name not in ("full", "keywords")]
+    best = max(singles, key=lambda s: s.micro["f1"]) if singles else None
+    line = (f"\nmicro F1: full {full.micro['f1']:.3f} vs keywords {kw.micro['f1']:.3f} ({diff:+.3f}); "
+            f"mean P@10: full {full.macro['p_at_10']:.3f}")
+    if best is not None:
+        line += f"; best single scorer: {best.name} {best.micro['f1']:.3f}"
+    click.echo(line)
 
 
 COMMANDS = [suggest_cmd]

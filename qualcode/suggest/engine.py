@@ -1,19 +1,22 @@
-"""The Suggester: candidate segments, three scorers, one ranking per code.
+"""The Suggester: candidate segments, four scorers, trust measured per code, one ranking per code.
 
-``SuggestionEngine(project, coder).suggest(transcript, codes=None)`` returns ``Suggestion`` objects:
-candidate passages of the transcript with a combined score, the scorers that contributed and a reason
-from each. Everything heavy (spaCy, scikit-learn) is imported on first use, inside this module's
-functions: construct the engine anywhere, call ``suggest`` from a worker thread.
+The flow goes one way, one module a step::
 
-The three scores are combined per code as a weighted mean over the scorers that can speak for that
-code (``combine``): rules if the code has keywords, the learned model once it has enough codings,
-similarity if it has examples or codings. A passage is *suggested* when the combined score reaches
-``threshold``; weaker candidates down to ``floor`` are returned too (``suggested=False``) for review
-mode, which shows the candidates the engine is least sure about first. Adjacent segments of one
-turn that are both suggested for a code come out as one suggestion.
+    segments.py      transcript -> candidate segments (respondent sentences; short answers with
+                     their question; keyword hits, negated ones apart)
+    features.py      segments -> TF-IDF features
+    rules.py         (a) codebook keywords              \\
+    definition.py    (d) the code's name and definition  |  raw scores per segment and code
+    learned.py       (b) a model of the coder's codings  |
+    similarity.py    (c) likeness to coded passages     /
+    trust.py         out-of-fold scores -> calibration, per-code weights, threshold
+    rank.py          combined probabilities -> suggested passages and candidates, merged, explained
 
-Training data are read from the project each time ``suggest`` is called and the model is retrained
-only when the coder's codings or rejections have changed since the last call.
+``SuggestionEngine(project, coder).suggest(transcript, codes=None)`` returns ``Suggestion`` objects.
+Everything heavy (spaCy, scikit-learn) is imported on first use, inside functions: construct the
+engine anywhere, call ``suggest`` from a worker thread. Training data are read from the project
+each time ``suggest`` is called, and the models and the trust are refitted only when the coder's
+codings or rejections changed. Results are cached under ``.qualcode/suggest/`` (``cache.py``).
 """
 
 from __future__ import annotations
@@ -21,53 +24,67 @@ from __future__ import annotations
 import threading
 from bisect import bisect_left
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from qualcode.domain.coding import Coding
 from qualcode.domain.transcript import Transcript
-
 from qualcode.suggest.rejections import Rejection
-from qualcode.suggest.suggestion import LEARNED, RULES, SIMILAR, Suggestion, overlaps_enough, short_title
+from qualcode.suggest.suggestion import (DEFINITION, LEARNED, RULES, SCORERS, SIMILAR, WORDS, Suggestion,
+                                         overlaps_enough, short_title)
 
 if TYPE_CHECKING:
     from qualcode.suggest.segments import Segment
+    from qualcode.suggest.trust import Trust
 
-THRESHOLD = 0.5
-FLOOR = 0.2
-WEIGHTS = {RULES: 1.0, LEARNED: 3.0, SIMILAR: 1.0}
-"""Weights of the weighted mean: once the learned model exists for a code it carries three fifths."""
 CONTEXT_WEIGHT = 0.7
 """Weight of the interviewer's question (the passage's context) among the learned model's features."""
+CACHE_ALL = 300
+"""A cache fill scores every transcript of projects up to this size (the others as they are asked for)."""
 EXAMPLES_AS_POSITIVES = True
 """The codebook's example quotes are extra positives for the learned model."""
-REASON_MIN = 0.25
-"""A scorer's part must reach this to be named as a reason."""
 
 
-def combine(parts: dict[str, float], available: Iterable[str], weights: dict[str, float] = WEIGHTS) -> float:
-    """Weighted mean of the parts over the scorers ``available`` for the code (a missing part is 0)."""
-    total = wsum = 0.0
-    for name in available:
-        w = weights.get(name, 1.0)
-        total += w * parts.get(name, 0.0)
-        wsum += w
-    return total / wsum if wsum else 0.0
+@dataclass
+class TrainingSet:
+    """The coder's decisions as rows of the project's segments."""
+
+    placed: list = field(default_factory=list)
+    """(coding, start, end) anchored in the current text."""
+    rejected: list = field(default_factory=list)
+    positives: dict[str, set[int]] = field(default_factory=dict)
+    rejected_rows: dict[str, set[int]] = field(default_factory=dict)
+    base: list[int] = field(default_factory=list)
+    """Rows of the transcripts worked through (up to the coder's last coding there): the negatives."""
+
+
+@dataclass
+class Models:
+    learned: object | None = None
+    similar: object | None = None
+    words: object | None = None
+    n_codings: dict[str, int] = field(default_factory=dict)
 
 
 class SuggestionEngine:
     """Suggestions for one coder of a project. Thread-safe (one ``suggest`` runs at a time)."""
 
     def __init__(self, project, coder: str, *, pipeline: str | None = None, include_interviewer: bool = False,
-                 threshold: float = THRESHOLD, floor: float = FLOOR, scorers: Iterable[str] = (RULES, LEARNED, SIMILAR),
-                 weights: dict[str, float] | None = None) -> None:
+                 scorers: Iterable[str] = SCORERS, top_k: int | None = None, cross_validate: bool = True,
+                 threshold: float | None = None, cache: bool = False) -> None:
+        from qualcode.suggest import rank
+
         self.project = project
         self.coder = coder
         self.pipeline_name = project.config.nlp_pipeline if pipeline is None else pipeline
         self.include_interviewer = include_interviewer
-        self.threshold = threshold
-        self.floor = min(floor, threshold)
         self.scorers = tuple(scorers)
-        self.weights = dict(WEIGHTS if weights is None else weights)
+        self.top_k = rank.TOP_K if top_k is None else top_k
+        self.cross_validate = cross_validate
+        self.use_cache = cache
+        self.threshold_override = threshold
         self.warnings: list[str] = []
         self._lock = threading.RLock()
         self.pipeline = None
@@ -77,8 +94,35 @@ class SuggestionEngine:
         self._frozen: tuple[list, list] | None = None
         self._training_key = None
         self._quote_lemmas: dict[tuple, str] = {}
-        self.coded: list = []
-        self.rejected: list = []
+        self.training = TrainingSet()
+        self.models = Models()
+        self.trust: "Trust | None" = None
+        self._cache_entry: dict | None = None
+
+    # compatibility views used by the panel, the CLI and the evaluation
+    @property
+    def coded(self) -> list:
+        return self.training.placed
+
+    @property
+    def rejected(self) -> list:
+        return self.training.rejected
+
+    @property
+    def learned(self):
+        return self.models.learned
+
+    @property
+    def similar(self):
+        return self.models.similar
+
+    @property
+    def threshold(self) -> float:
+        from qualcode.suggest.trust import DEFAULT_THRESHOLD
+
+        if self.threshold_override is not None:
+            return self.threshold_override
+        return self.trust.threshold if self.trust is not None else DEFAULT_THRESHOLD
 
     # -- loading -------------------------------------------------------------------------------
     def load(self):
@@ -91,6 +135,9 @@ class SuggestionEngine:
                 self.pipeline = get_pipeline(self.pipeline_name)
                 self.warnings = list(self.pipeline.warnings)
                 self.ruleset = RuleSet(self.pipeline.nlp, self.project.codebook)
+                from qualcode.suggest.negation import polar_codes
+
+                self.polar = polar_codes(self.project.codebook)
             return self.pipeline
 
     def segments(self, transcript: Transcript) -> list["Segment"]:
@@ -115,7 +162,8 @@ class SuggestionEngine:
         key = tuple(sorted((tid, t.hash) for tid, t in transcripts.items()))
         if key == self._corpus_key:
             return
-        from qualcode.suggest.learned import Features
+        from qualcode.suggest.definition import DefinitionScorer, Description, has_negation
+        from qualcode.suggest.features import Features
         from qualcode.suggest.rules import RuleScorer
 
         self.transcripts = transcripts
@@ -126,9 +174,10 @@ class SuggestionEngine:
             self.rows[tid] = len(all_segs)
             all_segs.extend(self.segments(transcripts[tid]))
         self.all_segments = all_segs
+        lemmas = [s.lemmas for s in all_segs]
         self.rule_scorer = RuleScorer(self.ruleset).fit(all_segs)
-        self.features = Features().fit([s.lemmas for s in all_segs])
-        self.X = self.features.transform([s.lemmas for s in all_segs])
+        self.features = Features().fit(lemmas)
+        self.X = self.features.transform(lemmas)
         self.XL = self.X
         if CONTEXT_WEIGHT and any(s.context for s in all_segs):
             from scipy import sparse
@@ -136,6 +185,19 @@ class SuggestionEngine:
             self.context_features = Features(ngrams=(1, 1)).fit([s.context for s in all_segs])
             Xc = self.context_features.transform([s.context for s in all_segs])
             self.XL = sparse.hstack([self.X, CONTEXT_WEIGHT * Xc], format="csr")
+        self.definition = None
+        if DEFINITION in self.scorers:
+            book = self.project.codebook
+            texts = [(("description", c.id, c.name, c.definition), f"{c.name}. {c.definition}") for c in book.codes]
+            descs = [Description(c.id, lem) for c, lem in zip(book.codes, self._lemmas(texts))]
+            self.definition = DefinitionScorer().fit(lemmas, descs)
+            self.X1 = self.definition.transform(lemmas)
+            self.seg_negated = np.array([has_negation(x) for x in lemmas], dtype=bool)
+        self.seg_terms = None
+        if WORDS in self.scorers:
+            from qualcode.suggest.keywords import segment_terms
+
+            self.seg_terms = segment_terms(lemmas)
         self._corpus_key = key
         self._training_key = None
 
@@ -152,6 +214,8 @@ class SuggestionEngine:
         if starts is None or len(starts) != len(segs):
             starts = self._starts[tid] = [s.start for s in segs]
         i = max(0, bisect_left(starts, start) - 1)
+        while i > 0 and segs[i - 1].end > start:  # a short answer's segment starts at its question
+            i -= 1
         out = []
         while i < len(segs) and segs[i].start < end:
             s = segs[i]
@@ -204,6 +268,11 @@ class SuggestionEngine:
                 self.warnings.append(str(p))
         return codings, rejected
 
+    def training_key(self) -> tuple:
+        codings, rejected = self._own_data()
+        return (tuple(sorted((c.id, c.transcript, c.start, c.end, c.code) for c in codings)),
+                tuple((r.transcript, r.start, r.end, r.code) for r in rejected))
+
     def _ensure_training(self) -> None:
         if self._frozen is not None:
             if self._training_key != "frozen":  # the project's segments changed: refit on them
@@ -218,7 +287,7 @@ class SuggestionEngine:
             self._training_key = key
 
     def _lemmas(self, items: list[tuple[tuple, str]]) -> list[str]:
-        """Lemma strings for texts, cached by key (codings' quotes, codebook examples)."""
+        """Lemma strings for texts, cached by key (codings' quotes, codebook examples and names)."""
         todo = [(k, t) for k, t in items if k not in self._quote_lemmas]
         if todo:
             nlp = self.pipeline.nlp
@@ -226,30 +295,35 @@ class SuggestionEngine:
                 self._quote_lemmas[k] = " ".join(x.lemma_ for x in doc if not (x.is_punct or x.is_space)).lower()
         return [self._quote_lemmas[k] for k, _ in items]
 
-    def _fit(self, codings: list[Coding], rejected: list[Rejection]) -> None:
+    def _training_set(self, placed: list, rejected: list, held_out=None) -> TrainingSet:
+        """Rows of the decisions; ``held_out(tid, start, end)`` leaves a fold's decisions out."""
+        keep = (lambda tid, s, e: True) if held_out is None else (lambda tid, s, e: not held_out(tid, s, e))
+        ts = TrainingSet([p for p in placed if keep(p[0].transcript, p[1], p[2])],
+                         [r for r in rejected if keep(r[0].transcript, r[1], r[2])])
+        worked: dict[str, int] = {}
+        for c, s, e in ts.placed:
+            ts.positives.setdefault(c.code, set()).update(self._matching_rows(c.transcript, s, e))
+            worked[c.transcript] = max(worked.get(c.transcript, 0), e)
+        for tid, last in worked.items():
+            if tid in self.rows:
+                ts.base.extend(r for r in self._rows_of(tid) if self.all_segments[r].start < last
+                               and keep(tid, self.all_segments[r].start, self.all_segments[r].end))
+        for r, s, e in ts.rejected:
+            ts.rejected_rows.setdefault(r.code, set()).update(self._matching_rows(r.transcript, s, e))
+        return ts
+
+    def _fit_models(self, ts: TrainingSet) -> Models:
+        """Train the scorers that learn from the coder (the learned model, similarity)."""
         from qualcode.suggest.learned import LearnedScorer
         from qualcode.suggest.similarity import Exemplar, SimilarityScorer
 
         book = self.project.codebook
-        transcripts = self.transcripts
-        placed = [(c, s, e) for c, s, e in self._anchored(codings, transcripts) if c.code in book]
-        self.coded = placed
-        positives: dict[str, set[int]] = {}
-        worked: dict[str, int] = {}
-        for c, s, e in placed:
-            positives.setdefault(c.code, set()).update(self._matching_rows(c.transcript, s, e))
-            worked[c.transcript] = max(worked.get(c.transcript, 0), e)
-        base = []
-        for tid, last in worked.items():
-            if tid in self.rows:
-                base.extend(r for r in self._rows_of(tid) if self.all_segments[r].start < last)
-        rej_rows: dict[str, set[int]] = {}
-        self.rejected = self._anchored(rejected, transcripts)
-        for r, s, e in self.rejected:
-            rej_rows.setdefault(r.code, set()).update(self._matching_rows(r.transcript, s, e))
-        self.learned = None
+        models = Models()
+        for c, _, _ in ts.placed:
+            models.n_codings[c.code] = models.n_codings.get(c.code, 0) + 1
         if LEARNED in self.scorers:
             XL = self.XL
+            positives = ts.positives
             if EXAMPLES_AS_POSITIVES:
                 from scipy import sparse
 
@@ -266,8 +340,12 @@ class SuggestionEngine:
                     for j, (code, _) in enumerate(items):
                         if code in positives:
                             positives[code].add(n0 + j)
-            self.learned = LearnedScorer().fit(XL, positives, base, rej_rows)
-        self.similar = None
+            models.learned = LearnedScorer().fit(XL, positives, ts.base, ts.rejected_rows)
+        if WORDS in self.scorers:
+            from qualcode.suggest.keywords import WordsScorer, mine
+
+            existing = {c.id: set(c.keywords) for c in book.codes}
+            models.words = WordsScorer(mine(self.seg_terms, ts.positives, ts.base, existing), len(self.all_segments))
         if SIMILAR in self.scorers:
             exemplars, texts = [], []
             for code in book.codes:
@@ -275,7 +353,8 @@ class SuggestionEngine:
                     snippet = ex if len(ex) <= 60 else ex[:57].rstrip() + "..."
                     exemplars.append(Exemplar(code.id, "", f"like the codebook example \"{snippet}\""))
                     texts.append((("example", code.id, i), ex))
-            for c, s, e in placed:
+            transcripts = self.transcripts
+            for c, s, e in ts.placed:
                 t = transcripts[c.transcript]
                 turn = t.turn_index(s)
                 where = short_title(t, c.transcript) + (f", turn {turn + 1}" if turn is not None else "")
@@ -284,40 +363,255 @@ class SuggestionEngine:
             lemmas = self._lemmas(texts)
             exemplars = [Exemplar(x.code, lem, x.reason, x.transcript, x.start, x.end)
                          for x, lem in zip(exemplars, lemmas)]
-            self.similar = SimilarityScorer().fit(self.features, exemplars)
-        self.n_codings = {}
-        for c, _, _ in placed:
-            self.n_codings[c.code] = self.n_codings.get(c.code, 0) + 1
+            models.similar = SimilarityScorer().fit(self.features, exemplars)
+        return models
+
+    def raw_scores(self, models: Models, rows: list[int] | range, tid: str | None = None) -> tuple[dict, dict]:
+        """Each scorer's raw score per row and code: ``({scorer: {code: array}}, aux)``.
+
+        ``aux`` holds what the reasons need: rule labels per row, negated keywords per row, the
+        best exemplar per row for similarity.
+        """
+        rows = list(rows)
+        n = len(rows)
+        out: dict[str, dict[str, np.ndarray]] = {}
+        aux: dict = {"labels": [{} for _ in rows], "denied": [{} for _ in rows], "best": {},
+                     "words": [{} for _ in rows]}
+        if not n:
+            return out, aux
+        book = self.project.codebook
+        segs = [self.all_segments[r] for r in rows]
+        if RULES in self.scorers:
+            by_code: dict[str, np.ndarray] = {}
+            has = self.ruleset.by_code
+            for code in has:
+                if models.n_codings.get(code) or not book.children(code):
+                    # a parent code is for passages that fit none of its children: keywords cannot
+                    # tell that, so a parent's keywords speak only once the coder has used the parent
+                    by_code[code] = np.zeros(n)
+            for i, seg in enumerate(segs):
+                for code, (score, labels) in self.rule_scorer.score(seg).items():
+                    if code in by_code:
+                        by_code[code][i] = score
+                        aux["labels"][i][code] = labels
+                aux["denied"][i] = self.rule_scorer.denied(seg)
+            out[RULES] = by_code
+        if self.definition is not None:
+            out[DEFINITION] = self.definition.score(self.X1[rows], self.seg_negated[rows])
+        if models.words is not None and models.words.proposals:
+            out[WORDS], aux["words"] = models.words.score([self.seg_terms[r] for r in rows])
+        if models.learned is not None:
+            out[LEARNED] = {c: np.asarray(v, dtype=np.float64) for c, v in models.learned.predict(self.XL[rows]).items()}
+        sim = models.similar
+        if sim is not None:
+            X = self.X[rows]
+            skip = None
+            if tid is not None:
+                own = [(i, x) for i, x in enumerate(sim.exemplars) if x.transcript == tid]
+                if own:
+                    skip = [[i for i, x in own if overlaps_enough(s.start, s.end, x.start, x.end)] for s in segs]
+            scored = sim.score(X, skip)
+            out[SIMILAR] = {c: np.asarray(v[0], dtype=np.float64) for c, v in scored.items()}
+            aux["best"] = {c: v[1] for c, v in scored.items()}
+        return out, aux
+
+    def _folds(self, ts: TrainingSet) -> list:
+        """Held-out groups for measuring trust: transcripts (at most ``MAX_FOLDS`` groups), or the two
+        halves of the only transcript worked through."""
+        from qualcode.suggest.trust import MAX_FOLDS
+
+        worked = sorted({c.transcript for c, _, _ in ts.placed})
+        if len(worked) >= 2:
+            k = min(MAX_FOLDS, len(worked))
+            groups = [set(worked[i::k]) for i in range(k)]
+            return [(lambda tid, s, e, g=g: tid in g) for g in groups]
+        if len(worked) == 1 and len(ts.placed) >= 2:
+            tid = worked[0]
+            last = max(e for _, _, e in ts.placed)
+            mid = last // 2
+            return [(lambda t, s, e, m=mid: t == tid and s < m), (lambda t, s, e, m=mid: t == tid and s >= m)]
+        return []
+
+    def _fit_trust(self, ts: TrainingSet) -> "Trust":
+        from qualcode.suggest.trust import default_trust, fit_trust
+
+        folds = self._folds(ts) if self.cross_validate else []
+        if not folds or not ts.base:
+            return default_trust(self.scorers)
+        rows = sorted(set(ts.base).union(*ts.rejected_rows.values()) if ts.rejected_rows else set(ts.base))
+        pos = {r: k for k, r in enumerate(rows)}
+        codes = [c.id for c in self.project.codebook.codes]
+        index = {c: j for j, c in enumerate(codes)}
+        Y = np.zeros((len(rows), len(codes)), dtype=bool)
+        for code, rs in ts.positives.items():
+            j = index.get(code)
+            if j is not None:
+                for r in rs:
+                    if r in pos:
+                        Y[pos[r], j] = True
+        oof: dict[str, dict[str, np.ndarray]] = {}
+        fixed, _ = self.raw_scores(Models(n_codings=self.models.n_codings), rows)
+        for s in (RULES, DEFINITION):
+            if s in fixed:
+                oof[s] = fixed[s]
+        trained = [s for s in (WORDS, LEARNED, SIMILAR) if s in self.scorers]
+        if trained:
+            for held in folds:
+                sub = self._training_set(ts.placed, ts.rejected, held)
+                fold_rows = [r for r in rows if held(self.all_segments[r].transcript, self.all_segments[r].start,
+                                                     self.all_segments[r].end)]
+                if not fold_rows:
+                    continue
+                models = self._fit_models(sub)
+                raw, _ = self.raw_scores(models, fold_rows)
+                idx = np.array([pos[r] for r in fold_rows])
+                for s in trained:
+                    for code, v in raw.get(s, {}).items():
+                        arr = oof.setdefault(s, {}).setdefault(code, np.zeros(len(rows)))
+                        arr[idx] = v
+        spans = []
+        for c, s, e in ts.placed:
+            spans.append((c.code, [pos[r] for r in self._matching_rows(c.transcript, s, e) if r in pos]))
+        n_worked = len({c.transcript for c, _, _ in ts.placed})
+        groups = np.array([self.all_segments[r].transcript for r in rows])
+        return fit_trust(oof, Y, index, spans, n_worked, groups)
+
+    def _fit(self, codings: list[Coding], rejected: list[Rejection]) -> None:
+        book = self.project.codebook
+        placed = [(c, s, e) for c, s, e in self._anchored(codings, self.transcripts) if c.code in book]
+        rej = self._anchored(rejected, self.transcripts)
+        self.training = self._training_set(placed, rej)
+        self.models = self._fit_models(self.training)
+        self.trust = self._fit_trust(self.training)
+
+    def keyword_proposals(self) -> dict:
+        """Words and phrases that set each code's passages apart, from the coder's codings
+        (``keywords.mine``); terms already among a code's keywords are left out."""
+        from qualcode.suggest.keywords import mine, segment_terms
+
+        with self._lock:
+            self.load()
+            self._corpus()
+            self._ensure_training()
+            if self.models.words is not None:
+                return dict(self.models.words.proposals)
+            terms = segment_terms([s.lemmas for s in self.all_segments])
+            existing = {c.id: set(c.keywords) for c in self.project.codebook.codes}
+            return mine(terms, self.training.positives, self.training.base, existing)
+
+    @property
+    def n_codings(self) -> dict[str, int]:
+        return self.models.n_codings
 
     # -- suggesting ----------------------------------------------------------------------------
     def notes(self, codes: Iterable[str] | None = None) -> list[str]:
         """What the researcher should know: pipeline warnings, codes nothing can be suggested for."""
         with self._lock:
+            data = self.cached() if self.use_cache and self._frozen is None and codes is None else None
+            if data is not None:
+                return list(data["notes"])
             self.load()
             self._corpus()
             self._ensure_training()
-            out = list(self.warnings)
-            for code in self._dead_codes(codes):
-                out.append(f"code {code!r} has no keywords and no codings yet: nothing is suggested for it "
-                           "(add keywords to the codebook, or code a few passages by hand)")
-            return out
+            return self._notes(codes)
+
+    def _notes(self, codes) -> list[str]:
+        out = list(self.warnings)
+        if not self.all_segments:
+            out.append("no candidate passages in this project: no transcript has respondent speech to suggest "
+                       "(set the speakers' roles in the transcripts' front matter or [speakers] in qualcode.toml, "
+                       "or use --include-interviewer)")
+        dead = self._dead_codes(codes)
+        if dead:
+            shown = ", ".join(repr(c) for c in dead[:5]) + (f" and {len(dead) - 5} more" if len(dead) > 5 else "")
+            out.append(f"{len(dead)} code(s) have no keywords, no name words found in the transcripts and no "
+                       f"codings yet, so nothing is suggested for them: {shown} (add keywords to the codebook, "
+                       "or code a few passages by hand)")
+        return out
 
     def _dead_codes(self, codes) -> list[str]:
-        """Codes with no keywords and no coded passages to learn from."""
+        """Codes with nothing to go on: no keywords, no usable description, no coded passages."""
         book = self.project.codebook
         wanted = [c.id for c in book.codes] if codes is None else [c for c in codes if c in book]
-        coded = {c.code for c, _, _ in self.coded}
-        return [c for c in wanted if c not in self.ruleset.by_code and c not in coded]
+        coded = {c.code for c, _, _ in self.training.placed}
+        described = set(self.definition.codes) if self.definition is not None else set()
+        return [c for c in wanted if c not in self.ruleset.by_code and c not in coded and c not in described]
 
     def suggest(self, transcript: Transcript, codes: Iterable[str] | None = None) -> list[Suggestion]:
         """Candidates for ``transcript``, best first (``suggested`` ones first, then weaker ones)."""
         with self._lock:
+            entry = self.project.index.get(transcript.id)
+            in_project = entry is not None and entry.hash == transcript.hash
+            if self.use_cache and self._frozen is None and in_project:
+                data = self.cached()
+                if data is not None and transcript.id in data.get("suggestions", {}):
+                    from qualcode.suggest import cache
+
+                    return _only(cache.suggestions_from(data, transcript.id), codes)
             self.load()
-            in_project = self.project.index.get(transcript.id) is not None
-            self._corpus(None if in_project and self.project.transcript(transcript.id).hash == transcript.hash
-                         else transcript)
+            self._corpus(None if in_project else transcript)
             self._ensure_training()
+            if self.use_cache and self._frozen is None and in_project:
+                data = self._fill_cache()
+                if transcript.id in data["suggestions"]:
+                    from qualcode.suggest import cache
+
+                    return _only(cache.suggestions_from(data, transcript.id), codes)
             return self._suggest(transcript, codes)
+
+    # -- the cache (``cache.py``) ---------------------------------------------------------------
+    def cache_options(self) -> dict:
+        return {"pipeline": self.pipeline_name, "interviewer": self.include_interviewer,
+                "scorers": list(self.scorers), "top_k": self.top_k, "cv": self.cross_validate,
+                "threshold": self.threshold_override}
+
+    def cached(self) -> dict | None:
+        """The cached entry for the project as it is now, if there is one."""
+        from qualcode.suggest import cache
+
+        digest = cache.key(self.project, self.coder, self.cache_options())
+        if self._cache_entry is not None and self._cache_entry.get("key") == digest:
+            return self._cache_entry
+        data = cache.load(self.project, self.coder, digest)
+        self._cache_entry = data
+        return data
+
+    def summary(self) -> dict:
+        """What the suggestions were made with (pipeline, training counts, trust), cached or live."""
+        data = self.cached() if self.use_cache and self._frozen is None else None
+        if data is not None:
+            return data["summary"]
+        self.load()
+        self._corpus()
+        self._ensure_training()
+        return self._summary()
+
+    def _summary(self) -> dict:
+        return {"pipeline": self.pipeline.name, "codings": len(self.training.placed),
+                "rejections": len(self.training.rejected), "segments": len(self.all_segments),
+                "threshold": self.threshold, "trust": self.trust.to_json() if self.trust else None}
+
+    def _fill_cache(self) -> dict:
+        """Suggestions for every transcript (up to ``CACHE_ALL``), notes and summary, saved."""
+        from qualcode.suggest import cache
+
+        digest = cache.key(self.project, self.coder, self.cache_options())
+        entries = list(self.project.index)
+        if len(entries) > CACHE_ALL:
+            old = self._cache_entry if self._cache_entry and self._cache_entry.get("key") == digest else None
+            known = dict(old["suggestions"]) if old else {}
+        else:
+            known = {}
+        todo = [e.id for e in entries][:CACHE_ALL]
+        sugg = dict(known)
+        for tid in todo:
+            if tid not in sugg:
+                sugg[tid] = [x.to_json() for x in self._suggest(self.project.transcript(tid), None)]
+        data = {"summary": self._summary(), "notes": self._notes(None), "suggestions": sugg, "key": digest,
+                "coder": self.coder}
+        cache.save(self.project, self.coder, digest, data)
+        self._cache_entry = data
+        return data
 
     def suggest_project(self, codes: Iterable[str] | None = None) -> list[Suggestion]:
         out: list[Suggestion] = []
@@ -326,10 +620,22 @@ class SuggestionEngine:
         return out
 
     def _suggest(self, transcript: Transcript, codes) -> list[Suggestion]:
-        from qualcode.suggest.scoring import score_transcript
+        from qualcode.suggest.rank import rank_transcript
 
         book = self.project.codebook
         wanted = [c.id for c in book.codes] if codes is None else [c for c in dict.fromkeys(codes) if c in book]
         dead = set(self._dead_codes(wanted))
         wanted = [c for c in wanted if c not in dead]
-        return score_transcript(self, transcript, wanted)
+        segs = self.segments(transcript)
+        if not segs or not wanted:
+            return []
+        rows = self._rows_of(transcript.id)
+        raw, aux = self.raw_scores(self.models, rows, transcript.id)
+        return rank_transcript(self, transcript, segs, rows, wanted, raw, aux)
+
+
+def _only(suggestions: list[Suggestion], codes) -> list[Suggestion]:
+    if codes is None:
+        return suggestions
+    wanted = set(codes)
+    return [s for s in suggestions if s.code in wanted]

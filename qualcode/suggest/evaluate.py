@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from qualcode.suggest.suggestion import RULES, Suggestion, overlaps_enough
+from qualcode.suggest.suggestion import DEFINITION, LEARNED, RULES, SIMILAR, WORDS, Suggestion, overlaps_enough
 
 OVERLAP_RULE = ("a suggestion counts when it overlaps a gold span of the same code by at least half "
                 "of the shorter of the two")
@@ -113,14 +113,17 @@ class Evaluation:
     notes: list[str] = field(default_factory=list)
     rule: str = OVERLAP_RULE
     seconds: float = 0.0
+    per_transcript: dict[str, dict] = field(default_factory=dict)
+    curve: list = field(default_factory=list)
 
-    def system(self, name: str) -> SystemScore:
-        return next(s for s in self.systems if s.name == name)
+    def system(self, name: str) -> SystemScore | None:
+        return next((s for s in self.systems if s.name == name), None)
 
     def to_json(self) -> dict:
         return {"gold": self.gold_coder, "method": "leave-one-transcript-out", "transcripts": self.transcripts,
                 "gold_codings": self.gold_codings, "overlap_rule": self.rule, "notes": self.notes,
-                "seconds": round(self.seconds, 2), "systems": [s.to_json() for s in self.systems]}
+                "seconds": round(self.seconds, 2), "systems": [s.to_json() for s in self.systems],
+                "per_transcript": self.per_transcript, "learning_curve": [p.to_json() for p in self.curve]}
 
 
 def _kappa(counts: np.ndarray) -> float:
@@ -185,13 +188,61 @@ def score_system(name: str, suggestions: dict[str, list[Suggestion]], gold: dict
     return system
 
 
+SYSTEMS = {
+    "full": ("full system", None),
+    "keywords": ("keyword-only baseline", None),
+    "rules": ("keywords (rules) alone, calibrated", (RULES,)),
+    "definition": ("code names and definitions alone", (DEFINITION,)),
+    "words": ("words mined from the codings alone", (WORDS,)),
+    "learned": ("learned model alone", (LEARNED,)),
+    "similar": ("similarity alone", (SIMILAR,)),
+}
+"""System name -> (label, scorers). ``keywords`` is every keyword match as a suggestion (the
+baseline); the single-scorer systems get the same per-coder calibration and threshold as the full one."""
+
+
+@dataclass
+class CurvePoint:
+    coded: int
+    """How many transcripts the engine was trained on (the first ones, in id order)."""
+    tested: int
+    micro_f1: float
+    p_at_10: float
+
+    def to_json(self) -> dict:
+        return {"coded_transcripts": self.coded, "tested_transcripts": self.tested,
+                "micro_f1": round(self.micro_f1, 4), "p_at_10": round(self.p_at_10, 4)}
+
+
+def _engine(project, coder, shared=None, **kw):
+    from qualcode.suggest.engine import SuggestionEngine
+
+    eng = SuggestionEngine(project, coder, **kw)
+    eng.load()
+    if shared is not None:  # same pipeline and codebook: share the segmentation and lemmas
+        eng._segs = shared._segs
+        eng._quote_lemmas = shared._quote_lemmas
+    return eng
+
+
+def per_transcript(suggestions: dict[str, list[Suggestion]], gold, lengths, codes) -> dict[str, dict]:
+    """Micro P/R/F1 of one system on each held-out transcript."""
+    out = {}
+    for tid in lengths:
+        sc = score_system("t", {tid: suggestions.get(tid, [])}, gold, {tid: lengths[tid]}, codes)
+        out[tid] = {k: round(v, 4) for k, v in sc.micro.items()} | {
+            "gold": sum(c.gold for c in sc.codes.values()), "suggested": sum(c.suggested for c in sc.codes.values())}
+    return out
+
+
 def evaluate(project, gold_coder: str, *, pipeline: str | None = None, include_interviewer: bool = False,
-             transcripts: list[str] | None = None, progress=None, **options) -> Evaluation:
-    """Leave-one-transcript-out evaluation of the full engine and the keyword-only baseline."""
+             transcripts: list[str] | None = None, progress=None, systems=tuple(SYSTEMS), curve: bool = True,
+             **options) -> Evaluation:
+    """Leave-one-transcript-out evaluation of the full engine, the keyword-only baseline and each
+    scorer alone; a per-transcript breakdown and a learning curve for the full engine."""
     import time
 
     from qualcode.errors import QualcodeError
-    from qualcode.suggest.engine import SuggestionEngine
 
     t0 = time.perf_counter()
     codings = [c for c in project.codings(gold_coder) if c.code in project.codebook]
@@ -201,33 +252,55 @@ def evaluate(project, gold_coder: str, *, pipeline: str | None = None, include_i
     if len(coded) < 2:
         raise QualcodeError(f"{gold_coder!r} has codings in {len(coded)} transcript(s); leave-one-transcript-out "
                             "needs at least two", hint="pick a gold coder who coded several transcripts")
-    full = SuggestionEngine(project, gold_coder, pipeline=pipeline, include_interviewer=include_interviewer, **options)
-    keywords = SuggestionEngine(project, gold_coder, pipeline=pipeline, include_interviewer=include_interviewer,
-                                scorers=(RULES,), threshold=1e-9, floor=1e-9)
+    common = dict(pipeline=pipeline, include_interviewer=include_interviewer)
+    full = _engine(project, gold_coder, **common, **options)
     full.train(codings)  # segments the project once; anchors the gold codings
     placed = full.coded
-    keywords.load()
-    keywords._segs = full._segs  # same pipeline and codebook: share the segmentation
-    keywords.train([])
+    engines = {"full": full}
+    for name in systems:
+        if name == "full":
+            continue
+        if name == "keywords":
+            engines[name] = _engine(project, gold_coder, full, **common, scorers=(RULES,), threshold=1e-9,
+                                    cross_validate=False, top_k=0)
+        else:
+            engines[name] = _engine(project, gold_coder, full, **common, scorers=SYSTEMS[name][1], **options)
     gold: dict[str, list[tuple[str, int, int]]] = {}
     for c, s, e in placed:
         gold.setdefault(c.transcript, []).append((c.code, s, e))
-    by_full: dict[str, list[Suggestion]] = {}
-    by_kw: dict[str, list[Suggestion]] = {}
+    results: dict[str, dict[str, list[Suggestion]]] = {name: {} for name in engines}
     lengths: dict[str, int] = {}
     for i, tid in enumerate(coded):
         if progress:
             progress(i, len(coded), tid)
         t = project.transcript(tid)
         lengths[tid] = len(t.text)
-        full.train([c for c in codings if c.transcript != tid])
-        by_full[tid] = full.suggest(t)
-        by_kw[tid] = keywords.suggest(t)
+        train = [c for c in codings if c.transcript != tid]
+        for name, eng in engines.items():
+            eng.train([] if name == "keywords" else train)
+            results[name][tid] = eng.suggest(t)
     codes = [c.id for c in project.codebook.codes]
-    systems = [score_system("full", by_full, gold, lengths, codes),
-               score_system("keywords", by_kw, gold, lengths, codes)]
+    scored = [score_system(name, results[name], gold, lengths, codes) for name in engines]
     notes = list(full.warnings)
     lost = len(codings) - len(placed)
     if lost:
         notes.append(f"{lost} gold coding(s) could not be anchored in their transcript and were left out")
-    return Evaluation(gold_coder, coded, len(placed), systems, notes, seconds=time.perf_counter() - t0)
+    ev = Evaluation(gold_coder, coded, len(placed), scored, notes)
+    ev.per_transcript = per_transcript(results["full"], gold, lengths, codes)
+    if curve:
+        ev.curve = learning_curve(full, codings, coded, gold, lengths, codes, progress)
+    ev.seconds = time.perf_counter() - t0
+    return ev
+
+
+def learning_curve(engine, codings, coded: list[str], gold, lengths, codes, progress=None) -> list[CurvePoint]:
+    """F1 and P@10 on the other transcripts after the engine has seen the first 1, 2, 3... transcripts."""
+    out = []
+    for k in range(1, len(coded)):
+        seen = set(coded[:k])
+        rest = coded[k:]
+        engine.train([c for c in codings if c.transcript in seen])
+        sugg = {tid: engine.suggest(engine.project.transcript(tid)) for tid in rest}
+        sc = score_system("curve", sugg, gold, {tid: lengths[tid] for tid in rest}, codes)
+        out.append(CurvePoint(k, len(rest), sc.micro["f1"], sc.macro["p_at_10"]))
+    return out

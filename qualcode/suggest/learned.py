@@ -19,7 +19,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 MIN_POSITIVES = 2
@@ -29,38 +28,8 @@ MAX_NEGATIVES = 1500
 second on large projects, and the class weights keep the balance."""
 REJECTION_WEIGHT = 2.0
 """Weight of an explicit rejection against an implicit negative (an uncoded segment)."""
-FILLERS = frozenset("erm er um uh mm yeah ok okay oh like well sort kind mean know just really".split())
 
-
-class Features:
-    """TF-IDF over lemma strings; fitted once per set of project segments."""
-
-    def __init__(self, ngrams: tuple[int, int] = (1, 2), stop_words=None) -> None:
-        stop = set(FILLERS) | set(stop_words or ())
-        self.vectorizer = TfidfVectorizer(token_pattern=r"(?u)\b\w[\w'-]*\b", lowercase=False,
-                                          ngram_range=ngrams, sublinear_tf=True, min_df=1,
-                                          stop_words=sorted(stop) or None, dtype=np.float32)
-        self.fitted = False
-
-    def fit(self, texts: list[str]) -> "Features":
-        texts = list(texts)
-        if not any(t.strip() for t in texts):
-            texts = texts + ["empty"]
-        self.vectorizer.fit(texts)
-        self.fitted = True
-        self._names = None
-        return self
-
-    def transform(self, texts: list[str]):
-        return self.vectorizer.transform(list(texts))
-
-    @property
-    def names(self) -> np.ndarray:
-        """Feature names (computed once: sklearn sorts the whole vocabulary each time)."""
-        if getattr(self, "_names", None) is None:
-            self._names = self.vectorizer.get_feature_names_out()
-        return self._names
-
+from qualcode.suggest.features import FILLERS, Features  # noqa: E402,F401 (re-exported)
 
 @dataclass
 class CodeModel:
@@ -114,7 +83,7 @@ class LearnedScorer:
             weight = np.ones(len(rows), dtype=np.float64)
             weight[len(pos):len(pos) + len(rej)] = REJECTION_WEIGHT
             clf = LogisticRegression(C=self.C, class_weight=self.class_weight, solver="liblinear", dual=True,
-                                     tol=1e-2, max_iter=1000)
+                                     tol=1e-2, max_iter=1000, random_state=0)
             clf.fit(X[rows], y, sample_weight=weight)
             codes.append(code)
             cols.append(clf.coef_[0].astype(np.float32))

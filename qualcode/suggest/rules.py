@@ -162,6 +162,20 @@ class RuleScorer:
             out[code] = (1.0 - math.exp(-total / self.scale), [label for _, label in items])
         return out
 
+    def denied(self, segment) -> dict[str, list[str]]:
+        """``{code: [keywords]}`` for codes whose keywords this segment negates and does not also
+        match plainly ("we don't work within the framework")."""
+        if not segment.denied:
+            return {}
+        rules = self.ruleset.rules
+        plain = {rules[k].code for k in segment.hits if k in rules}
+        out: dict[str, list[str]] = {}
+        for key in segment.denied:
+            rule = rules.get(key)
+            if rule is not None and rule.code not in plain:
+                out.setdefault(rule.code, []).append(rule.label)
+        return out
+
     @staticmethod
     def reason(labels: list[str]) -> str:
         shown = ", ".join(f"'{label}'" for label in labels[:2])

@@ -29,6 +29,9 @@ WINDOW = 28
 """Target window length in words (windows come out between about 25 and 30 words)."""
 MIN_WORDS = 4
 """A sentence with fewer words is joined to the next one ("No. We haven't got any reserved seats.")."""
+SHORT_ANSWER = 6
+"""A whole answer with fewer words ("I can.", "Yes.", "I think 2021.") is scored and shown together with
+the question it answers: alone it means nothing."""
 _PARA = re.compile(r"\n[ \t\f\v]*\n\s*")
 
 Matches = Callable[[object], Iterable[tuple[str, int, int]]]
@@ -52,6 +55,11 @@ class Segment:
     """Keys of the codebook rules (``rules.RuleSet``) matched inside this segment."""
     context: str = ""
     """Lemmas of the interviewer's last question before this passage (empty when there is none)."""
+    denied: tuple[str, ...] = ()
+    """Keys of rules matched inside this segment but negated ("don't", "not", "never" just before)."""
+    answer_start: int = -1
+    """For a short answer scored with its question: where the answer starts (``start`` is where the
+    question starts); -1 otherwise."""
 
     @property
     def length(self) -> int:
@@ -177,9 +185,15 @@ def segment_transcript(nlp, transcript: Transcript, *, include_interviewer: bool
     segment that holds all of it.
     """
     text = transcript.text
+    from qualcode.suggest.negation import negated
+
     paras: list[tuple[int, int, int | None, str | None, bool]] = []
     for start, end, turn, role, candidate in regions(transcript, include_interviewer):
         paras.extend((s, e, turn, role, candidate) for s, e in paragraphs(text, start, end))
+    paras_in_turn: dict[int | None, int] = {}
+    for p in paras:
+        paras_in_turn[p[2]] = paras_in_turn.get(p[2], 0) + 1
+    question_start = -1
     out: list[Segment] = []
     tid = transcript.id
     question = ""
@@ -204,27 +218,40 @@ def segment_transcript(nlp, transcript: Transcript, *, include_interviewer: bool
         toks = _Tokens(doc, commas)
         if not candidate:  # an interviewer's question: context for the answers that follow
             words = lemmas(toks, 0, toks.n)
+            if turn != question_turn:
+                question_start = base
             question = f"{question} {words}" if turn == question_turn else words
             question_turn = turn
             continue
         context = question if role != INTERVIEWER else ""
         first = len(out)
         seg_of_tok: list[int] = [-1] * toks.n
-        for a, b, nwords in _pieces(toks):
+        pieces = _pieces(toks)
+        short = (len(pieces) == 1 and pieces[0][2] < SHORT_ANSWER and paras_in_turn.get(turn) == 1
+                 and question and turn is not None and question_turn == turn - 1 and question_start >= 0)
+        for a, b, nwords in pieces:
             s_char, e_char = _trim(text, base + toks.idx[a], base + toks.idx[b - 1] + toks.length[b - 1])
             if e_char <= s_char or not nwords:
                 continue
             idx = len(out)
             seg_of_tok[a:b] = [idx] * (b - a)
-            out.append(Segment(tid, s_char, e_char, turn, role, lemmas(toks, a, b), nwords, context=context))
+            if short:  # "Yes." alone means nothing: the passage is the question and its answer
+                q_start, _ = _trim(text, question_start, s_char)
+                out.append(Segment(tid, q_start, e_char, turn, role, f"{question} {lemmas(toks, a, b)}".strip(),
+                                   nwords, context=context, answer_start=s_char))
+            else:
+                out.append(Segment(tid, s_char, e_char, turn, role, lemmas(toks, a, b), nwords, context=context))
         if matches is not None and len(out) > first:
             found: dict[int, set[str]] = {}
+            denied: dict[int, set[str]] = {}
             for key, s, e in matches(doc):
                 seg = seg_of_tok[s]
                 if seg >= 0 and seg == seg_of_tok[e - 1]:
-                    found.setdefault(seg, set()).add(key)
+                    (denied if negated(doc, s, e) else found).setdefault(seg, set()).add(key)
             for seg, keys in found.items():
                 out[seg].hits = tuple(sorted(keys))
+            for seg, keys in denied.items():
+                out[seg].denied = tuple(sorted(keys))
     return out
 
 

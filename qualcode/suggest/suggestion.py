@@ -18,6 +18,11 @@ LEARNED = "learned"
 """Scorer name: TF-IDF + logistic regression trained on the coder's codings and rejections."""
 SIMILAR = "similar"
 """Scorer name: TF-IDF cosine similarity to the code's example quotes and coded passages."""
+DEFINITION = "definition"
+"""Scorer name: TF-IDF cosine similarity to the code's name and definition in the codebook."""
+WORDS = "words"
+"""Scorer name: words and phrases that set the code's passages apart, mined from the coder's codings."""
+SCORERS = (RULES, DEFINITION, WORDS, LEARNED, SIMILAR)
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,14 @@ class Suggestion:
     """Index of the speaker turn in ``Transcript.turns`` (0-based), if any."""
     quote: str = ""
     """The passage's text."""
+    confidence: str = ""
+    """"high", "medium" (suggested) or "low" (a candidate below the threshold, shown to fill the list)."""
+    weights: dict[str, float] = field(default_factory=dict, compare=False, hash=False)
+    """Each contributing scorer's share of the combination for this code (how far it is trusted)."""
+    threshold: float | None = None
+    """The combined score at which a candidate is suggested (set per coder from their own codings)."""
+    question: str = ""
+    """For a short answer: the question it answers (included in the passage and scored with it)."""
 
     @property
     def reason(self) -> str:
@@ -58,7 +71,10 @@ class Suggestion:
                 "score": round(self.score, 4), "suggested": self.suggested,
                 "uncertainty": round(self.uncertainty, 4), "scorers": list(self.scorers),
                 "reasons": list(self.reasons), "parts": {k: round(v, 4) for k, v in self.parts.items()},
-                "turn": None if self.turn is None else self.turn + 1, "quote": self.quote}
+                "turn": None if self.turn is None else self.turn + 1, "quote": self.quote,
+                "confidence": self.confidence, "weights": {k: round(v, 4) for k, v in self.weights.items()},
+                "threshold": None if self.threshold is None else round(self.threshold, 4),
+                "question": self.question}
 
 
 @runtime_checkable

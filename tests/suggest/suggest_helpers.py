@@ -12,7 +12,7 @@ CODEBOOK = Codebook(
         Code(id="jobs", name="Job losses", keywords=["lose ... job"], examples=["Half the street lost their jobs."]),
         Code(id="outcomes", name="Outcomes matter", keywords=["outcome", "what matters"],
              examples=["What matters is what the money achieves, not who gets it."]),
-        Code(id="silent", name="A code with nothing to go on"),
+        Code(id="silent", name="Xylophone zeppelins"),
     ],
 )
 

@@ -7,7 +7,7 @@ import pytest
 from suggest_helpers import span
 from qualcode.domain.transcript import Transcript
 from qualcode.suggest import rejections
-from qualcode.suggest.engine import SuggestionEngine, combine
+from qualcode.suggest.engine import SuggestionEngine
 from qualcode.suggest.suggestion import LEARNED, RULES, SIMILAR, Suggester, Suggestion, uncertainty
 
 
@@ -23,9 +23,10 @@ def test_cold_start_uses_the_codebook_and_says_which_codes_it_cannot_help_with(s
     mon = [s for s in found if s.code == "monitoring" and s.suggested]
     assert mon and mon[0].quote == "Yes. We hand out monitoring forms to everyone on the board."
     assert mon[0].scorers[0] == RULES and mon[0].reasons[0] == "matches 'monitoring form'"
-    assert not any(s.code == "silent" for s in found)
+    assert not any(s.code == "silent" and s.suggested for s in found)
+    assert all(s.confidence in ("high", "medium") for s in found if s.suggested)
     notes = engine.notes()
-    assert any("'silent' has no keywords and no codings yet" in n for n in notes)
+    assert any("'silent'" in n and "no keywords" in n for n in notes)  # its name's words are nowhere
     assert not any("'monitoring'" in n for n in notes)
     # interviewer questions are never candidates by default
     t = sproject.transcript("int-a")
@@ -47,9 +48,12 @@ def test_codes_filter_and_ordering(sproject, pipeline):
 def test_text_without_punctuation_gets_window_sized_suggestions(sproject, pipeline):
     engine = SuggestionEngine(sproject, "ann")
     found = [s for s in engine.suggest(sproject.transcript("int-raw")) if s.code == "monitoring"]
-    assert found and found[0].suggested
+    assert found
     assert 15 <= len(found[0].quote.split()) <= 40
-    assert "ethnic monitoring" in found[0].quote
+    # "we never really did any ethnic monitoring": the window is the best candidate, but the negated
+    # keyword is no reason to suggest it
+    assert "ethnic monitoring" in found[0].quote and not found[0].suggested
+    assert not any(r.startswith("matches") for r in found[0].reasons)
 
 
 def test_learning_from_codings_and_rejections(sproject, pipeline):
@@ -62,16 +66,19 @@ def test_learning_from_codings_and_rejections(sproject, pipeline):
     found = engine.suggest(b)
     mon = _by_quote(s for s in found if s.code == "monitoring")[
         "No, we have never done ethnic monitoring of the board at all."]
-    assert set(mon.parts) == {RULES, LEARNED, SIMILAR} and mon.reasons[0].startswith("matches")
+    # "never done ethnic monitoring": the keyword is negated, so it is no reason; the passage is still
+    # about monitoring (a topic code with no negative sibling) and other scorers may offer it
+    assert not any(r.startswith("matches") for r in mon.reasons)
+    assert mon.parts[RULES] == 0.0 and {LEARNED, SIMILAR} <= set(mon.parts)
     assert engine.learned.models["monitoring"].positives == 2  # the coding and the codebook's example
-    jobs = _by_quote(s for s in found if s.code == "jobs" and s.suggested)[
+    jobs = _by_quote(s for s in found if s.code == "jobs")[
         "My brothers both lost their jobs at the mill in the nineties."]
     assert any(r.startswith("learned from your 1 coded passage: ") for r in jobs.reasons)
-    assert set(jobs.scorers) == {RULES, LEARNED, SIMILAR}
-    engine.weights = {RULES: 0.0, LEARNED: 0.0, SIMILAR: 1.0}  # similarity alone: which coding is it like?
-    like = {s.reasons[0] for s in engine.suggest(b, ["jobs"]) if s.scorers and s.scorers[0] == SIMILAR}
+    assert {RULES, LEARNED, SIMILAR} <= set(jobs.scorers)
+    assert jobs.weights and abs(sum(jobs.weights.values()) - 1) < 1e-6
+    alone = SuggestionEngine(sproject, "ann", scorers=(SIMILAR,))  # similarity alone: which coding is it like?
+    like = {s.reasons[0] for s in alone.suggest(b, ["jobs"]) if s.scorers and s.scorers[0] == SIMILAR}
     assert like & {"like your coding in Case A, turn 6", 'like the codebook example "Half the street lost their jobs."'}
-    engine.weights = {RULES: 1.0, LEARNED: 3.0, SIMILAR: 1.0}
     # what is coded already is not suggested again for the same code
     a_found = engine.suggest(sproject.transcript("int-a"))
     assert not any(s.code == "monitoring" and s.quote.startswith("We hand out") for s in a_found)
@@ -96,7 +103,7 @@ def test_a_configured_pipeline_that_is_missing_is_reported_and_replaced(sproject
 def test_empty_and_outside_transcripts(sproject, pipeline):
     engine = SuggestionEngine(sproject, "ann")
     assert engine.suggest(Transcript(id="empty", text="")) == []
-    loose = Transcript(id="loose", text="Nobody ever did any ethnic monitoring here. The outcomes mattered.")
+    loose = Transcript(id="loose", text="We started ethnic monitoring here last year. The outcomes mattered.")
     found = engine.suggest(loose)
     assert {s.code for s in found if s.suggested} >= {"monitoring"}
 
@@ -113,9 +120,6 @@ def test_adjacent_sentences_with_the_same_code_are_merged(sproject, pipeline):
     assert mon[0].quote == "We did ethnic monitoring of the board. Then ethnic monitoring of every group."
 
 
-def test_combine_and_uncertainty():
-    assert combine({RULES: 1.0}, [RULES]) == 1.0
-    assert combine({RULES: 1.0}, [RULES, LEARNED], {RULES: 1, LEARNED: 3}) == pytest.approx(0.25)
-    assert combine({}, []) == 0.0
+def test_uncertainty():
     assert uncertainty(0.5, 0.5) == 1.0 and uncertainty(1.0, 0.5) == 0.0 and uncertainty(0.0, 0.5) == 0.0
     assert 0 < uncertainty(0.3, 0.5) < 1

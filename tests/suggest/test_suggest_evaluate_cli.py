@@ -65,7 +65,13 @@ def test_leave_one_transcript_out_on_a_small_project(sproject, pipeline):
     assert full.codes["jobs"].gold == 2 and kw.codes["jobs"].found == 2
     data = ev.to_json()
     assert data["method"] == "leave-one-transcript-out" and "half of the shorter" in data["overlap_rule"]
-    assert {s["name"] for s in data["systems"]} == {"full", "keywords"}
+    # each scorer alone beside the full system and the keyword baseline
+    assert {s["name"] for s in data["systems"]} == {"full", "keywords", "rules", "definition", "words", "learned",
+                                                    "similar"}
+    assert set(data["per_transcript"]) == {"int-a", "int-b"}
+    assert all({"precision", "recall", "f1", "gold", "suggested"} <= set(v) for v in data["per_transcript"].values())
+    curve = data["learning_curve"]
+    assert [p["coded_transcripts"] for p in curve] == [1] and curve[0]["tested_transcripts"] == 1
 
 
 def test_cli_suggest_lists_and_evaluates(sproject, pipeline):
@@ -76,9 +82,12 @@ def test_cli_suggest_lists_and_evaluates(sproject, pipeline):
     assert out.exit_code == 0, out.output
     data = json.loads(out.output)
     assert data["coder"] == "ann" and data["pipeline"] == "blank-en"
-    assert any("'silent'" in n for n in data["notes"])
     assert {s["code"] for s in data["suggestions"]} >= {"monitoring", "jobs"}
-    assert all(s["suggested"] for s in data["suggestions"])
+    # every suggestion says how confident it is and why (reasons, each scorer's part and trust)
+    assert all(s["confidence"] in ("high", "medium", "low") for s in data["suggestions"])
+    assert all(s["confidence"] == "low" for s in data["suggestions"] if not s["suggested"])
+    assert all(s["weights"] and set(s["weights"]) <= set(s["parts"]) for s in data["suggestions"])
+    assert data["trust"]["method"].startswith("out-of-fold") or data["trust"]["method"] == "default"
     text = runner.invoke(cli, ["--project", root, "--coder", "ann", "suggest", "-t", "int-a", "-c", "jobs", "--top", "1"])
     assert text.exit_code == 0, text.output
     assert "int-a  Case A" in text.output and "jobs  (Job losses)" in text.output and "matches 'lose ... job'" in text.output
@@ -87,6 +96,7 @@ def test_cli_suggest_lists_and_evaluates(sproject, pipeline):
     ev = runner.invoke(cli, ["--project", root, "suggest", "--evaluate", "--gold", "gold"])
     assert ev.exit_code == 0, ev.output
     assert "Overlap rule" in ev.output and "keyword-only baseline" in ev.output and "kappa" in ev.output
+    assert "learned model alone" in ev.output and "Learning curve" in ev.output and "per held-out transcript" in ev.output
     ev_json = runner.invoke(cli, ["--project", root, "suggest", "--evaluate", "--gold", "gold", "--json"])
     assert json.loads(ev_json.output)["gold"] == "gold"
     nogold = runner.invoke(cli, ["--project", root, "suggest", "--evaluate"])

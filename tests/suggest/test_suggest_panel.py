@@ -79,19 +79,22 @@ async def test_list_accept_reject_skip_jump_and_review(sproject):
     app = Host(panel)
     async with app.run_test(size=(120, 30)) as pilot:
         await _ready(app, pilot)
-        assert _codes(panel) == ["monitoring", "outcomes", "jobs"]  # suggested ones, best first
+        # suggested ones, best first, then the best candidate below the threshold to fill the list
+        assert _codes(panel) == ["monitoring", "outcomes", "jobs", "monitoring"]
+        assert [s.suggested for s in panel.shown] == [True, True, True, False]
         assert "silent" in str(panel.query_one("#suggest-status").render())
         await pilot.press("enter")
         s0 = panel.shown[0]
         assert app.events[-1] == ("jump", s0.start, s0.end, "int-a")
         await pilot.press("k")  # skip: to the bottom
-        assert _codes(panel) == ["outcomes", "jobs", "monitoring"]
+        assert _codes(panel) == ["outcomes", "jobs", "monitoring", "monitoring"]
+        assert panel.shown[-1].score == 0.9  # the skipped one
         await pilot.press("a")  # accept "outcomes"
         await pilot.pause()
         assert app.events[-1][:2] == ("accepted", "outcomes")
         journal = [json.loads(x) for x in (sproject.codings_dir / "ann.jsonl").read_text().splitlines()]
         assert journal[-1]["op"] == "add" and journal[-1]["coding"]["code"] == "outcomes"
-        assert _codes(panel) == ["jobs", "monitoring"]
+        assert _codes(panel) == ["jobs", "monitoring", "monitoring"]
         await pilot.press("r")  # reject "jobs"
         await pilot.pause()
         assert app.events[-1] == ("rejected", "jobs")

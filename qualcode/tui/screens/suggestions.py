@@ -37,6 +37,8 @@ from qualcode.suggest import rejections
 from qualcode.suggest.suggestion import Suggester, Suggestion
 
 BATCH = 5
+MIN_SHOWN = 10
+"""Rows the list fills up to with the best candidates below the threshold."""
 """Decisions after which the suggestions are recomputed (and the model retrained)."""
 
 
@@ -184,8 +186,11 @@ class SuggestionsPanel(Vertical, can_focus=False):
         if self.review:
             items.sort(key=lambda s: (-s.uncertainty, -s.score))
         else:
-            items = [s for s in items if s.suggested]
-            items.sort(key=lambda s: -s.score)
+            # the suggested ones, then the best candidates below the threshold until the list has
+            # MIN_SHOWN rows: new text that scores low still shows its best passages (low confidence)
+            top = sorted((s for s in items if s.suggested), key=lambda s: -s.score)
+            rest = sorted((s for s in items if not s.suggested), key=lambda s: -s.score)
+            items = top + rest[:max(0, MIN_SHOWN - len(top))]
         order = {k: i for i, k in enumerate(self.skipped)}
         return sorted(items, key=lambda s: order.get(self.key(s), -1))  # stable: skipped ones last
 
@@ -195,7 +200,7 @@ class SuggestionsPanel(Vertical, can_focus=False):
         table.clear()
         self.shown = self.visible()
         for i, s in enumerate(self.shown):
-            score = f"{s.score:.2f}" if not self.review else f"{s.score:.2f}?"
+            score = f"{s.score:.2f} {s.confidence}".rstrip() if not self.review else f"{s.score:.2f}?"
             style = "" if self.key(s) not in self.skipped else "dim"
             table.add_row(Text(score, style=style), Text(s.code, style=style), Text(_short(s.quote, 60), style=style),
                           Text(_short(s.reason, 80), style="dim"), key=str(i))
@@ -233,10 +238,19 @@ class SuggestionsPanel(Vertical, can_focus=False):
         where = f"turn {s.turn + 1}, " if s.turn is not None else ""
         text = Text()
         text.append(f"{s.code}  ", style="bold")
-        text.append(f"{where}{s.start}-{s.end}  score {s.score:.2f}  ({', '.join(s.scorers) or 'no scorer'})\n")
-        text.append(_short(s.quote, 400) + "\n", style="italic")
+        conf = f", {s.confidence} confidence" if s.confidence else ""
+        text.append(f"{where}{s.start}-{s.end}  score {s.score:.2f}{conf}  ({', '.join(s.scorers) or 'no scorer'})\n")
+        if s.question:
+            text.append("Q: " + _short(s.question, 200) + "\n", style="dim italic")
+        body = s.quote.strip()
+        if s.question and body.startswith(s.question):
+            body = body[len(s.question):].strip()  # the answer; its question is shown above
+        text.append(_short(body, 400) + "\n", style="italic")
         for reason in s.reasons:
             text.append(f"• {reason}\n", style="dim")
+        if s.weights:
+            trusted = ", ".join(f"{k} {w:.0%}" for k, w in sorted(s.weights.items(), key=lambda kv: -kv[1]))
+            text.append(f"trust for this code (measured on your codings): {trusted}\n", style="dim")
         detail.update(text)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:

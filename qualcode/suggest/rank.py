@@ -1,0 +1,181 @@
+"""The last step: combined probabilities become suggestions, merged and explained.
+
+For each code, the scorers that speak for it are combined by the trust fitted on the coder's own
+codings (``trust.Trust.combine``): a probability per segment. Then, within the transcript:
+
+- a segment at or above the coder's threshold is **suggested** (confidence "high" from 0.5, else
+  "medium");
+- the ``TOP_K`` best other segments of the code, down to ``MIN_CANDIDATE``, are returned as
+  **candidates** (confidence "low"): new text that no score reaches still shows its best passages,
+  ranked, and review mode shows the least certain first;
+- a segment whose keyword for the code is negated ("we don't work within the framework") is never
+  offered for that code where the codebook has a negative sibling for it (``negation.polar_codes``); passages the coder already coded or rejected for a code are not offered
+  for it again;
+- adjacent suggested segments of one turn are merged into one suggestion.
+
+Each suggestion says how confident it is and why: each contributing scorer's reason, its own
+score (``parts``) and its share of the trust for that code (``weights``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from qualcode.domain.transcript import Transcript
+from qualcode.suggest.suggestion import DEFINITION, LEARNED, RULES, SIMILAR, WORDS, Suggestion, overlaps_enough, uncertainty
+
+TOP_K = 5
+"""Candidates per code and transcript offered below the threshold (the adaptive floor)."""
+MIN_CANDIDATE = 0.0
+MIN_SUGGEST = 0.05
+"""Within the budget, a pair below this combined probability is still not suggested."""
+"""A candidate below this combined probability is not worth a researcher's look."""
+HIGH = 0.5
+REASON_MIN = 0.2
+"""A scorer's own score must reach this to be named as a reason."""
+
+
+@dataclass
+class _Cand:
+    first: int
+    last: int
+    score: float
+    parts: dict[str, float]
+    best: int
+    """The member segment with the highest score (its reasons are shown)."""
+    labels: list[str] = field(default_factory=list)
+    suggested: bool = False
+
+
+def _spans_by_code(items, tid: str) -> dict[str, list[tuple[int, int]]]:
+    out: dict[str, list[tuple[int, int]]] = {}
+    for it, s, e in items:
+        if it.transcript == tid:
+            out.setdefault(it.code, []).append((s, e))
+    return out
+
+
+def _excluded(seg, spans: list[tuple[int, int]]) -> bool:
+    return any(overlaps_enough(seg.start, seg.end, s, e) for s, e in spans)
+
+
+def rank_transcript(engine, transcript: Transcript, segs, rows, codes: list[str], raw: dict, aux: dict) -> list[Suggestion]:
+    trust = engine.trust
+    tid = transcript.id
+    coded = _spans_by_code(engine.training.placed, tid)
+    rejected = _spans_by_code(engine.training.rejected, tid)
+    threshold = engine.threshold
+    scored: dict[str, tuple] = {}
+    for code in codes:
+        parts_raw = {s: by_code[code] for s, by_code in raw.items() if code in by_code}
+        if not parts_raw:
+            continue
+        prob, shares, probs = trust.combine(parts_raw, code)
+        evidence = np.zeros(len(segs), dtype=bool)
+        for v in parts_raw.values():
+            evidence |= np.asarray(v) > 0
+        blocked = ~evidence
+        for i, seg in enumerate(segs):
+            if ((code in aux["denied"][i] and code in engine.polar) or _excluded(seg, coded.get(code, ()))
+                    or _excluded(seg, rejected.get(code, ()))):
+                blocked[i] = True
+        scored[code] = (np.where(blocked, -1.0, prob), shares, probs)
+    budget = trust.budget(len(segs)) if engine.threshold_override is None else None
+    chosen: set[tuple[str, int]] = set()
+    if budget is not None and scored:
+        # the transcript's best pairs (segment, code), however high or low new text scores
+        names = list(scored)
+        from qualcode.suggest import trust as trust_mod
+
+        if trust_mod.CAL_BUDGET:  # codes led by different scorers compare as probabilities
+            P = np.stack([np.where(scored[c][0] < 0, -1.0, trust.probabilities(scored[c][0], scored[c][2], c))
+                          for c in names], axis=1)
+        else:
+            P = np.stack([scored[c][0] for c in names], axis=1)
+        flat = P.ravel()
+        order = np.argsort(-flat, kind="stable")[:budget]
+        chosen = {(names[k % len(names)], int(k // len(names))) for k in order if flat[k] >= MIN_SUGGEST}
+    out: list[Suggestion] = []
+    for code, (avail, shares, probs) in scored.items():
+        if budget is None:
+            suggested = avail >= threshold
+        else:
+            suggested = np.array([(code, i) in chosen for i in range(len(segs))], dtype=bool)
+        order = np.argsort(-avail, kind="stable")
+        extra = [int(i) for i in order[:engine.top_k] if not suggested[i] and avail[i] >= MIN_CANDIDATE]
+        picked = sorted(set(np.flatnonzero(suggested).tolist()) | set(extra))
+        cands = []
+        for i in picked:
+            parts = {s: float(p[i]) for s, p in probs.items()}
+            cands.append(_Cand(i, i, float(avail[i]), parts, i, list(aux["labels"][i].get(code, ())),
+                               bool(suggested[i])))
+        for cand in _merge(cands, segs):
+            out.append(_suggestion(engine, transcript, segs, rows, code, cand, shares, aux))
+    out.sort(key=lambda s: (not s.suggested, -s.score, s.start))
+    return out
+
+
+def _merge(cands: list[_Cand], segs) -> list[_Cand]:
+    """Join runs of suggested candidates that are adjacent segments of one turn."""
+    out: list[_Cand] = []
+    for c in cands:
+        prev = out[-1] if out else None
+        if (prev is not None and c.first == prev.last + 1 and prev.suggested and c.suggested
+                and segs[c.first].turn == segs[prev.last].turn and segs[c.first].answer_start < 0
+                and segs[prev.last].answer_start < 0):
+            prev.last = c.last
+            for k, v in c.parts.items():
+                prev.parts[k] = max(prev.parts.get(k, 0.0), v)
+            prev.labels = list(dict.fromkeys(prev.labels + c.labels))
+            if c.score > prev.score:
+                prev.score, prev.best = c.score, c.best
+            continue
+        out.append(_Cand(c.first, c.last, c.score, dict(c.parts), c.best, list(c.labels), c.suggested))
+    return out
+
+
+def confidence(probability: float, suggested: bool) -> str:
+    if suggested:
+        return "high" if probability >= HIGH else "medium"
+    return "low"
+
+
+def _suggestion(engine, transcript: Transcript, segs, rows, code: str, cand: _Cand, shares: dict, aux: dict) -> Suggestion:
+    from qualcode.suggest.rules import RuleScorer
+
+    reasons: list[tuple[float, str, str]] = []
+    p = cand.parts
+    row = rows[cand.best]
+    if cand.labels:
+        reasons.append((p.get(RULES, 0.0), RULES, RuleScorer.reason(cand.labels)))
+    words = aux["words"][cand.best].get(code) if aux.get("words") else None
+    if words and p.get(WORDS, 0.0) >= REASON_MIN:
+        from qualcode.suggest.keywords import WordsScorer
+
+        reasons.append((p[WORDS], WORDS, WordsScorer.reason(words)))
+    if p.get(LEARNED, 0.0) >= REASON_MIN and engine.models.learned is not None:
+        terms = engine.models.learned.top_terms(code, engine.X[row], engine.features.names)
+        reasons.append((p[LEARNED], LEARNED, engine.models.learned.reason(code, terms, engine.n_codings.get(code))))
+    best = aux["best"].get(code)
+    if best is not None and p.get(SIMILAR, 0.0) >= REASON_MIN:
+        reasons.append((p[SIMILAR], SIMILAR, engine.models.similar.exemplars[int(best[cand.best])].reason))
+    if p.get(DEFINITION, 0.0) >= REASON_MIN and engine.definition is not None:
+        book = engine.project.codebook
+        reasons.append((p[DEFINITION], DEFINITION, engine.definition.reason(book.get(code).name)))
+    reasons.sort(key=lambda r: -r[0])
+    first, last = segs[cand.first], segs[cand.last]
+    start, end = first.start, last.end
+    question = transcript.text[start:first.answer_start].strip() if first.answer_start >= 0 else ""
+    texts = tuple(text for _, _, text in reasons)
+    if question:
+        texts += ("a short answer, scored with the question it answers",)
+    threshold = engine.threshold
+    return Suggestion(
+        transcript=transcript.id, start=start, end=end, code=code, score=cand.score,
+        scorers=tuple(name for _, name, _ in reasons), reasons=texts,
+        suggested=cand.suggested, uncertainty=uncertainty(cand.score, threshold),
+        parts=dict(p), turn=first.turn, quote=transcript.text[start:end],
+        confidence=confidence(engine.trust.probability(cand.score, p, code), cand.suggested), weights={k: v for k, v in shares.items() if k in p},
+        threshold=threshold, question=question)
