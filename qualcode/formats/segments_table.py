@@ -114,8 +114,12 @@ def read_table(path: str | Path, *, max_bytes: int = MAX_BYTES) -> Table:
         return _read_xlsx(path, data)
     text = _decode(data, path)
     sample = text[:20000]
-    delimiter = "\t" if sample.count("\t") > sample.count(",") and sample.count("\t") > sample.count(";") else (
-        ";" if sample.count(";") > sample.count(",") else ",")
+    head = sample.split("\n", 1)[0]
+    if path.suffix.lower() == ".tsv" or (head.count("\t") and head.count("\t") >= head.count(",")):
+        delimiter = "\t"  # a .tsv, or a header split by tabs (the segments' text may hold many commas)
+    else:
+        delimiter = "\t" if sample.count("\t") > sample.count(",") and sample.count("\t") > sample.count(";") else (
+            ";" if sample.count(";") > sample.count(",") else ",")
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         header = next(reader, None)
