@@ -50,6 +50,20 @@ def hidden_spans(text: str) -> list[tuple[int, int]]:
     return merge(spans)
 
 
+def heading_spans(text: str) -> list[tuple[int, int]]:
+    """The lines that are headings (above a reST or setext underline, or after ``#``), drawn in bold."""
+    out = []
+    for m in _UNDERLINE.finditer(text):
+        end = m.start() - 1  # the line break before the underline
+        start = text.rfind("\n", 0, max(end, 0)) + 1
+        if end > start and text[start:end].strip() and not _UNDERLINE.fullmatch(text[start:end]):
+            out.append((start, end))
+    for m in _ATX.finditer(text):
+        stop = text.find("\n", m.end())
+        out.append((m.end(), len(text) if stop == -1 else stop))
+    return merge(out)
+
+
 def merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     for a, b in sorted(spans):

@@ -83,6 +83,11 @@ async def test_rst_hearing_shows_no_markup_and_codings_cover_the_words_shown(tmp
             assert "MS JANE DOE (sworn)." in lines and "Questions from Counsel to the Inquiry" in lines
             assert "Ms Jane Doe: We collected the ethnicity data every day. It was hard work," in flat
             assert "Ms Jane Doe: Ministers did, see annex-2." in lines
+            width = screen.view.scrollable_content_region.width
+            heading = screen.view.painter.line(lines.index("Hearing of 3 March"), width)
+            assert all(seg.style.bold for seg in heading if seg.text.strip() and seg.text != "▌ ")  # a heading is bold
+            plain = screen.view.painter.line(lines.index("MS JANE DOE (sworn)."), width)
+            assert not any(seg.style.bold for seg in plain if seg.text.strip())
             text = project.transcript(tid).text  # the stored text keeps its markup
             assert "**Counsel Inquiry**: Ms Doe" in text and "**hard**" in text and "^^^^" in text
 

@@ -7,7 +7,7 @@ text, underlined where codings overlap. Styles are made once and kept until the 
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from typing import TYPE_CHECKING
 
 from rich.segment import Segment
@@ -107,6 +107,8 @@ class LinePainter:
             cuts.add(cursor)
             cuts.add(cursor + 1)
         points = sorted(c for c in cuts if s <= c <= e)
+        h = bisect_right(view.heading_starts, s) - 1
+        heading = h >= 0 and view.headings[h][1] > s
         role_colour = ROLE_COLOURS.get(role, ROLE_COLOURS[None])
         for a, b in zip(points, points[1:]):
             if a >= b or any(ha <= a < hb for ha, hb in hidden):
@@ -117,9 +119,9 @@ class LinePainter:
             in_match = any(ms <= a < me for ms, me in matches)
             at_cursor = cursor is not None and a == cursor
             inner = codes[0].code if codes else None
-            key = (in_label, role if in_label else None, inner, len(codes) > 1, in_sel, in_match, at_cursor)
+            key = (in_label, role if in_label else None, inner, len(codes) > 1, in_sel, in_match, at_cursor, heading)
             style = self._style(key, lambda: self._compose(base, bg, in_label, role_colour, inner,
-                                                           len(codes) > 1, in_sel, in_match, at_cursor))
+                                                           len(codes) > 1, in_sel, in_match, at_cursor, heading))
             segments.append(Segment(text[a:b], style))
         if at == e and last:
             segments.append(Segment(" ", self._style("cursor", lambda: base + Style(reverse=True))))
@@ -146,8 +148,8 @@ class LinePainter:
         return Strip(body, max(width, used)) if width >= used else Strip(body).crop(0, width)
 
     def _compose(self, base: Style, bg: str, in_label: bool, role_colour: str, inner: str | None,
-                 overlap: bool, in_sel: bool, in_match: bool, at_cursor: bool) -> Style:
-        style = base
+                 overlap: bool, in_sel: bool, in_match: bool, at_cursor: bool, heading: bool = False) -> Style:
+        style = base + Style(bold=True) if heading else base
         if in_label:
             style += Style(bold=True, color=role_colour)
         if inner is not None:

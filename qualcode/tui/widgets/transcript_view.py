@@ -23,7 +23,7 @@ from textual.strip import Strip
 from qualcode.domain.transcript import Transcript
 from qualcode.tui.coverage import CodingIndex
 from qualcode.tui.layout import Wrap
-from qualcode.tui.markup import MARKUP_FORMATS, hidden_spans
+from qualcode.tui.markup import MARKUP_FORMATS, heading_spans, hidden_spans
 from qualcode.tui.widgets.transcript_paint import GUTTER, MAX_LANES, LinePainter
 
 _MOVES = [
@@ -93,6 +93,9 @@ class TranscriptView(ScrollView, can_focus=True):
         self.match_starts: list[int] = []
         self.wrap: Wrap | None = None
         self.hidden: list[tuple[int, int]] = []
+        self.headings: list[tuple[int, int]] = []
+        """Heading lines of a Markdown or reST transcript (drawn in bold, their underline hidden)."""
+        self.heading_starts: list[int] = []
         self.turn_counts: Counter = Counter()
         """Each speaker's turns in this transcript (the status line says them with the role)."""
         """Markup characters drawn in no cells (Markdown and reST transcripts)."""
@@ -114,7 +117,10 @@ class TranscriptView(ScrollView, can_focus=True):
         self.matches = []
         self.match_starts = []
         self.wrap = None
-        self.hidden = hidden_spans(transcript.text) if transcript.format in MARKUP_FORMATS else []
+        markup = transcript.format in MARKUP_FORMATS
+        self.hidden = hidden_spans(transcript.text) if markup else []
+        self.headings = [h for h in heading_spans(transcript.text) if transcript.turn_at(h[0]) is None] if markup else []
+        self.heading_starts = [a for a, _ in self.headings]
         self.turn_counts = Counter(turn.speaker for turn in transcript.turns)
         self.set_colours(colours, code_order)
         self._rewrap()
