@@ -156,3 +156,38 @@ async def test_real_inquiry_hearing_in_rst_shows_no_markup(tmp_path):
             assert text.count("**") >= 2 * len(project.transcript(tid).turns)  # stored text unchanged
     finally:
         project.close()
+
+
+def test_wrap_and_cursor_over_markup_on_many_made_up_lines():
+    """Random mixes of markup, wide characters, long words and plain asterisks: every shown character
+    is drawn once, in order, no visual line is wider than the view, and the right arrow visits each
+    shown character once (the markup never)."""
+    import random
+
+    from qualcode.domain.offsets import LineIndex
+    from qualcode.tui.layout import cells
+    from qualcode.tui.widgets.transcript_view import TranscriptView
+
+    class Stepper:
+        step, shown_at = TranscriptView.step, TranscriptView.shown_at
+
+    rng = random.Random(15)
+    atoms = ["**Ms Doe**:", "word", "*emph*", "``lit``", ":ref:`x`", "`Link`_", "[t](http://x.y/z)", "é", "😀",
+             "snake_case", "5 * 3", "\n", "\n\n", "\n=====\n", "## ", "a" * 30, "**", "*", "_"]
+    for _ in range(300):
+        text = " ".join(rng.choice(atoms) for _ in range(rng.randint(1, 30)))
+        hidden = hidden_spans(text)
+        width = rng.randint(4, 30)
+        wrap = Wrap(text, LineIndex(text).starts, width, hidden)
+        markup = {k for a, b in hidden for k in range(a, b)}
+        drawn = ["".join(text[k] for k in range(wrap.starts[i], wrap.end(i)) if k not in markup)
+                 for i in range(len(wrap))]
+        assert all(cells(line.rstrip()) <= width for line in drawn), (text, width)
+        assert "".join(drawn) == shown_text(text, hidden).replace("\n", ""), (text, width)
+        view = Stepper()
+        view.wrap, view.hidden = wrap, hidden
+        visited, pos = [], 0
+        while view.shown_at(pos) < len(text):
+            visited.append(view.shown_at(pos))
+            pos = view.step(pos, 1)
+        assert visited == [k for k in range(len(text)) if k not in markup], text
