@@ -84,6 +84,12 @@ def shown_text(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(parts)
 
 
+def as_shown(text: str, fmt: str) -> str:
+    """A passage of a transcript in format ``fmt`` as the workbench shows it (markup left out), for
+    the quotes in the codings panel and retrieval."""
+    return shown_text(text, hidden_spans(text)) if fmt in MARKUP_FORMATS else text
+
+
 def find_shown(pattern: re.Pattern, text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Matches of ``pattern`` in what is shown of ``text``, as ``[start, end)`` offsets into ``text``
     (so "Ms Blackwell: Mr Bell" is found where the text says ``**Ms Blackwell**: Mr Bell``)."""

@@ -12,6 +12,8 @@ from textual.widgets import Static
 from qualcode.tui.app import make_app
 from qualcode.tui.layout import Wrap
 from qualcode.tui.markup import hidden_spans, shown_text
+from qualcode.tui.screens.retrieval import gather
+from qualcode.tui.widgets.coding_list import CodingList
 from qualcode.tui.widgets.status import StatusLine
 from tui_helpers import make_project, opened, settle, span_of
 
@@ -105,6 +107,16 @@ async def test_rst_hearing_shows_no_markup_and_codings_cover_the_words_shown(tmp
             await settle(app, pilot)
             codings = list(app.desk.codings.for_transcript(tid))
             assert [(c.start, c.end, c.quote) for c in codings] == [(hard[0], hard[1], "hard")]
+            # a coding over a whole turn: its quote in the codings panel is shown without markup too
+            turn = span_of(project, tid, "**Ms Jane Doe**: We collected the ``ethnicity`` data")
+            app.commit(lambda: app.desk.apply(tid, turn[0], turn[1], "theme"))
+            await settle(app, pilot)
+            panel = screen.query_one(CodingList)
+            rows = ["".join(seg.text for seg in panel.row_segments(i, 200)) for i in range(2)]
+            assert any("Ms Jane Doe: We collected the ethnicity data" in row for row in rows), rows
+            assert not any("*" in row or "`" in row for row in rows), rows
+            found, _ = gather(project, {"theme"}, list(app.desk.codings), "ann")  # retrieval (ctrl+r) too
+            assert [r.text for r in found] == ["Ms Jane Doe: We collected the ethnicity data"]
             # t selects a turn's words after its label (the label's "**" are not part of it)
             view.move_cursor(span_of(project, tid, "Who read")[0])
             await pilot.press("t")

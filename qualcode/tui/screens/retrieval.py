@@ -22,6 +22,7 @@ from qualcode.domain.coding import Coding
 from qualcode.errors import QualcodeError
 from qualcode.tui.colours import UNKNOWN
 from qualcode.tui.coverage import place
+from qualcode.tui.markup import as_shown
 from qualcode.tui.screens.picker import CodePicker
 from qualcode.tui.widgets.coding_list import one_line
 from qualcode.tui.widgets.status import StatusLine
@@ -57,7 +58,7 @@ def gather(project, codes: set[str], mine: list[Coding], me: str) -> tuple[list[
             out.append(Retrieved(c, c.start, c.end, "orphaned", "", c.quote))
             continue
         shown = place(c, t)
-        text = t.text[shown.start:shown.end] if shown.status != "orphaned" else c.quote
+        text = as_shown(t.text[shown.start:shown.end], t.format) if shown.status != "orphaned" else c.quote
         out.append(Retrieved(c, shown.start, shown.end, shown.status, t.speaker_at(shown.start) or "", text))
     return out, problems
 

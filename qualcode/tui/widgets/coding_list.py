@@ -9,6 +9,7 @@ from qualcode.domain.codebook import Codebook
 from qualcode.domain.transcript import Transcript
 from qualcode.tui.colours import UNKNOWN
 from qualcode.tui.coverage import CodingIndex, Shown
+from qualcode.tui.markup import as_shown
 from qualcode.tui.widgets.virtual_list import VirtualList
 
 
@@ -58,7 +59,8 @@ class CodingList(VirtualList):
         colour = self.colours.get(sh.code, UNKNOWN)
         name = code.name if code else f"{sh.code} (not in codebook)"
         speaker = self.transcript.speaker_at(sh.start) or ""
-        quote = one_line(self.transcript.text[sh.start:sh.end] if sh.status != "orphaned" else sh.coding.quote)
+        t = self.transcript
+        quote = one_line(as_shown(t.text[sh.start:sh.end], t.format) if sh.status != "orphaned" else sh.coding.quote)
         flags = ""
         if sh.status != "kept":
             flags += f" ⚠{sh.status}"
