@@ -41,6 +41,8 @@ if TYPE_CHECKING:
 
 CONTEXT_WEIGHT = 0.7
 """Weight of the interviewer's question (the passage's context) among the learned model's features."""
+REMEASURE = 10
+"""Codings added or removed since the trust was measured before it is measured again (in the panel)."""
 CACHE_ALL = 300
 """A cache fill scores every transcript of projects up to this size (the others as they are asked for)."""
 EXAMPLES_AS_POSITIVES = True
@@ -98,6 +100,7 @@ class SuggestionEngine:
         self.models = Models()
         self.trust: "Trust | None" = None
         self._cache_entry: dict | None = None
+        self._trust_basis: tuple | None = None
 
     # compatibility views used by the panel, the CLI and the evaluation
     @property
@@ -283,7 +286,7 @@ class SuggestionEngine:
         key = (tuple(sorted((c.id, c.transcript, c.start, c.end, c.code) for c in codings)),
                tuple((r.transcript, r.start, r.end, r.code) for r in rejected))
         if key != self._training_key:
-            self._fit(codings, rejected)
+            self._fit(codings, rejected, reuse_trust=True)
             self._training_key = key
 
     def _lemmas(self, items: list[tuple[tuple, str]]) -> list[str]:
@@ -476,13 +479,23 @@ class SuggestionEngine:
         groups = np.array([self.all_segments[r].transcript for r in rows])
         return fit_trust(oof, Y, index, spans, n_worked, groups)
 
-    def _fit(self, codings: list[Coding], rejected: list[Rejection]) -> None:
+    def _fit(self, codings: list[Coding], rejected: list[Rejection], *, reuse_trust: bool = False) -> None:
+        """Train the models; measure the trust out of fold again unless ``reuse_trust`` and the coder's
+        work has changed by little since it was measured (a few decisions in the panel: the models
+        learn from them at once, the trust, a slower estimate, is measured again after ``REMEASURE``
+        more codings or a tenth more)."""
         book = self.project.codebook
         placed = [(c, s, e) for c, s, e in self._anchored(codings, self.transcripts) if c.code in book]
         rej = self._anchored(rejected, self.transcripts)
         self.training = self._training_set(placed, rej)
         self.models = self._fit_models(self.training)
+        n = len(self.training.placed)
+        basis = self._trust_basis
+        if (reuse_trust and self.trust is not None and basis is not None and basis[0] == self._corpus_key
+                and abs(n - basis[1]) < max(REMEASURE, basis[1] // 10)):
+            return
         self.trust = self._fit_trust(self.training)
+        self._trust_basis = (self._corpus_key, n)
 
     def keyword_proposals(self) -> dict:
         """Words and phrases that set each code's passages apart, from the coder's codings
