@@ -51,9 +51,12 @@ def child(root: str, seed: int) -> None:
         r = rng.random()
         if r < 0.6 or not live:
             start = rng.randrange(len(text) - 10)
+            end, code = start + rng.randint(1, 9), rng.choice(["theme", "theme.sub"])
+            if any((c.start, c.end, c.code) == (start, end, code) for c in session.codings.for_transcript("int-1")):
+                continue  # an exact duplicate is refused (issue 18): pick another span
             out.write(f"intent add {start}\n")
             out.flush()
-            c = session.add("int-1", start, start + rng.randint(1, 9), rng.choice(["theme", "theme.sub"]))
+            c = session.add("int-1", start, end, code)
             out.write(f"done add {c.id}\n")
         elif r < 0.85:
             cid = rng.choice(live)

@@ -197,6 +197,18 @@ class Project:
         return entry is None or coding.th != entry.hash
 
 
+class DuplicateCodingError(QualcodeError):
+    """The coder already has a coding with this transcript, span and code."""
+
+
+class Added(list):
+    """The codings ``add_many`` saved (a list), with ``skipped``: the exact duplicates left out."""
+
+    def __init__(self, items=(), *, skipped: int = 0) -> None:
+        super().__init__(items)
+        self.skipped = skipped
+
+
 class CoderSession:
     """Changes to one coder's codings. Each method returns only after the journal is fsynced."""
 
@@ -257,18 +269,43 @@ class CoderSession:
         return make_coding(transcript=transcript_id, start=start, end=end, code=code, coder=self.coder,
                            text=transcript.text, th=transcript.hash, memo=memo)
 
+    def duplicate_of(self, c: Coding) -> Coding | None:
+        """The coding this coder already has with ``c``'s transcript, span and code, if any. Looks only
+        at the session's current codings of that transcript (never replays the journal)."""
+        for other in self.codings.by_transcript.get(c.transcript, {}).values():
+            if other.start == c.start and other.end == c.end and other.code == c.code:
+                return other
+        return None
+
     def add(self, transcript_id: str, start: int, end: int, code: str, memo: str | None = None) -> Coding:
+        """A new coding; an exact duplicate (same transcript, span and code as one of this coder's
+        codings) is refused with a ``DuplicateCodingError`` and nothing is written."""
         c = self._new(transcript_id, start, end, code, memo)
+        twin = self.duplicate_of(c)
+        if twin is not None:
+            raise DuplicateCodingError(
+                f"{c.transcript} {c.start}-{c.end} is already coded {c.code} by {self.coder} "
+                f"(coding {twin.id}): nothing saved", path=self.writer.path,
+                hint="a second identical coding would count twice; code another span or another code "
+                     "(`qualcode code list --transcript " + c.transcript + "` lists the codings)")
         self.commit({"op": "add", "coding": c.to_json()})
         return self.codings.get(c.id)
 
-    def add_many(self, spans: list[tuple[str, int, int, str]]) -> list[Coding]:
-        """Several codings as one action (one journal line, one undo step)."""
-        new = [self._new(t, s, e, code, None) for t, s, e, code in spans]
-        if not new:
-            return []
-        self.commit({"op": "batch", "ops": [{"op": "add", "coding": c.to_json()} for c in new]})
-        return [self.codings.get(c.id) for c in new]
+    def add_many(self, spans: list[tuple[str, int, int, str]]) -> "Added":
+        """Several codings as one action (one journal line, one undo step). Exact duplicates (of this
+        coder's codings, or repeated within ``spans``) are left out; ``.skipped`` says how many."""
+        new, seen = [], set()
+        for t, s, e, code in spans:
+            c = self._new(t, s, e, code, None)
+            k = (c.transcript, c.start, c.end, c.code)
+            if k not in seen and self.duplicate_of(c) is None:
+                new.append(c)
+            seen.add(k)
+        out = Added(skipped=len(spans) - len(new))
+        if new:
+            self.commit({"op": "batch", "ops": [{"op": "add", "coding": c.to_json()} for c in new]})
+            out.extend(self.codings.get(c.id) for c in new)
+        return out
 
     def remove(self, coding_id: str) -> None:
         self.commit({"op": "remove", "id": coding_id})

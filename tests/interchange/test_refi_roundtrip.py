@@ -89,7 +89,12 @@ def test_shared_cases_memos_and_astral_text_round_trip(tmp_path):
     s = project.session("ann")
     s.add("t1", t1.index("we"), t1.index("it.") + 2, "theme", memo="first memo\nwith two lines")
     s.add("t1", t1.index("we"), t1.index("it.") + 2, "theme.sub")
-    s.add("t1", t1.index("we"), t1.index("it.") + 2, "theme.sub")  # a duplicate is kept as such
+    # a duplicate (written before `add` refused them, or brought in from elsewhere) is kept as such
+    from qualcode.domain.coding import make_coding
+
+    dup = make_coding(transcript="t1", start=t1.index("we"), end=t1.index("it.") + 2, code="theme.sub",
+                      coder="ann", text=t1, th=project.transcript("t1").hash)
+    s.commit({"op": "add", "coding": dup.to_json()})
     project.session("bob").add("t2", 0, 5, "theme")
     project.close()
     project = Project.open(tmp_path / "p", search=False)

@@ -7,10 +7,13 @@ from qualcode.store.project import Project
 project = Project.open(sys.argv[1], search=False)
 session = project.session("crasher")
 text = project.transcript("int-1").text
-n = 0
+n = len(session.codings)
 while True:
     start = n % (len(text) - 10)
-    c = session.add("int-1", start, start + 7, "theme")
+    end = start + 1 + (n // (len(text) - 10)) % 9
+    n += 1
+    if any((c.start, c.end) == (start, end) for c in session.codings.for_transcript("int-1")):
+        continue  # an exact duplicate would be refused: take the next span
+    c = session.add("int-1", start, end, "theme")
     sys.stdout.write(c.id + "\n")
     sys.stdout.flush()
-    n += 1
