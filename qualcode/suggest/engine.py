@@ -178,7 +178,7 @@ class SuggestionEngine:
             all_segs.extend(self.segments(transcripts[tid]))
         self.all_segments = all_segs
         lemmas = [s.lemmas for s in all_segs]
-        self.rule_scorer = RuleScorer(self.ruleset).fit(all_segs)
+        self.rule_scorer = RuleScorer(self.ruleset, polar=self.polar).fit(all_segs)
         self.features = Features().fit(lemmas)
         self.X = self.features.transform(lemmas)
         self.XL = self.X

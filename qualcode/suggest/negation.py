@@ -1,12 +1,13 @@
 """Negation and hedges near a keyword: "we **don't** work within the framework", "it's **not** on the website".
 
 A keyword match is *negated* when a negator stands in the few words before it, in the same clause
-(the look-back stops at punctuation and at a contrast such as "but"). A negated match never counts
-for its code. Where the codebook itself separates yes from no (the code has a sibling for the
+(the look-back stops at punctuation and at a contrast such as "but"). A negated match counts for
+half its weight (``rules.NEGATED_WEIGHT``) for a topic code, and not at all where the codebook itself
+separates yes from no (the code has a sibling for the
 negative case: ``pmf.none`` beside ``pmf.published``, ``statutory.framework.outside`` beside
 ``.within``; see ``polar_codes``), the passage says the opposite of the code, and the engine does not
 suggest that code for it at all (``rank.py``). A topic code ("Monitoring of members") still takes a
-passage about the absence of monitoring, on its other evidence.
+passage about the absence of monitoring.
 """
 
 from __future__ import annotations

@@ -26,6 +26,9 @@ from qualcode.domain.codebook import Codebook
 
 GAP = 8
 """Most words allowed between the parts of a gapped phrase."""
+NEGATED_WEIGHT = 0.5
+"""A negated keyword of a topic code counts for this much of its weight ("we never did ethnic
+monitoring" is still about monitoring, less surely)."""
 SCALE = 3.0
 """One rare keyword (IDF about 6) scores about 0.86; one found in a third of the segments (IDF 2) 0.49."""
 
@@ -125,9 +128,11 @@ class RuleScorer:
 
     name = "rules"
 
-    def __init__(self, ruleset: RuleSet, scale: float = SCALE) -> None:
+    def __init__(self, ruleset: RuleSet, scale: float = SCALE, polar: set[str] | frozenset[str] = frozenset()) -> None:
         self.ruleset = ruleset
         self.scale = scale
+        self.polar = polar
+        """Codes the codebook pairs with a negative sibling: a negated keyword of theirs never counts."""
         self.n = 0
         self.df: dict[str, int] = {}
 
@@ -147,7 +152,7 @@ class RuleScorer:
 
     def score(self, segment) -> dict[str, tuple[float, list[str]]]:
         """``{code: (score, [keywords matched, rarest first])}`` for the codes this segment matches."""
-        if not segment.hits:
+        if not segment.hits and not segment.denied:
             return {}
         rules = self.ruleset.rules
         per_code: dict[str, list[tuple[float, str]]] = {}
@@ -155,6 +160,10 @@ class RuleScorer:
             rule = rules.get(key)
             if rule is not None:
                 per_code.setdefault(rule.code, []).append((self.idf(key), rule.label))
+        for key in segment.denied:  # negated: lowered for a topic code, nothing for a polar one
+            rule = rules.get(key)
+            if rule is not None and rule.code not in self.polar:
+                per_code.setdefault(rule.code, []).append((NEGATED_WEIGHT * self.idf(key), f"{rule.label} (negated)"))
         out = {}
         for code, items in per_code.items():
             items.sort(reverse=True)

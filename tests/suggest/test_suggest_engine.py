@@ -50,10 +50,11 @@ def test_text_without_punctuation_gets_window_sized_suggestions(sproject, pipeli
     found = [s for s in engine.suggest(sproject.transcript("int-raw")) if s.code == "monitoring"]
     assert found
     assert 15 <= len(found[0].quote.split()) <= 40
-    # "we never really did any ethnic monitoring": the window is the best candidate, but the negated
-    # keyword is no reason to suggest it
-    assert "ethnic monitoring" in found[0].quote and not found[0].suggested
-    assert not any(r.startswith("matches") for r in found[0].reasons)
+    # "we never really did any ethnic monitoring": the window is the best candidate; the negated keyword
+    # counts for half (a topic code: the passage is about monitoring, less surely) and says so
+    assert "ethnic monitoring" in found[0].quote
+    assert "matches 'ethnic monitoring (negated)'" in found[0].reasons
+    assert 0 < found[0].parts[RULES] < 0.5
 
 
 def test_learning_from_codings_and_rejections(sproject, pipeline):
@@ -66,10 +67,10 @@ def test_learning_from_codings_and_rejections(sproject, pipeline):
     found = engine.suggest(b)
     mon = _by_quote(s for s in found if s.code == "monitoring")[
         "No, we have never done ethnic monitoring of the board at all."]
-    # "never done ethnic monitoring": the keyword is negated, so it is no reason; the passage is still
-    # about monitoring (a topic code with no negative sibling) and other scorers may offer it
-    assert not any(r.startswith("matches") for r in mon.reasons)
-    assert mon.parts[RULES] == 0.0 and {LEARNED, SIMILAR} <= set(mon.parts)
+    # "never done ethnic monitoring": the keyword is negated, so it counts for less and says so; the
+    # passage is still about monitoring (a topic code with no negative sibling)
+    assert "matches 'ethnic monitoring (negated)'" in mon.reasons
+    assert {RULES, LEARNED, SIMILAR} <= set(mon.parts)
     assert engine.learned.models["monitoring"].positives == 2  # the coding and the codebook's example
     jobs = _by_quote(s for s in found if s.code == "jobs")[
         "My brothers both lost their jobs at the mill in the nineties."]
