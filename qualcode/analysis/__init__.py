@@ -13,13 +13,20 @@ the codebook are kept under their id, marked "(not in codebook)". Cases are the 
 of cases.csv (else the transcript id); only cases with codings by the chosen coders are counted.
 """
 
-from qualcode.analysis.counts import case_matrix, cooccurrence, frequencies
-from qualcode.analysis.crosstab import crosstab
-from qualcode.analysis.framework import framework_matrix
-from qualcode.analysis.report import cases_table, standard_tables
-from qualcode.analysis.retrieve import retrieve
+import importlib
 
-__all__ = [
-    "case_matrix", "cases_table", "cooccurrence", "crosstab", "framework_matrix", "frequencies", "retrieve",
-    "standard_tables",
-]
+_WHERE = {
+    "case_matrix": "counts", "cooccurrence": "counts", "frequencies": "counts", "crosstab": "crosstab",
+    "framework_matrix": "framework", "cases_table": "report", "standard_tables": "report", "retrieve": "retrieve",
+}
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str):
+    """Each table function is imported on first use, so a module of this package that needs no pandas
+    (``analysis.frequency``, the plain-Python frequencies) can be imported without it."""
+    if name in _WHERE:
+        value = getattr(importlib.import_module(f"qualcode.analysis.{_WHERE[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'qualcode.analysis' has no attribute {name!r}")

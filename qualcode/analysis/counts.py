@@ -9,9 +9,9 @@ from qualcode.analysis.data import (
     choose_codes, choose_coders, coded_cases, coding_frame, empty, finish, no_codings_reason, plural,
     pooled, unknown_note,
 )
+from qualcode.analysis.frequency import frequency_table
 from qualcode.errors import QualcodeError
 
-MEASURES = ["codings", "words coded", "transcripts", "cases"]
 MATRIX_VALUES = ("presence", "counts", "words")
 COOCCURRENCE_MODES = ("overlap", "turn")
 
@@ -19,39 +19,16 @@ COOCCURRENCE_MODES = ("overlap", "turn")
 def frequencies(project, *, coders=None, codes=None) -> pd.DataFrame:
     """One row per code in tree order (``code``: indented name, ``id``), with the number of codings,
     words coded, and transcripts and cases with the code; one set of columns per coder when several
-    coders are named ("codings (researcher_a)"), else pooled."""
-    title = "Code frequencies"
-    choice = choose_coders(project, coders)
-    df = coding_frame(project, choice.coders, words=True)
-    if df.empty:
-        return empty(kind="frequencies", title=title, reason=no_codings_reason(choice),
-                     columns=["code", "id", *MEASURES], coders=choice.coders)
-    sel = choose_codes(project, codes, df["code"].unique(), all_when_none=True)
-    df = df[df["code"].isin(sel.ids)]
-    keys = ["coder", "code"] if choice.separate else ["code"]
-    g = df.groupby(keys, sort=False)
-    stats = pd.DataFrame({
-        "codings": g.size(),
-        "words coded": g["words"].sum(),
-        "transcripts": g["transcript"].nunique(),
-        "cases": g["case"].nunique(),
-    })
-    if choice.separate:
-        stats = stats.unstack("coder")
-        stats = stats.reindex(columns=pd.MultiIndex.from_product([MEASURES, choice.coders]))
-        stats = stats[[(m, c) for c in choice.coders for m in MEASURES]]
-        stats.columns = [f"{m} ({c})" for m, c in stats.columns]
-    stats = stats.reindex(sel.ids).fillna(0).astype("int64")
-    out = pd.DataFrame({"code": [sel.labels[i] for i in sel.ids], "id": sel.ids}, index=pd.Index(sel.ids))
-    out = pd.concat([out, stats], axis=1)
-    n_t, n_c = df["transcript"].nunique(), df["case"].nunique()
-    who = choice.description + (", each coder in its own columns" if choice.separate else "")
-    caption = (f"Codings by {who}, per code: the number of codings, the words they cover (summed over "
-               f"codings), and the transcripts and cases with at least one coding of the code itself "
-               f"(a sub-code counts on its own row); {plural(len(df), 'coding')} in "
-               f"{plural(n_t, 'transcript')} ({plural(n_c, 'case')}){unknown_note(sel.unknown)}.")
-    return finish(out, kind="frequencies", title=title, caption=caption, coders=choice.coders,
-                  code_names=sel.names, not_in_codebook=sel.unknown)
+    coders are named ("codings (researcher_a)"), else pooled. Counted in plain Python
+    (``analysis.frequency``, which the command line uses without pandas), then made a DataFrame."""
+    t = frequency_table(project, coders=coders, codes=codes)
+    if "empty_reason" in t.attrs:
+        return empty(kind="frequencies", title=t.attrs["title"], reason=t.attrs["empty_reason"],
+                     columns=t.columns, coders=t.attrs["coders"])
+    out = pd.DataFrame(t.rows, index=pd.Index(t.index), columns=t.columns)
+    out = out.astype({c: "int64" for c in t.columns[2:]})
+    out.attrs.update(t.attrs)
+    return out
 
 
 def case_matrix(project, *, coders=None, codes=None, value="presence") -> pd.DataFrame:

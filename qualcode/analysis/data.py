@@ -11,13 +11,17 @@ import re
 import weakref
 from dataclasses import dataclass, field
 
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from qualcode.errors import QualcodeError, UnknownCodeError
 
 MISSING = "(missing)"
 NOT_IN_CODEBOOK = "(not in codebook)"
+
+if TYPE_CHECKING:
+    import pandas as pd
+# numpy and pandas are imported inside the functions that make frames: choosing coders and codes,
+# captions and plurals serve the plain-Python frequencies too (`analysis.frequency`), without pandas
 FRAME_COLUMNS = ["id", "transcript", "start", "end", "code", "coder", "memo", "quote", "th"]
 
 
@@ -94,6 +98,9 @@ def _same(a: tuple, b: tuple) -> bool:
 
 
 def _build(codings) -> pd.DataFrame:
+    import numpy as np
+    import pandas as pd
+
     items = list(codings)
     n = len(items)
     return pd.DataFrame({
@@ -127,6 +134,9 @@ def _coder_frame(project, coder: str, words: bool) -> pd.DataFrame:
 def coding_frame(project, coders: list[str], *, words: bool = False) -> pd.DataFrame:
     """The coders' codings, one row each: id, transcript, start, end, code, coder, memo, quote, th,
     case (and words, the number of words in the quote, when asked for). A new frame: change it freely."""
+    import numpy as np
+    import pandas as pd
+
     parts = [_coder_frame(project, c, words) for c in coders]
     parts = [p for p in parts if len(p)]
     if not parts:
@@ -175,6 +185,8 @@ def coded_cases(project, df: pd.DataFrame) -> list[str]:
 def case_attributes(project, cases: list[str]) -> pd.DataFrame:
     """One row per case, one column per attribute in cases.csv; a case takes the first value given
     by its transcripts; none given -> "(missing)"."""
+    import pandas as pd
+
     columns = list(project.cases.columns)
     values: dict[str, dict[str, str]] = {c: {} for c in cases}
     for tid in transcript_order(project):
@@ -259,6 +271,8 @@ def finish(df: pd.DataFrame, *, kind: str, title: str, caption: str, **extra) ->
 
 
 def empty(*, kind: str, title: str, reason: str, columns=(), **extra) -> pd.DataFrame:
+    import pandas as pd
+
     df = pd.DataFrame(columns=list(columns))
     return finish(df, kind=kind, title=title, caption=reason, empty_reason=reason, **extra)
 

@@ -56,9 +56,14 @@ def table_group() -> None:
 @pass_ctx
 def frequencies_cmd(ctx, codes, coders, as_json, as_csv) -> None:
     """How often each code is used: codings, words coded, transcripts and cases."""
-    from qualcode.analysis import frequencies
+    if as_csv:  # pandas writes the CSV; the text and JSON are made without it (a fast start)
+        from qualcode.analysis import frequencies
 
-    show(frequencies(ctx.project, coders=_coders(ctx, coders), codes=_codes(codes)), as_json, as_csv)
+        show(frequencies(ctx.project, coders=_coders(ctx, coders), codes=_codes(codes)), as_json, as_csv)
+        return
+    from qualcode.analysis.frequency import frequency_table
+
+    show_plain(frequency_table(ctx.project, coders=_coders(ctx, coders), codes=_codes(codes)), as_json)
 
 
 @table_group.command("matrix")
@@ -166,30 +171,43 @@ def _plain(value):
 
 
 def show(df, as_json: bool, as_csv: bool, *, text=None, extra=None) -> None:
-    attrs = df.attrs
-    index_name = df.index.name
+    if as_csv:
+        df.to_csv(sys.stdout, index=df.index.name is not None)
+        return
+    show_rows(df.attrs, df.index.name, [str(c) for c in df.columns],
+              zip(df.index, df.itertuples(index=False, name=None)), as_json,
+              text=lambda: (text or _generic_text)(df), extra=extra)
+
+
+def show_plain(t, as_json: bool) -> None:
+    """A table of plain rows (``analysis.frequency.PlainTable``) as ``show`` prints a DataFrame of it."""
+    rows = list(zip(t.index, t.rows))
+    show_rows(t.attrs, None, t.columns, rows, as_json,
+              text=lambda: text_table([[_cell(v) for v in values] for _, values in rows], t.columns))
+
+
+def show_rows(attrs: dict, index_name, columns: list[str], rows, as_json: bool, *, text, extra=None) -> None:
+    """Title, the table (``text()``) and caption; or, with ``as_json``, the JSON payload of ``rows``
+    ((label, values) pairs)."""
     if as_json:
-        rows = []
-        for label, values in zip(df.index, df.itertuples(index=False, name=None)):
+        out = []
+        for label, values in rows:
             row = {index_name: _plain(label)} if index_name is not None else {}
-            row.update({str(c): _plain(v) for c, v in zip(df.columns, values)})
-            rows.append(row)
+            row.update({c: _plain(v) for c, v in zip(columns, values)})
+            out.append(row)
         payload = {"title": attrs.get("title"), "caption": attrs.get("caption"), "kind": attrs.get("kind"),
-                   "index": index_name, "columns": [str(c) for c in df.columns], "rows": rows}
+                   "index": index_name, "columns": columns, "rows": out}
         if "empty_reason" in attrs:
             payload["empty_reason"] = attrs["empty_reason"]
         payload.update(extra or {})
         emit_json(payload)
-        return
-    if as_csv:
-        df.to_csv(sys.stdout, index=index_name is not None)
         return
     click.echo(attrs.get("title", ""))
     click.echo()
     if "empty_reason" in attrs:
         click.echo(attrs["empty_reason"])
         return
-    (text or _generic_text)(df)
+    text()
     click.echo()
     click.echo(textwrap.fill(attrs.get("caption", ""), width=100))
 
