@@ -7,7 +7,8 @@ bundled study and on a generated project; the commands are interleaved round by 
 machine slows them alike, and each is also given as a ratio to `check` in the same rounds. Beside
 each figure: the load average and the machine. Then, from `python -X importtime`, which heavy
 libraries (pandas, numpy, spaCy, scikit-learn, matplotlib, python-docx, openpyxl, textual) each
-command imports, with their import time.
+command imports, with their import time. Last, the first command after copying the project with
+`cp -r` (which gives every file a new modification time) against the next ones.
 """
 
 from __future__ import annotations
@@ -106,6 +107,20 @@ def main() -> None:
         print(f"\ngenerated {a.transcripts} transcripts x {a.words} words, {a.codings} codings "
               f"in {time.perf_counter() - t0:.1f} s")
     bench(f"generated, {a.transcripts} transcripts, {a.codings} codings", folder, "coder_1", a.rounds)
+    after_copy(folder)
+
+
+def after_copy(folder: Path) -> None:
+    """The first command in a copy made with `cp -r` (new modification times, the same bytes)."""
+    import shutil
+
+    copy = folder.with_name(folder.name + "-copy")
+    shutil.rmtree(copy, ignore_errors=True)
+    subprocess.run(["cp", "-r", str(folder), str(copy)], check=True)
+    runs = [wall(qc(copy, "coder_1", ["stats"])) for _ in range(3)]
+    print(f"\n`cp -r` of the generated project, then `qualcode stats` three times: "
+          f"{', '.join(f'{t:.3f}s' for t in runs)}  ({load()}; {machine()})")
+    shutil.rmtree(copy, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from qualcode.domain.transcript import Transcript
@@ -56,6 +56,16 @@ class Entry:
     error: str | None = None
     mtime_ns: int = 0
     size: int = 0
+    file_hash: str = ""
+    """BLAKE2 of the file's bytes: a file whose modification time changed but whose bytes did not
+    (a project copied with ``cp -r``, a checkout) keeps its entry instead of being parsed again."""
+
+
+def file_digest(path: Path) -> str:
+    import hashlib
+
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, lambda: hashlib.blake2b(digest_size=16)).hexdigest()
 
 
 def speaker_roles(turns) -> dict:
@@ -138,6 +148,12 @@ class TranscriptIndex:
             cached = old.get(rel)
             if cached and cached.mtime_ns == st.st_mtime_ns and cached.size == st.st_size:
                 entry = cached
+                if not entry.file_hash and not entry.error:  # an index from before file hashes: add them once
+                    entry, changed = replace(entry, file_hash=_digest_or_empty(path)), True
+            elif cached and cached.size == st.st_size and cached.file_hash \
+                    and cached.file_hash == _digest_or_empty(path):
+                entry = replace(cached, mtime_ns=st.st_mtime_ns)  # same bytes, new time: copied (cp -r) or touched
+                changed = True
             else:
                 entry = self._build(path, rel, st)
                 changed = True
@@ -157,6 +173,7 @@ class TranscriptIndex:
         self.entries = entries
 
     def _build(self, path: Path, rel: str, st: os.stat_result) -> Entry:
+        digest = _digest_or_empty(path)  # before parsing: a file changed meanwhile then fails to match next time
         try:
             transcript, warnings = _parse(path, self.aliases, self.speakers)
         except QualcodeError as exc:
@@ -176,7 +193,7 @@ class TranscriptIndex:
             speakers=sorted({t.speaker for t in transcript.turns}),
             roles=speaker_roles(transcript.turns),
             warnings=[p.message + (f" (line {p.line})" if p.line else "") for p in warnings],
-            mtime_ns=st.st_mtime_ns, size=st.st_size,
+            mtime_ns=st.st_mtime_ns, size=st.st_size, file_hash=digest,
         )
 
     def _store_text(self, transcript: Transcript) -> None:
@@ -242,6 +259,13 @@ class TranscriptIndex:
 
     def forget(self, transcript_id: str) -> None:
         self._loaded.pop(transcript_id, None)
+
+
+def _digest_or_empty(path: Path) -> str:
+    try:
+        return file_digest(path)
+    except OSError:
+        return ""
 
 
 def _jsonable(value):
