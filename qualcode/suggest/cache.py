@@ -25,7 +25,7 @@ from pathlib import Path
 
 from qualcode.suggest.suggestion import Suggestion
 
-VERSION = "suggest-cache-2"
+VERSION = "suggest-cache-3"
 
 
 def _file_digest(h, path: Path) -> None:
@@ -97,5 +97,6 @@ def suggestions_from(data: dict, tid: str) -> list[Suggestion]:
             scorers=tuple(d.get("scorers", ())), reasons=tuple(d.get("reasons", ())), suggested=d["suggested"],
             uncertainty=d.get("uncertainty", 0.0), parts=dict(d.get("parts", {})),
             turn=None if turn is None else turn - 1, quote=d.get("quote", ""), confidence=d.get("confidence", ""),
+            probability=d.get("probability"),
             weights=dict(d.get("weights", {})), threshold=d.get("threshold"), question=d.get("question", "")))
     return out

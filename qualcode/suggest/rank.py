@@ -47,6 +47,7 @@ class _Cand:
     """The member segment with the highest score (its reasons are shown)."""
     labels: list[str] = field(default_factory=list)
     suggested: bool = False
+    probability: float = 0.0
 
 
 def _spans_by_code(items, tid: str) -> dict[str, list[tuple[int, int]]]:
@@ -81,26 +82,23 @@ def rank_transcript(engine, transcript: Transcript, segs, rows, codes: list[str]
             if ((code in aux["denied"][i] and code in engine.polar) or _excluded(seg, coded.get(code, ()))
                     or _excluded(seg, rejected.get(code, ()))):
                 blocked[i] = True
-        scored[code] = (np.where(blocked, -1.0, prob), shares, probs)
+        # the combined score ranks within the code; as a probability, codes led by different scorers
+        # compare (the budget, the threshold, the confidence shown)
+        scored[code] = (np.where(blocked, -1.0, prob), shares, probs,
+                        np.where(blocked, -1.0, trust.probabilities(prob, parts_raw, code)))
     budget = trust.budget(len(segs)) if engine.threshold_override is None else None
     chosen: set[tuple[str, int]] = set()
     if budget is not None and scored:
         # the transcript's best pairs (segment, code), however high or low new text scores
         names = list(scored)
-        from qualcode.suggest import trust as trust_mod
-
-        if trust_mod.CAL_BUDGET:  # codes led by different scorers compare as probabilities
-            P = np.stack([np.where(scored[c][0] < 0, -1.0, trust.probabilities(scored[c][0], scored[c][2], c))
-                          for c in names], axis=1)
-        else:
-            P = np.stack([scored[c][0] for c in names], axis=1)
+        P = np.stack([scored[c][3] for c in names], axis=1)
         flat = P.ravel()
         order = np.argsort(-flat, kind="stable")[:budget]
         chosen = {(names[k % len(names)], int(k // len(names))) for k in order if flat[k] >= MIN_SUGGEST}
     out: list[Suggestion] = []
-    for code, (avail, shares, probs) in scored.items():
+    for code, (avail, shares, probs, proba) in scored.items():
         if budget is None:
-            suggested = avail >= threshold
+            suggested = proba >= threshold
         else:
             suggested = np.array([(code, i) in chosen for i in range(len(segs))], dtype=bool)
         order = np.argsort(-avail, kind="stable")
@@ -110,7 +108,7 @@ def rank_transcript(engine, transcript: Transcript, segs, rows, codes: list[str]
         for i in picked:
             parts = {s: float(p[i]) for s, p in probs.items()}
             cands.append(_Cand(i, i, float(avail[i]), parts, i, list(aux["labels"][i].get(code, ())),
-                               bool(suggested[i])))
+                               bool(suggested[i]), float(proba[i])))
         for cand in _merge(cands, segs):
             out.append(_suggestion(engine, transcript, segs, rows, code, cand, shares, aux))
     out.sort(key=lambda s: (not s.suggested, -s.score, s.start))
@@ -130,9 +128,9 @@ def _merge(cands: list[_Cand], segs) -> list[_Cand]:
                 prev.parts[k] = max(prev.parts.get(k, 0.0), v)
             prev.labels = list(dict.fromkeys(prev.labels + c.labels))
             if c.score > prev.score:
-                prev.score, prev.best = c.score, c.best
+                prev.score, prev.best, prev.probability = c.score, c.best, c.probability
             continue
-        out.append(_Cand(c.first, c.last, c.score, dict(c.parts), c.best, list(c.labels), c.suggested))
+        out.append(_Cand(c.first, c.last, c.score, dict(c.parts), c.best, list(c.labels), c.suggested, c.probability))
     return out
 
 
@@ -175,7 +173,7 @@ def _suggestion(engine, transcript: Transcript, segs, rows, code: str, cand: _Ca
     return Suggestion(
         transcript=transcript.id, start=start, end=end, code=code, score=cand.score,
         scorers=tuple(name for _, name, _ in reasons), reasons=texts,
-        suggested=cand.suggested, uncertainty=uncertainty(cand.score, threshold),
+        suggested=cand.suggested, uncertainty=uncertainty(cand.probability, threshold),
         parts=dict(p), turn=first.turn, quote=transcript.text[start:end],
-        confidence=confidence(engine.trust.probability(cand.score, p, code), cand.suggested), weights={k: v for k, v in shares.items() if k in p},
+        confidence=confidence(cand.probability, cand.suggested), probability=cand.probability, weights={k: v for k, v in shares.items() if k in p},
         threshold=threshold, question=question)

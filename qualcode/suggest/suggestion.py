@@ -53,6 +53,8 @@ class Suggestion:
     """Index of the speaker turn in ``Transcript.turns`` (0-based), if any."""
     quote: str = ""
     """The passage's text."""
+    probability: float | None = None
+    """The combined score calibrated on the coder's own codings: how likely the coder is to code it."""
     confidence: str = ""
     """"high", "medium" (suggested) or "low" (a candidate below the threshold, shown to fill the list)."""
     weights: dict[str, float] = field(default_factory=dict, compare=False, hash=False)
@@ -72,6 +74,7 @@ class Suggestion:
                 "uncertainty": round(self.uncertainty, 4), "scorers": list(self.scorers),
                 "reasons": list(self.reasons), "parts": {k: round(v, 4) for k, v in self.parts.items()},
                 "turn": None if self.turn is None else self.turn + 1, "quote": self.quote,
+                "probability": None if self.probability is None else round(self.probability, 4),
                 "confidence": self.confidence, "weights": {k: round(v, 4) for k, v in self.weights.items()},
                 "threshold": None if self.threshold is None else round(self.threshold, 4),
                 "question": self.question}

@@ -38,7 +38,6 @@ MAX_FOLDS = 5
 PRIOR_STRENGTH = 3.0
 """A code's own measured quality counts as this many codings' worth against the scorer's mean."""
 THRESHOLD_RANGE = (0.03, 0.9)
-CAL_BUDGET = True
 OTHERS = 0.3
 """Weight of a scorer that does not lead a code, relative to the leader, times its relative quality."""
 RATIOS = (0.15, 0.25, 0.35, 0.5, 0.65, 0.8, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0)
@@ -137,12 +136,6 @@ class Trust:
         a, b = self.calibration.get(lead, DEFAULT_CALIBRATION.get(lead, (4.0, -2.0)))
         return sigmoid(a * np.asarray(scores, dtype=np.float64) + b)
 
-    def probability(self, score: float, scorers, code: str) -> float:
-        """The combined score as a probability (calibrated on the coder's data, per leading scorer)."""
-        _, lead = self.weights(list(scorers), code)
-        a, b = self.calibration.get(lead, DEFAULT_CALIBRATION.get(lead, (4.0, -2.0)))
-        return float(sigmoid(a * score + b))
-
     def to_json(self) -> dict:
         return {"method": self.method, "threshold": round(self.threshold, 4),
                 "calibration": {s: [round(a, 4), round(b, 4)] for s, (a, b) in self.calibration.items()},
@@ -189,12 +182,15 @@ def fit_trust(oof: dict[str, dict[str, np.ndarray]], Y: np.ndarray, code_index: 
         xs = [means[c][0] for c in codes if means[c][1] == lead and c in code_index and positives[code_index[c]]]
         ys = [Y[:, code_index[c]] for c in codes if means[c][1] == lead and c in code_index and positives[code_index[c]]]
         trust.calibration[lead] = platt(np.concatenate(xs), np.concatenate(ys)) if xs else DEFAULT_CALIBRATION.get(lead, (4.0, -2.0))
-    combined = {code: trust.combine({s: by_code[code] for s, by_code in oof.items() if code in by_code}, code)[0]
-                for code in codes}
+    combined = {}
+    for code in codes:
+        raw = {s: by_code[code] for s, by_code in oof.items() if code in by_code}
+        combined[code] = trust.probabilities(trust.combine(raw, code)[0], raw, code)
     scored = [c for c in codes if c in code_index]
     if not scored or not spans:
         return trust
-    # a probability threshold (used where no budget applies), chosen like the budget below
+    # a probability threshold (where no budget applies; what "suggested" means in review mode), chosen
+    # like the budget below
     all_p = np.concatenate([combined[c] for c in scored])
     all_y = np.concatenate([Y[:, code_index[c]] for c in scored])
     span_best = np.array([float(combined[c][rows].max()) if c in combined and rows else 0.0 for c, rows in spans])
@@ -216,9 +212,6 @@ def fit_trust(oof: dict[str, dict[str, np.ndarray]], Y: np.ndarray, code_index: 
         trust.threshold = best_t
         trust.oof_f1 = best_f
     if groups is not None:
-        if CAL_BUDGET:
-            combined = {code: trust.probabilities(combined[code], [s for s, by in oof.items() if code in by], code)
-                        for code in codes}
         _fit_budget(trust, combined, Y, code_index, spans, groups)
     return trust
 

@@ -239,6 +239,8 @@ class SuggestionsPanel(Vertical, can_focus=False):
         text = Text()
         text.append(f"{s.code}  ", style="bold")
         conf = f", {s.confidence} confidence" if s.confidence else ""
+        if s.probability is not None:
+            conf += f" (p {s.probability:.2f})"
         text.append(f"{where}{s.start}-{s.end}  score {s.score:.2f}{conf}  ({', '.join(s.scorers) or 'no scorer'})\n")
         if s.question:
             text.append("Q: " + _short(s.question, 200) + "\n", style="dim italic")
