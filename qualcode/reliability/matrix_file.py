@@ -1,6 +1,6 @@
 """A raw reliability matrix from a CSV file (the coefficients: :mod:`matrix_report`).
 
-The file has one row per coder and one column per unit; an empty cell (or ``NA``, ``N/A``,
+The file has one row per coder and one column per unit; an empty cell (or ``NA``, ``N/A``, ``*``, ``.``,
 ``NaN``) is a missing value. The layout is said, never guessed from the values:
 
 * a **header row** (unit names) is read when ``header=True``; by default only when the first
@@ -33,7 +33,8 @@ from qualcode.errors import FormatError
 from qualcode.reliability.alpha import LEVELS
 from qualcode.reliability.matrix import ReliabilityDataError, ReliabilityMatrix, as_matrix
 
-_MISSING = {"", "na", "n/a", "nan"}
+_MISSING = {"", "na", "n/a", "nan", "*", "."}
+"""Missing values: an empty cell, NA, N/A, NaN, and Krippendorff's own marks * and . (as in his examples)."""
 _HEADER = {"coder", "coders", "rater", "raters", "annotator", "annotators", "observer", "observers"}
 
 

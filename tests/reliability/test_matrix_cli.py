@@ -63,6 +63,19 @@ def test_krippendorff_15_units_with_empty_units(tmp_path):
     assert "2 unit(s) coded by no one were left out" in text and "column 3" in text and "column 15" in text
 
 
+def test_krippendorffs_own_missing_marks_are_missing_values(tmp_path):
+    """Krippendorff writes a missing value as * (and the krippendorff package's doctest does): pasted as
+    it stands, the example gives his alpha, not a category named '*'."""
+    f = tmp_path / "k.csv"
+    rows = KRIPPENDORFF_15.splitlines()
+    starred = [rows[0]] + [",".join(c if c.strip() else "*" for c in r.split(",")) for r in rows[1:] if r.strip()]
+    f.write_text("\n".join(starred) + "\n")
+    assert "*" in f.read_text()
+    data, c = coefficients("--matrix", f, "--resamples", "200")
+    assert c["Krippendorff's alpha (nominal)"]["value"] == pytest.approx(0.691358, abs=5e-7)
+    assert data["units"] == 13
+
+
 def test_coders_with_no_value_are_left_out_and_said(tmp_path):
     f = tmp_path / "m.csv"
     f.write_text("coder,u1,u2,u3,u4\nA,1,2,3,1\nB,1,2,3,2\nC,,,,\n")
