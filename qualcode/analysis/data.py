@@ -182,18 +182,24 @@ def coded_cases(project, df: pd.DataFrame) -> list[str]:
     return [c for c in case_order(project, df["transcript"].unique()) if c in have]
 
 
-def case_attributes(project, cases: list[str]) -> pd.DataFrame:
-    """One row per case, one column per attribute in cases.csv; a case takes the first value given
-    by its transcripts; none given -> "(missing)"."""
-    import pandas as pd
-
-    columns = list(project.cases.columns)
+def case_attribute_values(project, cases: list[str]) -> dict[str, dict[str, str]]:
+    """Each case's attributes: a case takes the first value given by its transcripts (plain Python)."""
     values: dict[str, dict[str, str]] = {c: {} for c in cases}
     for tid in transcript_order(project):
         case = project.cases.case(tid)
         if case in values:
             for k, v in project.cases.attributes.get(tid, {}).items():
                 values[case].setdefault(k, v)
+    return values
+
+
+def case_attributes(project, cases: list[str]) -> pd.DataFrame:
+    """One row per case, one column per attribute in cases.csv; a case takes the first value given
+    by its transcripts; none given -> "(missing)"."""
+    import pandas as pd
+
+    columns = list(project.cases.columns)
+    values = case_attribute_values(project, cases)
     table = pd.DataFrame([[values[c].get(a, MISSING) for a in columns] for c in cases],
                          index=pd.Index(cases, name="case"), columns=columns, dtype=object)
     return table

@@ -1,14 +1,22 @@
-"""Retrieval: every coded segment of a code, with who said it, its context and its case's attributes."""
+"""Retrieval: every coded segment of a code, with who said it, its context and its case's attributes.
+
+The segments are found in plain Python (``segment_table``, which `qualcode table retrieve` prints
+without importing pandas or numpy); ``retrieve`` makes the DataFrame the other callers use.
+"""
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from qualcode.analysis.data import (
-    MISSING, case_attributes, case_order, choose_coders, coding_frame, empty, finish, no_codings_reason, plural,
-    pooled, resolve_code, split_list, transcript_order,
+    MISSING, case_attribute_values, case_order, choose_coders, empty, no_codings_reason, plural, pooled,
+    resolve_code, split_list, transcript_order,
 )
+from qualcode.analysis.frequency import PlainTable
 from qualcode.analysis.speakers import TranscriptView, attribution, context_after, context_before
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SEGMENT_COLUMNS = ["transcript", "case", "speaker", "role", "start", "end", "coder", "code", "quote", "memo",
                    "before", "after", "attribution", "status"]
@@ -24,10 +32,24 @@ def retrieve(project, code, *, coders=None, include_children=True, context=150) 
     status (kept, moved, orphaned: see ``qualcode check``), then one column per case attribute
     ("(missing)" where a case has no value).
     """
+    import pandas as pd
+
+    t = segment_table(project, code, coders=coders, include_children=include_children, context=context)
+    if "empty_reason" in t.attrs:
+        a = t.attrs
+        return empty(kind="retrieve", title=a["title"], reason=a["empty_reason"], columns=t.columns,
+                     coders=a["coders"], codes=a["codes"])
+    out = pd.DataFrame(t.rows, index=pd.Index(t.index, name="coding"), columns=t.columns)
+    out.attrs.update(t.attrs)
+    return out
+
+
+def segment_table(project, code, *, coders=None, include_children=True, context=150) -> PlainTable:
+    """``retrieve``'s rows, columns, caption and attributes, in plain Python."""
     choice = choose_coders(project, coders)
-    df = coding_frame(project, choice.coders)
+    items = [(c.coder or who, c) for who in choice.coders for c in project.codings(who)]
     book = project.codebook
-    used = set(df["code"].unique())
+    used = {c.code for _, c in items}
     refs = split_list(code)
     if not refs:
         from qualcode.errors import QualcodeError
@@ -41,54 +63,48 @@ def retrieve(project, code, *, coders=None, include_children=True, context=150) 
     title = f"Coded segments: {named}"
     attr_names = list(project.cases.columns)
     columns = SEGMENT_COLUMNS + [_attr_column(a) for a in attr_names]
-    sub = df[df["code"].isin(set(wanted))]
-    if sub.empty:
-        reason = (no_codings_reason(choice) if df.empty else
+    keep = set(wanted)
+    sub = [(who, c) for who, c in items if c.code in keep]
+    if not sub:
+        reason = (no_codings_reason(choice) if not items else
                   f"No segments coded {named}{' (or a code under it)' if include_children else ''} by {pooled(choice)}.")
-        return empty(kind="retrieve", title=title, reason=reason, columns=columns, coders=choice.coders, codes=wanted)
-    rank = {t: i for i, t in enumerate(transcript_order(project, sub["transcript"].unique()))}
-    sub = sub.assign(_rank=sub["transcript"].map(rank)).sort_values(["_rank", "start", "end", "code", "coder"])
-    columns_out: dict[str, list] = {k: [] for k in ["id", *SEGMENT_COLUMNS]}
-    for tid, group in sub.groupby("transcript", sort=False):
+        return PlainTable(columns, [], [], {"title": title, "caption": reason, "kind": "retrieve",
+                                            "empty_reason": reason, "coders": choice.coders, "codes": wanted})
+    transcripts = list(dict.fromkeys(c.transcript for _, c in sub))
+    rank = {t: i for i, t in enumerate(transcript_order(project, transcripts))}
+    sub.sort(key=lambda wc: (rank[wc[1].transcript], wc[1].start, wc[1].end, wc[1].code, wc[0]))
+    ordered = list(dict.fromkeys(c.transcript for _, c in sub))
+    order = case_order(project, ordered)
+    values = case_attribute_values(project, order)
+    case_of = {t: project.cases.case(t) for t in ordered}
+    rows, index = [], []
+    by_transcript: dict[str, list] = {}
+    for who, c in sub:
+        by_transcript.setdefault(c.transcript, []).append((who, c))
+    for tid in ordered:
         view = TranscriptView(project, tid)
         text = view.text
-        ids, cases, coders_, codes_ = (group[k].tolist() for k in ("id", "case", "coder", "code"))
-        quotes_, memos_, ths = (group[k].tolist() for k in ("quote", "memo", "th"))
-        located = view.locate_many(ids, group["start"].to_numpy(), group["end"].to_numpy(), quotes_, ths)
-        for k, loc in enumerate(located):
+        case = case_of[tid]
+        attrs = [values.get(case, {}).get(a, MISSING) for a in attr_names]
+        for who, c in by_transcript[tid]:
+            loc = view.locate(c.id, c.start, c.end, c.quote, c.th)
             found = loc.status in ("kept", "moved")
-            memo = memos_[k]
-            columns_out["id"].append(ids[k])
-            columns_out["transcript"].append(tid)
-            columns_out["case"].append(cases[k])
-            columns_out["speaker"].append("; ".join(loc.speakers) or None)
-            columns_out["role"].append("; ".join(dict.fromkeys(loc.roles)) or None)
-            columns_out["start"].append(loc.start)
-            columns_out["end"].append(loc.end)
-            columns_out["coder"].append(coders_[k])
-            columns_out["code"].append(codes_[k])
-            columns_out["quote"].append(quotes_[k])
-            columns_out["memo"].append(memo if isinstance(memo, str) and memo else None)
-            columns_out["before"].append(context_before(text, loc.start, context) if found else "")
-            columns_out["after"].append(context_after(text, loc.end, context) if found else "")
-            columns_out["attribution"].append(attribution(cases[k], loc))
-            columns_out["status"].append(loc.status)
-    out = pd.DataFrame(columns_out).set_index("id")
-    out.index.name = "coding"
-    order = case_order(project, sub["transcript"].unique())
-    attrs = case_attributes(project, order)
-    for a in attr_names:
-        out[_attr_column(a)] = out["case"].map(attrs[a]).fillna(MISSING)
-    out = out[columns]
-    moved = int((out["status"] != "kept").sum())
-    n_cases = out["case"].nunique()
+            index.append(c.id)
+            rows.append([tid, case, "; ".join(loc.speakers) or None, "; ".join(dict.fromkeys(loc.roles)) or None,
+                         loc.start, loc.end, who, c.code, c.quote, c.memo or None,
+                         context_before(text, loc.start, context) if found else "",
+                         context_after(text, loc.end, context) if found else "",
+                         attribution(case, loc), loc.status, *attrs])
+    moved = sum(1 for r in rows if r[13] != "kept")
+    n_cases = len({r[1] for r in rows})
     scope = f"{named} and the codes under it" if include_children else named
-    caption = (f"Segments coded {scope} by {pooled(choice)}: {plural(len(out), 'segment')} in "
-               f"{plural(out['transcript'].nunique(), 'transcript')} ({plural(n_cases, 'case')}), each with its "
+    caption = (f"Segments coded {scope} by {pooled(choice)}: {plural(len(rows), 'segment')} in "
+               f"{plural(len(ordered), 'transcript')} ({plural(n_cases, 'case')}), each with its "
                f"speaker, up to {context} characters of context either side and its case's attributes"
                + (f"; {plural(moved, 'segment')} moved or orphaned by transcript edits (run `qualcode check`)"
                   if moved else "") + ".")
-    return finish(out, kind="retrieve", title=title, caption=caption, coders=choice.coders, codes=wanted)
+    return PlainTable(columns, rows, index, {"title": title, "caption": caption, "kind": "retrieve",
+                                             "coders": choice.coders, "codes": wanted})
 
 
 def _attr_column(name: str) -> str:

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
-
-import numpy as np
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from qualcode.domain.coding import Coding
 from qualcode.store.anchoring import ORPHANED, anchor
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 @dataclass
@@ -38,11 +41,21 @@ class TranscriptView:
         roles = t.metadata.get("roles") if t else None
         self.role_text = {str(k): str(v) for k, v in roles.items()} if isinstance(roles, dict) else {}
         self.starts = [turn.start for turn in turns]
-        self.turn_starts = np.array(self.starts, dtype=np.int64)
-        self.turn_ends = np.array([turn.end for turn in turns], dtype=np.int64)
         self.speakers = [turn.speaker for turn in turns]
         self.roles = [turn.role or "" for turn in turns]
         self.descriptions = [self.describe(turn.speaker, turn.role) for turn in turns]
+
+    @cached_property
+    def turn_starts(self) -> np.ndarray:
+        import numpy as np  # only the vectorised lookups need it (retrieval's plain path does not)
+
+        return np.array(self.starts, dtype=np.int64)
+
+    @cached_property
+    def turn_ends(self) -> np.ndarray:
+        import numpy as np
+
+        return np.array([turn.end for turn in self.transcript.turns] if self.transcript else [], dtype=np.int64)
 
     @property
     def text(self) -> str:
@@ -60,6 +73,8 @@ class TranscriptView:
 
     def single_turns(self, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
         """For each span, the index of the one turn it lies in, or -1 when it touches none or several."""
+        import numpy as np
+
         if not len(self.turn_starts):
             return np.full(len(starts), -1, dtype=np.int64)
         first = np.searchsorted(self.turn_starts, starts, side="right") - 1
@@ -99,6 +114,8 @@ class TranscriptView:
     def locate_many(self, ids, starts, ends, quotes, ths) -> list[Located]:
         """``locate`` for many codings: one vectorised turn lookup, the slow path only for spans
         across turns or on an edited transcript."""
+        import numpy as np
+
         s = np.asarray(starts, dtype=np.int64)
         e = np.asarray(ends, dtype=np.int64)
         turn = self.single_turns(s, e)

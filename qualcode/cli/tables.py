@@ -135,15 +135,22 @@ def cooccurrence_cmd(ctx, mode, codes, coders, as_json, as_csv) -> None:
 @pass_ctx
 def retrieve_cmd(ctx, code_args, codes, no_children, context, coders, as_json, as_csv) -> None:
     """Every segment coded CODE: quote, speaker, context and the case's attributes."""
-    from qualcode.analysis import retrieve
     from qualcode.errors import QualcodeError
 
     wanted = _codes(code_args + codes)
     if not wanted:
         raise QualcodeError("name a code to retrieve", hint="e.g. `qualcode table retrieve outcomes.matter`")
-    df = retrieve(ctx.project, wanted, coders=_coders(ctx, coders), include_children=not no_children,
-                  context=context)
-    show(df, as_json, as_csv, text=_retrieve_text)
+    how = dict(coders=_coders(ctx, coders), include_children=not no_children, context=context)
+    if as_csv:  # pandas writes the CSV; the text and JSON are made without it (a fast start)
+        from qualcode.analysis import retrieve
+
+        show(retrieve(ctx.project, wanted, **how), as_json, as_csv)
+        return
+    from qualcode.analysis.retrieve import segment_table
+
+    t = segment_table(ctx.project, wanted, **how)
+    show_plain(t, as_json, index_name=None if "empty_reason" in t.attrs else "coding",  # as the DataFrame says
+               text=lambda cols, rows: _retrieve_text((cid, dict(zip(cols, values))) for cid, values in rows))
 
 
 COMMANDS = [table_group]
@@ -179,11 +186,15 @@ def show(df, as_json: bool, as_csv: bool, *, text=None, extra=None) -> None:
               text=lambda: (text or _generic_text)(df), extra=extra)
 
 
-def show_plain(t, as_json: bool) -> None:
-    """A table of plain rows (``analysis.frequency.PlainTable``) as ``show`` prints a DataFrame of it."""
+def show_plain(t, as_json: bool, *, index_name=None, text=None) -> None:
+    """A table of plain rows (``analysis.frequency.PlainTable``) as ``show`` prints a DataFrame of it;
+    ``text(columns, rows)`` prints it as text (default: aligned columns, without the index)."""
     rows = list(zip(t.index, t.rows))
-    show_rows(t.attrs, None, t.columns, rows, as_json,
-              text=lambda: text_table([[_cell(v) for v in values] for _, values in rows], t.columns))
+    show_rows(t.attrs, index_name, t.columns, rows, as_json, text=lambda: (text or _plain_text)(t.columns, rows))
+
+
+def _plain_text(columns, rows) -> None:
+    text_table([[_cell(v) for v in values] for _, values in rows], columns)
 
 
 def show_rows(attrs: dict, index_name, columns: list[str], rows, as_json: bool, *, text, extra=None) -> None:
@@ -251,8 +262,9 @@ def _framework_text(df) -> None:
             click.echo()
 
 
-def _retrieve_text(df) -> None:
-    for coding_id, row in df.iterrows():
+def _retrieve_text(rows) -> None:
+    """``rows``: (coding id, row) pairs, each row a mapping of column to value."""
+    for coding_id, row in rows:
         where = f"{row['transcript']} {row['start']}-{row['end']}"
         memo = row["memo"] if isinstance(row["memo"], str) and row["memo"] else ""
         status = "" if row["status"] == "kept" else f" [{row['status']}]"

@@ -1,5 +1,5 @@
-"""The everyday commands start without the heavy libraries (issue 18): `stats`, `code list`, `check`
-and `table frequencies` (text and JSON) run, in a real subprocess, without importing pandas, numpy,
+"""The everyday commands start without the heavy libraries (issue 18): `stats`, `code list`, `check`,
+`table frequencies` and `table retrieve` (text and JSON) run, in a real subprocess, without importing pandas, numpy,
 spaCy, scikit-learn, matplotlib or python-docx. Checked on ``sys.modules`` when the process exits,
 not on timing; `table frequencies --csv`, which does use pandas, shows that the check sees an import."""
 
@@ -46,6 +46,8 @@ def imported(tmp_path, project, *args):
     (("check",), "anchors"),
     (("table", "frequencies"), "Code frequencies"),
     (("table", "frequencies", "--json", "--coders", "researcher_a,researcher_b"), "codings (researcher_b)"),
+    (("table", "retrieve", "outcomes.matter"), "Coded segments: outcomes.matter"),
+    (("table", "retrieve", "barriers", "--json", "--coders", "researcher_a,researcher_b"), '"attribution"'),
 ])
 def test_everyday_commands_import_no_heavy_library(tmp_path, study_copy, args, shows):
     # the first command in a fresh copy reads lsp-b.docx with python-docx to build the transcript
