@@ -216,6 +216,8 @@ def replay(path: Path, coder: str, snapshot_dir: Path | None = None) -> Replay:
             continue
         result.last_seq = max(result.last_seq, rec.get("n", 0))
         try:
+            if "of" in rec:
+                _bring_to_top(codings, rec)
             codings.apply(rec)
         except (OperationError, KeyError, TypeError, ValueError, AttributeError) as exc:
             result.unreadable.append(raw)
@@ -227,6 +229,22 @@ def replay(path: Path, coder: str, snapshot_dir: Path | None = None) -> Replay:
                       result.future_lines, result.last_seq)
     result.warnings.extend(aside_warnings(path))
     return result
+
+
+def _bring_to_top(codings: CodingSet, rec: dict) -> None:
+    """An ``undo``/``redo`` naming the operation it undoes or redoes (``"of"``): that operation is
+    made the one undone or redone, even when a merged history put other operations after it."""
+    stack = codings.undo_stack if rec.get("op") == "undo" else codings.redo_stack
+    target = rec["of"]
+    if stack and stack[-1][0].get("oid") == target:
+        return
+    for pos in range(len(stack) - 1, -1, -1):
+        if stack[pos][0].get("oid") == target:
+            entry = stack[pos]
+            del stack[pos]
+            stack.append(entry)
+            return
+    raise OperationError(f"the action it names ({target}) is no longer in the {rec.get('op')} history")
 
 
 def aside_warnings(path: Path) -> list[Problem]:
@@ -337,6 +355,9 @@ class JournalWriter:
             raise JournalError("the journal is not open for writing", path=self.path)
         record = {"v": VERSION, "n": self.seq + 1,
                   "at": datetime.now(timezone.utc).isoformat(timespec="milliseconds"), **op}
+        # unique across machines, so that two histories of this journal merge (store.merge); kept in
+        # ``op`` too, so that the undo history names it
+        record["oid"] = op["oid"] = op.get("oid") or os.urandom(8).hex()
         line = (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
         size = os.fstat(self._fd).st_size
         try:

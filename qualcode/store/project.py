@@ -34,6 +34,9 @@ class Project:
         start = Path(path) if path is not None else Path.cwd()
         root = find_root(start) if search else start.resolve()
         project = cls(root, load_config(root))
+        from qualcode.store.merge import ensure_driver
+
+        ensure_driver(root)  # a fresh clone of a shared project gets qualcode's journal merge driver
         project.index  # noqa: B018 - build the transcript index now
         return project
 
@@ -197,6 +200,13 @@ class Project:
         return entry is None or coding.th != entry.hash
 
 
+def _names(stack) -> dict:
+    """``{"of": <operation id>}`` of the action an undo or redo takes back, so that it stays the one
+    taken back after a merge of two machines' histories (``store.merge``); ``{}`` for an old one."""
+    oid = stack[-1][0].get("oid") if stack else None
+    return {"of": oid} if oid else {}
+
+
 class DuplicateCodingError(QualcodeError):
     """The coder already has a coding with this transcript, span and code."""
 
@@ -330,14 +340,14 @@ class CoderSession:
         what = self.codings.describe_undo()
         if what is None:
             raise QualcodeError("nothing to undo")
-        self.commit({"op": "undo"})
+        self.commit({"op": "undo", **_names(self.codings.undo_stack)})
         return what
 
     def redo(self) -> str:
         what = self.codings.describe_redo()
         if what is None:
             raise QualcodeError("nothing to redo")
-        self.commit({"op": "redo"})
+        self.commit({"op": "redo", **_names(self.codings.redo_stack)})
         return what
 
     def compact(self) -> int:
