@@ -35,7 +35,7 @@ import numpy as np
 from qualcode.suggest.suggestion import DEFINITION, LEARNED, RULES, SIMILAR, WORDS
 
 MAX_FOLDS = 5
-PRIOR_STRENGTH = 3.0
+PRIOR_STRENGTH = 10.0
 """A code's own measured quality counts as this many codings' worth against the scorer's mean."""
 THRESHOLD_RANGE = (0.03, 0.9)
 OTHERS = 0.3
