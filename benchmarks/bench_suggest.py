@@ -211,19 +211,25 @@ def bench_retrain(tmp: Path) -> None:
     proj.close()
 
 
-def bench_suggest_4000(tmp: Path) -> None:
+def _study_with(tmp: Path, tid: str, words: int, seed: int):
+    """A copy of the bundled study with one generated interview of ``words`` words imported."""
     from qualcode.services.project_ops import import_transcripts
+
+    root = _study_copy(tmp / f"study-{tid}")
+    answers, questions = study_sentences()
+    f = tmp / f"{tid}.txt"
+    f.write_text(interview(random.Random(seed), tid, words, answers, questions), "utf-8")
+    proj = Project.open(root, search=False)
+    import_transcripts(proj, [f])
+    return proj, proj.transcript(tid)
+
+
+def bench_suggest_4000(tmp: Path) -> None:
     from qualcode.suggest import rejections
     from qualcode.suggest.engine import SuggestionEngine
 
     print("4. Suggestions for a 4,000-word transcript (bundled study + one generated interview)")
-    root = _study_copy(tmp / "study")
-    answers, questions = study_sentences()
-    f = tmp / "new-4000.txt"
-    f.write_text(interview(random.Random(5), "new-4000", 4000, answers, questions), "utf-8")
-    proj = Project.open(root, search=False)
-    import_transcripts(proj, [f])
-    t = proj.transcript("new-4000")
+    proj, t = _study_with(tmp, "new-4000", 4000, 5)
     engine = SuggestionEngine(proj, "researcher_a")
     engine.load()  # the pipeline is loaded already (section 2): the figures below start from there
     t0 = time.perf_counter()
@@ -270,15 +276,10 @@ def bench_large_and_real(tmp: Path) -> None:
     from qualcode.suggest.engine import SuggestionEngine
 
     print("6. A 200,000-word transcript; the real hearing 05 with the bundled codebook")
-    root = _study_copy(tmp / "large-study")
-    answers, questions = study_sentences()
-    f = tmp / "huge.txt"
-    f.write_text(interview(random.Random(9), "huge", 200_000, answers, questions), "utf-8")
-    proj = Project.open(root, search=False)
-    import_transcripts(proj, [f])
+    proj, huge = _study_with(tmp, "huge", 200_000, 9)
     engine = SuggestionEngine(proj, "researcher_a")
     t0 = time.perf_counter()
-    got = engine.suggest(proj.transcript("huge"))
+    got = engine.suggest(huge)
     print(f"   200,000 words: {time.perf_counter() - t0:.1f} s (pipeline load, segmentation of the project, training), "
           f"{sum(s.suggested for s in got)} suggested, {len(got)} candidates")
     hearing = sorted((SHARED / "realworld" / "transcripts").glob("05_*.txt"))
