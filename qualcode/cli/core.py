@@ -13,12 +13,17 @@ from qualcode.cli.output import emit_json, table
 @click.command("init")
 @click.argument("folder", type=click.Path(file_okay=False))
 @click.option("--name", default=None, help="The study's name (default: the folder's name).")
-def init_cmd(folder: str, name: str | None) -> None:
+@click.option("--git", "use_git", is_flag=True, help="Also make it a git repository ready for sharing (see `qualcode share`).")
+def init_cmd(folder: str, name: str | None, use_git: bool = False) -> None:
     """Create a project in FOLDER: qualcode.toml, a starter codebook, transcripts/, codings/, exports/."""
     from qualcode.services.project_ops import init_project
 
     project = init_project(folder, name)
     click.echo(f"Created project {project.config.name!r} in {project.root}")
+    if use_git:
+        from qualcode.cli.team import share_new
+
+        share_new(project)
     click.echo("Next: `cd` there, `qualcode import YOUR-TRANSCRIPTS...`, edit codebooks/codebook.yaml, then `qualcode`.")
 
 

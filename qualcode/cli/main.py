@@ -36,7 +36,7 @@ def _register() -> None:
         cli.add_command(command)
     import importlib
 
-    for name in ("agree", "status", "suggest", "tables", "exports", "interchange", "material", "codebook"):
+    for name in ("agree", "status", "suggest", "tables", "exports", "interchange", "material", "codebook", "team"):
         try:
             module = importlib.import_module(f"qualcode.cli.{name}")
         except ModuleNotFoundError as exc:

@@ -1,0 +1,94 @@
+"""Working as a team through git: ``share``, ``sync``, ``merge-driver``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from qualcode.cli.context import Context, pass_ctx
+from qualcode.cli.output import emit_json
+
+
+def report_share(result, root: Path) -> None:
+    if result.created_repo:
+        click.echo(f"Made {root} a git repository")
+    click.echo("Ready for sharing: .qualcode/ and exports/ ignored, codings/*.jsonl merged by qualcode's journal driver")
+    if result.committed:
+        click.echo("Committed the project")
+    if result.pushed:
+        click.echo(f"Pushed to {result.remote}. Teammates: `git clone {result.remote}`, then `qualcode sync` "
+                   "whenever they want others' work and to share theirs.")
+    else:
+        click.echo("Next: `qualcode share URL` with a bare repository (`git init --bare /shared/drive/study.git`) "
+                   "or a git server's empty repository")
+
+
+@click.command("share")
+@click.argument("remote", required=False)
+@pass_ctx
+def share_cmd(ctx: Context, remote: str | None) -> None:
+    """Make the project a git repository ready for sharing; with REMOTE (a URL or a path to a bare
+    repository), push it there so teammates can clone it."""
+    from qualcode.services.sync import share
+
+    root = ctx.project.root
+    report_share(share(root, ctx.coder, remote), root)
+
+
+@click.command("sync")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@pass_ctx
+def sync_cmd(ctx: Context, as_json: bool) -> None:
+    """Share your work and get the team's: commit your changes (saying what changed), fetch, merge
+    (journals by qualcode's driver), push; then say what arrived from whom."""
+    from qualcode.services.sync import sync
+
+    project = ctx.project
+    result = sync(project.root, ctx.coder, project.config.codebook)
+    if as_json:
+        emit_json({"committed": result.committed, "arrived": result.arrived, "authors": result.authors,
+                   "pushed": result.pushed, "remote": result.remote, "resumed": result.resumed})
+        return
+    if result.resumed:
+        click.echo("Completed a sync that was interrupted (its merge is now committed)")
+    if result.committed:
+        click.echo("Committed your changes: " + "; ".join(result.committed))
+    else:
+        click.echo("Nothing of yours to commit")
+    if result.arrived:
+        who = f" from {', '.join(result.authors)}" if result.authors else ""
+        click.echo(f"Arrived{who}:")
+        for line in result.arrived:
+            click.echo(f"  {line}")
+    else:
+        click.echo("Nothing new from the others")
+    click.echo(f"Pushed to {result.remote}" if result.pushed else "Not pushed")
+
+
+@click.command("merge-driver")
+@click.argument("kind", type=click.Choice(["journal"]))
+@click.argument("base", type=click.Path(dir_okay=False))
+@click.argument("ours", type=click.Path(dir_okay=False))
+@click.argument("theirs", type=click.Path(dir_okay=False))
+def merge_driver_cmd(kind: str, base: str, ours: str, theirs: str) -> None:
+    """git's merge driver for a coder's journal (git runs it: see .gitattributes): writes the union of
+    OURS and THEIRS, each operation once, into OURS."""
+    from qualcode.store.merge import merge_files
+
+    merge_files(Path(base), Path(ours), Path(theirs))
+
+
+
+def share_new(project) -> None:
+    """``qualcode init --git``: the new project made a repository ready for sharing, first commit made."""
+    import os
+
+    from qualcode.cli.context import _login_name
+    from qualcode.services.sync import share
+
+    coder = os.environ.get("QUALCODE_CODER") or _login_name()
+    report_share(share(project.root, coder), project.root)
+
+
+COMMANDS = [share_cmd, sync_cmd, merge_driver_cmd]

@@ -1,0 +1,379 @@
+"""Sharing a project through git: ``qualcode init --git``, ``qualcode share``, ``qualcode sync``.
+
+git is the engine: no server of our own, any remote (a bare repository on a shared drive, a
+university git server). Each coder's journal ``codings/<coder>.jsonl`` is merged by qualcode's
+journal driver (``store.merge``), registered in each clone's ``.git/config`` by qualcode itself.
+
+``sync`` = commit my changes (the message says what changed) -> fetch -> merge -> push, retried when
+someone pushed in between. Every step leaves a state the next ``sync`` completes: a merge
+interrupted before its commit (``MERGE_HEAD`` present, kill -9) is committed by the next sync, or
+redone with the driver for any journal git left unmerged.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qualcode.errors import QualcodeError
+from qualcode.store.merge import ATTRIBUTES, ensure_driver, merge_journals
+
+IGNORED = (".qualcode/", "codings/*.lock", "codings/*.torn-*", "exports/")
+MAX_ROUNDS = 5
+
+
+class SyncError(QualcodeError):
+    """git refused or failed; the message says what git said and what to do."""
+
+
+def _kill_point(step: str) -> None:
+    """Tests simulate ``kill -9`` at a named step (``QUALCODE_SYNC_KILL_AT``); nothing otherwise."""
+    if os.environ.get("QUALCODE_SYNC_KILL_AT") == step:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _need_git() -> str:
+    exe = shutil.which("git")
+    if exe is None:
+        raise SyncError("git is not installed", hint="install git (e.g. `apt-get install git`), then run this again")
+    return exe
+
+
+def git(root: Path, *args: str, check: bool = True, identity: str | None = None) -> subprocess.CompletedProcess:
+    """Run git in ``root``; SyncError with git's own words when it fails and ``check``."""
+    cmd = [_need_git()]
+    if identity:
+        cmd += ["-c", f"user.name={identity}", "-c", f"user.email={identity}@{_host()}"]
+    env = dict(os.environ, GIT_MERGE_AUTOEDIT="no", GIT_TERMINAL_PROMPT="0", LC_ALL="C")
+    proc = subprocess.run(cmd + list(args), cwd=root, capture_output=True, text=True, env=env)
+    if check and proc.returncode != 0:
+        said = (proc.stderr or proc.stdout).strip().splitlines()
+        raise SyncError(f"git {args[0]} failed: {said[-1] if said else f'exit {proc.returncode}'}", path=root,
+                        hint="fix what git says (`git status` shows the state), then run `qualcode sync` again")
+    return proc
+
+
+def _host() -> str:
+    return "".join(ch for ch in socket.gethostname() if ch.isalnum() or ch in "-.") or "localhost"
+
+
+def _identity(root: Path, coder: str) -> str | None:
+    """The coder's name as commit author when git has no user.name configured."""
+    return None if git(root, "config", "user.name", check=False).stdout.strip() else coder
+
+
+# -- share ---------------------------------------------------------------------------------------
+@dataclass
+class ShareResult:
+    created_repo: bool = False
+    committed: bool = False
+    remote: str | None = None
+    pushed: bool = False
+
+
+def _add_lines(path: Path, lines: tuple[str, ...] | list[str]) -> None:
+    from qualcode.store.atomic import write_atomic
+
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    have = set(text.splitlines())
+    missing = [line for line in lines if line not in have]
+    if missing:
+        write_atomic(path, text + ("" if not text or text.endswith("\n") else "\n") + "".join(f"{m}\n" for m in missing))
+
+
+def share(root: Path, coder: str, remote: str | None = None) -> ShareResult:
+    """Make ``root`` a git repository ready for sharing (idempotent); with ``remote``, push it there."""
+    root = Path(root)
+    result = ShareResult()
+    if not (root / ".git").exists():
+        git(root, "init", "-q")  # git's own default branch, as a bare repository made by `git init --bare` has
+        result.created_repo = True
+    _add_lines(root / ".gitignore", IGNORED)
+    _add_lines(root / ".gitattributes", ATTRIBUTES)
+    ensure_driver(root)
+    git(root, "add", "-A", "--", ".")
+    if git(root, "diff", "--cached", "--quiet", check=False).returncode != 0 or not _has_head(root):
+        git(root, "commit", "-q", "--allow-empty", "-m", f"qualcode share: the project, shared by {coder}",
+            identity=_identity(root, coder))
+        result.committed = True
+    if remote:
+        names = git(root, "remote").stdout.split()
+        if "origin" in names:
+            git(root, "remote", "set-url", "origin", remote)
+        else:
+            git(root, "remote", "add", "origin", remote)
+        result.remote = remote
+        git(root, "push", "-q", "-u", "origin", f"HEAD:{_branch(root)}")
+        git(root, "branch", "-q", f"--set-upstream-to=origin/{_branch(root)}", check=False)
+        result.pushed = True
+    return result
+
+
+def _has_head(root: Path) -> bool:
+    return git(root, "rev-parse", "-q", "--verify", "HEAD", check=False).returncode == 0
+
+
+def _branch(root: Path) -> str:
+    name = git(root, "symbolic-ref", "-q", "--short", "HEAD", check=False).stdout.strip()
+    if not name:
+        raise SyncError("this clone is not on a branch (a detached HEAD)", path=root,
+                        hint="`git switch main` (or your branch), then `qualcode sync`")
+    return name
+
+
+# -- what changed ------------------------------------------------------------------------------------
+@dataclass
+class Change:
+    """What one file's new lines hold, in words."""
+
+    added: int = 0
+    removed: int = 0
+    undone: int = 0
+    other: int = 0
+
+    def words(self) -> str:
+        parts = []
+        if self.added:
+            parts.append(f"{self.added} coding{'s' if self.added != 1 else ''} added")
+        if self.removed:
+            parts.append(f"{self.removed} removed")
+        if self.undone:
+            parts.append(f"{self.undone} undone")
+        if self.other:
+            parts.append(f"{self.other} other change{'s' if self.other != 1 else ''}")
+        return ", ".join(parts) or "no change"
+
+
+def _count(lines: list[bytes]) -> Change:
+    change = Change()
+    for raw in lines:
+        try:
+            rec = json.loads(raw)
+        except ValueError:
+            change.other += 1
+            continue
+        ops = rec.get("ops") if rec.get("op") == "batch" and isinstance(rec.get("ops"), list) else [rec]
+        for op in ops:
+            kind = op.get("op") if isinstance(op, dict) else None
+            if kind == "add":
+                change.added += 1
+            elif kind == "remove":
+                change.removed += 1
+            elif kind == "undo":
+                change.undone += 1
+            else:
+                change.other += 1
+    return change
+
+
+def _new_lines(old: bytes, new: bytes) -> list[bytes]:
+    """Lines of ``new`` that ``old`` does not hold (a journal only grows; after a compaction, all)."""
+    if new.startswith(old):
+        tail = new[len(old):]
+    else:
+        have = set(old.split(b"\n"))
+        tail = b"\n".join(line for line in new.split(b"\n") if line not in have)
+    return [line for line in tail.split(b"\n") if line.strip()]
+
+
+def _show(root: Path, rev: str, path: str) -> bytes:
+    proc = subprocess.run([_need_git(), "show", f"{rev}:{path}"], cwd=root, capture_output=True)
+    return proc.stdout if proc.returncode == 0 else b""
+
+
+def _codebook_change(old: bytes, new: bytes) -> str:
+    """"3 codes added, 1 removed, 2 edited" between two versions of the codebook file."""
+    from qualcode.formats.codebook_yaml import parse_codebook
+
+    try:
+        a = {c.id: c for c in parse_codebook(old.decode("utf-8"), "old").codes} if old else {}
+        b = {c.id: c for c in parse_codebook(new.decode("utf-8"), "new").codes}
+    except (QualcodeError, UnicodeDecodeError):
+        return "codebook edited"
+    added = len(b.keys() - a.keys())
+    removed = len(a.keys() - b.keys())
+    edited = sum(1 for k in a.keys() & b.keys() if _plain(a[k]) != _plain(b[k]))
+    parts = [f"{n} code{'s' if n != 1 else ''} {what}" if i == 0 else f"{n} {what}"
+             for i, (n, what) in enumerate(x for x in ((added, "added"), (removed, "removed"), (edited, "edited")) if x[0])]
+    return "codebook: " + (", ".join(parts) if parts else "edited (no code changed)")
+
+
+def _plain(code) -> tuple:
+    from dataclasses import astuple, replace
+
+    return astuple(replace(code, line=None))
+
+
+def describe(root: Path, old_rev: str | None, new_rev: str | None, paths: list[str], codebook: str) -> list[str]:
+    """One line per changed journal (``coder: 3 codings added, 1 removed``) and one for the codebook,
+    between two revisions (``new_rev`` None: the files as they are in the folder)."""
+    out = []
+    for path in paths:
+        old = _show(root, old_rev, path) if old_rev else b""
+        try:
+            new = _show(root, new_rev, path) if new_rev else (root / path).read_bytes()
+        except OSError:
+            new = b""
+        if path == codebook:
+            out.append(_codebook_change(old, new))
+        elif path.endswith(".jsonl"):
+            lines = _new_lines(old, new)
+            if lines:
+                out.append(f"{Path(path).name[:-len('.jsonl')]}: {_count(lines).words()}")
+        else:
+            out.append(f"{path} changed")
+    return out
+
+
+# -- sync ----------------------------------------------------------------------------------------------
+@dataclass
+class SyncResult:
+    committed: list[str] = field(default_factory=list)
+    """What my commit said (empty: nothing of mine to commit)."""
+    arrived: list[str] = field(default_factory=list)
+    """What arrived, one line per journal or file."""
+    authors: list[str] = field(default_factory=list)
+    pushed: bool = False
+    remote: str = ""
+    resumed: bool = False
+    """An interrupted sync (a merge not committed) was completed first."""
+
+
+class _JournalLocks:
+    """Every coder's journal lock, so that no qualcode appends while git replaces a journal."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.fds: list[int] = []
+
+    def __enter__(self) -> "_JournalLocks":
+        if not self.folder.is_dir():
+            return self
+        for journal in sorted(self.folder.glob("*.jsonl")):
+            lock = journal.with_name(journal.name[:-len(".jsonl")] + ".lock")
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                os.close(fd)
+                self.__exit__()
+                raise SyncError(f"{journal.stem}'s journal is open in another qualcode", path=journal,
+                                hint="close the workbench (or the other qualcode), then `qualcode sync`") from None
+            self.fds.append(fd)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for fd in self.fds:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+            finally:
+                os.close(fd)
+        self.fds.clear()
+
+
+def _remote(root: Path, branch: str) -> str:
+    name = git(root, "config", f"branch.{branch}.remote", check=False).stdout.strip()
+    if name:
+        return name
+    if "origin" in git(root, "remote").stdout.split():
+        return "origin"
+    raise SyncError("this project has no remote to sync with", path=root,
+                    hint="`qualcode share URL` (a bare repository on a shared drive or a git server); "
+                         "teammates then `git clone URL`")
+
+
+def _finish_merge(root: Path, identity: str | None) -> bool:
+    """A merge left uncommitted (a sync killed midway): merge any journal git left unmerged with the
+    driver, then commit. Returns whether there was one. SyncError for another file in conflict."""
+    if not (root / ".git" / "MERGE_HEAD").exists():
+        return False
+    unmerged = [p for p in git(root, "diff", "--name-only", "--diff-filter=U", "-z").stdout.split("\0") if p]
+    for path in unmerged:
+        if not (path.startswith("codings/") and path.endswith(".jsonl")):
+            raise SyncError(f"{path} was changed on both sides and git could not merge it", path=root / path,
+                            hint=f"edit {path} to keep what you want (remove the <<<<<<< ======= >>>>>>> lines), "
+                                 "then `qualcode sync` again")
+        mine = (root / path).read_bytes() if (root / path).exists() else _show(root, ":2", path)
+        theirs = _show(root, ":3", path)
+        from qualcode.store.atomic import write_atomic
+
+        write_atomic(root / path, merge_journals(mine, theirs))
+        git(root, "add", "--", path)
+    git(root, "add", "-A", "--", ".")
+    git(root, "commit", "-q", "--no-edit", identity=identity)
+    return True
+
+
+def _changed_paths(root: Path, old: str | None, new: str) -> list[str]:
+    if old is None:
+        out = git(root, "ls-tree", "-r", "--name-only", "-z", new).stdout
+    else:
+        out = git(root, "diff", "--name-only", "-z", old, new).stdout
+    return [p for p in out.split("\0") if p]
+
+
+def sync(root: Path, coder: str, codebook: str) -> SyncResult:
+    """Commit my changes, fetch, merge (journals by the driver), push; say what arrived from whom."""
+    root = Path(root)
+    if not (root / ".git").exists():
+        raise SyncError("this project is not shared yet (no git repository)", path=root,
+                        hint="`qualcode share URL` makes it one and pushes it; teammates `git clone URL`")
+    ensure_driver(root)
+    result = SyncResult()
+    identity = _identity(root, coder)
+    branch = _branch(root)
+    remote = result.remote = _remote(root, branch)
+    with _JournalLocks(root / "codings"):
+        result.resumed = _finish_merge(root, identity)
+        git(root, "add", "-A", "--", ".")
+        staged = [p for p in git(root, "diff", "--cached", "--name-only", "-z").stdout.split("\0") if p]
+        if staged:
+            head = "HEAD" if _has_head(root) else None
+            result.committed = describe_staged(root, head, staged, codebook)
+            message = f"qualcode sync: {coder} on {_host()}\n\n" + "\n".join(result.committed) + "\n"
+            git(root, "commit", "-q", "-m", message, identity=identity)
+        _kill_point("committed")
+        before = git(root, "rev-parse", "HEAD").stdout.strip() if _has_head(root) else None
+        for _ in range(MAX_ROUNDS):
+            git(root, "fetch", "-q", remote)
+            upstream = f"{remote}/{branch}"
+            if git(root, "rev-parse", "-q", "--verify", f"refs/remotes/{upstream}", check=False).returncode == 0:
+                proc = git(root, "merge", "-q", "--no-commit", upstream, check=False, identity=identity)
+                _kill_point("merging")
+                if (root / ".git" / "MERGE_HEAD").exists():
+                    _finish_merge(root, identity)
+                elif proc.returncode != 0:
+                    said = (proc.stderr or proc.stdout).strip().splitlines()
+                    raise SyncError(f"git merge failed: {said[-1] if said else proc.returncode}", path=root,
+                                    hint="fix what git says (`git status`), then `qualcode sync` again")
+            _kill_point("merged")
+            push = git(root, "push", "-q", remote, f"HEAD:{branch}", check=False)
+            if push.returncode == 0:
+                result.pushed = True
+                git(root, "branch", "-q", f"--set-upstream-to={upstream}", check=False)
+                break
+            if "rejected" not in push.stderr and "fetch first" not in push.stderr:
+                said = push.stderr.strip().splitlines()
+                raise SyncError(f"git push failed: {said[-1] if said else push.returncode}", path=root,
+                                hint="check the remote (`git remote -v`) and your access to it, then `qualcode sync`")
+        else:
+            raise SyncError("others kept pushing while this sync merged; nothing is lost", path=root,
+                            hint="run `qualcode sync` again")
+        after = git(root, "rev-parse", "HEAD").stdout.strip()
+        if after != before:
+            result.arrived = describe(root, before, after, _changed_paths(root, before, after), codebook)
+            log = git(root, "log", "--no-merges", "--format=%an", f"{before}..{after}" if before else after).stdout
+            result.authors = sorted(set(log.split("\n")) - {""})
+    return result
+
+
+def describe_staged(root: Path, head: str | None, paths: list[str], codebook: str) -> list[str]:
+    """What my commit holds, in words (journals and codebook; other files by name)."""
+    return describe(root, head, None, paths, codebook)

@@ -1,0 +1,172 @@
+"""A team as it works: a bare repository, two coders (one of them on two machines) and a lead who
+edits the codebook, each in their own clone, syncing in different orders; a sync killed midway.
+
+Everything goes through the `qualcode` command, as the README's "Working as a team" section says."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import INTERVIEW
+
+if shutil.which("git") is None:
+    pytest.skip("git is not installed (the team tests need it; .ci/run installs it)", allow_module_level=True)
+
+CODER = {"ana-laptop": "ana", "ana-office": "ana", "ben": "ben", "lead": "lead"}
+
+
+def qc(folder: Path, *args: str, env: dict | None = None, check: bool = True) -> subprocess.CompletedProcess:
+    proc = subprocess.run([sys.executable, "-c", "from qualcode.cli.main import main; main()", *args], cwd=folder, capture_output=True,
+                          text=True, env={**os.environ, **(env or {})})
+    if check:
+        assert proc.returncode == 0, f"qualcode {' '.join(args)} in {folder.name}: {proc.stdout}{proc.stderr}"
+    return proc
+
+
+def gitc(folder: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True, check=True).stdout
+
+
+@pytest.fixture
+def team(tmp_path):
+    """The lead's project shared to a bare repository, and a clone per machine."""
+    remote = tmp_path / "study.git"
+    gitc(tmp_path, "init", "-q", "--bare", str(remote))
+    lead = tmp_path / "lead"
+    qc(tmp_path, "init", "--git", str(lead))
+    gitc(lead, "config", "user.name", "lead")
+    gitc(lead, "config", "user.email", "lead@example.org")
+    (tmp_path / "int-1.txt").write_text(INTERVIEW, encoding="utf-8")
+    qc(lead, "import", str(tmp_path / "int-1.txt"))
+    out = qc(lead, "share", str(remote)).stdout
+    assert "Pushed to" in out
+    machines = {"lead": lead}
+    for name in ("ana-laptop", "ana-office", "ben"):
+        gitc(tmp_path, "clone", "-q", str(remote), name)
+        gitc(tmp_path / name, "config", "user.name", name)
+        gitc(tmp_path / name, "config", "user.email", f"{name}@example.org")
+        machines[name] = tmp_path / name
+    return machines
+
+
+def code(machine: Path, quote: str, code_id: str = "theme", occurrence: int = 1) -> str:
+    out = qc(machine, "--coder", CODER[machine.name], "code", "add", "int-1", code_id, "--quote", quote,
+             "--occurrence", str(occurrence)).stdout
+    return out.split()[1].rstrip(":")  # "saved <id>: ..."
+
+
+def state(machine: Path) -> dict:
+    """What a user sees: every coder's codings, and the codebook's codes."""
+    rows = json.loads(qc(machine, "code", "list", "--all-coders", "--json").stdout)
+    book = (machine / "codebooks" / "codebook.yaml").read_text(encoding="utf-8")
+    return {"codings": sorted(json.dumps(r, sort_keys=True) for r in rows), "codebook": book,
+            "journals": {p.name: p.read_bytes() for p in sorted((machine / "codings").glob("*.jsonl"))}}
+
+
+def work(team) -> set[str]:
+    """Concurrent work on every machine, before anyone syncs; the ids of the codings confirmed."""
+    kept = set()
+    kept.add(code(team["ana-laptop"], "community empowerment network"))
+    kept.add(code(team["ana-laptop"], "two years", "theme.sub"))
+    kept.add(code(team["ana-office"], "Neighbourhood Renewal Fund"))
+    undone = code(team["ana-office"], "the council says")
+    assert "undone" in qc(team["ana-office"], "--coder", "ana", "code", "undo").stdout
+    kept.add(code(team["ana-office"], "The outcomes matter"))
+    kept.add(code(team["ben"], "community empowerment network"))
+    kept.add(code(team["ben"], "ethnicity", "theme.sub"))
+    qc(team["lead"], "codebook", "add", "funding", "Funding", "--definition", "Money and who gets it")
+    return kept, undone
+
+
+ORDERS = [
+    ["ana-laptop", "ana-office", "ben", "lead"],
+    ["lead", "ben", "ana-office", "ana-laptop"],
+    ["ana-office", "lead", "ana-laptop", "ben"],
+]
+
+
+@pytest.mark.parametrize("order", ORDERS, ids=["coders-first", "lead-first", "mixed"])
+def test_every_machine_ends_with_the_same_codings_and_nothing_lost(team, order):
+    kept, undone = work(team)
+    said = {}
+    for name in order:
+        said[name] = qc(team[name], "--coder", CODER[name], "sync").stdout
+    for name in order:  # a second round: everyone gets what was pushed after their first sync
+        qc(team[name], "--coder", CODER[name], "sync")
+    first = state(team[order[0]])
+    ids = {json.loads(r)["id"] for r in first["codings"]}
+    assert kept <= ids and undone not in ids
+    assert len(ids) == len(kept)
+    assert "funding" in first["codebook"]
+    for name in order:
+        assert state(team[name]) == first, f"{name} differs from {order[0]}"
+        assert qc(team[name], "check").returncode == 0
+    heads = {gitc(team[name], "rev-parse", "HEAD") for name in order}
+    assert len(heads) == 1
+    # the last to sync in the first round was told what arrived, from whom
+    last = said[order[-1]]
+    assert "Arrived from" in last and "codings added" in last
+    assert "Committed your changes" in said[order[0]]
+
+
+def test_the_commit_says_who_changed_what(team):
+    work(team)
+    qc(team["lead"], "--coder", "lead", "sync")
+    qc(team["ben"], "--coder", "ben", "sync")
+    log = gitc(team["ben"], "log", "--format=%B", "-n", "5")
+    assert "qualcode sync: ben" in log and "ben: 2 codings added" in log
+    assert "codebook: 1 code added" in log
+
+
+@pytest.mark.parametrize("step", ["committed", "merging", "merged"])
+def test_a_sync_killed_midway_is_completed_by_the_next(team, step):
+    kept, _ = work(team)
+    qc(team["ana-laptop"], "--coder", "ana", "sync")
+    killed = qc(team["ana-office"], "--coder", "ana", "sync", env={"QUALCODE_SYNC_KILL_AT": step}, check=False)
+    assert killed.returncode == -signal.SIGKILL
+    if step == "merging":
+        assert (team["ana-office"] / ".git" / "MERGE_HEAD").exists()  # the state a kill leaves
+    again = qc(team["ana-office"], "--coder", "ana", "sync").stdout
+    assert "Pushed to" in again
+    for _ in range(2):  # everyone syncs twice: the second round brings what was pushed after one's first
+        for name in ("ana-laptop", "ben", "lead", "ana-office"):
+            qc(team[name], "--coder", CODER[name], "sync")
+    ids = {json.loads(r)["id"] for r in state(team["ana-laptop"])["codings"]}
+    assert kept <= ids
+    assert state(team["ana-office"]) == state(team["ana-laptop"]) == state(team["ben"]) == state(team["lead"])
+    assert qc(team["ana-office"], "check").returncode == 0
+
+
+def test_a_fresh_clone_gets_the_driver_and_sync_without_a_remote_says_what_to_do(team, tmp_path):
+    config = (team["ben"] / ".git" / "config").read_text()
+    assert "qualcode-journal" not in config  # git clone does not carry it
+    qc(team["ben"], "stats")
+    assert "qualcode.store.merge journal %O %A %B" in (team["ben"] / ".git" / "config").read_text()
+    lone = tmp_path / "lone"
+    qc(tmp_path, "init", str(lone))
+    proc = qc(lone, "sync", check=False)
+    assert proc.returncode == 2 and "qualcode share URL" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_plain_git_merges_a_journal_grown_on_two_machines_without_a_conflict(team):
+    """The driver qualcode registers is what git runs: `git pull` by hand merges too."""
+    code(team["ana-laptop"], "community empowerment network")
+    qc(team["ana-laptop"], "--coder", "ana", "sync")
+    office = team["ana-office"]
+    mine = code(office, "Neighbourhood Renewal Fund")
+    qc(office, "stats")  # any command installs the driver in this clone
+    gitc(office, "add", "-A")
+    gitc(office, "commit", "-q", "-m", "by hand")
+    pulled = subprocess.run(["git", "pull", "-q", "--no-rebase", "--no-edit"], cwd=office, capture_output=True, text=True)
+    assert pulled.returncode == 0, pulled.stderr
+    journal = (office / "codings" / "ana.jsonl").read_text()
+    assert "<<<<<<<" not in journal and mine in journal and journal.count("\n") == 2
+    assert qc(office, "check").returncode == 0
