@@ -67,16 +67,23 @@ def sync_cmd(ctx: Context, as_json: bool) -> None:
 
 
 @click.command("merge-driver")
-@click.argument("kind", type=click.Choice(["journal"]))
+@click.argument("kind", type=click.Choice(["journal", "codebook"]))
 @click.argument("base", type=click.Path(dir_okay=False))
 @click.argument("ours", type=click.Path(dir_okay=False))
 @click.argument("theirs", type=click.Path(dir_okay=False))
-def merge_driver_cmd(kind: str, base: str, ours: str, theirs: str) -> None:
-    """git's merge driver for a coder's journal (git runs it: see .gitattributes): writes the union of
-    OURS and THEIRS, each operation once, into OURS."""
-    from qualcode.store.merge import merge_files
+@click.argument("path", required=False)
+def merge_driver_cmd(kind: str, base: str, ours: str, theirs: str, path: str | None) -> int:
+    """git's merge drivers (git runs them: see .gitattributes). journal: the union of OURS and THEIRS,
+    each operation once, written into OURS. codebook: a three-way merge per code and field into OURS,
+    conflicts recorded in PATH.conflicts (PATH: the codebook's path in the project); exit 1 leaves a
+    text conflict to git."""
+    if kind == "journal":
+        from qualcode.store.merge import merge_files
 
-    merge_files(Path(base), Path(ours), Path(theirs))
+        return merge_files(Path(base), Path(ours), Path(theirs))
+    from qualcode.store import codebook_merge
+
+    return codebook_merge.merge_files(Path(base), Path(ours), Path(theirs), path or ours)
 
 
 

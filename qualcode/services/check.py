@@ -60,6 +60,10 @@ def check_project(project: Project, *, fix: bool = False, coder_for_fix: str | N
         report.add("codebook", Problem(exc.message, exc.path, exc.line), "error")
     if book is not None:
         report.reshaped = reshape_notes(book)
+    from qualcode.store.codebook_merge import conflict_findings
+
+    for p in conflict_findings(project.codebook_path):  # a team's codebook merge left choices to make
+        report.add("codebook", p)
     index = project.refresh_index()
     for p in index.problems:
         report.add("transcripts", p, "error" if "cannot" in p.message or "not " in p.message else "warning")

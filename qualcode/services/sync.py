@@ -25,7 +25,7 @@ from pathlib import Path
 from qualcode.errors import QualcodeError
 from qualcode.store.merge import ATTRIBUTES, ensure_driver, merge_journals
 
-IGNORED = (".qualcode/", "codings/*.lock", "codings/*.torn-*", "exports/")
+IGNORED = (".qualcode/", "codings/*.lock", "codings/*.torn-*", "exports/", "codebooks/.history/")
 MAX_ROUNDS = 5
 
 

@@ -99,16 +99,18 @@ def merge_files(base: Path, ours: Path, theirs: Path) -> int:
 
 # -- registering the driver in a clone -------------------------------------------------------------
 DRIVER = "qualcode-journal"
-ATTRIBUTES = (f"codings/*.jsonl merge={DRIVER}",)
+CODEBOOK_DRIVER = "qualcode-codebook"
+ATTRIBUTES = (f"codings/*.jsonl merge={DRIVER}", f"codebooks/*.yaml merge={CODEBOOK_DRIVER}",
+              "codebooks/*.conflicts merge=union")
 """The ``.gitattributes`` lines ``qualcode share`` writes."""
 
 
-def driver_command() -> str:
+def driver_command(kind: str = "journal") -> str:
     """What git runs: this qualcode's Python, straight to the merge (no CLI start-up)."""
     import shlex
     import sys
 
-    return f"{shlex.quote(sys.executable)} -m qualcode.store.merge journal %O %A %B"
+    return f"{shlex.quote(sys.executable)} -m qualcode.store.merge {kind} %O %A %B" + (" %P" if kind == "codebook" else "")
 
 
 def ensure_driver(root: Path) -> bool:
@@ -123,21 +125,32 @@ def ensure_driver(root: Path) -> bool:
         config = (root / ".git" / "config").read_text(encoding="utf-8", errors="replace")
     except OSError:  # not shared, or .git is a file (a worktree): nothing to do here
         return False
-    command = driver_command()
-    if command in config.replace("\\\\", "\\").replace('\\"', '"'):
-        return False
-    for key, value in (("name", "qualcode journal merge (union of operations)"), ("driver", command)):
-        proc = subprocess.run(["git", "config", f"merge.{DRIVER}.{key}", value], cwd=root,
-                              capture_output=True, text=True)
-        if proc.returncode != 0:
-            return False  # no git here: sync says so when it is needed
-    return True
+    plain = config.replace("\\\\", "\\").replace('\\"', '"')
+    wrote = False
+    for driver, kind, name in ((DRIVER, "journal", "qualcode journal merge (union of operations)"),
+                               (CODEBOOK_DRIVER, "codebook", "qualcode codebook merge (per code and field)")):
+        command = driver_command(kind)
+        if command in plain:
+            continue
+        for key, value in (("name", name), ("driver", command)):
+            proc = subprocess.run(["git", "config", f"merge.{driver}.{key}", value], cwd=root,
+                                  capture_output=True, text=True)
+            if proc.returncode != 0:
+                return wrote  # no git here: sync says so when it is needed
+        wrote = True
+    return wrote
 
 
 def main(argv: list[str]) -> int:
-    """``python -m qualcode.store.merge journal BASE OURS THEIRS`` (the driver git runs)."""
+    """``python -m qualcode.store.merge journal BASE OURS THEIRS`` (the driver git runs), or
+    ``codebook BASE OURS THEIRS PATH`` (``store.codebook_merge``)."""
+    if len(argv) == 5 and argv[0] == "codebook":
+        from qualcode.store import codebook_merge
+
+        return codebook_merge.merge_files(Path(argv[1]), Path(argv[2]), Path(argv[3]), argv[4])
     if len(argv) != 4 or argv[0] != "journal":
-        print("usage: python -m qualcode.store.merge journal BASE OURS THEIRS", file=__import__("sys").stderr)
+        print("usage: python -m qualcode.store.merge journal BASE OURS THEIRS | codebook BASE OURS THEIRS PATH",
+              file=__import__("sys").stderr)
         return 2
     try:
         return merge_files(Path(argv[1]), Path(argv[2]), Path(argv[3]))

@@ -170,3 +170,38 @@ def test_plain_git_merges_a_journal_grown_on_two_machines_without_a_conflict(tea
     journal = (office / "codings" / "ana.jsonl").read_text()
     assert "<<<<<<<" not in journal and mine in journal and journal.count("\n") == 2
     assert qc(office, "check").returncode == 0
+
+
+def test_two_people_reshape_the_codebook_and_a_coder_uses_a_merged_id(team):
+    """The lead merges theme.sub into theme; ben, meanwhile, adds a code and edits theme's definition;
+    ana codes with theme.sub. After syncing, every machine has both codebook changes, ana's coding
+    counts as theme, and check is clean."""
+    qc(team["lead"], "codebook", "merge", "theme.sub", "theme")
+    qc(team["ben"], "codebook", "add", "funding", "Funding")
+    qc(team["ben"], "codebook", "edit", "theme", "--definition", "What the partnership is for.")
+    used = code(team["ana-laptop"], "two years", "theme.sub")
+    for _ in range(2):
+        for name in ("lead", "ben", "ana-laptop"):
+            qc(team[name], "--coder", CODER[name], "sync")
+    first = state(team["lead"])
+    for name in ("ben", "ana-laptop"):
+        assert state(team[name]) == first
+    rows = [json.loads(r) for r in first["codings"]]
+    assert [r["code"] for r in rows if r["id"] == used] == ["theme"]
+    book = first["codebook"]
+    assert "funding" in book and "What the partnership is for." in book and "theme.sub: theme" in book
+    assert qc(team["ben"], "check").returncode == 0
+    assert not (team["ben"] / "codebooks" / "codebook.yaml.conflicts").exists()
+
+
+def test_a_true_codebook_conflict_is_recorded_not_a_stopped_sync(team):
+    qc(team["lead"], "codebook", "edit", "theme", "--definition", "Lead's wording.")
+    qc(team["ben"], "codebook", "edit", "theme", "--definition", "Ben's wording.")
+    qc(team["lead"], "--coder", "lead", "sync")
+    out = qc(team["ben"], "--coder", "ben", "sync").stdout
+    assert "Pushed to" in out
+    check = qc(team["ben"], "check", check=False)
+    assert check.returncode == 1 and "Lead's wording." in check.stdout + check.stderr
+    qc(team["lead"], "--coder", "lead", "sync")
+    assert (team["lead"] / "codebooks" / "codebook.yaml.conflicts").exists()  # every machine sees the choice
+    assert "<<<<<<<" not in (team["ben"] / "codebooks" / "codebook.yaml").read_text()

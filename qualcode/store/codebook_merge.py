@@ -1,0 +1,177 @@
+"""Three-way merge of two copies of the codebook (git's merge driver for ``codebooks/*.yaml``).
+
+Per code (by id) and per field, against the common ancestor: a field changed on one side only takes
+that side's value; changed alike on both, that value; changed two ways, a conflict. The records
+``renamed:`` and ``merged:`` are merged as maps (one key with two values: a conflict, ours kept) and
+``dropped:`` as a set; a code one side renamed keeps the other side's edits under its new id, and a
+code one side merged or dropped away is gone (codings made with its id, by anyone, resolve through
+the record to the code it went into). A code deleted on one side and edited on the other is kept,
+and said so.
+
+Conflicts keep our value in the codebook (our file is updated in place, its comments kept) and are written, one JSON object per line, to
+``<codebook>.conflicts`` beside it (committed with the merge); ``qualcode check`` lists each with the
+other value, and the user chooses by editing the codebook, then deletes the file. A merge whose result
+is not a valid codebook (a cycle of parents, say) is left to git as a text conflict.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import fields, replace
+from pathlib import Path
+
+from qualcode.domain.codebook import Code, Codebook, validate
+from qualcode.errors import Problem, QualcodeError
+from qualcode.store.atomic import write_atomic
+
+FIELDS = [f.name for f in fields(Code) if f.name not in ("id", "line")]
+
+
+def conflicts_path(codebook: Path) -> Path:
+    return codebook.with_name(codebook.name + ".conflicts")
+
+
+def _follow(book_records: dict, code_id: str) -> str:
+    seen = {code_id}
+    while code_id in book_records and book_records[code_id] not in seen:
+        code_id = book_records[code_id]
+        seen.add(code_id)
+    return code_id
+
+
+def _pick(name: str, base, ours, theirs, where: str, conflicts: list[dict]):
+    if ours == theirs or theirs == base:
+        return ours
+    if ours == base:
+        return theirs
+    conflicts.append({"code": where, "field": name, "kept": ours, "other": theirs, "base": base})
+    return ours
+
+
+def merge_codebooks(base: Codebook | None, ours: Codebook, theirs: Codebook) -> tuple[Codebook, list[dict]]:
+    """The merged codebook and its conflicts (each: code, field, kept, other, base)."""
+    conflicts: list[dict] = []
+    base = base or Codebook()
+    records = {}
+    for key in ("renamed", "merged"):
+        merged = dict(getattr(ours, key))
+        for old, new in getattr(theirs, key).items():
+            if old in merged and merged[old] != new:
+                conflicts.append({"code": old, "field": key, "kept": merged[old], "other": new, "base": None})
+            else:
+                merged[old] = new
+        records[key] = merged
+    dropped = list(dict.fromkeys(ours.dropped + theirs.dropped))
+    gone = set(records["merged"]) | set(dropped)
+    renames = records["renamed"]
+
+    def canon(book: Codebook) -> dict[str, Code]:
+        out = {}
+        for c in book.codes:
+            cid = _follow(renames, c.id)
+            parent = _follow(renames, c.parent) if c.parent else None
+            out[cid] = replace(c, id=cid, parent=parent, line=None)
+        return out
+
+    b, o, t = canon(base), canon(ours), canon(theirs)
+    order = list(o) + [cid for cid in t if cid not in o]
+    codes: list[Code] = []
+    for cid in order:
+        if cid in gone:
+            if (cid in o and cid in b and o[cid] != b[cid]) or (cid in t and cid in b and t[cid] != b[cid]):
+                conflicts.append({"code": cid, "field": "removed", "kept": "removed",
+                                  "other": "edited on one side after the other merged or dropped it", "base": None})
+            continue
+        mine, other, old = o.get(cid), t.get(cid), b.get(cid)
+        if mine is None or other is None:
+            present = mine or other
+            if old is None:
+                codes.append(present)  # added on one side
+            elif present != old:
+                codes.append(present)  # deleted on one side, edited on the other: kept
+                conflicts.append({"code": cid, "field": "removed", "kept": "the edited code",
+                                  "other": "deleted", "base": None})
+            continue  # deleted on one side, untouched on the other
+        values = {name: _pick(name, getattr(old, name) if old else None, getattr(mine, name), getattr(other, name),
+                              cid, conflicts)
+                  for name in FIELDS}
+        codes.append(Code(id=cid, **values))
+    ids = {c.id for c in codes}
+    codes = [replace(c, parent=c.parent if c.parent in ids else None) if c.parent else c for c in codes]
+    book = Codebook(codes=_tree_order(codes), name=_pick("name", base.name, ours.name, theirs.name, "(codebook)", conflicts),
+                    description=_pick("description", base.description, ours.description, theirs.description,
+                                      "(codebook)", conflicts),
+                    path=ours.path, renamed=renames, merged=records["merged"], dropped=dropped)
+    return book, conflicts
+
+
+def _tree_order(codes: list[Code]) -> list[Code]:
+    """Parents before children (file order otherwise), as the YAML tree is written."""
+    kids: dict[str | None, list[Code]] = {}
+    for c in codes:
+        kids.setdefault(c.parent, []).append(c)
+    out: list[Code] = []
+    stack = list(reversed(kids.get(None, [])))
+    seen = set()
+    while stack:
+        c = stack.pop()
+        if c.id in seen:
+            continue
+        seen.add(c.id)
+        out.append(c)
+        stack.extend(reversed(kids.get(c.id, [])))
+    out.extend(c for c in codes if c.id not in seen)  # a cycle: left for validation to refuse
+    return out
+
+
+def merge_files(base: Path, ours: Path, theirs: Path, name: str) -> int:
+    """git's driver: 0 with the merged codebook in ``ours`` (conflicts beside it as ``<name>.conflicts``,
+    relative to the working folder git runs drivers in), 1 to leave a text conflict to git."""
+    from qualcode.formats.codebook_yaml import parse_codebook, save_codebook
+
+    try:
+        texts = [p.read_bytes().decode("utf-8-sig") if p.exists() else "" for p in (base, ours, theirs)]
+        b = parse_codebook(texts[0], str(base)) if texts[0].strip() else None
+        o = parse_codebook(texts[1], str(ours))
+        t = parse_codebook(texts[2], str(theirs))
+    except (QualcodeError, UnicodeDecodeError, OSError):
+        return 1  # a side git cannot read as a codebook: a text merge, for a person
+    book, conflicts = merge_codebooks(b, o, t)
+    shortcuts: dict[str, str] = {}
+    for i, c in enumerate(book.codes):  # the same key given to two codes: the second loses it
+        if c.shortcut and c.shortcut in shortcuts:
+            conflicts.append({"code": c.id, "field": "shortcut", "kept": None, "other": c.shortcut, "base": None})
+            book.codes[i] = replace(c, shortcut=None)
+        elif c.shortcut:
+            shortcuts[c.shortcut] = c.id
+    book.reindex()
+    if validate(book):
+        return 1
+    try:
+        save_codebook(book, ours)  # our file updated in place: its comments and key order kept
+    except QualcodeError:
+        return 1
+    if conflicts:
+        target = conflicts_path(Path(name))
+        old = target.read_text(encoding="utf-8") if target.exists() else ""
+        write_atomic(target, old + "".join(json.dumps(c, ensure_ascii=False) + "\n" for c in conflicts))
+    return 0
+
+
+def conflict_findings(codebook: Path) -> list[Problem]:
+    """One finding per conflict a codebook merge recorded (``qualcode check``)."""
+    path = conflicts_path(codebook)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
+    out = []
+    for n, line in enumerate(lines, 1):
+        try:
+            c = json.loads(line)
+            text = (f"code {c['code']}: {c['field']} was changed two ways when the codebook was merged; "
+                    f"kept {c['kept']!r}, the other side had {c['other']!r}")
+        except (ValueError, KeyError, TypeError):
+            text = "a line this file should hold is unreadable"
+        out.append(Problem(text + f"; choose by editing {codebook.name}, then delete this file", str(path), n))
+    return out
