@@ -276,8 +276,40 @@ class WorkbenchApp(App):
         yield SystemCommand("Project home", "The list of transcripts", self.go_home)
         yield SystemCommand("Reload codebook", "Read the codebook file again (after editing it outside)",
                             self.reload_codebook)
+        if (self.desk.project.root / ".git").exists():
+            yield SystemCommand("Sync with the team", "qualcode sync: share your work, get the others' (git)",
+                                self.action_sync)
         for entry in SCREENS:
             yield SystemCommand(entry.name, entry.help, lambda target=entry.target: self.open_screen(target))
+
+    def action_sync(self) -> None:
+        """``qualcode sync`` from the workbench: the journal is let go while git works, then reopened
+        with what arrived (the notice says what, from whom)."""
+        self.desk.switch(self.desk.coder)
+        self.notify("Syncing with the team…", title="Sync")
+        self.sync_worker()
+
+    @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
+    def sync_worker(self) -> None:
+        from qualcode.services.sync import sync
+
+        project = self.desk.project
+        try:
+            result = sync(project.root, self.desk.coder, project.config.codebook)
+            project.refresh_index()
+        except QualcodeError as exc:
+            self.call_from_thread(self.report, exc, title="Sync")
+        else:
+            who = f" from {', '.join(result.authors)}" if result.authors else ""
+            said = (f"Arrived{who}: " + "; ".join(result.arrived)) if result.arrived else "Nothing new from the others."
+            self.call_from_thread(self.notify, said + (" Pushed." if result.pushed else ""), title="Sync", timeout=15)
+        self.call_from_thread(self.after_sync)
+
+    def after_sync(self) -> None:
+        error = self.desk.load_codebook(reload=True)
+        if error is None:
+            self.codebook_saved()
+        self.open_session()
 
     def reload_codebook(self) -> None:
         error = self.desk.load_codebook(reload=True)

@@ -1,0 +1,34 @@
+"""The workbench's sync action (command palette: "Sync with the team"): others' work arrives and is
+shown, the coder's own is pushed, and coding goes on afterwards."""
+
+from __future__ import annotations
+
+from qualcode.store.project import Project
+from qualcode.tui.app import make_app
+from tests.team.test_team import code, qc, team  # noqa: F401 - the fixture
+
+
+async def test_sync_from_the_workbench_brings_the_others_work(team):  # noqa: F811
+    arrived = code(team["ana-laptop"], "community empowerment network")
+    qc(team["ana-laptop"], "--coder", "ana", "sync")
+    mine = code(team["ben"], "two years")
+    project = Project.open(team["ben"], search=False)
+    app = make_app(project, "ben")
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Sync with the team" in [c.title for c in app.get_system_commands(app.screen)]
+        app.action_sync()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        said = [n.message for n in app._notifications]
+        assert any("Arrived from ana-laptop" in m and "ana: 1 coding added" in m for m in said), said
+        assert arrived in {c.id for c in app.desk.project.codings("ana")}
+        assert app.desk.session is not None and not app.desk.read_only  # coding goes on
+        app.desk.session.add("int-1", 0, 11, "theme")
+    project.close()
+    qc(team["ana-laptop"], "--coder", "ana", "sync")
+    ids = {c.id for c in Project.open(team["ana-laptop"], search=False).codings("ben")}
+    assert mine in ids  # ben's coding, pushed by the workbench's sync, reached ana's laptop
