@@ -306,9 +306,13 @@ class WorkbenchApp(App):
         self.call_from_thread(self.after_sync)
 
     def after_sync(self) -> None:
+        from qualcode.store.codebook_merge import conflict_findings
+
         error = self.desk.load_codebook(reload=True)
         if error is None:
             self.codebook_saved()
+        for problem in conflict_findings(self.desk.project.codebook_path)[:5]:  # a choice the merge left
+            self.notify(str(problem), title="Codebook conflict", severity="warning", timeout=20)
         self.open_session()
 
     def reload_codebook(self) -> None:

@@ -32,3 +32,21 @@ async def test_sync_from_the_workbench_brings_the_others_work(team):  # noqa: F8
     qc(team["ana-laptop"], "--coder", "ana", "sync")
     ids = {c.id for c in Project.open(team["ana-laptop"], search=False).codings("ben")}
     assert mine in ids  # ben's coding, pushed by the workbench's sync, reached ana's laptop
+
+
+async def test_a_codebook_conflict_that_arrived_is_shown_in_the_workbench(team):  # noqa: F811
+    qc(team["lead"], "codebook", "edit", "theme", "--definition", "Lead's wording.")
+    qc(team["lead"], "--coder", "lead", "sync")
+    qc(team["ben"], "codebook", "edit", "theme", "--definition", "Ben's wording.")
+    project = Project.open(team["ben"], search=False)
+    app = make_app(project, "ben")
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await app.workers.wait_for_complete()
+        app.action_sync()
+        for _ in range(2):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        said = [n.message for n in app._notifications if n.title == "Codebook conflict"]
+        assert said and "Lead's wording." in said[0] and "Ben's wording." in said[0]
+        assert app.desk.codebook.get("theme").definition == "Ben's wording."  # ours kept until the user chooses
+    project.close()
