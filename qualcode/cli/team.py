@@ -46,9 +46,11 @@ def sync_cmd(ctx: Context, as_json: bool) -> None:
 
     project = ctx.project
     result = sync(project.root, ctx.coder, project.config.codebook)
+    unknown = codes_not_in_codebook(project) if result.arrived or result.committed else {}
     if as_json:
         emit_json({"committed": result.committed, "arrived": result.arrived, "authors": result.authors,
-                   "pushed": result.pushed, "remote": result.remote, "resumed": result.resumed})
+                   "pushed": result.pushed, "remote": result.remote, "resumed": result.resumed,
+                   "codes_not_in_codebook": unknown})
         return
     if result.resumed:
         click.echo("Completed a sync that was interrupted (its merge is now committed)")
@@ -64,6 +66,26 @@ def sync_cmd(ctx: Context, as_json: bool) -> None:
     else:
         click.echo("Nothing new from the others")
     click.echo(f"Pushed to {result.remote}" if result.pushed else "Not pushed")
+    for code_id, n in sorted(unknown.items()):
+        click.echo(f"Note: {n} coding(s) use code {code_id!r}, which the codebook no longer has (removed on one "
+                   "machine, used on another): add it back or recode them; `qualcode check` lists them")
+
+
+def codes_not_in_codebook(project) -> dict[str, int]:
+    """Codes that codings use (after the codebook's renamed/merged records) but the merged codebook
+    lacks: a code deleted on one machine and used on another."""
+    from qualcode.errors import QualcodeError
+
+    try:
+        book = project.reload_codebook()
+    except QualcodeError:
+        return {}
+    out: dict[str, int] = {}
+    for coder in project.coders():
+        for c in project.codings(coder):
+            if c.code not in book:
+                out[c.code] = out.get(c.code, 0) + 1
+    return out
 
 
 @click.command("merge-driver")

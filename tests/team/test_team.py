@@ -205,3 +205,14 @@ def test_a_true_codebook_conflict_is_recorded_not_a_stopped_sync(team):
     qc(team["lead"], "--coder", "lead", "sync")
     assert (team["lead"] / "codebooks" / "codebook.yaml.conflicts").exists()  # every machine sees the choice
     assert "<<<<<<<" not in (team["ben"] / "codebooks" / "codebook.yaml").read_text()
+
+
+def test_a_code_deleted_on_one_machine_and_used_on_another_is_said_and_checked(team):
+    qc(team["lead"], "codebook", "remove", "theme.sub")
+    code(team["ana-laptop"], "two years", "theme.sub")
+    qc(team["lead"], "--coder", "lead", "sync")
+    said = qc(team["ana-laptop"], "--coder", "ana", "sync").stdout
+    assert "1 coding(s) use code 'theme.sub', which the codebook no longer has" in said
+    qc(team["lead"], "--coder", "lead", "sync")
+    check = qc(team["lead"], "check", check=False)
+    assert check.returncode == 1 and "'theme.sub', which is not in the codebook" in check.stdout + check.stderr
