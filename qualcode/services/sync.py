@@ -27,6 +27,7 @@ from qualcode.store.merge import ATTRIBUTES, ensure_driver, merge_journals
 
 IGNORED = (".qualcode/", "codings/*.lock", "codings/*.torn-*", "exports/", "codebooks/.history/")
 MAX_ROUNDS = 5
+_MARKERS = (b"<<<<<<< ", b"=======", b">>>>>>> ", b"||||||| ")
 
 
 class SyncError(QualcodeError):
@@ -300,11 +301,13 @@ def _finish_merge(root: Path, identity: str | None) -> bool:
             raise SyncError(f"{path} was changed on both sides and git could not merge it", path=root / path,
                             hint=f"edit {path} to keep what you want (remove the <<<<<<< ======= >>>>>>> lines), "
                                  "then `qualcode sync` again")
-        mine = (root / path).read_bytes() if (root / path).exists() else _show(root, ":2", path)
-        theirs = _show(root, ":3", path)
+        here = (root / path).read_bytes() if (root / path).exists() else b""
+        # what the folder holds (appended since, or git's conflict markers) without the markers
+        here = b"\n".join(line for line in here.split(b"\n") if not line.startswith(_MARKERS)) + b"\n"
         from qualcode.store.atomic import write_atomic
 
-        write_atomic(root / path, merge_journals(mine, theirs))
+        merged = merge_journals(merge_journals(_show(root, ":2", path), here), _show(root, ":3", path))
+        write_atomic(root / path, merged)
         git(root, "add", "--", path)
     git(root, "add", "-A", "--", ".")
     git(root, "commit", "-q", "--no-edit", identity=identity)

@@ -216,3 +216,22 @@ def test_a_code_deleted_on_one_machine_and_used_on_another_is_said_and_checked(t
     qc(team["lead"], "--coder", "lead", "sync")
     check = qc(team["lead"], "check", check=False)
     assert check.returncode == 1 and "'theme.sub', which is not in the codebook" in check.stdout + check.stderr
+
+
+def test_a_merge_git_left_unfinished_on_a_journal_is_finished_by_sync(team):
+    """A `git pull` by hand whose journal merge failed (here: the driver made to fail) leaves the
+    journal unmerged, with conflict markers; the next sync merges it with nothing lost."""
+    theirs = code(team["ana-laptop"], "community empowerment network")
+    qc(team["ana-laptop"], "--coder", "ana", "sync")
+    office = team["ana-office"]
+    mine = code(office, "Neighbourhood Renewal Fund")
+    gitc(office, "add", "-A")
+    gitc(office, "commit", "-q", "-m", "by hand")
+    pulled = subprocess.run(["git", "-c", "merge.qualcode-journal.driver=false", "-c", "merge.qualcode-journal.name=x",
+                             "pull", "-q", "--no-rebase", "--no-edit"], cwd=office, capture_output=True, text=True)
+    assert pulled.returncode != 0 and (office / ".git" / "MERGE_HEAD").exists()
+    said = qc(office, "--coder", "ana", "sync").stdout
+    assert "interrupted" in said and "Pushed to" in said
+    journal = (office / "codings" / "ana.jsonl").read_text()
+    assert theirs in journal and mine in journal and "<<<<<<<" not in journal
+    assert qc(office, "check").returncode == 0
