@@ -298,6 +298,9 @@ def _finish_merge(root: Path, identity: str | None) -> bool:
     unmerged = [p for p in git(root, "diff", "--name-only", "--diff-filter=U", "-z").stdout.split("\0") if p]
     for path in unmerged:
         if not (path.startswith("codings/") and path.endswith(".jsonl")):
+            if _settled(root / path):  # the user chose (no conflict markers left): take it as it is
+                git(root, "add", "--", path)
+                continue
             raise SyncError(f"{path} was changed on both sides and git could not merge it", path=root / path,
                             hint=f"edit {path} to keep what you want (remove the <<<<<<< ======= >>>>>>> lines), "
                                  "then `qualcode sync` again")
@@ -312,6 +315,15 @@ def _finish_merge(root: Path, identity: str | None) -> bool:
     git(root, "add", "-A", "--", ".")
     git(root, "commit", "-q", "--no-edit", identity=identity)
     return True
+
+
+def _settled(path: Path) -> bool:
+    """Whether a file git could not merge has been settled by hand (it exists without conflict markers)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return False
+    return not any(line.startswith(_MARKERS) for line in data.split(b"\n"))
 
 
 def _changed_paths(root: Path, old: str | None, new: str) -> list[str]:

@@ -235,3 +235,18 @@ def test_a_merge_git_left_unfinished_on_a_journal_is_finished_by_sync(team):
     journal = (office / "codings" / "ana.jsonl").read_text()
     assert theirs in journal and mine in journal and "<<<<<<<" not in journal
     assert qc(office, "check").returncode == 0
+
+
+def test_a_text_conflict_stops_the_sync_and_the_next_sync_takes_the_settled_file(team):
+    """cases.csv edited two ways: git cannot merge it; sync names it and says what to do, and once the
+    user has settled it (markers gone), the next sync completes."""
+    for name, row in (("lead", "int-1,lead-case\n"), ("ben", "int-1,ben-case\n")):
+        (team[name] / "cases.csv").write_text("transcript,case\n" + row, encoding="utf-8")
+    qc(team["lead"], "--coder", "lead", "sync")
+    stopped = qc(team["ben"], "--coder", "ben", "sync", check=False)
+    assert stopped.returncode == 2 and "cases.csv was changed on both sides" in stopped.stderr
+    assert "Traceback" not in stopped.stderr
+    (team["ben"] / "cases.csv").write_text("transcript,case\nint-1,agreed-case\n", encoding="utf-8")
+    assert "Pushed to" in qc(team["ben"], "--coder", "ben", "sync").stdout
+    qc(team["lead"], "--coder", "lead", "sync")
+    assert "agreed-case" in (team["lead"] / "cases.csv").read_text()
