@@ -113,15 +113,23 @@ def driver_command(kind: str = "journal") -> str:
     return f"{shlex.quote(sys.executable)} -m qualcode.store.merge {kind} %O %A %B" + (" %P" if kind == "codebook" else "")
 
 
+def routes_journals(root: Path) -> bool:
+    """Whether the project's ``.gitattributes`` sends journals to qualcode's driver (it is shared)."""
+    try:
+        return DRIVER in (root / ".gitattributes").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+
+
 def ensure_driver(root: Path) -> bool:
     """Register the journal driver in ``root``'s ``.git/config`` when the project routes journals to it
     (``.gitattributes``) and this clone lacks it (a fresh ``git clone``) or names another qualcode.
     Cheap when nothing is to do: two small reads. Returns whether it wrote the config."""
     import subprocess
 
+    if not routes_journals(root):
+        return False
     try:
-        if DRIVER not in (root / ".gitattributes").read_text(encoding="utf-8", errors="replace"):
-            return False
         config = (root / ".git" / "config").read_text(encoding="utf-8", errors="replace")
     except OSError:  # not shared, or .git is a file (a worktree): nothing to do here
         return False

@@ -352,6 +352,14 @@ class CoderSession:
 
     def compact(self) -> int:
         """Rewrite the journal from itself (see ``JournalWriter.compact``); ``notes`` says what was set aside."""
+        from qualcode.store.merge import routes_journals
+
+        if routes_journals(self.project.root):
+            raise QualcodeError("this project is shared through git: a compacted journal no longer merges with "
+                                "its copies on other machines (their lines would come back as duplicates)",
+                                path=self.writer.path,
+                                hint="no need to compact: journals open fast whatever their length (.qualcode/ keeps "
+                                     "replay snapshots)")
         n = self.writer.compact(self.codings, self.future_lines)
         self.warnings[:] = aside_warnings(self.writer.path)  # the journal now holds only what applies
         return n

@@ -250,3 +250,11 @@ def test_a_text_conflict_stops_the_sync_and_the_next_sync_takes_the_settled_file
     assert "Pushed to" in qc(team["ben"], "--coder", "ben", "sync").stdout
     qc(team["lead"], "--coder", "lead", "sync")
     assert "agreed-case" in (team["lead"] / "cases.csv").read_text()
+
+
+def test_compact_is_refused_in_a_shared_project(team):
+    code(team["ben"], "two years")
+    before = (team["ben"] / "codings" / "ben.jsonl").read_bytes()
+    proc = qc(team["ben"], "--coder", "ben", "compact", check=False)
+    assert proc.returncode == 2 and "shared through git" in proc.stderr
+    assert (team["ben"] / "codings" / "ben.jsonl").read_bytes() == before
