@@ -1,6 +1,9 @@
 """A coder's append-only journal ``codings/<coder>.jsonl``.
 
-Each line is one operation in an envelope ``{"v": 1, "n": <seq>, "at": <time>, ...op}``.
+Each line is one operation in an envelope ``{"v": 1, "n": <seq>, "at": <time>, ...op, "oid": <id>}``:
+``oid`` (since issue 17) is unique across machines, so two machines' histories of one journal merge
+(``store.merge``; lines without one are identified by their content), and ``n`` may repeat after such a
+merge (replay applies lines in file order and does not rely on it).
 A line is flushed and fsynced before ``append`` returns. A torn last line (a crash mid-write) is set
 aside into ``<coder>.jsonl.torn-<time>`` and never applied; a line written by a newer qualcode
 (``v`` > 1) is kept in the file but not applied. Only one process writes a journal at a time
