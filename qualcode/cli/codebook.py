@@ -213,4 +213,39 @@ def history_cmd(ctx: Context, as_json: bool) -> None:
         click.echo(f"{e['n']:4d}  {e.get('at', '')}  {e['what']}")
 
 
+@codebook_group.command("resolve")
+@click.argument("code", required=False)
+@click.argument("field", required=False)
+@click.option("--take", type=click.Choice(["mine", "theirs"]), default=None,
+              help="mine: keep the value in the codebook now; theirs: the other side's value.")
+@click.option("--codings", "codings", default=None, metavar="reassign:ID|drop|keep-orphaned",
+              help="Taking theirs on a code the other side deleted: what becomes of its codings.")
+@click.option("--json", "as_json", is_flag=True, help="List as JSON.")
+@pass_ctx
+def resolve_cmd(ctx: Context, code: str | None, field: str | None, take: str | None, codings: str | None,
+                as_json: bool) -> None:
+    """Codebook conflicts a team merge left (the same field changed two ways on two machines): without
+    arguments, list them; `resolve CODE FIELD --take mine|theirs` chooses one (an undoable change)."""
+    from qualcode.errors import QualcodeError
+    from qualcode.services.conflicts import conflicts, resolve
+
+    project = _project(ctx)
+    if code is None:
+        found = conflicts(project.codebook_path)
+        if as_json:
+            emit_json([{"code": c.code, "field": c.field, "mine": c.mine, "theirs": c.theirs} for c in found])
+            return
+        if not found:
+            click.echo("no codebook conflicts to choose on")
+            return
+        for c in found:
+            click.echo(c.words())
+        click.echo("choose: qualcode codebook resolve CODE FIELD --take mine|theirs")
+        return
+    if field is None or take is None:
+        raise QualcodeError("say which conflict and which value: CODE FIELD --take mine|theirs",
+                            hint="`qualcode codebook resolve` lists the conflicts")
+    _say(resolve(project, code, field, take, codings))
+
+
 COMMANDS = [codebook_group]

@@ -47,13 +47,21 @@ def _need_git() -> str:
     return exe
 
 
-def git(root: Path, *args: str, check: bool = True, identity: str | None = None) -> subprocess.CompletedProcess:
-    """Run git in ``root``; SyncError with git's own words when it fails and ``check``."""
+def git(root: Path, *args: str, check: bool = True, identity: str | None = None,
+        timeout: float | None = None, quiet: bool = False) -> subprocess.CompletedProcess:
+    """Run git in ``root``; SyncError with git's own words when it fails and ``check``.
+    ``quiet``: never ask for anything (ssh in batch mode), for checks nobody is watching."""
     cmd = [_need_git()]
     if identity:
         cmd += ["-c", f"user.name={identity}", "-c", f"user.email={identity}@{_host()}"]
     env = dict(os.environ, GIT_MERGE_AUTOEDIT="no", GIT_TERMINAL_PROMPT="0", LC_ALL="C")
-    proc = subprocess.run(cmd + list(args), cwd=root, capture_output=True, text=True, env=env)
+    if quiet:
+        env.setdefault("GIT_SSH_COMMAND", "ssh -o BatchMode=yes")
+    try:
+        proc = subprocess.run(cmd + list(args), cwd=root, capture_output=True, text=True, env=env, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise SyncError(f"git {args[0]} took longer than {timeout:.0f} s", path=root,
+                        hint="check the network and the remote (`git remote -v`)") from None
     if check and proc.returncode != 0:
         said = (proc.stderr or proc.stdout).strip().splitlines()
         raise SyncError(f"git {args[0]} failed: {said[-1] if said else f'exit {proc.returncode}'}", path=root,
@@ -392,3 +400,80 @@ def sync(root: Path, coder: str, codebook: str) -> SyncResult:
 def describe_staged(root: Path, head: str | None, paths: list[str], codebook: str) -> list[str]:
     """What my commit holds, in words (journals and codebook; other files by name)."""
     return describe(root, head, None, paths, codebook)
+
+
+# -- the workbench's check for others' work ------------------------------------------------------------
+DEFAULT_CHECK_MINUTES = 5.0
+
+
+def check_minutes(config, root: Path) -> float:
+    """``[team] check_minutes`` of qualcode.toml (default 5; 0 = never check)."""
+    team = config.raw.get("team", {})
+    value = team.get("check_minutes", DEFAULT_CHECK_MINUTES) if isinstance(team, dict) else DEFAULT_CHECK_MINUTES
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise QualcodeError(f"[team] check_minutes must be a number of minutes (0 = off), not {value!r}",
+                            path=Path(root) / "qualcode.toml",
+                            hint="write e.g. check_minutes = 5 under [team] in qualcode.toml")
+    return float(value)
+
+
+def shared_remote(root: Path) -> tuple[str, str] | None:
+    """(remote, branch) when the project is a git repository on a branch with a remote; else None
+    (reads git's configuration only: no network)."""
+    root = Path(root)
+    if not (root / ".git").exists() or shutil.which("git") is None:
+        return None
+    branch = git(root, "symbolic-ref", "-q", "--short", "HEAD", check=False).stdout.strip()
+    if not branch:
+        return None
+    try:
+        return _remote(root, branch), branch
+    except SyncError:
+        return None
+
+
+@dataclass
+class Incoming:
+    """Commits on the remote that this clone has not merged, touching codings or the codebook."""
+
+    head: str
+    """The remote branch's commit (a notice is given once per new head)."""
+    authors: list[str]
+    coders: list[str]
+    """Whose journals changed."""
+    codebook: bool
+
+    def words(self) -> str:
+        who = ", ".join(self.authors or self.coders) or "the team"
+        what = []
+        if self.coders:
+            what.append("codings of " + ", ".join(self.coders))
+        if self.codebook:
+            what.append("the codebook")
+        return f"New work from {who} ({' and '.join(what)}): sync to bring it in"
+
+
+def incoming(root: Path, codings: str, codebook: str, fetch: bool = True, timeout: float = 60) -> Incoming | None:
+    """What the others pushed and this clone has not merged (None: nothing, or not shared).
+    ``fetch`` first updates the remote-tracking branch (the only network use; never touches the
+    folder or the journals). SyncError when git fails (no network, remote gone)."""
+    root = Path(root)
+    where = shared_remote(root)
+    if where is None:
+        return None
+    remote, branch = where
+    if fetch:
+        git(root, "fetch", "-q", remote, timeout=timeout, quiet=True)
+    upstream = f"refs/remotes/{remote}/{branch}"
+    head = git(root, "rev-parse", "-q", "--verify", upstream, check=False).stdout.strip()
+    if not head or not _has_head(root):
+        return None
+    paths = ["--", codings.rstrip("/") + "/", codebook]
+    span = f"HEAD..{head}"
+    authors = git(root, "log", "--no-merges", "--format=%an", span, *paths).stdout.split("\n")
+    authors = sorted(set(a for a in authors if a))
+    if not authors:
+        return None
+    changed = [p for p in git(root, "diff", "--name-only", "-z", f"HEAD...{head}", *paths).stdout.split("\0") if p]
+    coders = sorted(Path(p).name[:-len(".jsonl")] for p in changed if p.endswith(".jsonl"))
+    return Incoming(head, authors, coders, codebook in changed)

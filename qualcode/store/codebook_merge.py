@@ -10,7 +10,8 @@ and said so.
 
 Conflicts keep our value in the codebook (our file is updated in place, its comments kept) and are written, one JSON object per line, to
 ``<codebook>.conflicts`` beside it (committed with the merge); ``qualcode check`` lists each with the
-other value, and the user chooses by editing the codebook, then deletes the file. A merge whose result
+other value, and the user chooses with ``qualcode codebook resolve`` or the workbench
+(``services.conflicts``), which removes it from the file. A merge whose result
 is not a valid codebook (a cycle of parents, say) is left to git as a text conflict.
 """
 
@@ -173,5 +174,6 @@ def conflict_findings(codebook: Path) -> list[Problem]:
                     f"kept {c['kept']!r}, the other side had {c['other']!r}")
         except (ValueError, KeyError, TypeError):
             text = "a line this file should hold is unreadable"
-        out.append(Problem(text + f"; choose by editing {codebook.name}, then delete this file", str(path), n))
+        out.append(Problem(text + "; choose with `qualcode codebook resolve` (or the workbench's "
+                                  "'Codebook conflicts')", str(path), n))
     return out

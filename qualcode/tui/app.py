@@ -27,6 +27,7 @@ from qualcode.tui.commands import WorkbenchCommands
 from qualcode.tui.desk import Change, Desk
 from qualcode.tui.registry import SCREENS
 from qualcode.tui.screens.home import HomeScreen
+from qualcode.tui.team import TeamCheck
 
 
 @dataclass
@@ -44,7 +45,7 @@ class Settings:
     scikit-learn engine, imported the first time suggestions are asked for (never at start)."""
 
 
-class WorkbenchApp(App):
+class WorkbenchApp(TeamCheck, App):
     TITLE = "qualcode"
     COMMANDS = App.COMMANDS | {WorkbenchCommands}
     BINDINGS = [
@@ -79,6 +80,7 @@ class WorkbenchApp(App):
         if self.settings.open_transcript:
             self.open_transcript(self.settings.open_transcript)
         self.call_after_refresh(self.open_session)
+        self.call_after_refresh(self.start_team_check)  # others' work arriving (a shared project; team.py)
 
     @work(thread=True, exclusive=True, group="session", exit_on_error=False)
     def open_session(self) -> list[str]:
@@ -279,6 +281,9 @@ class WorkbenchApp(App):
         if (self.desk.project.root / ".git").exists():
             yield SystemCommand("Sync with the team", "qualcode sync: share your work, get the others' (git)",
                                 self.action_sync)
+        if self.has_conflicts():
+            yield SystemCommand("Codebook conflicts", "Choose on the codebook fields a merge found changed two ways",
+                                self.action_conflicts)
         for entry in SCREENS:
             yield SystemCommand(entry.name, entry.help, lambda target=entry.target: self.open_screen(target))
 

@@ -65,6 +65,7 @@ PLACES: list[Place] = [
         ("enter", "open the code's disagreements, then a passage"),
     )),
     Place("Export (ctrl+x)", ("qualcode.tui.screens.export:ExportScreen",)),
+    Place("Codebook conflicts (ctrl+p, after a team sync)", ("qualcode.tui.screens.conflicts:ConflictsDialog",)),
     Place("Memos (M)", ("qualcode.tui.screens.memos:MemosScreen",), (
         ("type", "search: the memos with every word typed (memo, passage, code, transcript, coder)"),
     )),
@@ -126,6 +127,8 @@ HELP: dict[str, str] = {
     "AgreementScreen.adopt": "adopt every passage the coders coded alike",
     "AgreementScreen.open_in_workbench": "open the passage on the coding screen",
     "ExportScreen.write": "write the export",
+    "ConflictsDialog.take('mine')": "keep mine: the value in the codebook now (the conflict is settled)",
+    "ConflictsDialog.take('theirs')": "take theirs: the other machine's value (one undoable codebook change)",
 }
 
 _KEY_NAMES = {

@@ -1,0 +1,158 @@
+"""Choosing on a codebook conflict a merge recorded (``qualcode codebook resolve``, the workbench's
+"Codebook conflicts" dialog).
+
+A codebook merge keeps our value and writes each true conflict to ``<codebook>.conflicts``
+(``store.codebook_merge``). Here the user takes ``mine`` (the value kept: nothing changes in the
+codebook) or ``theirs`` (the other side's value, applied as one undoable codebook change through
+``codebook_ops.reshape``); either way that conflict leaves the file, and the file goes when empty.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from qualcode.domain import codebook_edit as edit
+from qualcode.errors import QualcodeError
+from qualcode.store.atomic import write_atomic
+from qualcode.store.codebook_merge import conflicts_path
+from qualcode.store.project import Project
+
+TAKES = ("mine", "theirs")
+
+
+@dataclass(frozen=True)
+class Conflict:
+    code: str
+    """The code's id; ``(codebook)`` for the codebook's own name and description; for ``renamed`` and
+    ``merged`` the old id whose record was set two ways."""
+    field: str
+    mine: object
+    """The value kept (ours, in the codebook now)."""
+    theirs: object
+    """The other side's value."""
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.code, self.field)
+
+    def words(self) -> str:
+        return f"{self.code} {self.field}: mine {show(self.mine)} · theirs {show(self.theirs)}"
+
+
+def show(value) -> str:
+    if value is None or value == "" or value == []:
+        return "(none)"
+    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else repr(value)
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
+def _lines(path: Path) -> list[str]:
+    try:
+        return path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return []
+    except (OSError, UnicodeDecodeError) as exc:
+        raise QualcodeError(f"cannot read the codebook conflicts: {exc}", path=path,
+                            hint="it holds one JSON object per line; restore it from git (`git checkout -- FILE`)") from None
+
+
+def _parse(line: str) -> Conflict | None:
+    try:
+        c = json.loads(line)
+        return Conflict(str(c["code"]), str(c["field"]), c.get("kept"), c.get("other"))
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def conflicts(codebook: Path) -> list[Conflict]:
+    """The conflicts still to choose on, each once, in the file's order (unreadable lines left out:
+    ``qualcode check`` names them)."""
+    seen: dict[tuple[str, str], Conflict] = {}
+    for line in _lines(conflicts_path(codebook)):
+        c = _parse(line)
+        if c is not None and c.key not in seen:
+            seen[c.key] = c
+    return list(seen.values())
+
+
+def _find(codebook: Path, code: str, field: str) -> Conflict:
+    found = [c for c in conflicts(codebook) if c.key == (code, field)]
+    if not found:
+        have = ", ".join(f"{c.code} {c.field}" for c in conflicts(codebook)) or "none"
+        raise QualcodeError(f"no codebook conflict on {code} {field} (conflicts: {have})",
+                            path=conflicts_path(codebook),
+                            hint="`qualcode codebook resolve` lists them")
+    return found[-1]  # the latest recorded, when one came twice
+
+
+def _theirs(project: Project, c: Conflict, codings: str | None):
+    """The codebook with the other side's value (None: nothing to change)."""
+    book = project.codebook
+    if c.field == "removed":
+        if c.theirs == "deleted":
+            if book.get(c.code) is None:
+                return None
+            from qualcode.services.codebook_ops import usage
+
+            n = usage(project).of(c.code)
+            if n and not codings:
+                raise QualcodeError(f"{c.code} is used by {n} coding(s); taking theirs removes it",
+                                    path=project.codebook_path,
+                                    hint="say what becomes of them: --codings reassign:OTHER_ID, drop or keep-orphaned")
+            return edit.remove_code(book, c.code, codings or "keep-orphaned")
+        raise QualcodeError(f"{c.code} was merged or dropped on this side; the other side's edits cannot be "
+                            "brought back from here", path=project.codebook_path,
+                            hint=f"take mine, then re-add the code by hand (`qualcode codebook add {c.code} NAME`) if needed")
+    if c.field in ("renamed", "merged"):
+        new = edit._copy(book)
+        getattr(new, c.field)[c.code] = c.theirs
+        return edit._done(new)
+    if c.code == "(codebook)":
+        new = edit._copy(book)
+        setattr(new, c.field, c.theirs or "")
+        return edit._done(new)
+    if c.field == "parent":
+        return edit.move_code(book, c.code, c.theirs)
+    if c.field in edit.EDITABLE:
+        value = c.theirs
+        if value is None:
+            value = [] if c.field in ("examples", "keywords") else ""
+        return edit.edit_code(book, c.code, **{c.field: value})
+    raise QualcodeError(f"a conflict on {c.field!r} cannot be settled here", path=project.codebook_path,
+                        hint=f"edit {project.codebook_path.name} by hand, then take mine")
+
+
+def resolve(project: Project, code: str, field: str, take: str, codings: str | None = None) -> str:
+    """Choose on one conflict; returns what was done, in words."""
+    from qualcode.services.codebook_ops import reshape
+
+    if take not in TAKES:
+        raise QualcodeError(f"--take must be mine or theirs, not {take!r}")
+    path = project.codebook_path
+    c = _find(path, code, field)
+    if take == "theirs":
+        book = _theirs(project, c, codings)
+        if book is not None:
+            reshape(project, book, f"resolve {c.code} {c.field}: theirs")
+    _forget(path, c.key)
+    left = len(conflicts(path))
+    chose = f"kept mine ({show(c.mine)})" if take == "mine" else f"took theirs ({show(c.theirs)})"
+    return (f"{c.code} {c.field}: {chose}; " +
+            (f"{left} conflict{'s' if left != 1 else ''} left" if left else "no conflicts left")
+            + " (`qualcode sync` shares the choice)")
+
+
+def _forget(codebook: Path, key: tuple[str, str]) -> None:
+    """Remove every line of that conflict; the file goes when nothing is left."""
+    path = conflicts_path(codebook)
+    keep = []
+    for line in _lines(path):
+        c = _parse(line)
+        if line.strip() and (c is None or c.key != key):
+            keep.append(line)  # another conflict, or a line check reports as unreadable
+    if keep:
+        write_atomic(path, "".join(line + "\n" for line in keep))
+    else:
+        path.unlink(missing_ok=True)

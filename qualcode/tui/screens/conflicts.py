@@ -1,0 +1,73 @@
+"""Codebook conflicts a team merge left (the same field changed two ways on two machines): each with
+the value kept (mine) and the other side's (theirs); ``m`` keeps mine, ``t`` takes theirs (one undoable
+codebook change, ``services.conflicts``). Opened from the command palette: "Codebook conflicts"."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, OptionList
+from textual.widgets.option_list import Option
+
+from qualcode.errors import QualcodeError
+from qualcode.services.conflicts import Conflict, conflicts, resolve, show
+from qualcode.tui.screens.picker import DIALOG_CSS
+
+
+class ConflictsDialog(ModalScreen[None]):
+    DEFAULT_CSS = DIALOG_CSS.format(name="ConflictsDialog") + """
+    ConflictsDialog OptionList { height: auto; max-height: 24; }
+    """
+    BINDINGS = [
+        Binding("m", "take('mine')", "Keep mine"),
+        Binding("t", "take('theirs')", "Take theirs"),
+        Binding("escape", "dismiss(None)", "Close"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list[Conflict] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("Codebook conflicts: the same field changed two ways on two machines", classes="title")
+            yield OptionList()
+            yield Label("m keep mine (the value in the codebook now) · t take theirs · Esc closes "
+                        "(`qualcode sync` shares the choice)", classes="hint")
+
+    def on_mount(self) -> None:
+        self.refresh_items()
+        self.query_one(OptionList).focus()
+
+    def refresh_items(self, keep: int = 0) -> None:
+        self.items = conflicts(self.app.desk.project.codebook_path)
+        options = self.query_one(OptionList)
+        options.clear_options()
+        if not self.items:
+            options.add_option(Option("No conflicts left to choose on.", id="none", disabled=True))
+            return
+        options.add_options([Option(f"{c.code} · {c.field}\n  mine:   {show(c.mine)}\n  theirs: {show(c.theirs)}",
+                                    id=str(i)) for i, c in enumerate(self.items)])
+        options.highlighted = min(keep, len(self.items) - 1)
+
+    def action_take(self, take: str) -> None:
+        index = self.query_one(OptionList).highlighted
+        if not self.items or index is None or index >= len(self.items):
+            return
+        c = self.items[index]
+        app = self.app
+        try:
+            said = resolve(app.desk.project, c.code, c.field, take)
+        except QualcodeError as exc:
+            app.report(exc, title="Conflict not settled")
+            return
+        if take == "theirs":
+            error = app.desk.load_codebook(reload=True)
+            if error is None:
+                app.codebook_saved()
+        app.notify(said, title="Codebook conflict", markup=False)
+        self.refresh_items(index)
+        if not self.items:
+            self.dismiss(None)

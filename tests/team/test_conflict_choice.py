@@ -1,0 +1,101 @@
+"""Choosing on a codebook conflict a team merge left: `qualcode codebook resolve` and the workbench's
+"Codebook conflicts" dialog (m keeps mine, t takes theirs). Issue 17 item 4."""
+
+from __future__ import annotations
+
+import json
+
+from qualcode.store.project import Project
+from qualcode.tui.app import make_app
+from qualcode.tui.screens.conflicts import ConflictsDialog
+from tests.team.test_team import qc, team  # noqa: F401 - the fixture
+
+CONFLICTS = "codebooks/codebook.yaml.conflicts"
+
+
+def two_conflicts(team):  # noqa: F811
+    """ben and the lead both change theme's definition and name; ben syncs last: two conflicts at ben."""
+    qc(team["lead"], "codebook", "edit", "theme", "--definition", "Lead's wording.", "--name", "Lead theme")
+    qc(team["lead"], "--coder", "lead", "sync")
+    qc(team["ben"], "codebook", "edit", "theme", "--definition", "Ben's wording.", "--name", "Ben theme")
+    qc(team["ben"], "--coder", "ben", "sync")
+    return team["ben"]
+
+
+def test_resolve_lists_then_takes_theirs_and_mine_until_check_is_clean(team):  # noqa: F811
+    ben = two_conflicts(team)
+    listed = qc(ben, "codebook", "resolve").stdout
+    assert "theme definition: mine \"Ben's wording.\" · theirs \"Lead's wording.\"" in listed, listed
+    assert "theme name" in listed and "--take mine|theirs" in listed
+    rows = json.loads(qc(ben, "codebook", "resolve", "--json").stdout)
+    assert {(r["code"], r["field"], r["mine"], r["theirs"]) for r in rows} == {
+        ("theme", "definition", "Ben's wording.", "Lead's wording."), ("theme", "name", "Ben theme", "Lead theme")}
+    assert "resolve" in qc(ben, "check", check=False).stdout + qc(ben, "check", check=False).stderr
+
+    said = qc(ben, "codebook", "resolve", "theme", "definition", "--take", "theirs").stdout
+    assert "took theirs" in said and "1 conflict left" in said
+    show = json.loads(qc(ben, "codebook", "show", "theme", "--json").stdout)
+    assert show["definition"] == "Lead's wording." and show["name"] == "Ben theme"
+    assert "resolve theme definition" in qc(ben, "codebook", "history").stdout  # an undoable change
+    assert (ben / CONFLICTS).exists()
+
+    said = qc(ben, "codebook", "resolve", "theme", "name", "--take", "mine").stdout
+    assert "kept mine" in said and "no conflicts left" in said
+    assert not (ben / CONFLICTS).exists()
+    assert qc(ben, "check").returncode == 0
+    assert "no codebook conflicts" in qc(ben, "codebook", "resolve").stdout
+
+    # the choice travels: after both sync, the lead has the chosen codebook and no conflicts either
+    qc(ben, "--coder", "ben", "sync")
+    qc(team["lead"], "--coder", "lead", "sync")
+    lead = json.loads(qc(team["lead"], "codebook", "show", "theme", "--json").stdout)
+    assert (lead["definition"], lead["name"]) == ("Lead's wording.", "Ben theme")
+    assert not (team["lead"] / CONFLICTS).exists() and qc(team["lead"], "check").returncode == 0
+
+    # undo puts back the value from before the choice
+    assert "undone" in qc(ben, "codebook", "undo").stdout
+    assert json.loads(qc(ben, "codebook", "show", "theme", "--json").stdout)["definition"] == "Ben's wording."
+
+
+def test_resolve_refuses_clearly(team):  # noqa: F811
+    ben = two_conflicts(team)
+    for args, words in ((["theme", "definition"], "--take mine|theirs"),
+                        (["theme", "colour", "--take", "mine"], "no codebook conflict on theme colour"),
+                        (["theme", "definition", "--take", "both"], "both")):
+        proc = qc(ben, "codebook", "resolve", *args, check=False)
+        assert proc.returncode == 2 and words in proc.stderr, (args, proc.stderr)
+        assert "Traceback" not in proc.stderr
+    assert len(json.loads(qc(ben, "codebook", "resolve", "--json").stdout)) == 2  # nothing settled
+
+
+async def test_the_workbench_lists_the_conflicts_and_chooses_with_a_key(team):  # noqa: F811
+    ben = two_conflicts(team)
+    project = Project.open(ben, search=False)
+    app = make_app(project, "ben")
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        commands = {c.title: c for c in app.get_system_commands(app.screen)}
+        assert "Codebook conflicts" in commands
+        commands["Codebook conflicts"].callback()
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ConflictsDialog)
+        shown = [str(dialog.query_one("OptionList").get_option_at_index(i).prompt) for i in range(2)]
+        assert any("definition" in s and "Ben's wording." in s and "Lead's wording." in s for s in shown), shown
+        first = dialog.items[0]
+        await pilot.press("t")  # theirs for the highlighted one
+        await pilot.pause()
+        other = app.desk.codebook.get("theme")
+        expect = {"definition": "Lead's wording.", "name": "Lead theme"}
+        assert getattr(other, first.field) == expect[first.field]  # the workbench's codebook has it now
+        assert len(dialog.items) == 1
+        await pilot.press("m")  # mine for the other: the codebook keeps ben's value
+        await pilot.pause()
+        assert not isinstance(app.screen, ConflictsDialog)  # nothing left: the dialog closes
+        assert not (ben / CONFLICTS).exists()
+        assert "Codebook conflicts" not in {c.title for c in app.get_system_commands(app.screen)}
+        said = [n.message for n in app._notifications if n.title == "Codebook conflict"]
+        assert any("took theirs" in m for m in said) and any("kept mine" in m for m in said)
+    project.close()
+    assert qc(ben, "check").returncode == 0
