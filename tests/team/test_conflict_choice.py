@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from qualcode.store.project import Project
 from qualcode.tui.app import make_app
 from qualcode.tui.screens.conflicts import ConflictsDialog
@@ -99,3 +101,40 @@ async def test_the_workbench_lists_the_conflicts_and_chooses_with_a_key(team):  
         assert any("took theirs" in m for m in said) and any("kept mine" in m for m in said)
     project.close()
     assert qc(ben, "check").returncode == 0
+
+
+def record(project, *rows: dict) -> None:
+    path = project.codebook_path.with_name(project.codebook_path.name + ".conflicts")
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+
+
+def test_theirs_for_every_kind_a_merge_records(project):
+    from qualcode.errors import QualcodeError
+    from qualcode.services.conflicts import conflicts, resolve
+
+    project.session("ann").add("int-1", 0, 11, "theme")
+    record(project,
+           {"code": "theme.sub", "field": "parent", "kept": "theme", "other": None, "base": "theme"},
+           {"code": "(codebook)", "field": "name", "kept": "Starter codebook", "other": "Our study", "base": None},
+           {"code": "theme", "field": "keywords", "kept": ["example"], "other": ["money", "grant"], "base": None},
+           {"code": "theme", "field": "removed", "kept": "the edited code", "other": "deleted", "base": None},
+           {"code": "gone", "field": "removed", "kept": "removed", "other": "edited on one side", "base": None},
+           {"code": "theme", "field": "keywords", "kept": ["example"], "other": ["money", "grant"], "base": None})
+    assert len(conflicts(project.codebook_path)) == 5  # one recorded twice is one choice
+    resolve(project, "theme.sub", "parent", "theirs")
+    assert project.codebook.get("theme.sub").parent is None
+    resolve(project, "(codebook)", "name", "theirs")
+    assert project.codebook.name == "Our study"
+    resolve(project, "theme", "keywords", "theirs")
+    assert project.codebook.get("theme").keywords == ["money", "grant"]
+    with pytest.raises(QualcodeError, match="used by 1 coding") as exc:  # say what becomes of its codings
+        resolve(project, "theme", "removed", "theirs")
+    assert "--codings" in exc.value.hint
+    assert project.codebook.get("theme") is not None
+    resolve(project, "theme", "removed", "theirs", codings="reassign:theme.sub")
+    assert project.codebook.get("theme") is None and project.codebook.resolve_code("theme") == "theme.sub"
+    with pytest.raises(QualcodeError) as exc:  # a code merged away cannot come back from a conflict
+        resolve(project, "gone", "removed", "theirs")
+    assert "take mine" in exc.value.hint
+    assert "no conflicts left" in resolve(project, "gone", "removed", "mine")
+    assert not project.codebook_path.with_name(project.codebook_path.name + ".conflicts").exists()
