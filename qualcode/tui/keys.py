@@ -65,10 +65,10 @@ PLACES: list[Place] = [
         ("enter", "open the code's disagreements, then a passage"),
     )),
     Place("Export (ctrl+x)", ("qualcode.tui.screens.export:ExportScreen",)),
-    Place("Codebook conflicts (ctrl+p, after a team sync)", ("qualcode.tui.screens.conflicts:ConflictsDialog",)),
     Place("Memos (M)", ("qualcode.tui.screens.memos:MemosScreen",), (
         ("type", "search: the memos with every word typed (memo, passage, code, transcript, coder)"),
     )),
+    Place("Codebook conflicts (ctrl+p, after a team sync)", ("qualcode.tui.screens.conflicts:ConflictsDialog",)),
 ]
 
 HELP: dict[str, str] = {

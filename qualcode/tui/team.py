@@ -14,6 +14,9 @@ from textual import work
 from qualcode.errors import QualcodeError
 
 
+_NOT_SHARED = "not checking for the team's work (the project is not shared with a git remote)"
+
+
 class TeamCheck:
     """Mixed into the WorkbenchApp."""
 
@@ -23,7 +26,7 @@ class TeamCheck:
     _team_failed: bool = False
 
     def start_team_check(self) -> None:
-        from qualcode.services.sync import check_minutes, shared_remote
+        from qualcode.services.sync import check_minutes
 
         project = self.desk.project
         try:
@@ -31,9 +34,23 @@ class TeamCheck:
         except QualcodeError as exc:
             self.report(exc, title="qualcode.toml")
             return
-        if not minutes or shared_remote(project.root) is None:
-            self.team_status = "not checking for the team's work (" + (
-                "[team] check_minutes = 0)" if not minutes else "the project is not shared with a git remote)")
+        if not minutes:
+            self.team_status = "not checking for the team's work ([team] check_minutes = 0)"
+        elif not (project.root / ".git").exists():
+            self.team_status = _NOT_SHARED
+        else:
+            self.team_setup_worker(minutes)  # git's configuration is read off the screen's thread too
+
+    @work(thread=True, exclusive=True, group="team-check", exit_on_error=False)
+    def team_setup_worker(self, minutes: float) -> None:
+        from qualcode.services.sync import shared_remote
+
+        shared = shared_remote(self.desk.project.root) is not None
+        self.call_from_thread(self.team_check_begin, minutes if shared else 0.0)
+
+    def team_check_begin(self, minutes: float) -> None:
+        if not minutes:
+            self.team_status = _NOT_SHARED
             return
         self.team_status = f"checking for the team's work every {minutes:g} min"
         self.set_interval(minutes * 60, self.check_team, name="team-check")

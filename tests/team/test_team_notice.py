@@ -95,8 +95,11 @@ async def test_no_check_when_not_shared_or_switched_off(team, tmp_path):  # noqa
     lonely = tmp_path / "lonely"
     qc(tmp_path, "init", str(lonely))
     assert incoming(lonely, "codings", "codebooks/codebook.yaml") is None  # no git: nothing is run
+    solo = tmp_path / "solo"
+    qc(tmp_path, "init", "--git", str(solo))  # a repository without a remote
+    assert incoming(solo, "codings", "codebooks/codebook.yaml") is None
     set_minutes(team["ben"], "0")
-    for folder, words in ((lonely, "not shared"), (team["ben"], "check_minutes = 0")):
+    for folder, words in ((lonely, "not shared"), (solo, "not shared"), (team["ben"], "check_minutes = 0")):
         project = Project.open(folder, search=False)
         app = make_app(project, "ben")
         async with app.run_test(size=(120, 40), notifications=True) as pilot:
