@@ -41,7 +41,9 @@ class TeamCheck:
         else:
             self.team_setup_worker(minutes)  # git's configuration is read off the screen's thread too
 
-    @work(thread=True, exclusive=True, group="team-check", exit_on_error=False)
+    # not exclusive: the setup (started after the first refresh) and a check may overlap, and an
+    # exclusive worker would cancel the other (check_team keeps checks from piling up)
+    @work(thread=True, group="team-check", exit_on_error=False)
     def team_setup_worker(self, minutes: float) -> None:
         from qualcode.services.sync import shared_remote
 
@@ -61,7 +63,7 @@ class TeamCheck:
             return
         self.team_check_worker()
 
-    @work(thread=True, exclusive=True, group="team-check", exit_on_error=False)
+    @work(thread=True, group="team-check", exit_on_error=False)
     def team_check_worker(self) -> None:
         from qualcode.services.sync import incoming
 
