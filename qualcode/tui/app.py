@@ -114,6 +114,8 @@ class WorkbenchApp(TeamCheck, App):
 
     def session_ready(self) -> None:
         self.settle_memory()
+        if getattr(self, "_sync_pending", False):
+            self.call_after_refresh(self.action_sync)
         if self.desk.read_only:
             from qualcode.tui.screens.dialogs import MessageDialog
 
@@ -289,7 +291,13 @@ class WorkbenchApp(TeamCheck, App):
 
     def action_sync(self) -> None:
         """``qualcode sync`` from the workbench: the journal is let go while git works, then reopened
-        with what arrived (the notice says what, from whom)."""
+        with what arrived (the notice says what, from whom). Asked while the journal is still being
+        opened, the sync waits for it (it would find the journal locked by this very window)."""
+        if not self.desk.ready:
+            self._sync_pending = True
+            self.notify("Syncing once the project has opened…", title="Sync")
+            return
+        self._sync_pending = False
         self.desk.switch(self.desk.coder)
         self.notify("Syncing with the team…", title="Sync")
         self.sync_worker()

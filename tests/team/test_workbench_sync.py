@@ -8,6 +8,18 @@ from qualcode.tui.app import make_app
 from tests.team.test_team import code, qc, team  # noqa: F401 - the fixture
 
 
+async def synced(app, pilot) -> list[str]:
+    """Sync, then wait (by state, not time) until the sync has reported and the journal is open again."""
+    app.action_sync()
+    for _ in range(200):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        done = [n for n in app._notifications if n.title == "Sync" and not n.message.startswith("Syncing")]
+        if done and app.desk.ready and not any(not w.is_finished for w in app.workers):
+            return [n.message for n in app._notifications]
+    raise AssertionError([(n.title, n.message) for n in app._notifications])
+
+
 async def test_sync_from_the_workbench_brings_the_others_work(team):  # noqa: F811
     arrived = code(team["ana-laptop"], "community empowerment network")
     qc(team["ana-laptop"], "--coder", "ana", "sync")
@@ -18,12 +30,7 @@ async def test_sync_from_the_workbench_brings_the_others_work(team):  # noqa: F8
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "Sync with the team" in [c.title for c in app.get_system_commands(app.screen)]
-        app.action_sync()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        said = [n.message for n in app._notifications]
+        said = await synced(app, pilot)
         assert any("Arrived from ana-laptop" in m and "ana: 1 coding added" in m for m in said), said
         assert arrived in {c.id for c in app.desk.project.codings("ana")}
         assert app.desk.session is not None and not app.desk.read_only  # coding goes on
@@ -41,11 +48,8 @@ async def test_a_codebook_conflict_that_arrived_is_shown_in_the_workbench(team):
     project = Project.open(team["ben"], search=False)
     app = make_app(project, "ben")
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await app.workers.wait_for_complete()
-        app.action_sync()
-        for _ in range(2):
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+        # asked at once, while the journal is still being opened: the sync waits for it
+        await synced(app, pilot)
         said = [n.message for n in app._notifications if n.title == "Codebook conflict"]
         assert said and "Lead's wording." in said[0] and "Ben's wording." in said[0]
         assert app.desk.codebook.get("theme").definition == "Ben's wording."  # ours kept until the user chooses
