@@ -23,23 +23,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import make_project  # noqa: E402
+from generate import add_project_args, ensure_project  # noqa: E402
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--folder", default="/tmp/qc-bench-codebook")
-    ap.add_argument("--transcripts", type=int, default=1000)
-    ap.add_argument("--words", type=int, default=1000)
-    ap.add_argument("--codings", type=int, default=188_000)
-    ap.add_argument("--reuse", action="store_true", help="reuse an existing generated folder")
+    add_project_args(ap, "/tmp/qc-bench-codebook", 1000, 1000, 188_000)
     a = ap.parse_args()
-    folder = Path(a.folder)
-    if not (a.reuse and (folder / "qualcode.toml").exists()):
-        t0 = time.perf_counter()
-        make_project(folder, a.transcripts, a.words, a.codings)
-        print(f"generated {a.transcripts} transcripts x {a.words} words, {a.codings} codings "
-              f"in {time.perf_counter() - t0:.1f} s")
+    folder = ensure_project(a)
 
     from qualcode.services import codebook_ops
     from qualcode.store.project import Project

@@ -89,23 +89,14 @@ def bench(label: str, project: Path, coder: str, rounds: int) -> None:
 
 
 def main() -> None:
+    from generate import add_project_args, ensure_project
+
     ap = argparse.ArgumentParser()
-    ap.add_argument("--folder", default="/tmp/qc-startup")
-    ap.add_argument("--transcripts", type=int, default=100)
-    ap.add_argument("--words", type=int, default=5000)
-    ap.add_argument("--codings", type=int, default=20_000)
+    add_project_args(ap, "/tmp/qc-startup", 100, 5000, 20_000)
     ap.add_argument("--rounds", type=int, default=5)
-    ap.add_argument("--reuse", action="store_true", help="reuse an existing generated folder")
     a = ap.parse_args()
     bench("bundled study", REPO, "researcher_a", a.rounds)
-    folder = Path(a.folder)
-    if not (a.reuse and (folder / "qualcode.toml").exists()):
-        from generate import make_project
-
-        t0 = time.perf_counter()
-        make_project(folder, a.transcripts, a.words, a.codings)
-        print(f"\ngenerated {a.transcripts} transcripts x {a.words} words, {a.codings} codings "
-              f"in {time.perf_counter() - t0:.1f} s")
+    folder = ensure_project(a)
     bench(f"generated, {a.transcripts} transcripts, {a.codings} codings", folder, "coder_1", a.rounds)
     after_copy(folder)
 

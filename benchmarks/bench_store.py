@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import make_project  # noqa: E402
+from generate import add_project_args, ensure_project  # noqa: E402
 
 
 def open_all(folder: Path) -> tuple[float, int]:
@@ -36,17 +36,9 @@ def open_all(folder: Path) -> tuple[float, int]:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--folder", default="/tmp/qc-bench")
-    ap.add_argument("--transcripts", type=int, default=1000)
-    ap.add_argument("--words", type=int, default=5000)
-    ap.add_argument("--codings", type=int, default=200_000)
-    ap.add_argument("--reuse", action="store_true", help="reuse an existing generated folder")
+    add_project_args(ap, "/tmp/qc-bench", 1000, 5000, 200_000)
     a = ap.parse_args()
-    folder = Path(a.folder)
-    if not (a.reuse and (folder / "qualcode.toml").exists()):
-        t0 = time.perf_counter()
-        make_project(folder, a.transcripts, a.words, a.codings)
-        print(f"generated {a.transcripts} transcripts x {a.words} words, {a.codings} codings in {time.perf_counter() - t0:.1f} s")
+    folder = ensure_project(a)
     shutil.rmtree(folder / ".qualcode", ignore_errors=True)
     # each open in a fresh interpreter, as a user starting qualcode would
     code = ("import sys, time; sys.path.insert(0, %r); from bench_store import open_all; "

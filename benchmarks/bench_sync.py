@@ -57,23 +57,25 @@ def append(path: Path, data: str) -> None:
         fh.write(data)
 
 
+def shared_project(tmp: Path) -> Path:
+    """``tmp/a``: the generated project, shared (``qualcode share``) to the bare ``tmp/remote.git``."""
+    run(tmp, "git", "init", "-q", "--bare", "remote.git")
+    a = tmp / "a"
+    run(tmp, *QC, "init", "--git", str(a))
+    for i in range(TRANSCRIPTS):
+        (a / "transcripts" / f"t{i:04d}.txt").write_text(text(i), encoding="utf-8")
+    for c in range(CODERS):
+        (a / "codings" / f"coder{c}.jsonl").write_text(lines(f"coder{c}", 0, CODINGS, f"c{c}x"), encoding="utf-8")
+    run(a, "git", "config", "user.name", "bench-a")
+    run(a, "git", "config", "user.email", "a@example.org")
+    run(a, *QC, "share", str(tmp / "remote.git"))
+    return a
+
+
 def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="bench-sync-"))
     try:
-        env_git = ["-c", "user.name=bench", "-c", "user.email=bench@example.org"]
-        run(tmp, "git", "init", "-q", "--bare", "remote.git")
-        a = tmp / "a"
-        run(tmp, *QC, "init", "--git", str(a))
-        for i in range(TRANSCRIPTS):
-            (a / "transcripts" / f"t{i:04d}.txt").write_text(text(i), encoding="utf-8")
-        for c in range(CODERS):
-            (a / "codings" / f"coder{c}.jsonl").write_text(lines(f"coder{c}", 0, CODINGS, f"c{c}x"), encoding="utf-8")
-        for folder in (a,):
-            subprocess.run(["git", *env_git, "add", "-A"], cwd=folder, check=True)
-            subprocess.run(["git", *env_git, "commit", "-q", "-m", "bench"], cwd=folder, check=True)
-        run(a, "git", "config", "user.name", "bench-a")
-        run(a, "git", "config", "user.email", "a@example.org")
-        run(a, *QC, "share", str(tmp / "remote.git"))
+        a = shared_project(tmp)
         run(tmp, "git", "clone", "-q", str(tmp / "remote.git"), "b")
         b = tmp / "b"
         run(b, "git", "config", "user.name", "bench-b")

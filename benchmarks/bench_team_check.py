@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_sync import CODERS, CODINGS, QC, TRANSCRIPTS, append, lines, run, text  # noqa: E402
+from bench_sync import CODERS, CODINGS, QC, TRANSCRIPTS, append, lines, run, shared_project  # noqa: E402
 
 from qualcode.services.sync import incoming  # noqa: E402
 
@@ -24,16 +24,7 @@ from qualcode.services.sync import incoming  # noqa: E402
 def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="bench-check-"))
     try:
-        run(tmp, "git", "init", "-q", "--bare", "remote.git")
-        a = tmp / "a"
-        run(tmp, *QC, "init", "--git", str(a))
-        for i in range(TRANSCRIPTS):
-            (a / "transcripts" / f"t{i:04d}.txt").write_text(text(i), encoding="utf-8")
-        for c in range(CODERS):
-            (a / "codings" / f"coder{c}.jsonl").write_text(lines(f"coder{c}", 0, CODINGS, f"c{c}x"), encoding="utf-8")
-        run(a, "git", "config", "user.name", "bench-a")
-        run(a, "git", "config", "user.email", "a@example.org")
-        run(a, *QC, "share", str(tmp / "remote.git"))
+        a = shared_project(tmp)
         run(tmp, "git", "clone", "-q", str(tmp / "remote.git"), "b")
         b = tmp / "b"
         append(a / "codings" / "coder0.jsonl", lines("coder0", CODINGS, 300, "a0y"))

@@ -114,6 +114,26 @@ def make_project(folder: str | Path, transcripts: int = 1000, words_per_transcri
     return folder
 
 
+def add_project_args(ap: argparse.ArgumentParser, folder: str, transcripts: int, words: int, codings: int) -> None:
+    """The options every benchmark on a generated project takes."""
+    ap.add_argument("--folder", default=folder)
+    ap.add_argument("--transcripts", type=int, default=transcripts)
+    ap.add_argument("--words", type=int, default=words)
+    ap.add_argument("--codings", type=int, default=codings)
+    ap.add_argument("--reuse", action="store_true", help="reuse an existing generated folder")
+
+
+def ensure_project(a: argparse.Namespace) -> Path:
+    """The generated project of ``add_project_args``' options: made now, unless --reuse finds one."""
+    folder = Path(a.folder)
+    if not (a.reuse and (folder / "qualcode.toml").exists()):
+        t0 = time.perf_counter()
+        make_project(folder, a.transcripts, a.words, a.codings)
+        print(f"generated {a.transcripts} transcripts x {a.words} words, {a.codings} codings "
+              f"in {time.perf_counter() - t0:.1f} s")
+    return folder
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("folder")

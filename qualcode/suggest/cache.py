@@ -50,6 +50,21 @@ def key(project, coder: str, options: dict) -> str:
     return h.hexdigest()
 
 
+def stamp(project, coder: str) -> tuple:
+    """Size and modification time of the files ``key`` reads, and the transcripts' hashes: what has to
+    change before the key can (the engine recomputes the key only then)."""
+    out = []
+    for path in (project.codebook_path, project.codings_dir / f"{coder}.jsonl",
+                 project.codings_dir / f"{coder}.rejections.jsonl"):
+        try:
+            st = path.stat()
+            out.append((st.st_size, st.st_mtime_ns, st.st_ino))
+        except OSError:
+            out.append(None)
+    out.append(tuple(sorted((e.id, e.hash) for e in project.index)))
+    return tuple(out)
+
+
 def _path(project, coder: str) -> Path:
     safe = hashlib.sha1(coder.encode()).hexdigest()[:12]
     return project.cache_dir / "suggest" / f"{safe}.json"

@@ -100,6 +100,7 @@ class SuggestionEngine:
         self.models = Models()
         self.trust: "Trust | None" = None
         self._cache_entry: dict | None = None
+        self._digest: tuple | None = None
         self._trust_basis: tuple | None = None
 
     # compatibility views used by the panel, the CLI and the evaluation
@@ -270,11 +271,6 @@ class SuggestionEngine:
             if str(p) not in self.warnings:
                 self.warnings.append(str(p))
         return codings, rejected
-
-    def training_key(self) -> tuple:
-        codings, rejected = self._own_data()
-        return (tuple(sorted((c.id, c.transcript, c.start, c.end, c.code) for c in codings)),
-                tuple((r.transcript, r.start, r.end, r.code) for r in rejected))
 
     def _ensure_training(self) -> None:
         if self._frozen is not None:
@@ -578,11 +574,24 @@ class SuggestionEngine:
                 "scorers": list(self.scorers), "top_k": self.top_k, "cv": self.cross_validate,
                 "threshold": self.threshold_override}
 
+    def _cache_digest(self) -> str:
+        """The cache key for the project as it is now; the files are read and hashed again only when
+        their size or modification time changed (a CLI run asks once per transcript)."""
+        import json
+
+        from qualcode.suggest import cache
+
+        options = self.cache_options()
+        stamp = (cache.stamp(self.project, self.coder), json.dumps(options, sort_keys=True, default=str))
+        if self._digest is None or self._digest[0] != stamp:
+            self._digest = (stamp, cache.key(self.project, self.coder, options))
+        return self._digest[1]
+
     def cached(self) -> dict | None:
         """The cached entry for the project as it is now, if there is one."""
         from qualcode.suggest import cache
 
-        digest = cache.key(self.project, self.coder, self.cache_options())
+        digest = self._cache_digest()
         if self._cache_entry is not None and self._cache_entry.get("key") == digest:
             return self._cache_entry
         data = cache.load(self.project, self.coder, digest)
@@ -608,7 +617,7 @@ class SuggestionEngine:
         """Suggestions for every transcript (up to ``CACHE_ALL``), notes and summary, saved."""
         from qualcode.suggest import cache
 
-        digest = cache.key(self.project, self.coder, self.cache_options())
+        digest = self._cache_digest()
         entries = list(self.project.index)
         if len(entries) > CACHE_ALL:
             old = self._cache_entry if self._cache_entry and self._cache_entry.get("key") == digest else None
