@@ -19,6 +19,9 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import measured  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -105,4 +108,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with measured("bench_agreement"):
+        main()

@@ -18,7 +18,10 @@ import tracemalloc
 from importlib.metadata import version
 from pathlib import Path
 
-import numpy as np
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import measured  # noqa: E402
+
+import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -109,4 +112,6 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    with measured("bench_alpha"):
+        rc = main()
+    sys.exit(rc)

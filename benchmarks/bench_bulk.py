@@ -20,6 +20,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import measured  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import make_project  # noqa: E402
 
@@ -77,4 +80,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with measured("bench_bulk"):
+        main()

@@ -14,6 +14,9 @@ import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import measured  # noqa: E402
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from qualcode.domain.offsets import LineIndex  # noqa: E402
@@ -63,4 +66,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with measured("bench_markup"):
+        main()

@@ -11,12 +11,14 @@ and of the whole driver process (``python -m qualcode.store.merge``) with its st
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import load, measured  # noqa: E402
 
 from qualcode.store.merge import merge_files
 
@@ -46,7 +48,6 @@ def case(folder: Path, shared: int) -> tuple[Path, Path, Path]:
 
 
 def main() -> None:
-    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}")
     for shared in (199_000, 100_000):
         with tempfile.TemporaryDirectory() as tmp:
             base, ours, theirs = case(Path(tmp), shared)
@@ -65,8 +66,9 @@ def main() -> None:
                            check=True)
             proc = time.perf_counter() - t0
             print(f"shared {shared:,} lines, {TOTAL - shared:,} new ({size / 1e6:.0f} MB in): merged {lines:,} lines "
-                  f"in {best:.3f} s (best of 3); the driver process {proc:.3f} s")
+                  f"in {best:.3f} s (best of 3); the driver process {proc:.3f} s ({load()})")
 
 
 if __name__ == "__main__":
-    main()
+    with measured("bench_merge"):
+        main()

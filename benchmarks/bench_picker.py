@@ -19,6 +19,9 @@ import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import measured  # noqa: E402
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
@@ -108,4 +111,5 @@ def in_the_picker(cands: list[Candidate]) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with measured("bench_picker"):
+        main()

@@ -17,6 +17,9 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import measured  # noqa: E402
+
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,4 +63,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with measured("bench_reliability_matrix"):
+        main()

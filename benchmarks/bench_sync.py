@@ -12,13 +12,15 @@ A's sync that pushed. Everything lives in a temporary folder, removed afterwards
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import load, measured  # noqa: E402
 
 TRANSCRIPTS = 1000
 CODERS = 10
@@ -90,14 +92,14 @@ def main() -> None:
         out = subprocess.run([*QC, "--coder", "coder0", "sync"], cwd=b, check=True, capture_output=True, text=True).stdout
         took = time.perf_counter() - t0
         merged = (b / "codings" / "coder0.jsonl").read_bytes().count(b"\n")
-        print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}")
         print(f"project: {TRANSCRIPTS} transcripts, {CODERS} journals x {CODINGS:,} codings; first command in the clone {warm:.2f} s")
-        print(f"A's sync (300 operations out): {pushed:.2f} s")
-        print(f"B's sync (300 arrived, 150 out, coder0's journal merged by the driver to {merged:,} lines): {took:.2f} s")
+        print(f"A's sync (300 operations out): {pushed:.2f} s ({load()})")
+        print(f"B's sync (300 arrived, 150 out, coder0's journal merged by the driver to {merged:,} lines): {took:.2f} s ({load()})")
         print("B was told:\n" + "\n".join("  " + line for line in out.strip().splitlines()))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
-    main()
+    with measured("bench_sync"):
+        main()

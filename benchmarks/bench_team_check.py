@@ -8,14 +8,14 @@ new (what runs every `[team] check_minutes`). Everything lives in a temporary fo
 
 from __future__ import annotations
 
-import os
 import shutil
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import load, measured  # noqa: E402
 from bench_sync import CODERS, CODINGS, QC, TRANSCRIPTS, append, lines, run, shared_project  # noqa: E402
 
 from qualcode.services.sync import incoming  # noqa: E402
@@ -35,14 +35,14 @@ def main() -> None:
         t0 = time.perf_counter()
         again = incoming(b, "codings", "codebooks/codebook.yaml")
         quiet = time.perf_counter() - t0
-        print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}")
         print(f"project: {TRANSCRIPTS} transcripts, {CODERS} journals x {CODINGS:,} codings, a local bare remote")
-        print(f"check when 300 operations arrived (fetch + log): {arrived:.3f} s -> {news.words() if news else None}")
-        print(f"check again, the same head (nothing to fetch): {quiet:.3f} s")
+        print(f"check when 300 operations arrived (fetch + log): {arrived:.3f} s ({load()}) -> {news.words() if news else None}")
+        print(f"check again, the same head (nothing to fetch): {quiet:.3f} s ({load()})")
         assert news is not None and again is not None and again.head == news.head
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
-    main()
+    with measured("bench_team_check"):
+        main()

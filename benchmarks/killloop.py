@@ -26,6 +26,9 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import measured  # noqa: E402
+
 INTERVIEW = """---
 id: int-1
 ---
@@ -176,4 +179,6 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    with measured("killloop"):
+        rc = main()
+    sys.exit(rc)
