@@ -25,6 +25,11 @@ class Context:
             self._project = Project.open(self.project_dir) if self.project_dir else Project.open()
         return self._project
 
+    def close(self) -> None:
+        """At the end of a command: sessions keep the cached journal state current, then let go."""
+        if self._project is not None:
+            self._project.close()
+
     @property
     def coder(self) -> str:
         from qualcode.store.journal import check_coder_name

@@ -23,6 +23,7 @@ def cli(ctx: click.Context, project_dir: str | None, coder: str | None, debug: b
     With no command, opens the coding workbench on the project.
     """
     ctx.obj = Context(project_dir, coder, debug)
+    ctx.call_on_close(ctx.obj.close)
     if ctx.invoked_subcommand is None:
         from qualcode.cli.workbench import open_workbench
 

@@ -98,6 +98,9 @@ class CodingSet:
         return sorted(self.by_transcript.get(transcript_id, {}).values(), key=lambda c: (c.start, c.end, c.code))
 
     def transcripts(self) -> set[str]:
+        nonempty = getattr(self.by_transcript, "nonempty", None)  # a cached state: without reading codings
+        if nonempty is not None:
+            return nonempty()
         return {t for t, cs in self.by_transcript.items() if cs}
 
     # -- applying operations ------------------------------------------------------------------

@@ -66,6 +66,11 @@ def _mac(payload: bytes | memoryview) -> bytes:
     return hashlib.blake2b(payload, key=_key, digest_size=32).hexdigest().encode()
 
 
+def mac(payload: bytes | memoryview) -> str:
+    """The keyed digest of ``payload`` (for a record checked on its own, inside a sealed cache)."""
+    return _mac(payload).decode()
+
+
 def seal(payload: bytes) -> bytes:
     """``payload`` with its seal, ready to write."""
     return MAGIC + _mac(payload) + b"\n" + payload

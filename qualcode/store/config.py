@@ -88,9 +88,11 @@ def load_config(root: Path) -> ProjectConfig:
     if not isinstance(roles, dict):
         raise ProjectError("[speakers.roles] must be a table of label = \"interviewer\"", path=path)
     cfg.speaker_roles = {str(k): str(v).strip().lower() for k, v in roles.items()}
-    from qualcode.formats.transcripts.rules import check_rules
+    bad = []
+    if cfg.speaker_roles:  # the transcript readers are imported only when there are rules to check
+        from qualcode.formats.transcripts.rules import check_rules
 
-    bad = check_rules(cfg.speaker_roles)
+        bad = check_rules(cfg.speaker_roles)
     if bad:
         raise ProjectError("[speakers.roles]: " + "; ".join(bad), path=path,
                            hint="write label = \"interviewer\", \"respondent\" or \"none\"; patterns as \"Lead *\" or \"re:^Counsel\"")

@@ -25,9 +25,7 @@ def parser_fingerprint() -> str:
     """Changes whenever the transcript importers change, so cached parses are never stale."""
     import hashlib
 
-    import qualcode.formats.transcripts as pkg
-
-    folder = Path(pkg.__file__).parent
+    folder = Path(__file__).resolve().parents[1] / "formats" / "transcripts"  # found, not imported (slow)
     h = hashlib.blake2b(digest_size=8)
     for f in sorted(folder.glob("*.py")):
         st = f.stat()
@@ -136,15 +134,23 @@ class TranscriptIndex:
 
     def refresh(self) -> None:
         old = self._old_entries()
-        files: list[Path] = []
-        if self.folder.is_dir():
-            files = sorted(p for p in self.folder.iterdir() if p.is_file() and not p.name.startswith((".", "~$")))
+        names: list[str] = []
+        if self.folder.is_dir():  # names and stats without pathlib: thousands of files are opened often
+            with os.scandir(self.folder) as scan:
+                names = sorted(e.name for e in scan if not e.name.startswith((".", "~$")) and e.is_file())
+        base = self.folder.relative_to(self.root).as_posix() + "/" if names else ""
+        base = "" if base == "./" else base
+        folder = str(self.folder)
         changed = False
         entries: dict[str, Entry] = {}
         self.problems = []
-        for path in files:
-            rel = path.relative_to(self.root).as_posix()
-            st = path.stat()
+        for name in names:
+            rel = base + name
+            path = os.path.join(folder, name)
+            try:
+                st = os.stat(path)
+            except FileNotFoundError:  # deleted while listed
+                continue
             cached = old.get(rel)
             if cached and cached.mtime_ns == st.st_mtime_ns and cached.size == st.st_size:
                 entry = cached
@@ -155,7 +161,7 @@ class TranscriptIndex:
                 entry = replace(cached, mtime_ns=st.st_mtime_ns)  # same bytes, new time: copied (cp -r) or touched
                 changed = True
             else:
-                entry = self._build(path, rel, st)
+                entry = self._build(Path(path), rel, st)
                 changed = True
             if entry.error:
                 self.problems.append(Problem(entry.error, rel))
@@ -169,7 +175,7 @@ class TranscriptIndex:
                 continue
             entries[entry.id] = entry
         if changed or set(old) != {e.path for e in entries.values()}:
-            self._save(files, entries, old)
+            self._save(entries)
         self.entries = entries
 
     def _build(self, path: Path, rel: str, st: os.stat_result) -> Entry:
@@ -205,7 +211,7 @@ class TranscriptIndex:
         except QualcodeError:
             pass  # a read-only project still works, just without a cache
 
-    def _save(self, files: list[Path], entries: dict[str, Entry], old: dict) -> None:
+    def _save(self, entries: dict[str, Entry]) -> None:
         payload = {"version": parser_fingerprint(), "aliases": self.aliases, "speakers": self.speakers,
                    "files": {e.path: asdict(e) for e in entries.values()}}
         try:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from qualcode.domain.coding import CodingSet, OperationError
 from qualcode.errors import JournalError, LockError, Problem
-from qualcode.store import snapshot
+from qualcode.store import state
 from qualcode.store.atomic import fsync_dir, read_regular, write_atomic
 
 VERSION = 1
@@ -52,7 +52,9 @@ class Replay:
     unreadable: list[bytes] = field(default_factory=list)
     """Lines not applied (corrupt, wrong types, an operation that does not apply), verbatim."""
     notes: list[str] = field(default_factory=list)
-    """About the cache (a damaged or foreign snapshot rebuilt): worth saying, not findings."""
+    """About the cache (a damaged or foreign cached state rebuilt): worth saying, not findings."""
+    stored: object = None
+    """The cached state (``store.state.Stored``) this replay stands on, if any."""
 
 
 def journal_path(folder: Path, coder: str) -> Path:
@@ -157,11 +159,18 @@ def set_aside_files(path: Path) -> list[Path]:
 def replay(path: Path, coder: str, snapshot_dir: Path | None = None) -> Replay:
     """Read a journal and apply its operations. Never fails on content: problems become warnings.
 
-    With ``snapshot_dir``, a valid snapshot (see ``store.snapshot``) stands in for the lines it
-    covers, and a new one is saved when many lines had to be replayed.
+    With ``snapshot_dir``, a cached state that still matches the journal (see ``store.state``)
+    stands in for the lines it covers: only the lines after it are read and applied, and a
+    transcript's codings are read from the cache when first used. A new state is saved when many
+    lines had to be replayed (or the covered bytes had to be hashed again).
     """
     result = Replay(CodingSet(coder))
+    if snapshot_dir is not None:
+        loaded = state.load(snapshot_dir, coder, path, result.notes)
+        if loaded is not None:
+            return _continue(result, loaded, path, coder, snapshot_dir)
     try:
+        before = os.stat(path)
         data = read_regular(path)
     except FileNotFoundError:
         return result
@@ -171,29 +180,35 @@ def replay(path: Path, coder: str, snapshot_dir: Path | None = None) -> Replay:
             return result
         raise JournalError(f"cannot read the journal: {exc.strerror}", path=path,
                            hint="codings/<coder>.jsonl must be an ordinary file you may read") from None
-    end = len(data)
+    end = _cut_torn(result, data, path, 0)
+    result.clean_size = end
+    lineno = _apply_lines(result, data[:end], 0, path)
+    if snapshot_dir is not None and end and lineno >= state.MIN_LINES_TO_SAVE:
+        sig = state.signature(before) if before.st_size == len(data) else None
+        result.stored = _save_state(result, snapshot_dir, path, None, 0, b"", [], data[:end], lineno, sig)
+    result.warnings.extend(aside_warnings(path))
+    return result
+
+
+def _cut_torn(result: Replay, data: bytes, path: Path, lines_before: int) -> int:
+    """How many bytes of ``data`` are complete lines; a torn last line goes to ``result.torn_tail``."""
     if data and not data.endswith(b"\n"):
         cut = data.rfind(b"\n") + 1
         result.torn_tail = data[cut:]
-        end = cut
         result.warnings.append(Problem(
             f"the last line is incomplete (a crash while saving?): {len(result.torn_tail)} bytes set aside, "
-            "not applied; nothing that was confirmed is lost", str(path), data[:cut].count(b"\n") + 1))
-    result.clean_size = end
+            "not applied; nothing that was confirmed is lost", str(path), lines_before + data[:cut].count(b"\n") + 1))
+        return cut
+    return len(data)
+
+
+def _apply_lines(result: Replay, chunk: bytes, lineno: int, path: Path) -> int:
+    """Apply the complete lines of ``chunk`` (numbered from ``lineno`` + 1); return the last line's number."""
+    if not chunk:
+        return lineno
     codings = result.codings
-    lineno = 0
-    start = 0
-    snap_path = snapshot_dir / f"{coder}.snap" if snapshot_dir is not None else None
-    if snap_path is not None:
-        snap = snapshot.load(snap_path, data, end, result.notes)
-        if snap is not None:
-            warnings, result.future_lines, result.last_seq, lineno = snapshot.restore(snap, codings)
-            result.warnings[:0] = warnings
-            start = snap["consumed"]
-    replayed = 0
-    for raw in data[start:end].split(b"\n"):
+    for raw in chunk[:-1].split(b"\n"):
         lineno += 1
-        replayed += 1
         if not raw.strip():
             continue
         try:
@@ -225,13 +240,48 @@ def replay(path: Path, coder: str, snapshot_dir: Path | None = None) -> Replay:
         except (OperationError, KeyError, TypeError, ValueError, AttributeError) as exc:
             result.unreadable.append(raw)
             result.warnings.append(Problem(f"operation skipped: {exc}", str(path), lineno))
-    if snap_path is not None and end > start and replayed >= snapshot.MIN_LINES_TO_SAVE:
-        # lineno counts the empty string after the last newline; the snapshot covers complete lines only
-        snapshot.save(snap_path, data, end, lineno - 1, codings,
-                      [w for w in result.warnings if "incomplete" not in w.message],
-                      result.future_lines, result.last_seq)
+    return lineno
+
+
+def _from_state(stored: state.Stored, coder: str) -> Replay:
+    h = stored.header
+    result = Replay(stored.coding_set(coder), stored.warnings(), h["last_seq"], list(h["future"]))
+    result.stored = stored
+    return result
+
+
+def _continue(result: Replay, loaded: state.Loaded, path: Path, coder: str, folder: Path) -> Replay:
+    """The replay from a cached state: the lines after it applied on top (and saved when worth it)."""
+    stored = loaded.stored
+    notes = result.notes
+    result = _from_state(stored, coder)
+    result.notes = notes
+    lines = stored.header["lines"]
+    cut = _cut_torn(result, loaded.tail, path, lines)
+    result.clean_size = stored.consumed + cut
+    lineno = _apply_lines(result, loaded.tail[:cut], lines, path)
+    if loaded.rehashed or lineno - lines >= state.MIN_LINES_TO_SAVE:
+        new = _save_state(result, folder, path, stored, stored.consumed, stored.header["digest"],
+                          stored.header["bounds"], loaded.tail[:cut], lineno, loaded.sig, whole=loaded.data)
+        result.stored = new or stored
     result.warnings.extend(aside_warnings(path))
     return result
+
+
+def _save_state(result: Replay, folder: Path, path: Path, base, consumed: int, digest: bytes, bounds: list[int],
+                chunk: bytes, lines: int, sig, whole: bytes | None = None):
+    """Save ``result`` as the cached state covering the journal up to ``consumed + len(chunk)``: the
+    digest chain is extended by ``chunk`` (or recomputed from ``whole`` when it grew long)."""
+    end = consumed + len(chunk)
+    if chunk:
+        digest, bounds = state.chain(memoryview(chunk), 0, [len(chunk)], digest), [*bounds, end]
+    if whole is not None and len(bounds) > state.MAX_BOUNDS:
+        bounds = [end]
+        digest = state.chain(memoryview(whole), 0, bounds)
+    return state.save(folder, result.codings.coder, result.codings, base=base, journal=path, consumed=end,
+                      bounds=bounds, digest=digest, sig=sig, lines=lines, last_seq=result.last_seq,
+                      warnings=[w for w in result.warnings if "incomplete" not in w.message],
+                      future=result.future_lines)
 
 
 def _bring_to_top(codings: CodingSet, rec: dict) -> None:
@@ -322,6 +372,32 @@ class JournalWriter:
             raise
         self.seq = rep.last_seq
         return rep
+
+    def save_state(self, stored) -> object:
+        """Bring the cached state ``stored`` (which this writer's replay stood on) up to the journal's
+        end: the lines after it (this session's appends) are applied to it and hashed onto its digest
+        chain; nothing before it is read again (it was checked when the journal was opened, and the
+        lock has kept other writers out since). Returns the new state, or None."""
+        if self._fd is None or stored is None:
+            return None
+        consumed = stored.consumed
+        try:
+            with open(self.path, "rb") as fh:
+                st = os.fstat(fh.fileno())
+                if st.st_size <= consumed:
+                    return stored
+                fh.seek(consumed)
+                tail = fh.read(st.st_size - consumed)
+            after = os.stat(self.path)
+        except OSError:
+            return None
+        if not tail.endswith(b"\n"):
+            return None
+        sig = state.signature(after) if after.st_size == st.st_size else None
+        result = _from_state(stored, self.coder)
+        lines = _apply_lines(result, tail, stored.header["lines"], self.path)
+        return _save_state(result, self.snapshot_dir, self.path, stored, consumed, stored.header["digest"],
+                           stored.header["bounds"], tail, lines, sig)
 
     def _set_aside(self, rep: Replay) -> None:
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")

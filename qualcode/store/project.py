@@ -163,9 +163,18 @@ class Project:
         journals keep the ids they were written with). See ``domain.codebook_edit.resolve_codings``."""
         from qualcode.domain.codebook_edit import resolve_codings
 
+        from qualcode.store.state import partitions_of, resolver_for
+
         book = self._codebook_or_none()
-        if book is not None:
-            resolve_codings(codings, book, ids)
+        if book is None:
+            return
+        parts = partitions_of(codings)
+        if parts is not None and ids is None:  # a cached state: each transcript's codings as they are read
+            resolver = resolver_for(book)
+            if resolver is not None:
+                parts.set_resolver(resolver)
+            return
+        resolve_codings(codings, book, ids)
 
     def codings(self, coder: str) -> CodingSet:
         """A coder's current codings (read-only view; use ``session`` to change them)."""
@@ -232,6 +241,9 @@ class CoderSession:
         self.warnings: list[Problem] = rep.warnings
         self.future_lines = rep.future_lines
         self.listeners: list = []
+        self._stored = rep.stored
+        """The cached state the journal was opened on: brought up to date by ``close``."""
+        self._opened_seq = self.writer.seq
 
     def reload(self) -> None:
         """Replay the journal again (after the codebook's records changed, e.g. an undone merge);
@@ -241,8 +253,20 @@ class CoderSession:
         for name in ("codings", "by_transcript", "undo_stack", "redo_stack", "marks"):
             setattr(self.codings, name, getattr(rep.codings, name))
         self.warnings[:] = rep.warnings
+        self._stored = rep.stored
+
+    def save_state(self) -> None:
+        """Keep the cached state current with this session's changes (so that the next command reads
+        only what it needs); a failure only costs the next command a replay of the new lines."""
+        if self._stored is not None and self.writer.seq != self._opened_seq:
+            try:
+                self._stored = self.writer.save_state(self._stored) or None
+            except QualcodeError:
+                self._stored = None
+            self._opened_seq = self.writer.seq
 
     def close(self) -> None:
+        self.save_state()
         self.writer.close()
         self.project._sessions.pop(self.coder, None)
 
@@ -361,6 +385,7 @@ class CoderSession:
                                 hint="no need to compact: journals open fast whatever their length (.qualcode/ keeps "
                                      "replay snapshots)")
         n = self.writer.compact(self.codings, self.future_lines)
+        self._stored = None  # the journal was rewritten: the next open rebuilds the state
         self.warnings[:] = aside_warnings(self.writer.path)  # the journal now holds only what applies
         return n
 

@@ -15,12 +15,13 @@ import zipfile
 
 import pytest
 
+from qualcode.domain.coding import CodingSet
 from qualcode.errors import FormatError, JournalError, ProjectError
 from qualcode.formats.transcripts import parse_transcript
 from qualcode.services.check import check_project
 from qualcode.services.project_ops import import_transcripts, init_project
 from qualcode.store import journal as journal_mod
-from qualcode.store import snapshot
+from qualcode.store import state
 from qualcode.store.cache_seal import seal
 from qualcode.store.journal import replay
 from qualcode.store.project import Project
@@ -179,8 +180,8 @@ def test_a_full_disk_says_so(project, monkeypatch):
 
 
 # -- the cache -------------------------------------------------------------------------------------
-def test_a_crafted_snapshot_cannot_inject_codings(project, monkeypatch):
-    monkeypatch.setattr(snapshot, "MIN_LINES_TO_SAVE", 1)
+def test_a_crafted_state_cannot_inject_codings(project, monkeypatch):
+    monkeypatch.setattr(state, "MIN_LINES_TO_SAVE", 1)
     s = project.session("ann")
     s.add("int-1", 0, 11, "theme")
     s.close()
@@ -188,22 +189,26 @@ def test_a_crafted_snapshot_cannot_inject_codings(project, monkeypatch):
     data = path.read_bytes()
     real = replay(path, "ann")
     (c,) = real.codings
-    evil = {"version": 1, "consumed": len(data), "lines": 1, "digest": snapshot._digest(data),
-            "codings": [tuple(c), tuple(c._replace(id="injected", code="theme.sub"))], "undo": [], "redo": [],
-            "warnings": [], "future": [], "last_seq": 1}
-    snap = project.cache_dir / "journals" / "ann.snap"
-    snap.parent.mkdir(parents=True, exist_ok=True)
-    snap.write_bytes(pickle.dumps(evil))  # what someone else's .qualcode/ would hold (no seal of yours)
+    evil = CodingSet("ann")
+    for x in (c, c._replace(id="injected", code="theme.sub")):
+        evil.apply({"op": "add", "coding": x.to_json()})
+    folder = project.cache_dir / "journals"
+
+    def forge():  # a state that covers the journal exactly, written with another user's key
+        import qualcode.store.cache_seal as cs
+
+        monkeypatch.setattr(cs, "_key", b"k" * 32)
+        state.save(folder, "ann", evil, base=None, journal=path, consumed=len(data), bounds=[len(data)],
+                   digest=state.chain(data, 0, [len(data)]), sig=None, lines=1, last_seq=1, warnings=[], future=[])
+        monkeypatch.setattr(cs, "_key", None)
+
+    forge()
     opened = Project.open(project.root, search=False)
     assert set(opened.codings("ann").codings) == {c.id}
-    assert any("snapshot" in n for n in opened.cache_notes())
-    # sealed with another user's key: refused too
-    import qualcode.store.cache_seal as cs
-
-    monkeypatch.setattr(cs, "_key", b"k" * 32)
-    forged = seal(pickle.dumps(evil))
-    monkeypatch.setattr(cs, "_key", None)
-    snap.write_bytes(forged)
+    assert any("journal state" in n for n in opened.cache_notes())
+    # not sealed at all (what someone else's .qualcode/ might hold): refused too
+    header = state.header_path(folder, "ann")
+    header.write_bytes(header.read_bytes().split(b"\n", 1)[1])
     reopened = Project.open(project.root, search=False)
     s = reopened.session("ann")
     assert set(s.codings.codings) == {c.id}
