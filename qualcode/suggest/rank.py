@@ -3,8 +3,10 @@
 For each code, the scorers that speak for it are combined by the trust fitted on the coder's own
 codings (``trust.Trust.combine``): a probability per segment. Then, within the transcript:
 
-- a segment at or above the coder's threshold is **suggested** (confidence "high" from 0.5, else
-  "medium");
+- the transcript's best pairs (segment, code) within its budget (``Trust.budget``), and every
+  keyword hit of the codes whose keyword hits the coder codes (``Trust.keyword_codes``), are
+  **suggested** (confidence "high" from 0.5, else "medium"); with no budget (nothing measured, or a
+  threshold given), a segment at or above the threshold is;
 - the ``TOP_K`` best other segments of the code, down to ``MIN_CANDIDATE``, are returned as
   **candidates** (confidence "low"): new text that no score reaches still shows its best passages,
   ranked, and review mode shows the least certain first;
@@ -95,6 +97,11 @@ def rank_transcript(engine, transcript: Transcript, segs, rows, codes: list[str]
         flat = P.ravel()
         order = np.argsort(-flat, kind="stable")[:budget]
         chosen = {(names[k % len(names)], int(k // len(names))) for k in order if flat[k] >= MIN_SUGGEST}
+        # codes whose keyword hits the coder has coded often enough: every hit, budget or not
+        for code in trust.keyword_codes:
+            if code in scored and code in raw.get(RULES, {}):
+                hit = (np.asarray(raw[RULES][code]) > 0) & (scored[code][0] >= 0)
+                chosen.update((code, int(i)) for i in np.flatnonzero(hit))
     out: list[Suggestion] = []
     for code, (avail, shares, probs, proba) in scored.items():
         if budget is None:

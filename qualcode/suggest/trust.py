@@ -40,6 +40,8 @@ PRIOR_STRENGTH = 10.0
 THRESHOLD_RANGE = (0.03, 0.9)
 OTHERS = 0.3
 """Weight of a scorer that does not lead a code, relative to the leader, times its relative quality."""
+KEYWORD_MARGIN = 0.02
+"""Keeping every keyword hit of some codes must beat the budget alone by this much (relative F1)."""
 RATIOS = (0.15, 0.25, 0.35, 0.5, 0.65, 0.8, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0)
 
 DEFAULT_CALIBRATION = {RULES: (6.0, -3.0), DEFINITION: (8.0, -4.0), LEARNED: (4.0, -2.0), SIMILAR: (6.0, -3.0),
@@ -97,6 +99,8 @@ class Trust:
     """The coder's codings per segment of worked text (for the budget)."""
     ratio: float | None = None
     """Suggestions per transcript = ratio x rate x segments (chosen out of fold); None: threshold only."""
+    keyword_codes: list[str] = field(default_factory=list)
+    """Codes whose every keyword hit is suggested, budget or not (chosen out of fold)."""
 
     def quality_of(self, scorer: str, code: str) -> float:
         """The scorer's lift on this code, shrunk towards its mean over codes."""
@@ -141,7 +145,8 @@ class Trust:
                 "calibration": {s: [round(a, 4), round(b, 4)] for s, (a, b) in self.calibration.items()},
                 "prior": {s: round(v, 4) for s, v in self.prior.items()},
                 "oof_f1": None if self.oof_f1 is None else round(self.oof_f1, 4),
-                "rate": None if self.rate is None else round(self.rate, 4), "ratio": self.ratio}
+                "rate": None if self.rate is None else round(self.rate, 4), "ratio": self.ratio,
+                "keyword_codes": self.keyword_codes}
 
 
 def default_trust(scorers) -> Trust:
@@ -212,14 +217,31 @@ def fit_trust(oof: dict[str, dict[str, np.ndarray]], Y: np.ndarray, code_index: 
         trust.threshold = best_t
         trust.oof_f1 = best_f
     if groups is not None:
-        _fit_budget(trust, combined, Y, code_index, spans, groups)
+        hits = {c: np.asarray(v) > 0 for c, v in oof.get(RULES, {}).items() if c in code_index}
+        _fit_budget(trust, combined, Y, code_index, spans, groups, hits)
     return trust
 
 
-def _fit_budget(trust: Trust, combined: dict[str, np.ndarray], Y, code_index, spans, groups) -> None:
+def keyword_precision(hits: np.ndarray, y: np.ndarray, prior: float) -> float:
+    """Share of a code's keyword hits that the coder coded, shrunk towards ``prior`` (the share over
+    every code) by ``PRIOR_STRENGTH`` hits' worth."""
+    n = int(hits.sum())
+    return (float((hits & y).sum()) + PRIOR_STRENGTH * prior) / (n + PRIOR_STRENGTH)
+
+
+def _fit_budget(trust: Trust, combined: dict[str, np.ndarray], Y, code_index, spans, groups,
+                hits: dict[str, np.ndarray] | None = None) -> None:
     """How many suggestions a transcript gets: ``ratio`` x the coder's rate of codings per segment x
     the transcript's segments, the best pairs (segment, code) by combined probability. Scores on new
-    text shift (a model trained on more transcripts is surer; new topics score low); ranks do not."""
+    text shift (a model trained on more transcripts is surer; new topics score low); ranks do not.
+
+    Chosen with it, out of fold: the codes whose every keyword hit is suggested whatever the budget
+    (``Trust.keyword_codes``), when that raises F1 by ``KEYWORD_MARGIN`` at least: either the codes
+    whose hits outside the budget the coder codes often enough (a shrunk share above F1 / 2), or every
+    keyword hit and nothing else (the keyword-only baseline). So the choice is never worse, on the
+    coder's own work, than the codebook's keywords alone: on a study whose keywords find what the coder
+    codes, while the topics change from transcript to transcript (so that what the models learn
+    carries over badly), the keywords keep their hits."""
     codes = [c for c in combined if c in code_index]
     if not codes or not spans:
         return
@@ -235,20 +257,50 @@ def _fit_budget(trust: Trust, combined: dict[str, np.ndarray], Y, code_index, sp
         flat = P[idx].ravel()
         order = np.argsort(-flat, kind="stable")
         order_by_group[g] = (idx, order)
-    best = (-1.0, 1.0)
-    for ratio in RATIOS:
-        chosen = np.zeros_like(L)
-        for g, (idx, order) in order_by_group.items():
-            k = int(np.ceil(ratio * rate * len(idx)))
-            top = order[:k]
-            chosen[idx[top // len(codes)], top % len(codes)] = True
-        n = int(chosen.sum())
-        if not n:
-            continue
-        prec = float((chosen & L).sum()) / n
-        rec = sum(1 for c, rows in span_cells if chosen[rows, c].any()) / len(spans)
-        f = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
-        if f > best[0] + 1e-12:
-            best = (f, ratio)
-    if best[0] >= 0:
-        trust.rate, trust.ratio, trust.oof_f1 = rate, best[1], best[0]
+
+    def run(sure: np.ndarray, ratios) -> tuple[float, float, np.ndarray]:
+        best = (-1.0, 1.0, sure)
+        for ratio in ratios:
+            chosen = sure.copy()
+            for g, (idx, order) in order_by_group.items():
+                k = int(np.ceil(ratio * rate * len(idx)))
+                top = order[:k]
+                chosen[idx[top // len(codes)], top % len(codes)] = True
+            n = int(chosen.sum())
+            if not n:
+                continue
+            prec = float((chosen & L).sum()) / n
+            rec = sum(1 for c, rows in span_cells if chosen[rows, c].any()) / len(spans)
+            f = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+            if f > best[0] + 1e-12:
+                best = (f, ratio, chosen)
+        return best
+
+    f0, ratio0, chosen0 = run(np.zeros_like(L), RATIOS)
+    if f0 < 0:
+        return
+    trust.rate, trust.ratio, trust.oof_f1 = rate, ratio0, f0
+    H = np.zeros_like(L)
+    for c, h in (hits or {}).items():
+        if c in col:
+            H[:, col[c]] = h
+    if not H.any():
+        return
+    # the keyword hits the budget leaves out: worth suggesting where the coder codes a share of them
+    # above F1/2 (what adding one suggestion must bring to raise F1), shrunk towards all codes' share
+    extra = H & ~chosen0
+    prior = float((extra & L).sum()) / max(1, int(extra.sum()))
+    sure_codes = [c for c in codes if extra[:, col[c]].any()
+                  and keyword_precision(extra[:, col[c]], L[:, col[c]], prior) > f0 / 2]
+    options = []
+    if sure_codes:
+        sure = np.zeros_like(L)
+        for c in sure_codes:
+            sure[:, col[c]] = H[:, col[c]]
+        f1, ratio1, _ = run(sure, (0.0,) + RATIOS)
+        options.append((f1, ratio1, sure_codes))
+    f2, _, _ = run(H.copy(), (0.0,))  # the codebook's keywords alone
+    options.append((f2, 0.0, [c for c in codes if H[:, col[c]].any()]))
+    f, ratio, chosen_codes = max(options, key=lambda o: o[0])
+    if f > f0 * (1 + KEYWORD_MARGIN):
+        trust.ratio, trust.oof_f1, trust.keyword_codes = ratio, f, sorted(chosen_codes)
