@@ -169,9 +169,10 @@ def code_list(ctx: Context, transcript_id, code_id, all_coders, as_json) -> None
         codes = {code_id, *project.codebook.descendants(code_id)}
     rows = []
     for coder in coders:
-        for c in sorted(project.codings(coder), key=lambda c: (c.transcript, c.start, c.end)):
-            if transcript_id and c.transcript != transcript_id:
-                continue
+        codings = project.codings(coder)
+        # one transcript: only its codings are read (from the cached state), not the coder's others
+        chosen = codings.for_transcript(transcript_id) if transcript_id else codings
+        for c in sorted(chosen, key=lambda c: (c.transcript, c.start, c.end)):
             if codes and c.code not in codes:
                 continue
             rows.append(c)

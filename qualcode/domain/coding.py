@@ -97,6 +97,12 @@ class CodingSet:
     def for_transcript(self, transcript_id: str) -> list[Coding]:
         return sorted(self.by_transcript.get(transcript_id, {}).values(), key=lambda c: (c.start, c.end, c.code))
 
+    def has_codings(self, transcript_id: str) -> bool:
+        count = getattr(self.by_transcript, "count", None)  # a cached state: without reading the codings
+        if count is not None:
+            return count(transcript_id) > 0
+        return bool(self.by_transcript.get(transcript_id))
+
     def transcripts(self) -> set[str]:
         nonempty = getattr(self.by_transcript, "nonempty", None)  # a cached state: without reading codings
         if nonempty is not None:

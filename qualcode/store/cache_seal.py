@@ -1,6 +1,6 @@
 """Seals for the ``.qualcode/`` cache: it is verified, never trusted.
 
-Every cache file (the transcript index, parsed transcripts, replay snapshots) is written as
+Every cache file (the transcript index, parsed transcripts, cached journal states) is written as
 ``QCSEAL1 <mac>\\n<payload>``, where ``mac`` is a keyed BLAKE2 of the payload under a key only this
 user has (``$XDG_CACHE_HOME/qualcode/cache.key``, else ``~/.cache/qualcode/cache.key``, mode 0600,
 made on first use). A cache file someone else wrote (a project folder handed over with its

@@ -383,7 +383,7 @@ class CoderSession:
                                 "its copies on other machines (their lines would come back as duplicates)",
                                 path=self.writer.path,
                                 hint="no need to compact: journals open fast whatever their length (.qualcode/ keeps "
-                                     "replay snapshots)")
+                                     "their state)")
         n = self.writer.compact(self.codings, self.future_lines)
         self._stored = None  # the journal was rewritten: the next open rebuilds the state
         self.warnings[:] = aside_warnings(self.writer.path)  # the journal now holds only what applies

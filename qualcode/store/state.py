@@ -23,6 +23,8 @@ mismatch rebuilds the state from the journal. Deleting ``.qualcode/`` loses noth
 
 from __future__ import annotations
 
+import fcntl
+import gc
 import hashlib
 import hmac
 import io
@@ -268,8 +270,20 @@ class Partitions:
         return ids.get(coding_id)
 
     def all(self):
-        for tid in list(self.counts):
-            yield tid, self.part(tid)
+        """Every transcript's codings (read now if need be). The cyclic garbage collector is paused
+        while they are read: ``Coding`` tuples stay tracked, and hundreds of thousands of them made
+        at once would have it traverse them again and again (half the time of reading them)."""
+        if self.stored is None or len(self.loaded) == len(self.counts):
+            yield from ((tid, self.part(tid)) for tid in list(self.counts))
+            return
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            out = [(tid, self.part(tid)) for tid in list(self.counts)]
+        finally:
+            if paused:
+                gc.enable()
+        yield from out
 
     def set_resolver(self, resolver) -> None:
         self.resolver = resolver
@@ -397,6 +411,12 @@ class LazyTranscripts(MutableMapping):
     def clear(self) -> None:
         self.parts.clear()
 
+    def count(self, tid: str) -> int:
+        """How many codings ``tid`` has (read only when the codebook's resolution may drop some)."""
+        if self.parts.exact_counts():
+            return self.parts.counts.get(tid, 0)
+        return len(self.parts.part(tid) or {})
+
     def nonempty(self) -> set[str]:
         """Transcripts with at least one coding (without reading them when the counts are exact)."""
         if self.parts.exact_counts():
@@ -423,12 +443,20 @@ def _dump(obj) -> bytes:
 
 
 class _Pack:
+    """Records appended to a pack; held locked (``flock``) from the first offset given out to the
+    last byte written, so that two processes saving at once never misplace each other's records."""
+
     def __init__(self, path: Path, fresh: bool) -> None:
         flags = os.O_WRONLY | os.O_APPEND | (os.O_CREAT | os.O_EXCL if fresh else 0)
         self.path = path
         self.fd = os.open(path, flags, 0o644)
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX)
+            self.base = os.fstat(self.fd).st_size
+        except OSError:
+            os.close(self.fd)
+            raise
         self.chunks: list[bytes] = []
-        self.base = os.fstat(self.fd).st_size
         self.size = 0
 
     def add(self, blob: bytes) -> tuple[int, int, str]:
@@ -448,7 +476,13 @@ class _Pack:
                 written += os.write(self.fd, data[written:])
             getattr(os, "fdatasync", os.fsync)(self.fd)  # records before the header that points at them
         finally:
+            os.close(self.fd)  # and the lock with it
+
+    def abandon(self) -> None:
+        try:
             os.close(self.fd)
+        except OSError:
+            pass
 
 
 def save(folder: Path, coder: str, codings: CodingSet, *, base: Stored | None, journal: Path, consumed: int,
@@ -459,6 +493,7 @@ def save(folder: Path, coder: str, codings: CodingSet, *, base: Stored | None, j
     transcripts and id buckets that changed are appended to its pack. Returns the new state, or None
     when it could not be written (a cache: the caller goes on without it)."""
     parts = partitions_of(codings)
+    pack = None
     try:
         folder.mkdir(parents=True, exist_ok=True)
         incremental = base is not None and parts is not None and parts.stored is base
@@ -515,7 +550,8 @@ def save(folder: Path, coder: str, codings: CodingSet, *, base: Stored | None, j
             for b, ids in sorted(by_bucket.items()):
                 h["buckets"][b] = pack.add(_dump(ids))
             h["live"] = pack.size
-        pack.finish()
+        done, pack = pack, None
+        done.finish()
         h.update({
             "version": VERSION, "coder": coder, "consumed": consumed, "bounds": list(bounds), "digest": digest,
             "sig": sig, "lines": lines, "last_seq": last_seq,
@@ -526,6 +562,8 @@ def save(folder: Path, coder: str, codings: CodingSet, *, base: Stored | None, j
         write_atomic(header_path(folder, coder), seal(_dump(h)), durable=False)
         fd = os.open(folder / h["pack"], os.O_RDONLY)
     except (OSError, QualcodeError, pickle.PicklingError):
+        if pack is not None:
+            pack.abandon()
         return None  # a cache: never fail the caller
     if not incremental:
         _remove_old(folder, coder, h["pack"])

@@ -35,7 +35,7 @@ def status_of(codings: CodingSet, transcript: str) -> str:
     said = codings.marks.get(transcript, {}).get("status")
     if said in STATUSES:
         return said
-    return IN_PROGRESS if codings.by_transcript.get(transcript) else NOT_STARTED
+    return IN_PROGRESS if codings.has_codings(transcript) else NOT_STARTED
 
 
 def said_status(codings: CodingSet, transcript: str) -> bool:

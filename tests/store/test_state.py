@@ -201,3 +201,41 @@ def test_a_project_cli_add_reads_one_transcript_and_no_journal_line(project, mon
         main(["--project", str(project.root), "--coder", "ann", "code", "add", "int-1", "theme",
               "--start", "200", "--end", "220"])
     assert done.value.code == 2
+
+
+def test_commands_about_one_transcript_or_one_coder_read_only_that(project, monkeypatch, capsys, tmp_path):
+    from qualcode.cli.main import main
+    from qualcode.services.project_ops import import_transcripts
+    from tests.conftest import INTERVIEW
+
+    monkeypatch.setattr(state, "MIN_LINES_TO_SAVE", 10)
+    other = tmp_path / "int-2.txt"
+    other.write_text(INTERVIEW.replace("id: int-1", "id: int-2"), encoding="utf-8")
+    import_transcripts(project, [other])
+    for coder in ("ann", "bob"):
+        s = project.session(coder)
+        for tid in ("int-1", "int-2"):
+            for i in range(8):
+                s.add(tid, i, i + 20, "theme")
+    project.close()
+    for coder in ("ann", "bob"):
+        Project.open(project.root, search=False).codings(coder)  # the states are saved
+    count = Counting(monkeypatch)
+    opened = []
+    real_load = state.load
+    monkeypatch.setattr(state, "load", lambda folder, coder, *a, **k: opened.append(coder) or real_load(folder, coder, *a, **k))
+    capsys.readouterr()
+
+    def run(*args):
+        with pytest.raises(SystemExit) as done:
+            main(["--project", str(project.root), "--coder", "ann", *args])
+        assert done.value.code == 0
+        return capsys.readouterr().out
+
+    listed = run("code", "list", "--transcript", "int-2", "--json")
+    assert listed.count('"t": "int-2"') == 8 and "int-1" not in listed
+    assert count.parts == ["int-2"] and opened == ["ann"] and count.lines == 0
+    count.parts.clear()
+    opened.clear()
+    shown = run("status")
+    assert "in progress" in shown and count.parts == [] and opened == ["ann"]
