@@ -18,7 +18,9 @@ identity (device, inode, size, modification and change time) when it was written
 means the file was not written since (the kernel sets the change time on every write and it cannot
 be set back); any other identity (an append, a git merge or sync, compaction, an edit, a copy)
 means the covered prefix is hashed again and compared: a match replays only the lines after it, a
-mismatch rebuilds the state from the journal. Deleting ``.qualcode/`` loses nothing.
+mismatch rebuilds the state from the journal. (As with git's index, a same-size rewrite in place
+within the same clock tick as the state's save is the one change the identity cannot show.)
+Deleting ``.qualcode/`` loses nothing.
 """
 
 from __future__ import annotations
