@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 
 from qualcode.analysis.data import (
-    choose_codes, choose_coders, coded_cases, coding_frame, empty, finish, no_codings_reason, plural,
+    choose_codes, choose_coders, coded_cases, coding_frame, empty, finish, no_codings_reason, paused_gc, plural,
     pooled, unknown_note,
 )
-from qualcode.analysis.frequency import frequency_table
+from qualcode.analysis.frequency import assemble, empty_table
 from qualcode.errors import QualcodeError
 
 MATRIX_VALUES = ("presence", "counts", "words")
@@ -19,18 +19,30 @@ COOCCURRENCE_MODES = ("overlap", "turn")
 def frequencies(project, *, coders=None, codes=None) -> pd.DataFrame:
     """One row per code in tree order (``code``: indented name, ``id``), with the number of codings,
     words coded, and transcripts and cases with the code; one set of columns per coder when several
-    coders are named ("codings (researcher_a)"), else pooled. Counted in plain Python
-    (``analysis.frequency``, which the command line uses without pandas), then made a DataFrame."""
-    t = frequency_table(project, coders=coders, codes=codes)
-    if "empty_reason" in t.attrs:
-        return empty(kind="frequencies", title=t.attrs["title"], reason=t.attrs["empty_reason"],
-                     columns=t.columns, coders=t.attrs["coders"])
+    coders are named ("codings (researcher_a)"), else pooled. The same table as the command line's
+    plain-Python ``analysis.frequency``, counted here with one groupby over the shared codings frame."""
+    choice = choose_coders(project, coders)
+    with paused_gc():
+        df = coding_frame(project, choice.coders, words=True)
+        if df.empty:
+            t = empty_table(choice)
+            return empty(kind="frequencies", title=t.attrs["title"], reason=t.attrs["empty_reason"],
+                         columns=t.columns, coders=t.attrs["coders"])
+        sel = choose_codes(project, codes, df["code"].unique(), all_when_none=True)
+        sub = df[df["code"].isin(sel.ids)]
+        g = sub.groupby(["coder", "code"] if choice.separate else ["code"], sort=False)
+        counted = pd.DataFrame({"codings": g.size(), "words": g["words"].sum(),
+                                "transcripts": g["transcript"].nunique(), "cases": g["case"].nunique()})
+        stats = {(k if isinstance(k, tuple) else (k,)): tuple(int(v) for v in row)
+                 for k, row in zip(counted.index, counted.to_numpy())}
+        t = assemble(choice, sel, stats, len(sub), sub["transcript"].nunique(), sub["case"].nunique())
     out = pd.DataFrame(t.rows, index=pd.Index(t.index), columns=t.columns)
     out = out.astype({c: "int64" for c in t.columns[2:]})
     out.attrs.update(t.attrs)
     return out
 
 
+@paused_gc()
 def case_matrix(project, *, coders=None, codes=None, value="presence") -> pd.DataFrame:
     """Rows cases (in cases.csv order), columns codes (tree order); each cell 1/0 for presence, the
     number of codings (``counts``) or the words coded (``words``). Only cases with codings by the
@@ -65,6 +77,7 @@ def case_matrix(project, *, coders=None, codes=None, value="presence") -> pd.Dat
                   code_names=sel.names, not_in_codebook=sel.unknown)
 
 
+@paused_gc()
 def cooccurrence(project, *, coders=None, codes=None, mode="overlap") -> pd.DataFrame:
     """A symmetric code x code table. ``overlap``: pairs of overlapping codings (same coder and
     transcript); ``turn``: speaker turns in which both codes occur (per coder). The diagonal holds

@@ -26,7 +26,7 @@ import pandas as pd
 
 from qualcode.analysis.data import (
     MISSING, NOT_IN_CODEBOOK, case_attributes, choose_coders, coded_cases, coding_frame, empty, finish, natural_key,
-    no_codings_reason, plural, pooled, resolve_code, split_list,
+    no_codings_reason, paused_gc, plural, pooled, resolve_code, split_list,
 )
 from qualcode.errors import QualcodeError, UnknownCodeError
 
@@ -150,6 +150,7 @@ def _attr_members(units: pd.Series, case_of_unit: pd.Series, attrs: pd.DataFrame
     return pd.DataFrame({"unit": units.to_numpy(), "category": values.to_numpy()})
 
 
+@paused_gc()
 def crosstab(project, rows: str, cols: str | None = None, *, coders=None, by="cases", percent=True) -> pd.DataFrame:
     """Counts of cases (or codings, or words) for each row category and column category, with a
     ``Total`` column (the row category over all cases) and a ``Total`` row (each column's base).

@@ -14,13 +14,14 @@ import numpy as np
 import pandas as pd
 
 from qualcode.analysis.data import (
-    choose_codes, choose_coders, coded_cases, coding_frame, empty, finish, no_codings_reason, plural, pooled,
-    transcript_order, unknown_note,
+    choose_codes, choose_coders, coded_cases, coding_frame, empty, finish, no_codings_reason, paused_gc, plural,
+    pooled, transcript_order, unknown_note,
 )
 from qualcode.analysis.speakers import TranscriptView, attribution, clip
 
 CANDIDATES_PER_QUOTE = 5
 
+@paused_gc()
 def framework_matrix(project, *, coders=None, codes=None, quotes=2, max_chars=400, memos=True) -> pd.DataFrame:
     """Rows cases (coded ones, in case order), columns codes (tree order; the codes used, or those
     named with the codes under them); each cell text as described in the module docstring, "" when

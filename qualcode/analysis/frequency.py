@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from qualcode.analysis.data import choose_codes, choose_coders, no_codings_reason, plural, unknown_note
+from qualcode.analysis.data import (
+    choose_codes, choose_coders, no_codings_reason, paused_gc, plural, unknown_note,
+)
 
+TITLE = "Code frequencies"
 MEASURES = ["codings", "words coded", "transcripts", "cases"]
 _NUMPY_FROM = 20_000
 """From this many quotes the numpy word count is worth its import (about 0.07 s)."""
@@ -35,47 +38,61 @@ def _words(quotes: list[str]) -> list[int]:
 
 def frequency_table(project, *, coders=None, codes=None) -> PlainTable:
     """See ``counts.frequencies``: the same rows, columns, caption and attributes."""
-    title = "Code frequencies"
     choice = choose_coders(project, coders)
-    items = [(c.coder or who, c) for who in choice.coders for c in project.codings(who)]
-    if not items:
-        reason = no_codings_reason(choice)
-        return PlainTable(["code", "id", *MEASURES], [], [],
-                          {"title": title, "caption": reason, "kind": "frequencies", "empty_reason": reason,
-                           "coders": choice.coders})
-    sel = choose_codes(project, codes, {c.code for _, c in items}, all_when_none=True)
-    wanted = set(sel.ids)
-    items = [(who, c) for who, c in items if c.code in wanted]
-    words = _words([c.quote for _, c in items])
-    case = {t: project.cases.case(t) for t in {c.transcript for _, c in items}}
-    groups: dict[tuple, list] = {}
-    for (who, c), n in zip(items, words):
-        key = (who, c.code) if choice.separate else (c.code,)
-        g = groups.get(key)
-        if g is None:
-            g = groups[key] = [0, 0, set(), set()]
-        g[0] += 1
-        g[1] += n
-        g[2].add(c.transcript)
-        g[3].add(case[c.transcript])
+    with paused_gc():
+        sources = [(who, project.codings(who)) for who in choice.coders]
+        if not any(len(cs) for _, cs in sources):
+            return empty_table(choice)
+        used: set[str] = set()
+        for _, cs in sources:
+            used.update(c.code for c in cs)
+        sel = choose_codes(project, codes, used, all_when_none=True)
+        wanted = set(sel.ids)
+        groups: dict[tuple, list] = {}
+        seen_t: set[str] = set()
+        n_items = 0
+        for who, cs in sources:
+            chosen = [c for c in cs if c.code in wanted]
+            n_items += len(chosen)
+            for c, n in zip(chosen, _words([c.quote for c in chosen])):
+                key = (c.coder or who, c.code) if choice.separate else (c.code,)
+                g = groups.get(key)
+                if g is None:
+                    g = groups[key] = [0, 0, set()]
+                g[0] += 1
+                g[1] += n
+                g[2].add(c.transcript)
+            seen_t.update(c.transcript for c in chosen)
+        case = {t: project.cases.case(t) for t in seen_t}
+        stats = {k: (g[0], g[1], len(g[2]), len({case[t] for t in g[2]})) for k, g in groups.items()}
+        return assemble(choice, sel, stats, n_items, len(seen_t), len(set(case.values())))
+
+
+def empty_table(choice) -> PlainTable:
+    reason = no_codings_reason(choice)
+    return PlainTable(["code", "id", *MEASURES], [], [],
+                      {"title": TITLE, "caption": reason, "kind": "frequencies", "empty_reason": reason,
+                       "coders": choice.coders})
+
+
+def assemble(choice, sel, stats: dict[tuple, tuple], n_items: int, n_transcripts: int, n_cases: int) -> PlainTable:
+    """The table from ``stats``: ``(code,)`` (or ``(coder, code)`` when the coders are apart) ->
+    (codings, words coded, transcripts, cases); the counts over every chosen coding for the caption."""
     keys = [[(who, cid) for who in choice.coders] for cid in sel.ids] if choice.separate \
         else [[(cid,)] for cid in sel.ids]
     rows = []
     for cid, row_keys in zip(sel.ids, keys):
         row = [sel.labels[cid], cid]
         for k in row_keys:
-            g = groups.get(k)
-            row += [g[0], g[1], len(g[2]), len(g[3])] if g else [0, 0, 0, 0]
+            row += list(stats.get(k, (0, 0, 0, 0)))
         rows.append(row)
     columns = ["code", "id"] + ([f"{m} ({who})" for who in choice.coders for m in MEASURES]
                                 if choice.separate else MEASURES)
-    n_t = len({c.transcript for _, c in items})
-    n_c = len({case[c.transcript] for _, c in items})
     who = choice.description + (", each coder in its own columns" if choice.separate else "")
     caption = (f"Codings by {who}, per code: the number of codings, the words they cover (summed over "
                f"codings), and the transcripts and cases with at least one coding of the code itself "
-               f"(a sub-code counts on its own row); {plural(len(items), 'coding')} in "
-               f"{plural(n_t, 'transcript')} ({plural(n_c, 'case')}){unknown_note(sel.unknown)}.")
+               f"(a sub-code counts on its own row); {plural(n_items, 'coding')} in "
+               f"{plural(n_transcripts, 'transcript')} ({plural(n_cases, 'case')}){unknown_note(sel.unknown)}.")
     return PlainTable(columns, rows, list(sel.ids),
-                      {"title": title, "caption": caption, "kind": "frequencies", "coders": choice.coders,
+                      {"title": TITLE, "caption": caption, "kind": "frequencies", "coders": choice.coders,
                        "code_names": sel.names, "not_in_codebook": sel.unknown})

@@ -47,6 +47,7 @@ def turn_units(project, df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     starts_all = df["start"].to_numpy(dtype=np.int64)
     ends_all = df["end"].to_numpy(dtype=np.int64)
     base = 0
+    n_coders = int(coder_codes.max()) + 1 if len(coder_codes) else 1
     for tid, positions in df.groupby("transcript", sort=False).indices.items():
         turn_starts = np.zeros(0, dtype=np.int64)
         if tid in project.index:
@@ -59,7 +60,7 @@ def turn_units(project, df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         turn = np.repeat(first, width) + (np.arange(int(width.sum())) - np.repeat(np.cumsum(width) - width, width))
         n_turns = len(turn_starts) + 1
         units = base + coder_codes[rows] * n_turns + (turn + 1)
-        base += n_turns * (int(coder_codes.max()) + 1 if len(coder_codes) else 1)
+        base += n_turns * n_coders
         rows_out.append(rows)
         units_out.append(units)
     if not rows_out:

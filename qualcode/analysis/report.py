@@ -5,9 +5,10 @@ from __future__ import annotations
 import pandas as pd
 
 from qualcode.analysis.counts import case_matrix, cooccurrence, frequencies
-from qualcode.analysis.data import case_attributes, case_order, empty, finish, plural
+from qualcode.analysis.data import case_attributes, case_order, empty, finish, paused_gc, plural
 
 
+@paused_gc()
 def cases_table(project) -> pd.DataFrame:
     """One row per case: its transcripts and its attributes from cases.csv ("(missing)" if none)."""
     title = "Cases"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from qualcode.analysis.data import (
-    MISSING, case_attribute_values, case_order, choose_coders, empty, no_codings_reason, plural, pooled,
+    MISSING, case_attribute_values, case_order, choose_coders, empty, no_codings_reason, paused_gc, plural, pooled,
     resolve_code, split_list, transcript_order,
 )
 from qualcode.analysis.frequency import PlainTable
@@ -44,6 +44,7 @@ def retrieve(project, code, *, coders=None, include_children=True, context=150) 
     return out
 
 
+@paused_gc()
 def segment_table(project, code, *, coders=None, include_children=True, context=150) -> PlainTable:
     """``retrieve``'s rows, columns, caption and attributes, in plain Python."""
     choice = choose_coders(project, coders)
