@@ -171,7 +171,9 @@ def replay(path: Path, coder: str, snapshot_dir: Path | None = None) -> Replay:
             return _continue(result, loaded, path, coder, snapshot_dir)
     try:
         before = os.stat(path)
+        stable = state.settled(before)
         data = read_regular(path)
+        after = os.stat(path)
     except FileNotFoundError:
         return result
     except OSError as exc:
@@ -184,7 +186,8 @@ def replay(path: Path, coder: str, snapshot_dir: Path | None = None) -> Replay:
     result.clean_size = end
     lineno = _apply_lines(result, data[:end], 0, path)
     if snapshot_dir is not None and end and lineno >= state.MIN_LINES_TO_SAVE:
-        sig = state.signature(before) if before.st_size == len(data) else None
+        same = state.signature(before) == state.signature(after) and before.st_size == len(data)
+        sig = state.signature(before) if stable and same else None  # else the next open hashes it
         result.stored = _save_state(result, snapshot_dir, path, None, 0, b"", [], data[:end], lineno, sig)
     result.warnings.extend(aside_warnings(path))
     return result
@@ -386,14 +389,16 @@ class JournalWriter:
                 st = os.fstat(fh.fileno())
                 if st.st_size <= consumed:
                     return stored
+                state.wait_settled(st)  # a few ms: then any later write shows in the journal's identity
                 fh.seek(consumed)
                 tail = fh.read(st.st_size - consumed)
             after = os.stat(self.path)
         except OSError:
             return None
-        if not tail.endswith(b"\n"):
+        if not tail.endswith(b"\n") or len(tail) != st.st_size - consumed:
             return None
-        sig = state.signature(after) if after.st_size == st.st_size else None
+        same = state.signature(after) == state.signature(st)
+        sig = state.signature(after) if same and state.settled(st) else None
         result = _from_state(stored, self.coder)
         lines = _apply_lines(result, tail, stored.header["lines"], self.path)
         return _save_state(result, self.snapshot_dir, self.path, stored, consumed, stored.header["digest"],

@@ -18,9 +18,10 @@ identity (device, inode, size, modification and change time) when it was written
 means the file was not written since (the kernel sets the change time on every write and it cannot
 be set back); any other identity (an append, a git merge or sync, compaction, an edit, a copy)
 means the covered prefix is hashed again and compared: a match replays only the lines after it, a
-mismatch rebuilds the state from the journal. (As with git's index, a same-size rewrite in place
-within the same clock tick as the state's save is the one change the identity cannot show.)
-Deleting ``.qualcode/`` loses nothing.
+mismatch rebuilds the state from the journal. An identity is recorded only when the clock had
+passed the journal's last change before its bytes were read and it did not change while they were
+read (``settled``): then even a same-size rewrite in place right after the save shows as a new
+change time. Deleting ``.qualcode/`` loses nothing.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ import hmac
 import io
 import os
 import pickle
+import time
 import zlib
 from collections.abc import MutableMapping
 from pathlib import Path
@@ -68,6 +70,27 @@ def header_path(folder: Path, coder: str) -> Path:
 
 def signature(st: os.stat_result) -> tuple:
     return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def _clock_ns() -> int:
+    """The clock the kernel stamps files with (a coarse one: a few ms per tick)."""
+    try:
+        return time.clock_gettime_ns(time.CLOCK_REALTIME_COARSE)
+    except (AttributeError, OSError):
+        return time.time_ns()
+
+
+def settled(st: os.stat_result) -> bool:
+    """The clock has moved past the file's last change: any later write gives it a new change time,
+    so an identity taken now (and found unchanged after reading) stands for exactly what was read."""
+    return _clock_ns() > st.st_ctime_ns
+
+
+def wait_settled(st: os.stat_result, limit: float = 0.05) -> None:
+    """Wait (one clock tick at most, a few ms) until ``settled(st)``."""
+    deadline = time.monotonic() + limit
+    while not settled(st) and time.monotonic() < deadline:
+        time.sleep(0.001)
 
 
 def chain(data, start: int, bounds, digest: bytes = b"") -> bytes:
@@ -220,12 +243,15 @@ def load(folder: Path, coder: str, journal: Path, notes: list[str] | None = None
                 if tuple(h.get("sig") or ()) == signature(st):  # not written since the state was
                     fh.seek(consumed)
                     return Loaded(stored, fh.read(st.st_size - consumed), signature(st))
+                stable = settled(st)
                 data = fh.read()
+                after = os.fstat(fh.fileno())
         except OSError:
             return None
         if len(data) < consumed or chain(memoryview(data), 0, h["bounds"]) != h["digest"]:
             return None
-        sig = signature(st) if len(data) == st.st_size else None
+        same = signature(after) == signature(st) and len(data) == st.st_size
+        sig = signature(st) if stable and same else None  # else the next open hashes it again
         return Loaded(stored, data[consumed:], sig, True, data)
     return None
 
