@@ -47,6 +47,8 @@ VERSION = 2
 BUCKETS = 1024
 MIN_LINES_TO_SAVE = 2000
 """A journal shorter than this is replayed whole (fast enough); longer ones get a cached state."""
+REPACK_SLACK = 8 << 20
+"""A pack is written anew when it is more than twice its live records plus this (superseded ones)."""
 MAX_BOUNDS = 256
 """Digest chain segments kept before the chain is recomputed as one (when the whole prefix is read anyway)."""
 
@@ -531,7 +533,7 @@ def save(folder: Path, coder: str, codings: CodingSet, *, base: Stored | None, j
             except OSError:
                 pack_size = 0
             live = base.header.get("live", 0)
-            if pack_size > 2 * live + (8 << 20):
+            if pack_size > 2 * live + REPACK_SLACK:
                 incremental = False  # mostly superseded records: write it anew
         if incremental:
             h = dict(base.header)

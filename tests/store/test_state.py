@@ -251,3 +251,17 @@ def test_a_same_size_edit_right_after_a_writer_saved_the_state_is_seen(tmp_path,
     with open(path, "r+b") as fh:  # at once: no clock tick need pass
         fh.write(data.replace(b'"code":"q"', b'"code":"r"'))
     assert replay(path, "ann", statedir).codings.get("c3").code == "r"
+
+
+def test_a_mostly_superseded_pack_is_written_anew(tmp_path, monkeypatch):
+    path, statedir = _stated(tmp_path, monkeypatch, 60)
+    monkeypatch.setattr(state, "REPACK_SLACK", 0)
+    (first,) = statedir.glob("ann.pack-*")
+    for i in range(30):  # each save appends the transcript's codings again: soon more dead than live
+        with JournalWriter(tmp_path, "ann", statedir) as w:
+            rep = w.open()
+            w.append({"op": "recode", "id": "c1", "code": f"x{i}"})
+            w.save_state(rep.stored)
+    (now,) = statedir.glob("ann.pack-*")
+    assert now != first and not first.exists()  # written anew, the old one removed
+    assert _state(replay(path, "ann", statedir)) == _state(replay(path, "ann"))
