@@ -10,6 +10,8 @@ so an exporter can set quotes and attributions in their own styles.
 
 from __future__ import annotations
 
+from itertools import chain
+
 import numpy as np
 import pandas as pd
 
@@ -17,7 +19,8 @@ from qualcode.analysis.data import (
     choose_codes, choose_coders, coded_cases, coding_frame, empty, finish, no_codings_reason, paused_gc, plural,
     pooled, transcript_order, unknown_note,
 )
-from qualcode.analysis.speakers import TranscriptView, attribution, clip
+from qualcode.analysis.speakers import TranscriptView, attribution, clip, describe_turns, visiting
+from qualcode.analysis.turns import turn_table
 
 CANDIDATES_PER_QUOTE = 5
 
@@ -76,20 +79,115 @@ def _pick(project, sub: pd.DataFrame, quotes: int) -> dict[tuple[str, str], list
     Walks each cell's codings longest first until the cell has its quotes: interviewees' passages
     first, the interviewer's only to fill a cell that has too few; never two overlapping passages.
     """
-    sub = sub.assign(_length=sub["end"] - sub["start"])
-    sub = sub.sort_values(["case", "code", "_length", "start"], ascending=[True, True, False, True], kind="stable")
+    # by case and code (as strings sort), longest first, then by start: one stable integer sort
+    case_ix, _ = pd.factorize(sub["case"], sort=True)
+    code_ix, code_uniques = pd.factorize(sub["code"], sort=True)
+    cell = case_ix.astype(np.int64) * (len(code_uniques) + 1) + code_ix
+    starts = sub["start"].to_numpy(dtype=np.int64)
+    ordered = np.lexsort((starts, starts - sub["end"].to_numpy(dtype=np.int64), cell))
+    cell = cell[ordered]
     # a cell rarely needs more than its longest few codings (interviewer turns and overlaps are skipped)
-    sub = sub.groupby(["case", "code"], sort=False).head(quotes * CANDIDATES_PER_QUOTE).reset_index(drop=True)
+    first = np.r_[0, np.flatnonzero(cell[1:] != cell[:-1]) + 1] if len(cell) else np.zeros(0, np.int64)
+    within = np.arange(len(cell)) - np.repeat(first, np.diff(np.r_[first, len(cell)]))
+    keep = within < quotes * CANDIDATES_PER_QUOTE
+    sub = sub.iloc[ordered[keep]].reset_index(drop=True)
+    sub["_cell"] = cell[keep]
     rank = {t: i for i, t in enumerate(transcript_order(project, sub["transcript"].unique()))}
-    # the turn each candidate lies in (-1: several turns, none, or an edited transcript), vectorised
-    views: dict[str, TranscriptView] = {}
-    turn = np.full(len(sub), -1, dtype=np.int64)
+    with visiting(project):  # the transcripts a passage across turns needs are let go after
+        return _choose(project, sub, quotes, rank)
+
+
+def _choose(project, sub: pd.DataFrame, quotes: int, rank: dict) -> dict[tuple[str, str], list[tuple]]:
+    n = len(sub)
     starts, ends = sub["start"].to_numpy(dtype=np.int64), sub["end"].to_numpy(dtype=np.int64)
-    ths = sub["th"].to_numpy()
-    for tid, positions in sub.groupby("transcript", sort=False).indices.items():
-        view = views[tid] = TranscriptView(project, tid)
-        found = view.single_turns(starts[positions], ends[positions])
-        turn[positions] = np.where(ths[positions] == view.hash, found, -1)
+    tix, tids = pd.factorize(sub["transcript"])
+    records = turn_table(project).many(tids)
+    found, asks, said_by = _single_turns(project, tids, [records.get(t) for t in tids], tix, starts, ends,
+                                         sub["th"].to_numpy())
+    order = np.array([rank.get(t, 0) for t in tids], dtype=np.int64)[tix] if n else np.zeros(0, np.int64)
+    cell = pd.factorize(sub["_cell"].to_numpy())[0] if n else np.zeros(0, np.int64)  # 0, 1, 2, ... in order
+    easy, chosen_rows = _easy_cells(cell, found >= 0, asks, starts, ends, tix, quotes)
+    out: dict[tuple[str, str], list[tuple]] = {}
+    if len(chosen_rows):
+        # cells settled without a walk: their first `quotes` interviewee passages, in text order
+        rows = chosen_rows[np.lexsort((chosen_rows, starts[chosen_rows], order[chosen_rows], cell[chosen_rows]))]
+        cases, codes, quotes_of = sub["case"].to_numpy(), sub["code"].to_numpy(), sub["quote"].to_numpy()
+        for r, rk, st in zip(rows.tolist(), order[rows].tolist(), starts[rows].tolist()):
+            case, desc = cases[r], said_by[r]
+            out.setdefault((case, codes[r]), []).append(
+                ((rk, st), quotes_of[r], f"({case}, {desc})" if desc else f"({case})"))
+    hard = np.flatnonzero(~easy[cell]) if n else np.zeros(0, np.int64)
+    if len(hard):
+        rest = sub.iloc[hard]
+        views = {t: TranscriptView(project, t, records.get(t)) for t in rest["transcript"].unique()}
+        out.update(_walk(rest, found[hard], views, quotes, rank))
+    return out
+
+
+def _single_turns(project, tids, recs, tix, starts, ends, ths):
+    """For each coding: the one turn it lies in (-1: several, none, or the transcript was edited
+    since), whether that turn is an interviewer's, and the speaker's description; in one pass over
+    every transcript's turns laid end to end (``TranscriptView.single_turns`` for all at once)."""
+    n = len(starts)
+    lengths = np.array([len(r.starts) if r is not None else 0 for r in recs], dtype=np.int64)
+    offsets = np.r_[0, np.cumsum(lengths)[:-1]] if len(lengths) else np.zeros(0, np.int64)
+    have = [r for r in recs if r is not None]
+    total = int(lengths.sum())
+    t_start = np.fromiter(chain.from_iterable(r.starts for r in have), dtype=np.int64, count=total)
+    t_end = np.fromiter(chain.from_iterable(r.ends for r in have), dtype=np.int64, count=total)
+    t_asks = np.array(list(chain.from_iterable(r.roles for r in have)), dtype=object) == "interviewer"
+    t_said = np.empty(int(lengths.sum()), dtype=object)
+    for k, (tid, r) in enumerate(zip(tids, recs)):
+        if r is not None and len(r.starts):
+            entry = project.index.get(tid)
+            roles = entry.metadata.get("roles") if entry is not None else None
+            t_said[offsets[k]:offsets[k] + lengths[k]] = describe_turns(roles, r.speakers, r.roles)
+    if not n or not len(t_start):
+        return np.full(n, -1, dtype=np.int64), np.zeros(n, dtype=bool), np.empty(n, dtype=object)
+    span = int(max(t_start.max(), t_end.max(), starts.max(), ends.max())) + 1
+    t_key = np.repeat(np.arange(len(recs), dtype=np.int64), lengths) * span + t_start
+    base = tix.astype(np.int64) * span
+    first = np.searchsorted(t_key, base + starts, side="right") - 1
+    last = np.searchsorted(t_key, base + np.maximum(ends - 1, starts), side="right") - 1
+    inside = (first == last) & (first >= offsets[tix])
+    inside &= starts < t_end[np.maximum(first, 0)]
+    hashes = np.array([r.hash if r is not None else None for r in recs], dtype=object)[tix]
+    inside &= ths == hashes
+    at = np.maximum(first, 0)
+    found = np.where(inside, first - offsets[tix], -1)
+    return found, inside & t_asks[at], np.where(inside, t_said[at], None)
+
+
+def _easy_cells(cell, fast, asks, starts, ends, tids, quotes: int) -> tuple[np.ndarray, np.ndarray]:
+    """(per cell: settled without the walk, the rows chosen in those cells). A cell is settled when
+    its first ``quotes`` candidates said by an interviewee each lie in one turn, no candidate before
+    them needs the slow look-up, and no two of them overlap: exactly what the walk would choose."""
+    n_cells = int(cell.max()) + 1 if len(cell) else 0
+    if not n_cells or quotes == 0:
+        return np.zeros(n_cells, dtype=bool), np.zeros(0, dtype=np.int64)
+    good = fast & ~asks
+    s = pd.Series
+    nth = s(good.astype(np.int64)).groupby(cell).cumsum().to_numpy()
+    slow_before = s((~fast).astype(np.int64)).groupby(cell).cumsum().to_numpy()
+    pick = good & (nth <= quotes)
+    last = pick & (nth == quotes)  # the row that completes the cell
+    easy = np.zeros(n_cells, dtype=bool)
+    easy[cell[last & (slow_before == 0)]] = True
+    rows = np.flatnonzero(pick & easy[cell])
+    if len(rows):  # exactly `quotes` rows per easy cell, in cell order: compare them pairwise
+        grid = rows.reshape(-1, quotes)
+        clash = np.zeros(len(grid), dtype=bool)
+        for i in range(quotes):
+            for j in range(i + 1, quotes):
+                a, b = grid[:, i], grid[:, j]
+                clash |= (tids[a] == tids[b]) & (starts[a] < ends[b]) & (starts[b] < ends[a])
+        easy[cell[grid[clash, 0]]] = False
+        rows = grid[~clash].ravel()
+    return easy, rows
+
+
+def _walk(sub: pd.DataFrame, turn: np.ndarray, views: dict, quotes: int, rank: dict) -> dict[tuple[str, str], list[tuple]]:
+    """The cells not settled at once, walked candidate by candidate."""
     out: dict[tuple[str, str], list[tuple]] = {}
     columns = [sub[k].tolist() for k in ("case", "code", "id", "transcript", "start", "end", "quote", "th")]
     key = None

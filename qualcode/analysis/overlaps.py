@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from qualcode.analysis.turns import turn_table
+
 
 def overlap_pairs(df: pd.DataFrame, by=("coder", "transcript")) -> tuple[np.ndarray, np.ndarray]:
     """Positions ``(i, j)``, ``i != j``, of the rows of ``df`` whose spans overlap, within the same
@@ -40,17 +42,21 @@ def overlap_pairs(df: pd.DataFrame, by=("coder", "transcript")) -> tuple[np.ndar
 
 def turn_units(project, df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """``(row, unit)``: each row of ``df`` with every turn it touches, as one integer per
-    (coder, transcript, turn). Text before the first turn counts as a turn of its own. Loads the
-    transcripts (their turns)."""
+    (coder, transcript, turn). Text before the first turn counts as a turn of its own. The turns
+    come from the turn cache (``analysis.turns``), not from loading the transcripts."""
     rows_out, units_out = [], []
     coder_codes, _ = pd.factorize(df["coder"])
     starts_all = df["start"].to_numpy(dtype=np.int64)
     ends_all = df["end"].to_numpy(dtype=np.int64)
     base = 0
     n_coders = int(coder_codes.max()) + 1 if len(coder_codes) else 1
-    for tid, positions in df.groupby("transcript", sort=False).indices.items():
+    groups = df.groupby("transcript", sort=False).indices
+    records = turn_table(project).many(groups)
+    for tid, positions in groups.items():
         turn_starts = np.zeros(0, dtype=np.int64)
-        if tid in project.index:
+        if records.get(tid) is not None:
+            turn_starts = np.array(records[tid].starts, dtype=np.int64)
+        elif tid in project.index:
             turn_starts = np.array([t.start for t in project.transcript(tid).turns], dtype=np.int64)
         s, e = starts_all[positions], ends_all[positions]
         first = np.searchsorted(turn_starts, s, side="right") - 1

@@ -5,7 +5,9 @@ These need the transcript's turns, so they load transcripts (one at a time, cach
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -15,6 +17,22 @@ from qualcode.store.anchoring import ORPHANED, anchor
 
 if TYPE_CHECKING:
     import numpy as np
+
+_UNSET = object()
+
+
+@contextmanager
+def visiting(project):
+    """Transcripts loaded inside are let go at the end (those loaded before stay loaded): a table
+    or report section that reads 3,000 transcripts does not keep them all."""
+    loaded = getattr(project.index, "_loaded", None)
+    before = set(loaded) if isinstance(loaded, dict) else None
+    try:
+        yield
+    finally:
+        if before is not None:
+            for tid in [t for t in list(loaded) if t not in before]:
+                project.index.forget(tid)
 
 
 @dataclass
@@ -32,18 +50,38 @@ class Located:
 
 
 class TranscriptView:
-    """One transcript's text and turns, for locating many codings in it."""
+    """One transcript's text and turns, for locating many codings in it.
 
-    def __init__(self, project, transcript_id: str) -> None:
-        self.transcript = project.transcript(transcript_id) if transcript_id in project.index else None
-        t = self.transcript
-        turns = t.turns if t else []
-        roles = t.metadata.get("roles") if t else None
+    Made from the transcript, or from its cached turns (``analysis.turns``): then the transcript
+    itself is loaded only when its text is needed (a passage across turns, an edited transcript,
+    context around a quote)."""
+
+    def __init__(self, project, transcript_id: str, record=None) -> None:
+        self._project, self.id = project, transcript_id
+        self._transcript = _UNSET
+        entry = project.index.get(transcript_id)
+        if record is None:
+            t = self.transcript
+            if t is not None:
+                from qualcode.analysis.turns import record_of
+
+                record = record_of(t, words=False)
+            roles = t.metadata.get("roles") if t else None
+        else:
+            roles = entry.metadata.get("roles") if entry is not None else None
+        self._hash = record.hash if record is not None else None
         self.role_text = {str(k): str(v) for k, v in roles.items()} if isinstance(roles, dict) else {}
-        self.starts = [turn.start for turn in turns]
-        self.speakers = [turn.speaker for turn in turns]
-        self.roles = [turn.role or "" for turn in turns]
-        self.descriptions = [self.describe(turn.speaker, turn.role) for turn in turns]
+        self.starts = record.starts if record is not None else []
+        self.ends = record.ends if record is not None else []
+        self.speakers = record.speakers if record is not None else []
+        self.roles = record.roles if record is not None else []
+        self.descriptions = describe_turns(self.role_text, self.speakers, self.roles)
+
+    @property
+    def transcript(self):
+        if self._transcript is _UNSET:
+            self._transcript = (self._project.transcript(self.id) if self.id in self._project.index else None)
+        return self._transcript
 
     @cached_property
     def turn_starts(self) -> np.ndarray:
@@ -55,7 +93,7 @@ class TranscriptView:
     def turn_ends(self) -> np.ndarray:
         import numpy as np
 
-        return np.array([turn.end for turn in self.transcript.turns] if self.transcript else [], dtype=np.int64)
+        return np.array(self.ends, dtype=np.int64)
 
     @property
     def text(self) -> str:
@@ -63,13 +101,8 @@ class TranscriptView:
 
     @property
     def hash(self) -> str | None:
-        return self.transcript.hash if self.transcript else None
+        return self._hash
 
-    def describe(self, speaker: str, role: str | None) -> str:
-        text = self.role_text.get(speaker)
-        if text:
-            return text.split(";")[0].strip()
-        return "interviewer" if role == "interviewer" else speaker
 
     def single_turns(self, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
         """For each span, the index of the one turn it lies in, or -1 when it touches none or several."""
@@ -88,11 +121,11 @@ class TranscriptView:
         return Located(start, end, "kept", [self.speakers[turn]], [self.roles[turn]], [self.descriptions[turn]])
 
     def locate(self, coding_id: str, start: int, end: int, quote: str, th: str) -> Located:
-        t = self.transcript
-        if t is None:
+        if self.id not in self._project.index:
             return Located(start, end, "no transcript", [], [], [])
         status = "kept"
-        if th != t.hash:
+        if th != self._hash:
+            t = self.transcript
             probe = Coding(id=coding_id, transcript=t.id, start=start, end=end, code="", coder="", quote=quote, th=th)
             a = anchor(probe, t.text, t.hash)
             status = a.status
@@ -103,10 +136,9 @@ class TranscriptView:
         last = bisect_right(self.starts, max(end - 1, start)) - 1
         speakers, roles, descriptions = [], [], []
         for i in range(first, last + 1) if last >= 0 else ():
-            turn = t.turns[i]
-            if turn.end <= start or turn.start >= end or turn.speaker in speakers:
+            if self.ends[i] <= start or self.starts[i] >= end or self.speakers[i] in speakers:
                 continue
-            speakers.append(turn.speaker)
+            speakers.append(self.speakers[i])
             roles.append(self.roles[i])
             descriptions.append(self.descriptions[i])
         return Located(start, end, status, speakers, roles, descriptions)
@@ -127,6 +159,19 @@ class TranscriptView:
             else:
                 out.append(self.locate(cid, int(s[k]), int(e[k]), quotes[k], th))
         return out
+
+
+def describe_turns(roles, speakers: list[str], turn_roles: list[str]) -> list[str]:
+    """Each turn's speaker as a reader knows them: the transcript's ``roles`` text for the speaker
+    ("LSP coordinator"; up to a ";"), else "interviewer" for an interviewer, else the speaker's name."""
+    text = {str(k): str(v) for k, v in roles.items()} if isinstance(roles, dict) else {}
+    if not text:
+        return ["interviewer" if r == "interviewer" else s for s, r in zip(speakers, turn_roles)]
+    out = []
+    for s, r in zip(speakers, turn_roles):
+        said = text.get(s)
+        out.append(said.split(";")[0].strip() if said else "interviewer" if r == "interviewer" else s)
+    return out
 
 
 def attribution(case: str, located: Located) -> str:
@@ -172,7 +217,14 @@ def context_after(text: str, end: int, size: int) -> str:
     return _squash(chunk)
 
 
+_UNTIDY = re.compile(r"\s\s|[^\S ]")
+"""Whitespace that squashing changes: two in a row, or any but a plain space (``\\s`` is what
+``str.split()`` splits on)."""
+
+
 def _squash(text: str) -> str:
+    if not _UNTIDY.search(text):  # single spaces only (most contexts): the text is its own squashed form
+        return text if text.strip() else ""
     lead = " " if text[:1].isspace() else ""
     trail = " " if text[-1:].isspace() else ""
     body = " ".join(text.split())

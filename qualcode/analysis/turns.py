@@ -1,0 +1,179 @@
+"""Every transcript's speaker turns without loading the transcript: where each turn starts and ends,
+who speaks and in what role, and the words spoken, cached in ``.qualcode/turns.json``.
+
+The tables that say who speaks (the Framework matrix's attributions, co-occurrence within turns)
+and the report's methods section (spoken words) need the turns of every coded transcript; loading
+3,000 transcripts to get them takes a second or two and holds all their texts. The turns are a
+few numbers per turn, so they are kept in one file, sealed like every ``.qualcode/`` file
+(``store.cache_seal``) and never trusted blindly: a transcript's record is used only while the
+index gives the same content hash and file hash, and the whole file only while the transcript
+readers, the speaker aliases and the speaker roles are those it was made with. Anything else is
+read again from the transcript (one at a time, let go after) and the file rewritten (temp file and
+rename). Deleting it loses nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import weakref
+from dataclasses import dataclass
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
+
+VERSION = 1
+FILE = "turns.json"
+
+
+@dataclass
+class TurnRecord:
+    """One transcript's turns (parallel lists, in text order) and its spoken words."""
+
+    hash: str
+    """The content hash of the transcript's canonical text (what a coding's ``th`` records)."""
+    starts: list[int]
+    ends: list[int]
+    text_starts: list[int]
+    speakers: list[str]
+    roles: list[str]
+    """Each turn's role: "interviewer", "respondent" or ""."""
+    words: int | None
+    """Words spoken: the text of the turns without labels and timestamps (``spoken_words``); None
+    for a transcript without turns, or when not counted."""
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        import numpy as np
+
+        return np.array(self.starts, dtype=np.int64), np.array(self.ends, dtype=np.int64)
+
+
+def spoken_words(transcript) -> int | None:
+    """The words of a transcript's speaker turns (labels, timestamps and any note before the first
+    turn not counted); None for a transcript without turns."""
+    if not transcript.turns:
+        return None
+    from qualcode.analysis.words import count_words
+
+    text = transcript.text
+    return int(count_words(["\x00".join(text[turn.text_start:turn.end] for turn in transcript.turns)]).sum())
+
+
+def record_of(transcript, words: bool = True) -> TurnRecord:
+    turns = transcript.turns
+    return TurnRecord(transcript.hash, [t.start for t in turns], [t.end for t in turns],
+                      [t.text_start for t in turns], [t.speaker for t in turns], [t.role or "" for t in turns],
+                      spoken_words(transcript) if words else None)
+
+
+class TurnTable:
+    """The turn records of one project, read from the cache file once, completed on demand."""
+
+    def __init__(self, project) -> None:
+        self.project = project
+        self.records: dict[str, tuple[tuple[str, str], TurnRecord]] = {}
+        self._changed = False
+        self._fingerprint = _fingerprint(project)
+        self._read()
+
+    @property
+    def path(self):
+        return self.project.cache_dir / FILE
+
+    def _read(self) -> None:
+        from qualcode.store.cache_seal import unseal
+
+        try:
+            raw = self.path.read_bytes()
+        except OSError:
+            return
+        payload = unseal(raw)
+        try:
+            data = json.loads(payload) if payload is not None else None
+        except (ValueError, RecursionError):
+            data = None
+        if not isinstance(data, dict) or data.get("fingerprint") != self._fingerprint:
+            return
+        try:
+            for tid, r in data["transcripts"].items():
+                names, role_names = r["names"], r["role_names"]
+                rec = TurnRecord(r["hash"], r["s"], r["e"], r["ts"], [names[i] for i in r["sp"]],
+                                 [role_names[i] for i in r["r"]], None if r["w"] is None else int(r["w"]))
+                if not len(rec.starts) == len(rec.ends) == len(rec.text_starts) == len(rec.speakers):
+                    continue
+                self.records[tid] = ((r["hash"], r["file_hash"]), rec)
+        except (KeyError, TypeError, IndexError, ValueError):
+            self.records.clear()  # not a file this version wrote: made again
+
+    def get(self, transcript_id: str) -> TurnRecord | None:
+        """The transcript's turns, or None when the project has no such transcript (or it cannot
+        be read: its codings then stand without speakers)."""
+        entry = self.project.index.get(transcript_id)
+        if entry is None or entry.error:
+            return None
+        key = (entry.hash, entry.file_hash)
+        held = self.records.get(transcript_id)
+        if held is not None and held[0] == key:
+            return held[1]
+        from qualcode.analysis.speakers import visiting
+
+        try:
+            with visiting(self.project):
+                rec = record_of(self.project.transcript(transcript_id))
+        except Exception:  # noqa: BLE001 - an unreadable transcript: the caller goes without its turns
+            return None
+        self.records[transcript_id] = (key, rec)
+        self._changed = True
+        return rec
+
+    def many(self, transcript_ids) -> dict[str, TurnRecord | None]:
+        """``get`` for each id; the cache file rewritten once if any record was made."""
+        out = {t: self.get(t) for t in transcript_ids}
+        self.save()
+        return out
+
+    def save(self) -> None:
+        """Write the cache file if a record was made since it was read (nothing if it cannot be written)."""
+        if not self._changed:
+            return
+        from qualcode.errors import QualcodeError
+        from qualcode.store.atomic import write_atomic
+        from qualcode.store.cache_seal import seal
+
+        out = {}
+        for tid, ((h, fh), rec) in self.records.items():
+            names = list(dict.fromkeys(rec.speakers))
+            role_names = list(dict.fromkeys(rec.roles))
+            where, role_at = {n: i for i, n in enumerate(names)}, {n: i for i, n in enumerate(role_names)}
+            out[tid] = {"hash": h, "file_hash": fh, "s": rec.starts, "e": rec.ends, "ts": rec.text_starts,
+                        "names": names, "sp": [where[s] for s in rec.speakers], "role_names": role_names,
+                        "r": [role_at[r] for r in rec.roles], "w": rec.words}
+        payload = json.dumps({"fingerprint": self._fingerprint, "transcripts": out}, ensure_ascii=False,
+                              separators=(",", ":")).encode("utf-8")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(self.path, seal(payload), durable=False)
+        except (OSError, QualcodeError):
+            pass  # a read-only project still works, without the cache
+        self._changed = False
+
+
+_tables: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def turn_table(project) -> TurnTable:
+    """The project's turn table (one per open project; its records are checked on every ``get``)."""
+    table = _tables.get(project)
+    if table is None or table._fingerprint != _fingerprint(project):
+        table = _tables[project] = TurnTable(project)
+    return table
+
+
+def _fingerprint(project) -> str:
+    """What every record depends on besides its transcript: the readers, speaker aliases and roles."""
+    from qualcode.store.index import parser_fingerprint
+
+    index = project.index
+    return json.dumps([VERSION, parser_fingerprint(), getattr(index, "aliases", None), getattr(index, "speakers", None)],
+                      sort_keys=True, default=str)
