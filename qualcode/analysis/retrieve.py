@@ -13,7 +13,7 @@ from qualcode.analysis.data import (
     resolve_code, split_list, transcript_order,
 )
 from qualcode.analysis.frequency import PlainTable
-from qualcode.analysis.speakers import TranscriptView, attribution, context_after, context_before
+from qualcode.analysis.speakers import TranscriptView, attribution, context_after, context_before, visiting
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -82,20 +82,21 @@ def segment_table(project, code, *, coders=None, include_children=True, context=
     by_transcript: dict[str, list] = {}
     for who, c in sub:
         by_transcript.setdefault(c.transcript, []).append((who, c))
-    for tid in ordered:
-        view = TranscriptView(project, tid)
-        text = view.text
-        case = case_of[tid]
-        attrs = [values.get(case, {}).get(a, MISSING) for a in attr_names]
-        for who, c in by_transcript[tid]:
-            loc = view.locate(c.id, c.start, c.end, c.quote, c.th)
-            found = loc.status in ("kept", "moved")
-            index.append(c.id)
-            rows.append([tid, case, "; ".join(loc.speakers) or None, "; ".join(dict.fromkeys(loc.roles)) or None,
-                         loc.start, loc.end, who, c.code, c.quote, c.memo or None,
-                         context_before(text, loc.start, context) if found else "",
-                         context_after(text, loc.end, context) if found else "",
-                         attribution(case, loc), loc.status, *attrs])
+    with visiting(project):  # each transcript's text read for its context, all let go after
+        for tid in ordered:
+            view = TranscriptView(project, tid)
+            text = view.text
+            case = case_of[tid]
+            attrs = [values.get(case, {}).get(a, MISSING) for a in attr_names]
+            for who, c in by_transcript[tid]:
+                loc = view.locate(c.id, c.start, c.end, c.quote, c.th)
+                found = loc.status in ("kept", "moved")
+                index.append(c.id)
+                rows.append([tid, case, "; ".join(loc.speakers) or None, "; ".join(dict.fromkeys(loc.roles)) or None,
+                             loc.start, loc.end, who, c.code, c.quote, c.memo or None,
+                             context_before(text, loc.start, context) if found else "",
+                             context_after(text, loc.end, context) if found else "",
+                             attribution(case, loc), loc.status, *attrs])
     moved = sum(1 for r in rows if r[13] != "kept")
     n_cases = len({r[1] for r in rows})
     scope = f"{named} and the codes under it" if include_children else named

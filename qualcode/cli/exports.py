@@ -58,8 +58,9 @@ def table_options(f):
 
 
 def report_options(f):
-    f = click.option("--no-agreement", is_flag=True,
-                     help="Leave out the agreement table (computing it takes long on very large projects).")(f)
+    f = click.option("--no-agreement/--agreement", "no_agreement", default=None,
+                     help="Leave out the agreement table, or compute it even when the transcripts compared exceed "
+                          "20 million characters (left out by default then: it takes minutes).")(f)
     f = click.option("--resamples", type=click.IntRange(min=0), default=None,
                      help="Bootstrap resamples for alpha's intervals in the agreement table (default 10,000; "
                           "none when the compared transcripts exceed 3 million characters).")(f)
@@ -79,7 +80,7 @@ def _report_kwargs(ctx, tables, coders, quiet, chart_by, quotes_per_code, no_agr
     from qualcode.export.provenance import cli_command
 
     return dict(tables=_names(tables) or None, coders=_coders(ctx, coders), progress=_progress(quiet),
-                chart_by=_names(chart_by) or None, quotes_per_code=quotes_per_code, agreement=not no_agreement,
+                chart_by=_names(chart_by) or None, quotes_per_code=quotes_per_code, agreement=None if no_agreement is None else not no_agreement,
                 memos=None if memos == "none" else memos, command=cli_command(), resamples=resamples)
 
 

@@ -45,18 +45,19 @@ def coder_stats(project, coders: list[str]) -> dict[str, dict]:
     return out
 
 
-def spoken_words(project, entry) -> int:
-    """The words spoken in a transcript: the text of its speaker turns, without the speaker labels,
-    timestamps and any note before the first turn (a transcript without turns: all its words)."""
-    from qualcode.analysis.words import count_words
+def spoken_words(project, entries) -> dict[str, int]:
+    """The words spoken in each transcript: the text of its speaker turns, without the speaker labels,
+    timestamps and any note before the first turn (a transcript without turns, or one that cannot be
+    read: the index's count). From the turn cache (``analysis.turns``): the transcripts are read only
+    when the cache does not have them yet, one at a time."""
+    from qualcode.analysis.turns import turn_table
 
-    try:
-        t = project.transcript(entry.id)
-    except Exception:  # noqa: BLE001 - a transcript that cannot be read: the index's count stands
-        return entry.words
-    if not t.turns:
-        return entry.words
-    return int(count_words([t.text[turn.text_start:turn.end] for turn in t.turns]).sum())
+    records = turn_table(project).many([e.id for e in entries])
+    out = {}
+    for e in entries:
+        rec = records.get(e.id)
+        out[e.id] = rec.words if rec is not None and rec.words is not None else e.words
+    return out
 
 
 WORDS_DEFINED = ("Spoken words are the words of the speaker turns: speaker labels, timestamps and notes "
@@ -66,7 +67,7 @@ WORDS_DEFINED = ("Spoken words are the words of the speaker turns: speaker label
 
 def transcripts_part(doc, project, stats: dict, add_table) -> None:
     entries = list(project.index)
-    spoken = {e.id: spoken_words(project, e) for e in entries}
+    spoken = spoken_words(project, entries)
     words = sum(spoken.values())
     turns = sum(e.turns for e in entries)
     formats = Counter(e.format for e in entries)
@@ -153,6 +154,13 @@ INTERVAL_BUDGET = 3_000_000
 bootstrap interval (minutes of work on a thousand transcripts); `qualcode agree` computes it."""
 
 
+AGREEMENT_BUDGET = 20_000_000
+"""Characters of the transcripts all the coders coded above which the report leaves the agreement
+table out unless asked (``write_report(agreement=True)``, ``--agreement``): about 700 transcripts of
+5,000 words. Past it the agreement alone takes longer than the rest of the report and gigabytes of
+memory; `qualcode agree` computes it (the report says so, with the command)."""
+
+
 def compared_chars(project, coders: list[str]) -> int:
     """Characters of the transcripts every one of ``coders`` coded (the text agreement compares)."""
     common = None
@@ -192,8 +200,18 @@ def agreement(project, coders: list[str], resamples: int = RESAMPLES):
 
 
 def agreement_part(doc, coders: list[str], frame, problem: str | None, add_frame,
-                   resamples: int = RESAMPLES) -> None:
+                   resamples: int = RESAMPLES, too_large: int = 0) -> None:
+    """``too_large``: the characters compared, when the agreement was left out for the size."""
     pair = ",".join(coders)
+    if too_large:
+        base.para(doc,
+            f"Agreement between {' and '.join(coders)} is not computed in this report: the transcripts "
+            f"they all coded hold {too_large / 1e6:,.1f} million characters, more than the "
+            f"{AGREEMENT_BUDGET / 1e6:,.0f} million this report computes agreement for (past that it takes "
+            f"longer than the rest of the report and gigabytes of memory). `qualcode agree --coders {pair} "
+            f"--unit {UNIT}` reports it per code and overall; `qualcode export docx --agreement` puts it "
+            "here.")
+        return
     if problem:
         base.para(doc, f"Agreement between {' and '.join(coders)} could not be computed: {problem}",
                   style="Notice")

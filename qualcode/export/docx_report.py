@@ -324,7 +324,7 @@ def set_properties(doc, project, stamp) -> None:
 
 
 def write_report(project, path=None, *, tables=None, coders=None, progress: Progress | None = None,
-                 chart_by: list[str] | None = None, quotes_per_code: int = 2, agreement: bool = True,
+                 chart_by: list[str] | None = None, quotes_per_code: int = 2, agreement: bool | None = None,
                  today: date | None = None, key_tables: bool = True, memos: str | None = "code",
                  command: str | None = None, resamples: int | None = None) -> Path:
     """Write the Word report to ``path`` (default ``exports/report.docx``) and return the path.
@@ -337,7 +337,9 @@ def write_report(project, path=None, *, tables=None, coders=None, progress: Prog
     ``tables``: DataFrames from ``qualcode.analysis`` and/or table specs (see ``catalog``); default
     the standard set. ``coders``: whose codings (default: as the analysis tables choose).
     ``progress(done, total, what)`` is called as the work advances. ``agreement``: compute the
-    agreement table when two or more coders have codings; ``resamples``: bootstrap resamples for its
+    agreement table when two or more coders have codings (None: unless the transcripts compared
+    exceed ``docx_methods.AGREEMENT_BUDGET`` characters, which the report then says; True: always;
+    False: never); ``resamples``: bootstrap resamples for its
     intervals (default 10,000, or none when the compared transcripts are very long: see
     ``docx_methods.INTERVAL_BUDGET``). ``memos``: "code", "transcript" or None
     (no memos section). ``command``: what made the report, for the stamp (default: this process's
@@ -401,12 +403,16 @@ def write_report(project, path=None, *, tables=None, coders=None, progress: Prog
     pair = [c for c in described if stats.get(c, {}).get("codings")]
     if len(pair) >= 2:
         tick("agreement between coders")
-        draws = methods.resamples_for(project, pair, resamples)
-        frame, problem = methods.agreement(project, pair, draws) if agreement else (None, None)
+        compared = methods.compared_chars(project, pair)
+        too_large = compared if agreement is None and compared > methods.AGREEMENT_BUDGET else 0
+        run = agreement is True or (agreement is None and not too_large)
+        draws = methods.resamples_for(project, pair, resamples) if run else 0
+        frame, problem = methods.agreement(project, pair, draws) if run else (None, None)
         g = prepare(methods.for_word(frame, book)) if frame is not None else None
         w.orient(g is not None and needs_landscape(g))
         w.heading("Agreement between coders", 2)
-        methods.agreement_part(doc, pair, frame, problem, lambda df: w.grid_table(g, g.title, describe(g)), draws)
+        methods.agreement_part(doc, pair, frame, problem, lambda df: w.grid_table(g, g.title, describe(g)), draws,
+                               too_large=too_large)
 
     grids = [prepare(df, book) for df in frames]
     w.heading("Results", 1, landscape=bool(grids) and needs_landscape(grids[0]))

@@ -4,11 +4,13 @@ metadata (``roles:``)."""
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections import defaultdict
 from dataclasses import dataclass
 
 MAX_WORDS = 90
+_HEAD = 400
 _SENTENCE_END = re.compile(r"[.!?]['\u2019\u201d)]?\s")
 _TRUTHY = {"true", "yes", "1", "y", "on"}
 
@@ -119,28 +121,47 @@ def exemplars(project, codings_by_code: dict[str, list], per_code: int = 2, trie
     Preferred: a respondent's words within one turn, about 300 characters long; the coders' order
     breaks ties (the first coder's passages first).
     """
+    from qualcode.analysis.speakers import visiting
+
     out: dict[str, list[Exemplar]] = {}
-    for code, codings in codings_by_code.items():
-        ranked = sorted(codings, key=lambda c: (round(_penalty(c), 2), c.transcript, c.start))
-        chosen: list[Exemplar] = []
-        cases: set[str] = set()
-        for strict in (True, False):
-            attempts = 0
-            for c in ranked:
-                if len(chosen) >= per_code or attempts >= tries:
-                    break
-                case = project.cases.case(c.transcript)
-                if case in cases:
-                    continue
-                attempts += 1
-                ex = _exemplar(project, c, strict)
-                if ex is not None:
-                    chosen.append(ex)
-                    cases.add(case)
-            if chosen:
-                break
-        out[code] = chosen
+    with visiting(project):  # the transcripts read for the passages are let go after
+        for code, codings in codings_by_code.items():
+            out[code] = _choose(project, codings, per_code, tries)
     return out
+
+
+def _key(c) -> tuple:
+    return (round(_penalty(c), 2), c.transcript, c.start)
+
+
+def _choose(project, codings: list, per_code: int, tries: int) -> list[Exemplar]:
+    # the best few hundred in rank order (heapq.nsmallest is sorted(...)[:n], without sorting all of
+    # a code's 20,000 codings); all of them only when a walk runs past those
+    ranked = heapq.nsmallest(_HEAD, codings, key=_key)
+    chosen: list[Exemplar] = []
+    cases: set[str] = set()
+    for strict in (True, False):
+        attempts = 0
+        for c in _ranked(ranked, codings):
+            if len(chosen) >= per_code or attempts >= tries:
+                break
+            case = project.cases.case(c.transcript)
+            if case in cases:
+                continue
+            attempts += 1
+            ex = _exemplar(project, c, strict)
+            if ex is not None:
+                chosen.append(ex)
+                cases.add(case)
+        if chosen:
+            break
+    return chosen
+
+
+def _ranked(head: list, codings: list):
+    yield from head
+    if len(head) < len(codings):
+        yield from sorted(codings, key=_key)[len(head):]
 
 
 def group_codings(project, coders: list[str]) -> dict[str, list]:
