@@ -27,14 +27,25 @@ from generate import copy_study  # noqa: E402
 
 def qualcode(folder: Path, *args: str) -> float:
     """Wall time of one `qualcode` command in a fresh process (it must succeed)."""
+    return run(folder, *args)[0]
+
+
+def run(folder: Path, *args: str) -> tuple[float, float, float]:
+    """(wall s, CPU s, peak resident MB) of one `qualcode` command in a fresh process (it must
+    succeed); the CPU time and the peak are that process's own (``os.wait4``), as /usr/bin/time says."""
+    import os
+
     t0 = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", "from qualcode.cli.main import main; main()",
-                           "--project", str(folder), *args],
-                          capture_output=True, text=True)
-    took = time.perf_counter() - t0
-    if done.returncode != 0:
-        raise SystemExit(f"qualcode {' '.join(args)} failed ({done.returncode}):\n{done.stderr}")
-    return took
+    with tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen([sys.executable, "-c", "from qualcode.cli.main import main; main()",
+                                 "--project", str(folder), *args], stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        took = time.perf_counter() - t0
+        if proc.returncode != 0:
+            err.seek(0)
+            raise SystemExit(f"qualcode {' '.join(args)} failed ({proc.returncode}):\n{err.read().decode()}")
+    return took, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def figures(label: str, folder: Path, target: float, runs: int) -> None:

@@ -2,7 +2,9 @@
 
 - a Framework matrix: quotes in italics with their attributions under them, memos first, and one
   part per theme (the Framework method's thematic charts);
-- retrieved segments: a list of quotations, each attributed, instead of 25 columns.
+- retrieved segments: a list of quotations, each attributed, instead of 25 columns;
+- a case x code matrix of more than ``MATRIX_CASES`` cases: one row per code (the cases with it),
+  since hundreds of cases as columns fill pages nobody reads (the XLSX export has the matrix).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from qualcode.export import docx_base as base
 from qualcode.export.frame import Grid, clean_text
 
 TEXT_COLUMNS = 5  # data columns per part for a table of text
+MATRIX_CASES = 40  # a case x code matrix with more cases is summarised per code in Word (XLSX: whole)
 GRID_FITS = 8  # a code x code grid with at most this many codes fits one page with names as headers
 
 
@@ -46,6 +49,32 @@ def codes_as_rows(df, book):
     caption = str(df.attrs.get("caption", ""))
     out.attrs["caption"] = caption.replace("rows are the", "columns are the").replace(", columns every", ", rows every") \
         .replace(", columns the", ", rows the")
+    return out
+
+
+def case_matrix_summary(df, book):
+    """A case x code matrix with more cases than a page can show as columns, summarised per code: the
+    cases in which it occurs (and their share of the coded cases), with the codings or words and the
+    most in any one case for a matrix of counts or words. The whole matrix is in the XLSX export."""
+    import pandas as pd
+
+    value = df.attrs.get("value", "presence")
+    n = len(df)
+    present = (df > 0).sum(axis=0)
+    out = pd.DataFrame({"Cases": present.to_numpy(), "% of cases": (present / n * 100).round(1).to_numpy()},
+                       index=pd.Index([code_label(book, c, indent=True) for c in df.columns], name="Code"))
+    unit = {"counts": "Codings", "words": "Words coded"}.get(value)
+    if unit:
+        out[unit] = df.sum(axis=0).to_numpy()
+        out["Most in one case"] = df.max(axis=0).to_numpy()
+    out.attrs = dict(df.attrs)
+    what = {"counts": "; the codings of the code, and the most in any one case",
+            "words": "; the words coded with it, and the most in any one case"}.get(value, "")
+    out.attrs["title"] = f"{df.attrs.get('title', 'Codes by case')} (summary)"
+    out.attrs["caption"] = (f"The {n:,} cases are too many to show as columns, so each code gets one row: the cases "
+                            f"in which it occurs and their share of the {n:,} cases with codings{what}. "
+                            f"`qualcode export xlsx` writes the whole case x code matrix. "
+                            + str(df.attrs.get("caption", "")).split(": each cell is", 1)[0] + ".")
     return out
 
 

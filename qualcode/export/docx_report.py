@@ -206,7 +206,7 @@ def word_view(df, book=None):
 
         out = crosstab_for_word(_ProjectBook(book), df)
     elif kind == "case_matrix" and book is not None and len(df.columns):
-        out = kinds.codes_as_rows(df, book)
+        out = kinds.case_matrix_summary(df, book) if len(df) > kinds.MATRIX_CASES else kinds.codes_as_rows(df, book)
     elif kind == "cases":
         out = df.rename(columns={c: str(c).replace("_", " ") for c in df.columns})
     if len(out) and len(out.columns) > 1:

@@ -75,3 +75,25 @@ def test_exemplars_are_the_best_ranked_as_with_a_full_sort(study, monkeypatch):
     monkeypatch.setattr(quotes, "_HEAD", 1)  # a walk past the head goes on in the full order
     assert quotes.exemplars(study, by_code) == expected
     assert any(len(v) == 2 for v in expected.values())
+
+
+def test_a_matrix_of_many_cases_is_summarised_per_code_in_word(study, monkeypatch):
+    from qualcode.analysis import case_matrix
+    from qualcode.export import docx_kinds
+    from qualcode.export.docx_report import write_report
+
+    from tests.export.conftest import table_text
+
+    full = case_matrix(study)
+    monkeypatch.setattr(docx_kinds, "MATRIX_CASES", 3)  # the study's 9 cases count as many
+    doc = docx.Document(str(write_report(study, study.root / "exports" / "m.docx", tables=["matrix"],
+                                         memos=None, agreement=False, key_tables=False)))
+    table = next(t for t in doc.tables if "Codes by case (summary)" in caption_before(t))
+    rows = table_text(table)
+    assert rows[0] == ["Code", "Cases", "% of cases"]
+    assert len(rows) - 1 == len(full.columns)  # one row per code, not one column per case
+    cases = {r[0].strip(): r[1] for r in rows[1:]}
+    name = study.codebook.get(full.columns[0]).name
+    assert cases[name] == str(int(full[full.columns[0]].sum()))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "too many to show as columns" in text and "qualcode export xlsx" in text
