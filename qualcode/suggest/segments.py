@@ -213,9 +213,12 @@ def segment_transcript(nlp, transcript: Transcript, *, include_interviewer: bool
                 out_words.append(w)
         return " ".join(out_words)
 
+    prev: tuple[int, int | None, _Tokens, int] | None = None
+    """The paragraph before (start, turn, tokens, end), whoever spoke it."""
     docs = nlp.pipe((text[s:e] for s, e, *_ in paras), batch_size=batch_size)
     for (base, _pend, turn, role, candidate), doc in zip(paras, docs):
         toks = _Tokens(doc, commas)
+        before, prev = prev, (base, turn, toks, _pend)
         if not candidate:  # an interviewer's question: context for the answers that follow
             words = lemmas(toks, 0, toks.n)
             if turn != question_turn:
@@ -228,7 +231,16 @@ def segment_transcript(nlp, transcript: Transcript, *, include_interviewer: bool
         seg_of_tok: list[int] = [-1] * toks.n
         pieces = _pieces(toks)
         short = (len(pieces) == 1 and pieces[0][2] < SHORT_ANSWER and paras_in_turn.get(turn) == 1
-                 and question and turn is not None and question_turn == turn - 1 and question_start >= 0)
+                 and turn is not None)
+        q_start, q_words = question_start, question
+        if short and not (question and question_turn == turn - 1 and question_start >= 0):
+            # no interviewer's question just before (a hearing whose counsel was taken for a witness,
+            # a focus group): a question in the turn before, whoever asked it, is what "I can."
+            # answers; "Hear, hear." after a statement, or a short answer with nothing before it,
+            # means nothing alone and is no candidate
+            if before is None or before[1] != turn - 1 or not text[before[0]:before[3]].rstrip().endswith("?"):
+                continue
+            q_start, q_words = before[0], lemmas(before[2], 0, before[2].n)
         for a, b, nwords in pieces:
             s_char, e_char = _trim(text, base + toks.idx[a], base + toks.idx[b - 1] + toks.length[b - 1])
             if e_char <= s_char or not nwords:
@@ -236,8 +248,8 @@ def segment_transcript(nlp, transcript: Transcript, *, include_interviewer: bool
             idx = len(out)
             seg_of_tok[a:b] = [idx] * (b - a)
             if short:  # "Yes." alone means nothing: the passage is the question and its answer
-                q_start, _ = _trim(text, question_start, s_char)
-                out.append(Segment(tid, q_start, e_char, turn, role, f"{question} {lemmas(toks, a, b)}".strip(),
+                q_start, _ = _trim(text, q_start, s_char)
+                out.append(Segment(tid, q_start, e_char, turn, role, f"{q_words} {lemmas(toks, a, b)}".strip(),
                                    nwords, context=context, answer_start=s_char))
             else:
                 out.append(Segment(tid, s_char, e_char, turn, role, lemmas(toks, a, b), nwords, context=context))

@@ -99,6 +99,28 @@ def test_a_short_answer_is_scored_and_shown_with_its_question(sproject, pipeline
         assert "a short answer, scored with the question it answers" in s.reasons
 
 
+def test_a_short_answer_to_a_speaker_taken_for_a_respondent_still_comes_with_what_it_answers(sproject, pipeline,
+                                                                                              tmp_path):
+    """A hearing whose counsel was set as a respondent (as in the real hearing 05): "I can." answers
+    the turn before it, whoever spoke it; a short answer with nothing before it is no candidate."""
+    from qualcode.services.project_ops import import_transcripts
+
+    src = tmp_path / "hearing.txt"
+    src.write_text("---\nid: hearing\nspeakers:\n  Counsel: respondent\n  Witness: respondent\n---\n"
+                   "Witness: Yes.\n\n"
+                   "Counsel: Can you confirm that the statement on the website is true?\n\n"
+                   "Witness: I can.\n\n"
+                   "Counsel: Thank you. We can see it has been signed by you.\n", encoding="utf-8")
+    import_transcripts(sproject, [src])
+    t = sproject.transcript("hearing")
+    segs = SuggestionEngine(sproject, "ann").segments(t)
+    can = t.text.index("I can.")
+    short = next(s for s in segs if s.start <= can < s.end)
+    assert t.text[short.start:].startswith("Can you confirm") and short.answer_start == can
+    assert "website" in short.lemmas
+    first_yes = t.text.index("Yes.")
+    assert not any(s.start <= first_yes < s.end for s in segs)  # "Yes." with nothing before it
+
 def test_keywords_are_proposed_from_codings_with_evidence_and_added_only_when_accepted(sproject, pipeline):
     session = sproject.session("ann")
     for tid, quote in [("int-a", "Half the town lost their jobs when the factory closed."),
