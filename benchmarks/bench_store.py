@@ -135,4 +135,7 @@ def _remove_coder(folder: Path, coder: str) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    from machine import measured
+
+    with measured("bench_store"):
+        main()

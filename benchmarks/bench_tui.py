@@ -258,4 +258,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    from machine import measured
+
+    with measured("bench_tui"):
+        main()
