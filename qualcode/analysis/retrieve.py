@@ -12,7 +12,7 @@ from qualcode.analysis.data import (
     MISSING, case_attribute_values, case_order, choose_coders, empty, no_codings_reason, paused_gc, plural, pooled,
     resolve_code, split_list, transcript_order,
 )
-from qualcode.analysis.frequency import PlainTable
+from qualcode.analysis.frequency import _NUMPY_FROM, PlainTable
 from qualcode.analysis.speakers import TranscriptView, attribution, context_after, context_before, visiting
 
 if TYPE_CHECKING:
@@ -48,9 +48,11 @@ def retrieve(project, code, *, coders=None, include_children=True, context=150) 
 def segment_table(project, code, *, coders=None, include_children=True, context=150) -> PlainTable:
     """``retrieve``'s rows, columns, caption and attributes, in plain Python."""
     choice = choose_coders(project, coders)
-    items = [(c.coder or who, c) for who in choice.coders for c in project.codings(who)]
+    sources = [(who, project.codings(who)) for who in choice.coders]
     book = project.codebook
-    used = {c.code for _, c in items}
+    used: set[str] = set()
+    for _, cs in sources:
+        used.update(c.code for c in cs)
     refs = split_list(code)
     if not refs:
         from qualcode.errors import QualcodeError
@@ -65,9 +67,9 @@ def segment_table(project, code, *, coders=None, include_children=True, context=
     attr_names = list(project.cases.columns)
     columns = SEGMENT_COLUMNS + [_attr_column(a) for a in attr_names]
     keep = set(wanted)
-    sub = [(who, c) for who, c in items if c.code in keep]
+    sub = [(c.coder or who, c) for who, cs in sources for c in cs if c.code in keep]
     if not sub:
-        reason = (no_codings_reason(choice) if not items else
+        reason = (no_codings_reason(choice) if not used else
                   f"No segments coded {named}{' (or a code under it)' if include_children else ''} by {pooled(choice)}.")
         return PlainTable(columns, [], [], {"title": title, "caption": reason, "kind": "retrieve",
                                             "empty_reason": reason, "coders": choice.coders, "codes": wanted})
@@ -82,14 +84,21 @@ def segment_table(project, code, *, coders=None, include_children=True, context=
     by_transcript: dict[str, list] = {}
     for who, c in sub:
         by_transcript.setdefault(c.transcript, []).append((who, c))
+    many = len(sub) >= _NUMPY_FROM  # numpy's import pays for itself in the turn look-ups
     with visiting(project):  # each transcript's text read for its context, all let go after
         for tid in ordered:
             view = TranscriptView(project, tid)
             text = view.text
             case = case_of[tid]
             attrs = [values.get(case, {}).get(a, MISSING) for a in attr_names]
-            for who, c in by_transcript[tid]:
-                loc = view.locate(c.id, c.start, c.end, c.quote, c.th)
+            here = by_transcript[tid]
+            if many:
+                located = view.locate_many([c.id for _, c in here], [c.start for _, c in here],
+                                           [c.end for _, c in here], [c.quote for _, c in here],
+                                           [c.th for _, c in here])
+            else:
+                located = [view.locate(c.id, c.start, c.end, c.quote, c.th) for _, c in here]
+            for (who, c), loc in zip(here, located):
                 found = loc.status in ("kept", "moved")
                 index.append(c.id)
                 rows.append([tid, case, "; ".join(loc.speakers) or None, "; ".join(dict.fromkeys(loc.roles)) or None,

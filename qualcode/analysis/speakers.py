@@ -193,6 +193,9 @@ def clip(text: str, limit: int) -> str:
     return (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:") + "…"
 
 
+_BREAK = re.compile("[ \n\t]")
+
+
 def context_before(text: str, start: int, size: int) -> str:
     """Up to ``size`` characters before ``start``, from a word start ("…" where cut)."""
     if size <= 0 or start <= 0:
@@ -200,8 +203,8 @@ def context_before(text: str, start: int, size: int) -> str:
     lo = max(0, start - size)
     chunk = text[lo:start]
     if lo > 0:
-        found = [i for i in (chunk.find(" "), chunk.find("\n"), chunk.find("\t")) if i >= 0]
-        chunk = "…" + (chunk[min(found) + 1:] if found else chunk)
+        cut = _BREAK.search(chunk)
+        chunk = "…" + (chunk[cut.start() + 1:] if cut else chunk)
     return _squash(chunk)
 
 
@@ -217,13 +220,10 @@ def context_after(text: str, end: int, size: int) -> str:
     return _squash(chunk)
 
 
-_UNTIDY = re.compile(r"\s\s|[^\S ]")
-"""Whitespace that squashing changes: two in a row, or any but a plain space (``\\s`` is what
-``str.split()`` splits on)."""
-
-
 def _squash(text: str) -> str:
-    if not _UNTIDY.search(text):  # single spaces only (most contexts): the text is its own squashed form
+    # single spaces the only whitespace (every other whitespace character is unprintable): the text
+    # is its own squashed form
+    if "  " not in text and text.isprintable():
         return text if text.strip() else ""
     lead = " " if text[:1].isspace() else ""
     trail = " " if text[-1:].isspace() else ""
