@@ -5,6 +5,7 @@ fast as `qualcode check` (issue 18). ``counts.frequencies`` makes its DataFrame 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from qualcode.analysis.data import (
     choose_codes, choose_coders, no_codings_reason, paused_gc, plural, unknown_note,
@@ -45,7 +46,7 @@ def frequency_table(project, *, coders=None, codes=None) -> PlainTable:
             return empty_table(choice)
         used: set[str] = set()
         for _, cs in sources:
-            used.update(c.code for c in cs)
+            used.update(map(attrgetter("code"), cs))
         sel = choose_codes(project, codes, used, all_when_none=True)
         wanted = set(sel.ids)
         groups: dict[tuple, list] = {}

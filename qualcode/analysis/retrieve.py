@@ -6,6 +6,7 @@ without importing pandas or numpy); ``retrieve`` makes the DataFrame the other c
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from qualcode.analysis.data import (
@@ -52,7 +53,7 @@ def segment_table(project, code, *, coders=None, include_children=True, context=
     book = project.codebook
     used: set[str] = set()
     for _, cs in sources:
-        used.update(c.code for c in cs)
+        used.update(map(attrgetter("code"), cs))
     refs = split_list(code)
     if not refs:
         from qualcode.errors import QualcodeError
