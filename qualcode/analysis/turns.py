@@ -15,6 +15,7 @@ rename). Deleting it loses nothing.
 from __future__ import annotations
 
 import json
+import threading
 import weakref
 from dataclasses import dataclass
 
@@ -74,6 +75,7 @@ class TurnTable:
         self.project = project
         self.records: dict[str, tuple[tuple[str, str], TurnRecord]] = {}
         self._changed = False
+        self._lock = threading.RLock()  # tables run in the workbench's worker threads
         self._fingerprint = _fingerprint(project)
         self._read()
 
@@ -123,26 +125,34 @@ class TurnTable:
                 rec = record_of(self.project.transcript(transcript_id))
         except Exception:  # noqa: BLE001 - an unreadable transcript: the caller goes without its turns
             return None
-        self.records[transcript_id] = (key, rec)
-        self._changed = True
+        with self._lock:
+            self.records[transcript_id] = (key, rec)
+            self._changed = True
         return rec
 
     def many(self, transcript_ids) -> dict[str, TurnRecord | None]:
         """``get`` for each id; the cache file rewritten once if any record was made."""
-        out = {t: self.get(t) for t in transcript_ids}
-        self.save()
+        with self._lock:
+            out = {t: self.get(t) for t in transcript_ids}
+            self.save()
         return out
 
     def save(self) -> None:
         """Write the cache file if a record was made since it was read (nothing if it cannot be written)."""
-        if not self._changed:
-            return
+        with self._lock:
+            if self._changed:
+                self._write()
+
+    def _write(self) -> None:
         from qualcode.errors import QualcodeError
         from qualcode.store.atomic import write_atomic
         from qualcode.store.cache_seal import seal
 
         out = {}
+        index = self.project.index
         for tid, ((h, fh), rec) in self.records.items():
+            if index.get(tid) is None:
+                continue  # a transcript gone from the project leaves the file
             names = list(dict.fromkeys(rec.speakers))
             role_names = list(dict.fromkeys(rec.roles))
             where, role_at = {n: i for i, n in enumerate(names)}, {n: i for i, n in enumerate(role_names)}
