@@ -215,7 +215,9 @@ def context_after(text: str, end: int, size: int) -> str:
     hi = min(len(text), end + size)
     chunk = text[end:hi]
     if hi < len(text):
-        space = max(chunk.rfind(" "), chunk.rfind("\n"), chunk.rfind("\t"))
+        space = chunk.rfind(" ")
+        if "\n" in chunk or "\t" in chunk:
+            space = max(space, chunk.rfind("\n"), chunk.rfind("\t"))
         chunk = (chunk[:space] if space > 0 else chunk) + "…"
     return _squash(chunk)
 
