@@ -93,15 +93,18 @@ def segment_table(project, code, *, coders=None, include_children=True, context=
             case = case_of[tid]
             attrs = [values.get(case, {}).get(a, MISSING) for a in attr_names]
             here = by_transcript[tid]
-            if many:
-                located = view.locate_many([c.id for _, c in here], [c.start for _, c in here],
-                                           [c.end for _, c in here], [c.quote for _, c in here],
-                                           [c.th for _, c in here])
-            else:
-                located = [view.locate(c.id, c.start, c.end, c.quote, c.th) for _, c in here]
-            for (who, c), loc in zip(here, located):
-                found = loc.status in ("kept", "moved")
+            single = _single_turns(view, here) if many else [-1] * len(here)
+            for (who, c), t in zip(here, single):
                 index.append(c.id)
+                if t >= 0:  # within one turn of the transcript as coded: its speaker, no anchoring
+                    desc = view.descriptions[t]
+                    rows.append([tid, case, view.speakers[t] or None, view.roles[t] or None, c.start, c.end, who,
+                                 c.code, c.quote, c.memo or None, context_before(text, c.start, context),
+                                 context_after(text, c.end, context), f"({case}, {desc})" if desc else f"({case})",
+                                 "kept", *attrs])
+                    continue
+                loc = view.locate(c.id, c.start, c.end, c.quote, c.th)
+                found = loc.status in ("kept", "moved")
                 rows.append([tid, case, "; ".join(loc.speakers) or None, "; ".join(dict.fromkeys(loc.roles)) or None,
                              loc.start, loc.end, who, c.code, c.quote, c.memo or None,
                              context_before(text, loc.start, context) if found else "",
@@ -117,6 +120,16 @@ def segment_table(project, code, *, coders=None, include_children=True, context=
                   if moved else "") + ".")
     return PlainTable(columns, rows, index, {"title": title, "caption": caption, "kind": "retrieve",
                                              "coders": choice.coders, "codes": wanted})
+
+
+def _single_turns(view: TranscriptView, here: list) -> list[int]:
+    """For each coding, the one turn it lies in on the transcript as coded, else -1 (numpy)."""
+    import numpy as np
+
+    found = view.single_turns(np.fromiter((c.start for _, c in here), dtype=np.int64, count=len(here)),
+                              np.fromiter((c.end for _, c in here), dtype=np.int64, count=len(here)))
+    current = view.hash
+    return [int(t) if c.th == current else -1 for t, (_, c) in zip(found.tolist(), here)]
 
 
 def _attr_column(name: str) -> str:

@@ -150,3 +150,13 @@ def test_the_codings_frame_keeps_plain_text_columns(small, value):
     case_matrix(small, value=value)
     frame = data.coding_frame(small, ["ann"])
     assert all(frame[c].dtype == object for c in ("id", "transcript", "code", "coder", "quote", "th"))
+
+
+def test_retrieval_of_many_segments_finds_the_same_speakers_and_context(small, monkeypatch):
+    import importlib
+
+    retrieval = importlib.import_module("qualcode.analysis.retrieve")
+    plain = retrieve(small, "theme.a", coders=["ann", "bob"])
+    monkeypatch.setattr(retrieval, "_NUMPY_FROM", 0)  # the vectorised turn look-up for any number
+    pd.testing.assert_frame_equal(plain, retrieve(small, "theme.a", coders=["ann", "bob"]))
+    assert plain.attrs == retrieve(small, "theme.a", coders=["ann", "bob"]).attrs
