@@ -13,7 +13,7 @@ import threading
 import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from qualcode.errors import QualcodeError, UnknownCodeError
@@ -142,16 +142,19 @@ def _build(codings) -> pd.DataFrame:
         def text(values) -> pd.Series:
             return pd.Series(values, dtype=object)
 
+        def column(name: str) -> list:
+            return list(map(attrgetter(name), items))
+
         return pd.DataFrame({
-            "id": text([c.id for c in items]),
-            "transcript": text([c.transcript for c in items]),
-            "start": np.fromiter((c.start for c in items), dtype=np.int64, count=n),
-            "end": np.fromiter((c.end for c in items), dtype=np.int64, count=n),
-            "code": text([c.code for c in items]),
+            "id": text(column("id")),
+            "transcript": text(column("transcript")),
+            "start": np.fromiter(map(attrgetter("start"), items), dtype=np.int64, count=n),
+            "end": np.fromiter(map(attrgetter("end"), items), dtype=np.int64, count=n),
+            "code": text(column("code")),
             "coder": text([c.coder or own for c in items]),
-            "memo": text([c.memo for c in items]),
-            "quote": text([c.quote for c in items]),
-            "th": text([c.th for c in items]),
+            "memo": text(column("memo")),
+            "quote": text(column("quote")),
+            "th": text(column("th")),
         })
 
 
