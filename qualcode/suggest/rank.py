@@ -176,6 +176,8 @@ def _suggestion(engine, transcript: Transcript, segs, rows, code: str, cand: _Ca
     texts = tuple(text for _, _, text in reasons)
     if question:
         texts += ("a short answer, scored with the question it answers",)
+    if cand.suggested and cand.labels and code in engine.trust.keyword_codes:
+        texts += ("every passage with this code's keywords is suggested: you coded enough of them so far",)
     threshold = engine.threshold
     return Suggestion(
         transcript=transcript.id, start=start, end=end, code=code, score=cand.score,

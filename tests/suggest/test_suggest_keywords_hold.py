@@ -68,5 +68,10 @@ def test_a_coder_who_codes_what_the_keywords_find_is_not_let_down_by_the_models(
     ev = evaluate(project, "kw", systems=("full", "keywords"), curve=False,
                   transcripts=sorted(t.id for t in project.index)[:4])
     full, base = ev.system("full").micro["f1"], ev.system("keywords").micro["f1"]
+    engine = SuggestionEngine(project, "kw")
+    engine.train([c for c in project.codings("kw")])
+    assert engine.trust.keyword_codes  # the choice is made on the coder's own work, and said
+    reason = "every passage with this code's keywords is suggested: you coded enough of them so far"
+    assert any(reason in s.reasons for s in engine.suggest(project.transcript("lsp-a")) if s.suggested)
     assert base > 0.6
     assert full >= base - 0.02, (full, base)
