@@ -91,6 +91,17 @@ class CodingSet:
     def __iter__(self):
         return iter(self.codings.values())
 
+    def word_counts(self) -> list[int]:
+        """The words of each coding's quote (``domain.transcript.count_words``), aligned with iterating
+        the set. A cached state (``store.state``) keeps them, counted once when each coding entered it;
+        a journal too short for one has them counted now."""
+        kept = getattr(self.codings, "word_counts", None)
+        if kept is not None:
+            return kept()
+        from qualcode.domain.transcript import count_words
+
+        return [count_words(c.quote) for c in self.codings.values()]
+
     def get(self, coding_id: str) -> Coding | None:
         return self.codings.get(coding_id)
 

@@ -6,7 +6,9 @@ Two files per coder:
 * ``<coder>.state``: a small header (sealed with this user's key, ``store.cache_seal``; read with an
   unpickler that refuses every class): which journal bytes it covers, the undo and redo history,
   transcript status and memos, the journal's findings, and where each transcript's codings are.
-* ``<coder>.pack-<random>``: one record per transcript (that transcript's codings) and one per id
+* ``<coder>.pack-<random>``: one record per transcript (that transcript's codings and the words of
+  each one's quote, ``domain.transcript.count_words``, counted once when the coding entered the
+  state: ``Partitions.word_counts``) and one per id
   bucket (coding id -> transcript), each checked against a keyed BLAKE2 MAC the header holds, loaded
   only when a command touches it. The pack only grows: a changed transcript is appended and the
   header points at the new record (readers holding the old header still read the old one); it is
@@ -39,11 +41,12 @@ from collections.abc import MutableMapping
 from pathlib import Path
 
 from qualcode.domain.coding import Coding, CodingSet
+from qualcode.domain.transcript import count_words
 from qualcode.errors import Problem, QualcodeError
 from qualcode.store.atomic import write_atomic
 from qualcode.store.cache_seal import mac, seal, unseal
 
-VERSION = 2
+VERSION = 3
 BUCKETS = 1024
 MIN_LINES_TO_SAVE = 2000
 """A journal shorter than this is replayed whole (fast enough); longer ones get a cached state."""
@@ -142,12 +145,14 @@ class Stored:
                                hint="run the command again: the state is rebuilt from the journal")
         return _loads(raw)
 
-    def part(self, tid: str) -> dict[str, Coding]:
+    def part(self, tid: str) -> tuple[dict[str, Coding], tuple[list[str], list[int]]]:
+        """A transcript's codings, and (their ids, the words of each) in the same order."""
         entry = self.header["parts"].get(tid)
         if entry is None:
-            return {}
+            return {}, ([], [])
+        rows, words = self._record(entry)
         make = tuple.__new__
-        return {row[0]: make(Coding, row) for row in self._record(entry)}
+        return {row[0]: make(Coding, row) for row in rows}, ([row[0] for row in rows], words)
 
     def ids(self, b: int) -> dict[str, str]:
         entry = self.header["buckets"].get(b)
@@ -266,6 +271,9 @@ class Partitions:
         self.stored = stored
         self.counts: dict[str, int] = {t: e[3] for t, e in stored.header["parts"].items()} if stored else {}
         self.loaded: dict[str, dict[str, Coding]] = {}
+        self.words: dict[str, dict[str, int] | tuple[list[str], list[int]]] = {}
+        """Per loaded transcript, the words of each coding's quote: as read (ids, counts in the same
+        order) until a coding of the transcript changes, then coding id -> count."""
         self.ids: dict[str, str | None] = {}
         """Coding id -> transcript (None: removed), for ids changed since the state was stored."""
         self.buckets: dict[int, dict[str, str]] = {}
@@ -277,11 +285,12 @@ class Partitions:
         p = self.loaded.get(tid)
         if p is None:
             if tid in self.counts:
-                p = self.stored.part(tid) if self.stored is not None else {}
+                p, self.words[tid] = self.stored.part(tid) if self.stored is not None else ({}, {})
                 if self.resolver is not None:
                     self.resolver(p)
             elif create:
                 p = {}
+                self.words[tid] = {}
                 self.counts[tid] = 0
             else:
                 return None
@@ -315,6 +324,36 @@ class Partitions:
                 gc.enable()
         yield from out
 
+    def words_of(self, tid: str) -> dict[str, int]:
+        """Coding id -> words of its quote, for a loaded transcript (to be kept current as it changes)."""
+        w = self.words.get(tid)
+        if w is None:
+            w = self.words[tid] = {}
+        elif type(w) is tuple:
+            w = self.words[tid] = dict(zip(*w))
+        return w
+
+    def counted(self, tid: str, part: dict[str, Coding]) -> list[int]:
+        """The words of each of ``part``'s codings, in its order (counted now only if not yet known)."""
+        w = self.words.get(tid)
+        if type(w) is tuple and len(w[0]) == len(part):  # as read: the same codings in the same order
+            return w[1]
+        w = self.words_of(tid)
+        out = []
+        for cid, c in part.items():
+            n = w.get(cid)
+            if n is None:
+                n = w[cid] = count_words(c.quote)
+            out.append(n)
+        return out
+
+    def word_counts(self) -> list[int]:
+        """The words of every coding's quote, aligned with iterating the codings (``LazyCodings.values``)."""
+        out: list[int] = []
+        for tid, p in self.all():
+            out += self.counted(tid, p)
+        return out
+
     def set_resolver(self, resolver) -> None:
         self.resolver = resolver
         for p in self.loaded.values():
@@ -324,6 +363,7 @@ class Partitions:
         self.stored = None
         self.counts.clear()
         self.loaded.clear()
+        self.words.clear()
         self.ids.clear()
         self.buckets.clear()
         self.dirty.clear()
@@ -354,12 +394,15 @@ class LazyCodings(MutableMapping):
     def __setitem__(self, coding_id: str, c: Coding) -> None:
         parts = self.parts
         p = parts.part(c.transcript, create=True)
-        if coding_id not in p:
+        before = p.get(coding_id)
+        if before is None:
             old = parts.tid_of(coding_id)
             if old is not None and old != c.transcript:
                 del self[coding_id]
             parts.ids[coding_id] = c.transcript
             parts.counts[c.transcript] += 1
+        if before is None or before.quote != c.quote:  # added or moved: its words counted once, now
+            parts.words_of(c.transcript)[coding_id] = count_words(c.quote)
         p[coding_id] = c
         parts.dirty.add(c.transcript)
 
@@ -370,6 +413,7 @@ class LazyCodings(MutableMapping):
         if p is None or coding_id not in p:
             raise KeyError(coding_id)
         del p[coding_id]
+        parts.words_of(tid).pop(coding_id, None)
         parts.ids[coding_id] = None
         parts.counts[tid] -= 1
         parts.dirty.add(tid)
@@ -392,6 +436,10 @@ class LazyCodings(MutableMapping):
     def clear(self) -> None:
         self.parts.clear()
 
+    def word_counts(self) -> list[int]:
+        """See ``CodingSet.word_counts``."""
+        return self.parts.word_counts()
+
     def __eq__(self, other) -> bool:
         return dict(self.items()) == (dict(other.items()) if hasattr(other, "items") else other)
 
@@ -412,6 +460,7 @@ class LazyTranscripts(MutableMapping):
 
     def __setitem__(self, tid: str, value: dict) -> None:
         self.parts.loaded[tid] = value
+        self.parts.words.pop(tid, None)  # counted again when asked
         self.parts.counts[tid] = len(value)
         self.parts.dirty.add(tid)
 
@@ -420,6 +469,7 @@ class LazyTranscripts(MutableMapping):
         for cid in list(p):
             self.parts.ids[cid] = None
         p.clear()
+        self.parts.words[tid] = {}
         self.parts.counts[tid] = 0
         self.parts.dirty.add(tid)
 
@@ -466,6 +516,14 @@ def _intern_rows(codings) -> list[tuple]:
     get = seen.setdefault
     return [(c[0], get(c[1], c[1]), c[2], c[3], get(c[4], c[4]), get(c[5], c[5]), get(c[6], c[6]), c[7], c[8],
              get(c[9], c[9])) for c in sorted(codings, key=lambda c: (c.start, c.end, c.code, c.id))]
+
+
+def _part_record(codings, words: dict[str, int] | None) -> bytes:
+    """A transcript's record: its codings' rows and the words of each one's quote (those not in
+    ``words`` are counted now: the codings that entered the state through a replay)."""
+    rows = _intern_rows(codings)
+    known = words or {}
+    return _dump((rows, [known[r[0]] if r[0] in known else count_words(r[8]) for r in rows]))
 
 
 def _dump(obj) -> bytes:
@@ -546,7 +604,7 @@ def save(folder: Path, coder: str, codings: CodingSet, *, base: Stored | None, j
                 old = h["parts"].pop(tid, None)
                 live -= old[1] if old else 0
                 if p:
-                    h["parts"][tid] = pack.add(_dump(_intern_rows(p.values()))) + (len(p),)
+                    h["parts"][tid] = pack.add(_part_record(p.values(), parts.words_of(tid))) + (len(p),)
                     live += h["parts"][tid][1]
             changed: dict[int, dict[str, str | None]] = {}
             for cid, tid in parts.ids.items():
@@ -574,7 +632,8 @@ def save(folder: Path, coder: str, codings: CodingSet, *, base: Stored | None, j
                 if not p:
                     continue
                 tid_obj = next(iter(p.values())).transcript
-                h["parts"][tid] = pack.add(_dump(_intern_rows(p.values()))) + (len(p),)
+                words = parts.words_of(tid) if parts is not None else None
+                h["parts"][tid] = pack.add(_part_record(p.values(), words)) + (len(p),)
                 for cid in p:
                     by_bucket.setdefault(bucket(cid), {})[cid] = tid_obj
             for b, ids in sorted(by_bucket.items()):
