@@ -201,6 +201,8 @@ def _read_header(folder: Path, coder: str, notes: list[str] | None) -> dict | No
         except Exception:  # noqa: BLE001 - whatever a damaged pickle raises, it is only a cache
             h = None
     if not _well_formed(h):
+        if isinstance(h, dict) and h.get("version") != VERSION:
+            return None  # sealed by this user, by another qualcode version: rebuilt without a word
         if notes is not None:
             notes.append(f"{path}: the cached journal state is damaged or was not written by you; "
                          "rebuilt from the journal")

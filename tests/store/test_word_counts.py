@@ -140,3 +140,17 @@ def test_a_codebook_drop_resolved_on_read_keeps_counts_aligned(stated):
     parts.set_resolver(drop_every_third)
     assert len(list(cs)) == 80
     assert cs.word_counts() == _exact(cs)
+
+
+def test_a_state_of_an_earlier_version_is_rebuilt_without_a_note(stated):
+    """A state written by an earlier qualcode (VERSION 2 kept no word counts) is this user's own:
+    rebuilt quietly, not reported as damaged."""
+    from qualcode.store.cache_seal import seal, unseal
+
+    path, statedir = stated
+    header = statedir / "ann.state"
+    h = state._loads(unseal(header.read_bytes()))
+    header.write_bytes(seal(state._dump({**h, "version": 2})))
+    rep = replay(path, "ann", statedir)
+    assert rep.notes == [] and rep.codings.word_counts() == _exact(rep.codings)
+    assert state._loads(unseal(header.read_bytes()))["version"] == state.VERSION
