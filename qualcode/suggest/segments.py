@@ -236,11 +236,11 @@ def segment_transcript(nlp, transcript: Transcript, *, include_interviewer: bool
         if short and not (question and question_turn == turn - 1 and question_start >= 0):
             # no interviewer's question just before (a hearing whose counsel was taken for a witness,
             # a focus group): a question in the turn before, whoever asked it, is what "I can."
-            # answers; "Hear, hear." after a statement, or a short answer with nothing before it,
-            # means nothing alone and is no candidate
-            if before is None or before[1] != turn - 1 or not text[before[0]:before[3]].rstrip().endswith("?"):
-                continue
-            q_start, q_words = before[0], lemmas(before[2], 0, before[2].n)
+            # answers; after a statement ("Hear, hear.") it stays a passage of its own
+            if before is not None and before[1] == turn - 1 and text[before[0]:before[3]].rstrip().endswith("?"):
+                q_start, q_words = before[0], lemmas(before[2], 0, before[2].n)
+            else:
+                short = False
         for a, b, nwords in pieces:
             s_char, e_char = _trim(text, base + toks.idx[a], base + toks.idx[b - 1] + toks.length[b - 1])
             if e_char <= s_char or not nwords:

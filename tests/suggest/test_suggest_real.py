@@ -102,7 +102,7 @@ def test_a_short_answer_is_scored_and_shown_with_its_question(sproject, pipeline
 def test_a_short_answer_to_a_speaker_taken_for_a_respondent_still_comes_with_what_it_answers(sproject, pipeline,
                                                                                               tmp_path):
     """A hearing whose counsel was set as a respondent (as in the real hearing 05): "I can." answers
-    the turn before it, whoever spoke it; a short answer with nothing before it is no candidate."""
+    the question in the turn before it, whoever asked it; with no question before it, it stays alone."""
     from qualcode.services.project_ops import import_transcripts
 
     src = tmp_path / "hearing.txt"
@@ -119,7 +119,8 @@ def test_a_short_answer_to_a_speaker_taken_for_a_respondent_still_comes_with_wha
     assert t.text[short.start:].startswith("Can you confirm") and short.answer_start == can
     assert "website" in short.lemmas
     first_yes = t.text.index("Yes.")
-    assert not any(s.start <= first_yes < s.end for s in segs)  # "Yes." with nothing before it
+    alone = next(s for s in segs if s.start <= first_yes < s.end)  # "Yes." with nothing before it
+    assert (alone.start, alone.answer_start) == (first_yes, -1)
 
 def test_keywords_are_proposed_from_codings_with_evidence_and_added_only_when_accepted(sproject, pipeline):
     session = sproject.session("ann")
