@@ -121,6 +121,18 @@ def _report(label: str, root: Path, gold: str, targets: str) -> None:
     print(f"     learning curve (F1 after N coded transcripts): {curve}")
 
 
+def keyword_coder_project(dest: Path) -> Path:
+    """The bundled study with one coder, "kw", who codes what the keywords find (suggest_helpers.keyword_coder)."""
+    sys.path.insert(0, str(REPO / "tests" / "suggest"))
+    from suggest_helpers import keyword_coder
+
+    root = _study_copy(dest)
+    for f in (root / "codings").glob("*.jsonl"):
+        f.unlink()
+    keyword_coder(root, "kw")
+    return root
+
+
 def bench_eval() -> None:
     print("1. Quality: qualcode suggest --evaluate --gold CODER --json")
     with tempfile.TemporaryDirectory() as d:
@@ -131,6 +143,9 @@ def bench_eval() -> None:
             _report("PDPilot (real, no keywords)", pd, "kerrigan", "targets: F1 >= 0.30, P@10 >= 0.30, full >= best single")
     _report("bundled, researcher_b", REPO, "researcher_b", "targets: F1 >= keywords + 0.10, P@10 >= 0.6")
     _report("bundled, researcher_a", REPO, "researcher_a", "before this redesign: F1 0.585, P@10 0.618")
+    with tempfile.TemporaryDirectory() as d:
+        _report("bundled, a coder who codes what the keywords find (generated)", keyword_coder_project(Path(d) / "kw"),
+                "kw", "target: full >= keyword-only")
 
 
 def bench_throughput(words: int) -> None:

@@ -75,3 +75,31 @@ def span(project, tid: str, quote: str) -> tuple[int, int]:
     text = project.transcript(tid).text
     i = text.index(quote)
     return i, i + len(quote)
+
+
+def keyword_coder(root, coder: str = "kw") -> None:
+    """Give the project at ``root`` a coder who coded three of every four passages the codebook's
+    keywords find, and three passages per transcript that no keyword finds: a study whose keywords
+    work (used by tests/suggest/test_suggest_keywords_hold.py and benchmarks/bench_suggest.py)."""
+    from qualcode.store.project import Project
+    from qualcode.suggest.engine import SuggestionEngine
+    from qualcode.suggest.suggestion import RULES
+
+    project = Project.open(root, search=False)
+    finder = SuggestionEngine(project, coder, scorers=(RULES,), threshold=1e-9, cross_validate=False, top_k=0)
+    finder.train([])
+    leaves = [c.id for c in project.codebook.codes if not project.codebook.children(c.id)]
+    spans, k = [], 0
+    for entry in project.index:
+        transcript = project.transcript(entry.id)
+        for s in finder.suggest(transcript):
+            k += 1
+            if s.suggested and k % 4:
+                spans.append((entry.id, s.start, s.end, s.code))
+        for j in range(3):
+            a = (len(transcript.text) * (j + 1)) // 5
+            spans.append((entry.id, a, a + 150, leaves[(k + j) % len(leaves)]))
+    session = project.session(coder)
+    session.add_many(spans)
+    session.close()
+    project.close()

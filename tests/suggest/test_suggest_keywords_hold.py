@@ -11,6 +11,7 @@ from qualcode.store.project import Project
 from qualcode.suggest.engine import SuggestionEngine
 from qualcode.suggest.evaluate import evaluate
 from qualcode.suggest.suggestion import LEARNED, RULES
+from suggest_helpers import keyword_coder
 from qualcode.suggest.trust import fit_trust
 
 
@@ -46,24 +47,7 @@ def test_a_coder_who_codes_what_the_keywords_find_is_not_let_down_by_the_models(
     proj = copy_study(tmp_path / "study")
     for f in (proj / "codings").glob("*.jsonl"):
         f.unlink()
-    project = Project.open(proj, search=False)
-    keywords = SuggestionEngine(project, "kw", scorers=(RULES,), threshold=1e-9, cross_validate=False, top_k=0)
-    keywords.train([])
-    leaves = [c.id for c in project.codebook.codes if not project.codebook.children(c.id)]
-    spans, k = [], 0
-    for t in project.index:
-        tid = t.id
-        text = project.transcript(tid).text
-        for s in keywords.suggest(project.transcript(tid)):
-            k += 1
-            if s.suggested and k % 4:
-                spans.append((tid, s.start, s.end, s.code))
-        for j in range(3):  # passages no keyword finds
-            a = (len(text) * (j + 1)) // 5
-            spans.append((tid, a, a + 150, leaves[(k + j) % len(leaves)]))
-    session = project.session("kw")
-    session.add_many(spans)
-    session.close()
+    keyword_coder(proj, "kw")
     project = Project.open(proj, search=False)
     ev = evaluate(project, "kw", systems=("full", "keywords"), curve=False,
                   transcripts=sorted(t.id for t in project.index)[:4])
