@@ -99,4 +99,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    from machine import measured
+
+    with measured("bench_export"):
+        main()
