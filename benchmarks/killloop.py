@@ -40,10 +40,10 @@ the theme groups. It took us two years to get there, honestly.
 
 
 def child(root: str, seed: int) -> None:
-    from qualcode.store import snapshot
+    from qualcode.store import state
     from qualcode.store.project import Project
 
-    snapshot.MIN_LINES_TO_SAVE = 50
+    state.MIN_LINES_TO_SAVE = 50  # the cached journal state is written and read back often
     rng = random.Random(seed)
     project = Project.open(root, search=False)
     session = project.session("killer")
@@ -123,6 +123,10 @@ def main() -> int:
             rest = proc.stdout.read()  # the same buffered reader as readline: nothing it holds is lost
             proc.wait()
             lines = [first.strip()] + [x for x in rest.split("\n") if x.strip()]
+            if any(line.split(" ")[0] not in ("intent", "done") for line in lines) or lines[0].startswith("done"):
+                print("the writer said something else than its operations:", lines[:3], errors.read_text()[-2000:],
+                      flush=True)
+                return 1
             pending_add = False
             for line in lines:
                 kind, op, *what = line.split(" ")
@@ -179,6 +183,8 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    if "--child" in sys.argv:  # the writer speaks only its protocol on stdout
+        sys.exit(main())
     with measured("killloop"):
         rc = main()
     sys.exit(rc)
