@@ -46,6 +46,11 @@ def cluster_counts(present: np.ndarray, cluster: np.ndarray, n_clusters: int) ->
     m = present.shape[0]
     s = present.sum(axis=0, dtype=np.int64)
     out = np.empty((n_clusters, 3))
+    if _is_identity(cluster, n_clusters):  # each unit its own cluster: the same numbers, no bincount
+        out[:, 0] = 1.0
+        out[:, 1] = s
+        out[:, 2] = (s * (m - s)).astype(np.float64) / (m - 1)
+        return out
     out[:, 0] = np.bincount(cluster, minlength=n_clusters)
     out[:, 1] = np.bincount(cluster, weights=s, minlength=n_clusters)
     out[:, 2] = np.bincount(cluster, weights=s * (m - s), minlength=n_clusters) / (m - 1)
@@ -72,12 +77,23 @@ def cluster_bootstrap(stats: list[np.ndarray], n_coders: int, *, n_resamples: in
     report), from the same resampled clusters."""
     if not stats:
         return []
-    k = stats[0].shape[0]
     # Clusters with the same counts in every row are interchangeable: drawing K clusters and
     # counting how many fall in each group of identical clusters is multinomial(K, group sizes / K),
     # the same distribution of the sums at a fraction of the cost (most sentences nobody coded).
     flat, sizes = np.unique(np.concatenate(stats, axis=1).astype(np.float64), axis=0, return_counts=True)
-    samples = np.empty((n_resamples, len(stats)))
+    return grouped_bootstrap(flat, sizes, n_coders, n_resamples=n_resamples, seed=seed, confidence=confidence,
+                             q_min=q_min)
+
+
+def grouped_bootstrap(flat: np.ndarray, sizes: np.ndarray, n_coders: int, *, n_resamples: int = 10_000,
+                      seed: int | None = None, confidence: float = 0.95,
+                      q_min: tuple[float, ...] = (TENTATIVE, RELIABLE)) -> list[ClusterInterval]:
+    """:func:`cluster_bootstrap` from its groups of identical clusters: ``flat`` (groups x 3 rows,
+    the groups in lexicographic order) and ``sizes`` (clusters per group), as ``np.unique(...,
+    axis=0, return_counts=True)`` or :func:`cluster_groups` gives them."""
+    k = int(sizes.sum())
+    n_rows = flat.shape[1] // 3
+    samples = np.empty((n_resamples, n_rows))
     rng = np.random.default_rng(seed)
     chunk = max(1, _CHUNK_CELLS // max(len(sizes), 1))
     probs = sizes / sizes.sum()
@@ -85,7 +101,7 @@ def cluster_bootstrap(stats: list[np.ndarray], n_coders: int, *, n_resamples: in
         size = min(chunk, n_resamples - start)
         w = rng.multinomial(k, probs, size=size).astype(np.float64)
         sums = w @ flat  # size x 3 rows
-        for j in range(len(stats)):
+        for j in range(n_rows):
             samples[start:start + size, j] = _alpha(sums[:, 3 * j:3 * j + 3], n_coders)
     tail = (1.0 - confidence) / 2.0
     lows, highs = np.quantile(samples, [tail, 1.0 - tail], axis=0)
@@ -99,3 +115,101 @@ def char_clusters(starts: np.ndarray, n_chars: int) -> np.ndarray:
     if len(starts) == 0:
         return np.zeros(n_chars, dtype=np.int64)
     return np.maximum(np.searchsorted(starts, np.arange(n_chars), "right") - 1, 0)
+
+
+def _is_identity(cluster: np.ndarray, n_clusters: int) -> bool:
+    return len(cluster) == n_clusters and bool((cluster == np.arange(n_clusters)).all())
+
+
+def cluster_groups(presents, cluster: np.ndarray, n_clusters: int, chosen: list[int],
+                   pooled: bool) -> tuple[np.ndarray, np.ndarray]:
+    """The groups of identical clusters :func:`cluster_bootstrap` resamples, without its dense
+    clusters x (3 x rows) array: ``(flat, sizes)`` equal to ``np.unique(np.concatenate([stats[j] for
+    j in chosen] + ([sum(stats)] if pooled else []), axis=1), axis=0, return_counts=True)`` with
+    ``stats[j] = cluster_counts(presents[j], cluster, n_clusters)`` (the same rows in the same
+    order, so the same resamples for a seed).
+
+    Each row's (units, coded values, O) are compared in lexicographic order; the units column is the
+    same for every row (the units in a cluster), so a cluster's key is its units and, per row, the rank
+    of its (coded values, O) pair among that row's distinct pairs, written big-endian so that
+    comparing keys byte by byte orders them as the numbers would. Only the clusters a row's code
+    touches have a pair other than (0, 0) (the smallest), so the ranks are taken over those. One
+    row's counts are held at a time (plus the pooled sum): at 3,000 transcripts a million sentences
+    x 48 rows of counts are 1.2 GB, the keys 50 MB.
+    """
+    chosen_set = set(chosen)
+    total = None
+    units = None
+    kept: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}  # row -> (clusters, n1, o) off (0, 0)
+    columns: list[np.ndarray] = []
+    for j, present in enumerate(presents):
+        if j not in chosen_set and not pooled:
+            continue
+        st = cluster_counts(present, cluster, n_clusters)
+        if pooled:
+            if total is None:
+                total = st.copy()  # sum(stats) starts at 0 + stats[0]: the same values
+            else:
+                total += st
+        if j not in chosen_set:
+            continue
+        if units is None:
+            units = st[:, 0].copy()
+        elif not np.array_equal(units, st[:, 0]):
+            raise ValueError("clusters hold different numbers of units in different rows")
+        nz = np.flatnonzero((st[:, 1] != 0) | (st[:, 2] != 0))
+        kept[j] = (nz, st[nz, 1], st[nz, 2])
+    if units is None:
+        if total is None:
+            raise ValueError("no rows to group")
+        units = total[:, 0].copy()
+    columns.append(_ranks(units))
+    for j in chosen:
+        nz, n1, o = kept[j]
+        col = np.zeros(n_clusters, dtype=np.int64)
+        col[nz] = _pair_ranks(n1, o) + 1
+        columns.append(col)
+    if pooled:
+        columns.append(_pair_ranks(total[:, 1], total[:, 2]))
+    width = [1 if c.max(initial=0) < 256 else 2 if c.max() < 65536 else 4 for c in columns]
+    key = np.empty((n_clusters, sum(width)), dtype=np.uint8)
+    at = 0
+    for c, w in zip(columns, width):
+        key[:, at:at + w] = c.astype(f">u{w}").view(np.uint8).reshape(n_clusters, w)
+        at += w
+    del columns
+    rows = np.ascontiguousarray(key).view(np.dtype((np.void, key.shape[1]))).ravel()
+    _, first, sizes = np.unique(rows, return_index=True, return_counts=True)
+    del key, rows
+    n_rows = len(chosen) + (1 if pooled else 0)
+    flat = np.zeros((len(first), 3 * n_rows))
+    flat[:, 0::3] = units[first][:, None]
+    for r, j in enumerate(chosen):
+        nz, n1, o = kept[j]
+        at = np.searchsorted(nz, first)
+        hit = at < len(nz)
+        hit[hit] = nz[at[hit]] == first[hit]
+        flat[hit, 3 * r + 1] = n1[at[hit]]
+        flat[hit, 3 * r + 2] = o[at[hit]]
+    if pooled:
+        flat[:, -3:] = total[first]
+    return flat, sizes
+
+
+def _ranks(values: np.ndarray) -> np.ndarray:
+    """Each value's rank among the distinct values (0 = the smallest)."""
+    return np.unique(values, return_inverse=True)[1].ravel()
+
+
+def _pair_ranks(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Each (a, b) pair's rank among the distinct pairs in lexicographic order (0 = the smallest)."""
+    if len(a) == 0:
+        return np.zeros(0, dtype=np.int64)
+    order = np.lexsort((b, a))
+    sa, sb = a[order], b[order]
+    new = np.empty(len(a), dtype=bool)
+    new[0] = False
+    new[1:] = (sa[1:] != sa[:-1]) | (sb[1:] != sb[:-1])
+    out = np.empty(len(a), dtype=np.int64)
+    out[order] = np.cumsum(new)
+    return out

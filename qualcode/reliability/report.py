@@ -23,7 +23,7 @@ from qualcode.reliability.alpha import RELIABLE, TENTATIVE
 import numpy as np
 
 from qualcode.reliability.binary import BinaryCounts, coefficients
-from qualcode.reliability.clusters import char_clusters, cluster_bootstrap, cluster_counts
+from qualcode.reliability.clusters import char_clusters, cluster_groups, grouped_bootstrap
 from qualcode.reliability.matrix import ReliabilityDataError, UndefinedCoefficient
 from qualcode.reliability.sets import masi_distance, sets_alpha, sets_alpha_details  # noqa: F401 - re-exported
 from qualcode.reliability.units import UNIT_NAMES, UNITS, CodingData, UnitData, collect, unit_data
@@ -235,12 +235,15 @@ def agreement_report(
     seed: int | None = DEFAULT_SEED,
     transcripts: Sequence[str] | None = None,
     data: CodingData | None = None,
+    per_transcript: bool = True,
 ) -> AgreementReport:
     """Compare ``coders`` on the transcripts they all coded, with ``unit`` as the unit.
 
     ``unit``: "char", "sentence", "turn", "transcript", "case" or "unitized" (see
     :mod:`qualcode.reliability.units`). ``codes``: code ids to compare (default every code any
     of them used). ``n_resamples=0`` skips the bootstrap. ``data`` reuses a :func:`collect` result.
+    ``per_transcript=False`` leaves out the rows per code and transcript (``by_transcript`` empty:
+    the Word report's table shows none, and at 3,000 transcripts they are 140,000 rows).
 
     Raises ReliabilityDataError (unknown unit or code, fewer than two coders, nothing both
     coded) and UndefinedCoefficient when a code asked for by name was used by nobody.
@@ -266,28 +269,25 @@ def agreement_report(
         boot["n_units"] = units.n_units
     m = len(data.coders)
     kappa_name = "Cohen's kappa" if m == 2 else "Fleiss' kappa"
-    rows, by_transcript, stats = [], [], []
+    rows, by_transcript = [], []
     total = None
     for k, code in enumerate(data.codes):
         counts = BinaryCounts.from_present(units.present[k])
         total = counts if total is None else total + counts
         row = _binary_row(code, names.get(code, code), counts)
-        stats.append(cluster_counts(units.present[k], cluster, n_clusters))
         rows.append(row)
-        if unit not in ("transcript", "case"):
-            for t, sl in units.bounds.items():
-                sub = units.present[k][:, sl]
-                if sub.any():
-                    r = _binary_row(code, names.get(code, code), BinaryCounts.from_present(sub))
-                    r.transcript, r.scope = t, "transcript"
-                    by_transcript.append(r)
+        if unit not in ("transcript", "case") and per_transcript:
+            for t, sub in _transcript_counts(units, k):
+                r = _binary_row(code, names.get(code, code), sub)
+                r.transcript, r.scope = t, "transcript"
+                by_transcript.append(r)
     overall = []
     if total is not None:
         pooled = _binary_row(ALL_CODES, "all codes, every code decision pooled", total)
         pooled.scope = "overall"
         overall.append(pooled)
         overall.append(_sets_row(units))
-        _bootstrap(rows + [pooled], stats + [sum(stats)], m, boot)
+        _bootstrap(rows + [pooled], units, cluster, n_clusters, m, boot)
     return AgreementReport(
         unit=unit, rule=units.rule, coders=data.coders, transcripts=data.transcripts, n_units=units.n_units,
         kappa_name=kappa_name, rows=rows, overall=overall, by_transcript=by_transcript, left_out=data.left_out,
@@ -317,20 +317,48 @@ def _clusters(data: CodingData, units: UnitData) -> tuple:
     return cluster, offset, "sentences"
 
 
-def _bootstrap(rows: list[Row], stats: list, n_coders: int, boot: dict) -> None:
-    """The cluster bootstrap's interval and q(alpha < .667/.800) on each row with a defined alpha.
-    With character units the minimum-data check counts sentences, not characters (a code's row:
-    the sentences; the pooled row: codes x sentences)."""
+def _bootstrap(rows: list[Row], units: UnitData, cluster: np.ndarray, n_clusters: int, n_coders: int,
+               boot: dict) -> None:
+    """The cluster bootstrap's interval and q(alpha < .667/.800) on each row with a defined alpha
+    (``rows``: one per code, then the pooled row). With character units the minimum-data check
+    counts sentences, not characters (a code's row: the sentences; the pooled row: codes x
+    sentences). The groups of identical clusters come from :func:`cluster_groups`: the same as
+    :func:`cluster_bootstrap` finds in every row's counts, without holding them all."""
     if boot["clusters"] == "sentences" and boot.get("n_units"):
         for row in rows:
             row.n_pairable = round(row.units * boot["n_clusters"] / boot["n_units"])
     if not boot["n_resamples"]:
         return
-    chosen = [(r, s) for r, s in zip(rows, stats) if r.alpha is not None]
-    found = cluster_bootstrap([s for _, s in chosen], n_coders, n_resamples=boot["n_resamples"],
-                              seed=boot["seed"], confidence=boot["confidence"])
-    for (row, _), ci in zip(chosen, found):
+    chosen = [j for j, r in enumerate(rows[:-1]) if r.alpha is not None]
+    pooled = rows[-1].alpha is not None
+    if not chosen and not pooled:
+        return
+    flat, sizes = cluster_groups(units.present, cluster, n_clusters, chosen, pooled)
+    found = grouped_bootstrap(flat, sizes, n_coders, n_resamples=boot["n_resamples"], seed=boot["seed"],
+                              confidence=boot["confidence"])
+    for row, ci in zip([rows[j] for j in chosen] + ([rows[-1]] if pooled else []), found):
         row.alpha_low, row.alpha_high, row.p_below = ci.low, ci.high, ci.p_below
+
+
+def _transcript_counts(units: UnitData, k: int):
+    """(transcript, BinaryCounts) of code ``codes[k]`` in each transcript where a coder used it, in
+    the order of ``units.bounds``: the counts ``BinaryCounts.from_present`` gives on each
+    transcript's units, summed per transcript at once (``np.add.reduceat``) instead of per slice."""
+    present = units.present[k]
+    m = present.shape[0]
+    named = [(t, sl) for t, sl in units.bounds.items() if sl.stop > sl.start]
+    if not named or not present.any():
+        return
+    at = np.array([sl.start for _, sl in named], dtype=np.intp)
+    per_coder = np.add.reduceat(present.astype(np.int64), at, axis=1)  # coders x transcripts
+    coded = per_coder.sum(axis=0) > 0
+    s = present.sum(axis=0, dtype=np.int64)
+    hist = np.stack([np.add.reduceat((s == v).astype(np.int64), at) for v in range(m + 1)])
+    both = np.add.reduceat((present[0] & present[1]).astype(np.int64), at) if m == 2 else None
+    for j in np.flatnonzero(coded):
+        t, sl = named[j]
+        yield t, BinaryCounts(m, sl.stop - sl.start, tuple(int(x) for x in per_coder[:, j]),
+                              tuple(int(x) for x in hist[:, j]), int(both[j]) if both is not None else 0)
 
 
 def _sets_row(units: UnitData) -> Row:
@@ -413,7 +441,9 @@ def agreement_table(project, coders: Sequence[str], unit: str = "sentence", code
     """
     import pandas as pd
 
-    report = options.pop("report", None) or agreement_report(project, coders, unit, codes, **options)
+    report = options.pop("report", None)
+    if report is None:  # the table shows no rows per transcript: not computed
+        report = agreement_report(project, coders, unit, codes, **{"per_transcript": False, **options})
     unitized = report.unit == "unitized"
     alpha_col = "u-alpha" if unitized else "Krippendorff's alpha"
     records = []

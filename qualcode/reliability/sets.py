@@ -62,6 +62,17 @@ def _masi(inter: np.ndarray, size_a: np.ndarray, size_b: np.ndarray) -> np.ndarr
     return np.where(equal, 0.0, np.where(inter == 0, 1.0, 1.0 - jaccard * mono))
 
 
+def _distances(a: np.ndarray, b: np.ndarray, bits: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """The MASI distance between sets ``a[u]`` and ``b[u]`` (indices into ``bits``) for each u: the
+    same values as ``_masi`` on every pair, computed once per distinct pair of sets (a million
+    units have a few thousand), so no units x codes array is made."""
+    n_sets = len(sizes)
+    pairs, inverse = np.unique(a.astype(np.int64) * n_sets + b, return_inverse=True)
+    pa, pb = pairs // n_sets, pairs % n_sets
+    inter = (bits[pa] & bits[pb]).sum(axis=1)
+    return _masi(inter, sizes[pa], sizes[pb])[inverse.ravel()]
+
+
 EXACT_LIMIT = 4000
 """Up to this many distinct code sets D_e is exact; beyond it (O(sets^2)) it is estimated."""
 SAMPLES = 2_000_000
@@ -101,9 +112,7 @@ def sets_alpha_details(present: np.ndarray, codes: Sequence[str], *, block: int 
     observed = 0.0
     for i in range(m):
         for j in range(i + 1, m):
-            a, b = values[i], values[j]
-            inter = (bits[a] & bits[b]).sum(axis=1)
-            observed += 2 * _masi(inter, sizes[a], sizes[b]).sum()
+            observed += 2 * _distances(values[i], values[j], bits, sizes).sum()
     d_o = observed / (m - 1) / n
     counts = np.bincount(values.ravel(), minlength=len(sets)).astype(float)
     note = None
@@ -123,9 +132,7 @@ def sets_alpha_details(present: np.ndarray, codes: Sequence[str], *, block: int 
         i = rng.integers(0, n, samples)
         j = rng.integers(0, n - 1, samples)
         j = j + (j >= i)
-        a, b = flat[i], flat[j]
-        inter = (bits[a] & bits[b]).sum(axis=1)
-        dist = _masi(inter, sizes[a], sizes[b])
+        dist = _distances(flat[i], flat[j], bits, sizes)
         d_e = float(dist.mean())
         stderr = float(dist.std(ddof=1) / np.sqrt(samples))
         note = (f"D_e estimated from {samples:,} random pairs of values (seed {seed}; {len(sets):,} distinct "

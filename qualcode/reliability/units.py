@@ -296,7 +296,10 @@ def unit_data(data: CodingData, kind: str, *, min_overlap: float = 0.0, cases=No
         owner.append(np.full(n, g, dtype=np.int32))
         pos += n
     present = np.zeros((n_codes, n_coders, pos), dtype=bool)
-    for (coder, t, code), segs in data.segments.items():
+    touched = kind != "char" and min_overlap == 0  # one character suffices: all segments at once
+    if touched:
+        _mark_touched(data, present, bounds, transcript_units, code_index, coder_index)
+    for (coder, t, code), segs in ([] if touched else data.segments.items()):
         k, i, sl = code_index.get(code), coder_index[coder], bounds[t]
         if k is None:
             continue
@@ -325,6 +328,45 @@ def unit_data(data: CodingData, kind: str, *, min_overlap: float = 0.0, cases=No
     unit_owner = np.concatenate(owner) if owner else np.zeros(0, dtype=np.int32)
     return UnitData(kind, data.coders, data.codes, present, bounds, unit_owner, data.transcripts,
                     starts, ends, rule, {t: g for g, t in enumerate(data.transcripts)})
+
+
+def _mark_touched(data: CodingData, present: np.ndarray, bounds: dict, transcript_units: dict,
+                  code_index: dict, coder_index: dict) -> None:
+    """``present[k, i, u] = True`` for every unit one of coder i's segments of code k touches (shares
+    a character with), for all segments at once: the units a segment touches are the run
+    ``searchsorted(ends, start, "right") .. searchsorted(starts, end, "left")`` of its transcript,
+    and each (code, coder) row is the union of its runs (a difference array). The same units as
+    adding up each unit's coverage and asking for one character (``min_overlap`` 0), without a
+    numpy call per segment (a million segments at 3,000 transcripts)."""
+    n_units = present.shape[2]
+    m = present.shape[1]
+    lo_parts, hi_parts, row_parts = [], [], []
+    for (coder, t, code), segs in data.segments.items():
+        k = code_index.get(code)
+        if k is None or not segs:
+            continue
+        st, en = transcript_units[t]
+        s = np.fromiter((seg[0] for seg in segs), dtype=np.int64, count=len(segs))
+        e = np.fromiter((seg[1] for seg in segs), dtype=np.int64, count=len(segs))
+        base = bounds[t].start
+        lo_parts.append(np.searchsorted(en, s, "right") + base)
+        hi_parts.append(np.searchsorted(st, e, "left") + base)
+        row_parts.append(np.full(len(segs), k * m + coder_index[coder], dtype=np.int64))
+    if not lo_parts:
+        return
+    lo, hi, rows = np.concatenate(lo_parts), np.concatenate(hi_parts), np.concatenate(row_parts)
+    keep = lo < hi
+    lo, hi, rows = lo[keep], hi[keep], rows[keep]
+    order = np.argsort(rows, kind="stable")
+    lo, hi, rows = lo[order], hi[order], rows[order]
+    cuts = np.flatnonzero(np.diff(rows)) + 1
+    flat = present.reshape(-1, n_units)
+    diff = np.zeros(n_units + 1, dtype=np.int32)
+    for a, b in zip(np.concatenate([[0], cuts]), np.concatenate([cuts, [len(rows)]])):
+        diff[:] = 0
+        np.add.at(diff, lo[a:b], 1)
+        np.add.at(diff, hi[a:b], -1)
+        flat[rows[a]] = np.cumsum(diff[:-1]) > 0
 
 
 def _document_units(data, kind, cases, code_index, coder_index) -> UnitData:
