@@ -310,9 +310,10 @@ def _clusters(data: CodingData, units: UnitData) -> tuple:
         return np.arange(units.n_units), units.n_units, UNIT_NAMES[units.kind]
     parts, offset = [], 0
     for t in data.transcripts:
-        starts = np.array([s for s, _ in data.unit_spans(t, "sentence")], dtype=np.int64)
+        starts = data.unit_arrays(t, "sentence")[0]
         parts.append(char_clusters(starts, data.lengths[t]) + offset)
         offset += max(1, len(starts))
+    data.save_spans()
     cluster = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
     return cluster, offset, "sentences"
 

@@ -35,15 +35,17 @@ def code_sets(present: np.ndarray, codes: Sequence[str]) -> tuple[ReliabilityMat
     returned list of distinct sets.
     """
     n_codes, m, n = present.shape
-    packed = np.packbits(present, axis=0, bitorder="little")  # bytes x coders x units
-    nbytes = packed.shape[0]
-    flat = packed.reshape(nbytes, m * n).T
-    if nbytes <= 8:
-        wide = np.zeros((m * n, 8), dtype=np.uint8)
-        wide[:, :nbytes] = flat
-        keys, inverse = np.unique(wide.view("<u8").ravel(), return_inverse=True)
+    nbytes = (n_codes + 7) // 8
+    if n_codes <= 64:  # each value's set as the number whose bit k is code k (the little-endian bytes below)
+        key = np.zeros(m * n, dtype=np.uint64)
+        for k in range(n_codes):
+            key |= present[k].reshape(-1).astype(np.uint64) << np.uint64(k)
+        keys, inverse = np.unique(key, return_inverse=True)
+        del key
         key_bytes = keys.astype("<u8").view(np.uint8).reshape(-1, 8)[:, :nbytes]
     else:
+        packed = np.packbits(present, axis=0, bitorder="little")  # bytes x coders x units
+        flat = packed.reshape(nbytes, m * n).T
         key_bytes, inverse = np.unique(np.ascontiguousarray(flat), axis=0, return_inverse=True)
     bits = np.unpackbits(key_bytes, axis=1, bitorder="little")[:, :n_codes]
     sets = [frozenset(codes[i] for i in np.flatnonzero(row)) for row in bits]
@@ -52,14 +54,24 @@ def code_sets(present: np.ndarray, codes: Sequence[str]) -> tuple[ReliabilityMat
 
 
 def _masi(inter: np.ndarray, size_a: np.ndarray, size_b: np.ndarray) -> np.ndarray:
-    """MASI distances from intersection sizes and set sizes (broadcasting)."""
+    """MASI distances from intersection sizes and set sizes (broadcasting): 0 for equal sets (two
+    empty ones too), 1 for disjoint ones, else 1 - Jaccard x (2/3 when one holds the other, else
+    1/3). Worked in place (a block of D_e is 2,048 x thousands of sets: one float array, not six)."""
     union = size_a + size_b - inter
-    equal = (inter == size_a) & (inter == size_b)
-    subset = (inter == size_a) | (inter == size_b)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        jaccard = np.where(union > 0, inter / np.maximum(union, 1), 1.0)
-    mono = np.where(subset, 2 / 3, 1 / 3)
-    return np.where(equal, 0.0, np.where(inter == 0, 1.0, 1.0 - jaccard * mono))
+    np.maximum(union, 1, out=union)  # 0 only for two empty sets, which are equal: 0 below
+    out = np.true_divide(inter, union)
+    del union
+    subset = inter == size_a
+    equal = subset & (inter == size_b)
+    subset |= inter == size_b
+    out[subset] *= 2 / 3
+    np.logical_not(subset, out=subset)
+    out[subset] *= 1 / 3
+    del subset
+    np.subtract(1.0, out, out=out)
+    out[inter == 0] = 1.0
+    out[equal] = 0.0
+    return out
 
 
 def _distances(a: np.ndarray, b: np.ndarray, bits: np.ndarray, sizes: np.ndarray) -> np.ndarray:
@@ -76,6 +88,7 @@ def _distances(a: np.ndarray, b: np.ndarray, bits: np.ndarray, sizes: np.ndarray
 EXACT_LIMIT = 4000
 """Up to this many distinct code sets D_e is exact; beyond it (O(sets^2)) it is estimated."""
 SAMPLES = 2_000_000
+_CHUNK = 250_000  # pairs of values whose distances are worked out at once (bounds memory)
 SEED = 2007
 
 
@@ -131,8 +144,12 @@ def sets_alpha_details(present: np.ndarray, codes: Sequence[str], *, block: int 
         rng = np.random.default_rng(seed)
         i = rng.integers(0, n, samples)
         j = rng.integers(0, n - 1, samples)
-        j = j + (j >= i)
-        dist = _distances(flat[i], flat[j], bits, sizes)
+        dist = np.empty(samples)
+        for lo in range(0, samples, _CHUNK):  # the same distances, a chunk of pairs at a time
+            hi = min(lo + _CHUNK, samples)
+            jj = j[lo:hi]
+            jj += jj >= i[lo:hi]
+            dist[lo:hi] = _distances(flat[i[lo:hi]], flat[jj], bits, sizes)
         d_e = float(dist.mean())
         stderr = float(dist.std(ddof=1) / np.sqrt(samples))
         note = (f"D_e estimated from {samples:,} random pairs of values (seed {seed}; {len(sets):,} distinct "

@@ -26,6 +26,7 @@ orphaned codings are left out and listed.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -68,15 +69,34 @@ class CodingData:
     texts: dict = field(default_factory=dict, repr=False)  # transcript id -> Transcript
     _unit_spans: dict = field(default_factory=dict, repr=False)
     chosen: bool = False  # the transcripts were named (--transcripts), not found by who coded what
+    span_cache: object = field(default=None, repr=False)  # a SpanCache, when made by ``collect``
     uncoded: dict = field(default_factory=dict)  # chosen transcript -> coders who coded nothing there
 
     def unit_spans(self, transcript_id: str, kind: str) -> list[tuple[int, int]]:
         """Sentence or turn spans of a compared transcript (computed once)."""
+        starts, ends = self.unit_arrays(transcript_id, kind)
+        return list(zip(starts.tolist(), ends.tolist()))
+
+    def unit_arrays(self, transcript_id: str, kind: str) -> tuple[np.ndarray, np.ndarray]:
+        """(starts, ends) of the sentence or turn spans of a compared transcript: from the project's
+        cache of them (:mod:`~qualcode.reliability.span_cache`) while the transcript is unchanged,
+        else split once (the text loaded for it, not kept)."""
         key = (transcript_id, kind)
         if key not in self._unit_spans:
-            t = self.texts[transcript_id]
-            self._unit_spans[key] = sentence_spans(t) if kind == "sentence" else turn_spans(t)
+            if self.span_cache is not None:
+                found = self.span_cache.spans(transcript_id, kind, self.texts.get(transcript_id))
+            else:
+                t = self.texts[transcript_id]
+                spans = sentence_spans(t) if kind == "sentence" else turn_spans(t)
+                found = (np.array([a for a, _ in spans], dtype=np.int64).reshape(-1),
+                         np.array([b for _, b in spans], dtype=np.int64).reshape(-1))
+            self._unit_spans[key] = found
         return self._unit_spans[key]
+
+    def save_spans(self) -> None:
+        """Write the project's cache of unit spans if spans were split (see ``unit_arrays``)."""
+        if self.span_cache is not None:
+            self.span_cache.save()
 
     def spans(self, coder: str, transcript: str, code: str) -> list[Segment]:
         return self.segments.get((coder, transcript, code), [])
@@ -171,19 +191,23 @@ def collect(
             wanted.append(code.id)
         wanted_set = set(wanted)
     lengths: dict[str, int] = {}
-    texts = {}
+    texts = Texts(project)
     raw: dict[tuple[str, str, str], list[tuple[int, int, str]]] = {}
     orphaned: list[tuple[str, str]] = []
     for t in chosen:
-        transcript = texts[t] = project.transcript(t)
-        lengths[t] = len(transcript.text)
+        entry = project.index.get(t)
+        if entry is None or entry.error:
+            transcript = texts[t]  # loaded now: a transcript that cannot be read says so here
+            lengths[t], content_hash = len(transcript.text), transcript.hash
+        else:  # the index knows its length and hash: the text is loaded only if a coding needs it
+            lengths[t], content_hash = entry.chars, entry.hash
         for c in coders:
             for coding in sets[c].for_transcript(t):
                 if codes is not None and coding.code not in wanted_set:
                     continue
                 s, e = coding.start, coding.end
-                if coding.th != transcript.hash:
-                    (_, anchor), = project.anchored([coding], transcript)
+                if coding.th != content_hash:
+                    (_, anchor), = project.anchored([coding], texts[t])
                     if anchor.status == "orphaned":
                         orphaned.append((c, coding.id))
                         continue
@@ -191,7 +215,7 @@ def collect(
                 s, e = max(0, s), min(lengths[t], e)
                 if s < e:
                     raw.setdefault((c, t, coding.code), []).append((s, e, coding.id))
-    segments = {key: merge(spans) for key, spans in raw.items()}
+    segments = {key: merge(raw.pop(key)) for key in list(raw)}  # each list let go once merged
     used = {code for (_, _, code) in segments}
     order = [c.id for c in book.walk()]
     extra = sorted(used - set(order))  # codes no longer in the codebook still count
@@ -202,9 +226,25 @@ def collect(
         code_list = tuple([c for c in order if c in used] + extra)
         unused = tuple(c for c in order if c not in used)
     data = CodingData(coders, tuple(chosen), lengths, code_list, segments, left_out, unused, orphaned, texts)
+    from qualcode.reliability.span_cache import SpanCache
+
+    data.span_cache = SpanCache(project)
     if transcripts is not None:
         data.chosen, data.uncoded = True, uncoded
     return data
+
+
+class Texts(dict):
+    """The compared transcripts by id, each loaded the first time it is asked for (``texts[t]``) and
+    kept; ``get`` gives one only if it is loaded already."""
+
+    def __init__(self, project) -> None:
+        super().__init__()
+        self.project = project
+
+    def __missing__(self, transcript_id: str):
+        transcript = self[transcript_id] = self.project.transcript(transcript_id)
+        return transcript
 
 
 def merge(spans: list[tuple[int, int, str]]) -> list[Segment]:
@@ -285,16 +325,15 @@ def unit_data(data: CodingData, kind: str, *, min_overlap: float = 0.0, cases=No
         if kind == "char":
             n = data.lengths[t]
         else:
-            spans = data.unit_spans(t, kind)
-            st = np.fromiter((s for s, _ in spans), dtype=np.int64, count=len(spans))
-            en = np.fromiter((e for _, e in spans), dtype=np.int64, count=len(spans))
+            st, en = data.unit_arrays(t, kind)
             transcript_units[t] = (st, en)
             starts_all.append(st)
             ends_all.append(en)
-            n = len(spans)
+            n = len(st)
         bounds[t] = slice(pos, pos + n)
         owner.append(np.full(n, g, dtype=np.int32))
         pos += n
+    data.save_spans()
     present = np.zeros((n_codes, n_coders, pos), dtype=bool)
     touched = kind != "char" and min_overlap == 0  # one character suffices: all segments at once
     if touched:
@@ -334,27 +373,34 @@ def _mark_touched(data: CodingData, present: np.ndarray, bounds: dict, transcrip
                   code_index: dict, coder_index: dict) -> None:
     """``present[k, i, u] = True`` for every unit one of coder i's segments of code k touches (shares
     a character with), for all segments at once: the units a segment touches are the run
-    ``searchsorted(ends, start, "right") .. searchsorted(starts, end, "left")`` of its transcript,
-    and each (code, coder) row is the union of its runs (a difference array). The same units as
-    adding up each unit's coverage and asking for one character (``min_overlap`` 0), without a
-    numpy call per segment (a million segments at 3,000 transcripts)."""
+    ``searchsorted(ends, start, "right") .. searchsorted(starts, end, "left")``, and each (code,
+    coder) row is the union of its runs (a difference array). The same units as adding up each
+    unit's coverage and asking for one character (``min_overlap`` 0), without a numpy call per
+    segment (a million segments at 3,000 transcripts). Positions are made global (each transcript's
+    characters after the previous one's), so one search covers every transcript."""
     n_units = present.shape[2]
     m = present.shape[1]
-    lo_parts, hi_parts, row_parts = [], [], []
-    for (coder, t, code), segs in data.segments.items():
-        k = code_index.get(code)
-        if k is None or not segs:
-            continue
-        st, en = transcript_units[t]
-        s = np.fromiter((seg[0] for seg in segs), dtype=np.int64, count=len(segs))
-        e = np.fromiter((seg[1] for seg in segs), dtype=np.int64, count=len(segs))
-        base = bounds[t].start
-        lo_parts.append(np.searchsorted(en, s, "right") + base)
-        hi_parts.append(np.searchsorted(st, e, "left") + base)
-        row_parts.append(np.full(len(segs), k * m + coder_index[coder], dtype=np.int64))
-    if not lo_parts:
+    offset, pos = {}, 0
+    for t in data.transcripts:
+        offset[t] = pos
+        pos += data.lengths[t] + 1
+    all_starts = [transcript_units[t][0] + offset[t] for t in data.transcripts]
+    all_ends = [transcript_units[t][1] + offset[t] for t in data.transcripts]
+    if not all_starts:
         return
-    lo, hi, rows = np.concatenate(lo_parts), np.concatenate(hi_parts), np.concatenate(row_parts)
+    unit_starts, unit_ends = np.concatenate(all_starts), np.concatenate(all_ends)
+    keys = [(offset[t], k * m + coder_index[coder], segs) for (coder, t, code), segs in data.segments.items()
+            if (k := code_index.get(code)) is not None and segs]
+    count = sum(len(segs) for _, _, segs in keys)
+    if not count:
+        return
+    chain = itertools.chain.from_iterable
+    seg_s = np.fromiter(chain((seg[0] + off for seg in segs) for off, _, segs in keys), np.int64, count)
+    seg_e = np.fromiter(chain((seg[1] + off for seg in segs) for off, _, segs in keys), np.int64, count)
+    rows = np.repeat(np.array([row for _, row, _ in keys], dtype=np.int64), [len(segs) for _, _, segs in keys])
+    lo = np.searchsorted(unit_ends, seg_s, "right")
+    hi = np.searchsorted(unit_starts, seg_e, "left")
+    del seg_s, seg_e, keys
     keep = lo < hi
     lo, hi, rows = lo[keep], hi[keep], rows[keep]
     order = np.argsort(rows, kind="stable")
