@@ -33,20 +33,13 @@ class SpanCache:
         self.records: dict[tuple[str, str], tuple[tuple[str, str], np.ndarray, np.ndarray]] = {}
         self.changed = False
         self.fingerprint = _fingerprint(project)
+        self.path = project.cache_dir / FILE
         self._read()
 
-    @property
-    def path(self) -> Path:
-        return self.project.cache_dir / FILE
-
     def _read(self) -> None:
-        from qualcode.store.cache_seal import unseal
+        from qualcode.store.cache_seal import read_sealed
 
-        try:
-            raw = self.path.read_bytes()
-        except OSError:
-            return
-        payload = unseal(raw)
+        payload = read_sealed(self.path)
         if payload is None:
             return
         try:

@@ -87,3 +87,12 @@ def unseal(raw: bytes) -> bytes | None:
     if not hmac.compare_digest(raw[len(MAGIC):nl], _mac(payload)):
         return None
     return bytes(payload)
+
+
+def read_sealed(path: Path) -> bytes | None:
+    """The payload of the sealed file at ``path``; None when it is missing, unreadable or not sealed
+    by this user."""
+    try:
+        return unseal(path.read_bytes())
+    except OSError:
+        return None
