@@ -8,6 +8,14 @@ disagreements. Prints the time per unit and in total (budget: 1 s for all), best
 then the per-code alpha at sentence level and how many codes fall between 0.6 and 0.85.
 
 Run:  .venv/bin/python benchmarks/bench_agreement.py
+
+At scale:  .venv/bin/python benchmarks/bench_agreement.py --transcripts 3000 [--project DIR]
+generates a project of that many transcripts of 5,000 words and 200 codings each, two coders
+(benchmarks/generate.py, into DIR if it does not exist yet; a temporary folder without --project),
+and prints the wall time and peak memory of `qualcode agree --coders coder_1,coder_2 --unit
+sentence` (10,000 resamples), the same with --resamples 0 (what the Word report computes at that
+size), both with the sentence cache cold (.qualcode/units.bin removed) and warm, and of `qualcode
+export docx --agreement` (targets: 30 s and 1 GB), with the load average beside each figure.
 """
 
 from __future__ import annotations
@@ -107,6 +115,62 @@ def main() -> None:
         print(f"{row.code}: alpha {fmt(row.alpha)}")
 
 
+def timed(args: list[str]) -> tuple[float, int, int]:
+    """(wall seconds, peak resident KB, exit code) of one qualcode command run as a child process."""
+    import os
+    import subprocess
+
+    t0 = time.perf_counter()
+    child = subprocess.Popen([sys.executable, "-m", "qualcode.cli.main", *args], cwd=ROOT,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    err = child.stderr.read().decode(errors="replace")
+    child.stderr.close()
+    if child.returncode:
+        print(f"  failed ({child.returncode}): {err.strip()[-500:]}")
+    return time.perf_counter() - t0, usage.ru_maxrss, child.returncode
+
+
+def at_scale(n: int, folder: str | None) -> None:
+    import subprocess
+
+    from machine import load
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(folder) if folder else Path(tmp) / f"agree-{n}"
+        if not (root / "qualcode.toml").exists():
+            print(f"generating {n} transcripts, {n * 200:,} codings into {root} ...", flush=True)
+            subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"), str(root), "--transcripts",
+                            str(n), "--codings", str(n * 200)], check=True, stdout=subprocess.DEVNULL)
+            subprocess.run([sys.executable, "-m", "qualcode.cli.main", "--project", str(root), "check"],
+                           cwd=ROOT, check=False, stdout=subprocess.DEVNULL)
+        agree = ["--project", str(root), "agree", "--coders", "coder_1,coder_2", "--unit", "sentence"]
+        print(f"Agreement at {n:,} transcripts ({root}), sentences as units\n")
+        print(f"{'command':<58} {'seconds':>8} {'peak MB':>8}  load")
+        for label, args, cold in (
+            ("agree (10,000 resamples), units cache cold", agree, True),
+            ("agree (10,000 resamples), units cache warm", agree, False),
+            ("agree --resamples 0 (the Word report's), cache warm", agree + ["--resamples", "0"], False),
+            ("export docx --agreement", ["--project", str(root), "export", "docx", "--agreement", "-q",
+                                         "-o", str(Path(tmp) / "report.docx")], False),
+        ):
+            if cold:
+                (root / ".qualcode" / "units.bin").unlink(missing_ok=True)
+            seconds, kb, code = timed(args)
+            print(f"{label:<58} {seconds:8.1f} {kb / 1024:8.0f}  {load()}", flush=True)
+        print("\ntargets for export docx --agreement: 30 s and 1 GB")
+
+
 if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--transcripts", type=int, help="time agreement on a generated project of this many")
+    parser.add_argument("--project", help="with --transcripts: the generated project's folder (kept, reused)")
+    options = parser.parse_args()
     with measured("bench_agreement"):
-        main()
+        if options.transcripts:
+            at_scale(options.transcripts, options.project)
+        else:
+            main()

@@ -87,7 +87,8 @@ def agree_cmd(ctx: Context, coders, unit, codes, as_json, as_csv, disagreements,
 
         only = done_only_transcripts(project, names, quiet=as_json or as_csv)
     report = agreement_report(project, names, unit, list(codes) or None, min_overlap=min_overlap,
-                              n_resamples=resamples, seed=seed, transcripts=only)
+                              n_resamples=resamples, seed=seed, transcripts=only,
+                              per_transcript=by_transcript or as_json or as_csv)  # shown only then
     found = _disagreements(report) if disagreements else None
     if as_json:
         out = report.to_json()

@@ -163,20 +163,15 @@ def cluster_groups(presents, cluster: np.ndarray, n_clusters: int, chosen: list[
         if total is None:
             raise ValueError("no rows to group")
         units = total[:, 0].copy()
-    columns.append(_ranks(units))
+    columns.append(_key_bytes(_ranks(units)))
     for j in chosen:
         nz, n1, o = kept[j]
         col = np.zeros(n_clusters, dtype=np.int64)
         col[nz] = _pair_ranks(n1, o) + 1
-        columns.append(col)
+        columns.append(_key_bytes(col))
     if pooled:
-        columns.append(_pair_ranks(total[:, 1], total[:, 2]))
-    width = [1 if c.max(initial=0) < 256 else 2 if c.max() < 65536 else 4 for c in columns]
-    key = np.empty((n_clusters, sum(width)), dtype=np.uint8)
-    at = 0
-    for c, w in zip(columns, width):
-        key[:, at:at + w] = c.astype(f">u{w}").view(np.uint8).reshape(n_clusters, w)
-        at += w
+        columns.append(_key_bytes(_pair_ranks(total[:, 1], total[:, 2])))
+    key = np.hstack(columns)
     del columns
     rows = np.ascontiguousarray(key).view(np.dtype((np.void, key.shape[1]))).ravel()
     _, first, sizes = np.unique(rows, return_index=True, return_counts=True)
@@ -194,6 +189,14 @@ def cluster_groups(presents, cluster: np.ndarray, n_clusters: int, chosen: list[
     if pooled:
         flat[:, -3:] = total[first]
     return flat, sizes
+
+
+def _key_bytes(ranks: np.ndarray) -> np.ndarray:
+    """clusters x (1, 2 or 4) big-endian bytes of each cluster's rank: compared byte by byte, they
+    order as the ranks do."""
+    top = int(ranks.max(initial=0))
+    width = 1 if top < 256 else 2 if top < 65536 else 4
+    return ranks.astype(f">u{width}").view(np.uint8).reshape(len(ranks), width)
 
 
 def _ranks(values: np.ndarray) -> np.ndarray:
