@@ -115,13 +115,16 @@ def main() -> None:
         print(f"{row.code}: alpha {fmt(row.alpha)}")
 
 
+CLI = "import sys; from qualcode.cli.main import main; sys.argv[0] = 'qualcode'; main()"
+
+
 def timed(args: list[str]) -> tuple[float, int, int]:
     """(wall seconds, peak resident KB, exit code) of one qualcode command run as a child process."""
     import os
     import subprocess
 
     t0 = time.perf_counter()
-    child = subprocess.Popen([sys.executable, "-m", "qualcode.cli.main", *args], cwd=ROOT,
+    child = subprocess.Popen([sys.executable, "-c", CLI, *args], cwd=ROOT,
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(child.pid, 0)
     child.returncode = os.waitstatus_to_exitcode(status)
@@ -143,7 +146,7 @@ def at_scale(n: int, folder: str | None) -> None:
             print(f"generating {n} transcripts, {n * 200:,} codings into {root} ...", flush=True)
             subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"), str(root), "--transcripts",
                             str(n), "--codings", str(n * 200)], check=True, stdout=subprocess.DEVNULL)
-            subprocess.run([sys.executable, "-m", "qualcode.cli.main", "--project", str(root), "check"],
+            subprocess.run([sys.executable, "-c", CLI, "--project", str(root), "check"],
                            cwd=ROOT, check=False, stdout=subprocess.DEVNULL)
         agree = ["--project", str(root), "agree", "--coders", "coder_1,coder_2", "--unit", "sentence"]
         print(f"Agreement at {n:,} transcripts ({root}), sentences as units\n")
@@ -158,7 +161,8 @@ def at_scale(n: int, folder: str | None) -> None:
             if cold:
                 (root / ".qualcode" / "units.bin").unlink(missing_ok=True)
             seconds, kb, code = timed(args)
-            print(f"{label:<58} {seconds:8.1f} {kb / 1024:8.0f}  {load()}", flush=True)
+            figures = f"{seconds:8.1f} {kb / 1024:8.0f}" if code == 0 else f"{'failed':>17}"
+            print(f"{label:<58} {figures}  {load()}", flush=True)
         print("\ntargets for export docx --agreement: 30 s and 1 GB")
 
 

@@ -67,8 +67,13 @@ class SpanCache:
         held = self.records.get((transcript_id, kind))
         if key is not None and held is not None and held[0] == key:
             return held[1], held[2]
-        if transcript is None:
+        index = self.project.index
+        if transcript is None:  # loaded for the split and let go after (3,000 texts are not kept)
+            loaded = getattr(index, "_loaded", None)
+            keep = not isinstance(loaded, dict) or transcript_id in loaded
             transcript = self.project.transcript(transcript_id)
+            if not keep:
+                index.forget(transcript_id)
         found = sentence_spans(transcript) if kind == "sentence" else turn_spans(transcript)
         starts = np.fromiter((s for s, _ in found), dtype=np.int64, count=len(found))
         ends = np.fromiter((e for _, e in found), dtype=np.int64, count=len(found))
