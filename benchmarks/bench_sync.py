@@ -74,14 +74,20 @@ def shared_project(tmp: Path) -> Path:
     return a
 
 
+def second_machine(tmp: Path) -> Path:
+    """Machine B: a clone of the shared project's remote, with its own git identity."""
+    run(tmp, "git", "clone", "-q", str(tmp / "remote.git"), "b")
+    b = tmp / "b"
+    run(b, "git", "config", "user.name", "bench-b")
+    run(b, "git", "config", "user.email", "b@example.org")
+    return b
+
+
 def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="bench-sync-"))
     try:
         a = shared_project(tmp)
-        run(tmp, "git", "clone", "-q", str(tmp / "remote.git"), "b")
-        b = tmp / "b"
-        run(b, "git", "config", "user.name", "bench-b")
-        run(b, "git", "config", "user.email", "b@example.org")
+        b = second_machine(tmp)
         run(a, *QC, "stats")
         warm = run(b, *QC, "stats")  # the clone's cache (.qualcode/) built once, as a coder's first command does
         append(a / "codings" / "coder0.jsonl", lines("coder0", CODINGS, 300, "a0y"))

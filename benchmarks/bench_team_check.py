@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from machine import load, measured  # noqa: E402
-from bench_sync import CODERS, CODINGS, QC, TRANSCRIPTS, append, lines, run, shared_project  # noqa: E402
+from bench_sync import CODERS, CODINGS, QC, TRANSCRIPTS, append, lines, run, second_machine, shared_project  # noqa: E402
 
 from qualcode.services.sync import incoming  # noqa: E402
 
@@ -25,8 +25,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="bench-check-"))
     try:
         a = shared_project(tmp)
-        run(tmp, "git", "clone", "-q", str(tmp / "remote.git"), "b")
-        b = tmp / "b"
+        b = second_machine(tmp)
         append(a / "codings" / "coder0.jsonl", lines("coder0", CODINGS, 300, "a0y"))
         run(a, *QC, "--coder", "coder0", "sync")
         t0 = time.perf_counter()
