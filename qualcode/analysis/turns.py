@@ -84,13 +84,9 @@ class TurnTable:
         return self.project.cache_dir / FILE
 
     def _read(self) -> None:
-        from qualcode.store.cache_seal import unseal
+        from qualcode.store.cache_seal import read_sealed
 
-        try:
-            raw = self.path.read_bytes()
-        except OSError:
-            return
-        payload = unseal(raw)
+        payload = read_sealed(self.path)
         try:
             data = json.loads(payload) if payload is not None else None
         except (ValueError, RecursionError):
@@ -182,8 +178,6 @@ def turn_table(project) -> TurnTable:
 
 def _fingerprint(project) -> str:
     """What every record depends on besides its transcript: the readers, speaker aliases and roles."""
-    from qualcode.store.index import parser_fingerprint
+    from qualcode.store.index import derived_fingerprint
 
-    index = project.index
-    return json.dumps([VERSION, parser_fingerprint(), getattr(index, "aliases", None), getattr(index, "speakers", None)],
-                      sort_keys=True, default=str)
+    return derived_fingerprint(project.index, VERSION)

@@ -114,9 +114,7 @@ def _fingerprint(project) -> str:
     """What every record depends on besides its transcript: the splitter's source, the readers,
     the speaker aliases and roles (the turns)."""
     from qualcode.reliability import segments
-    from qualcode.store.index import parser_fingerprint
+    from qualcode.store.index import derived_fingerprint
 
     source = hashlib.blake2b(Path(segments.__file__).read_bytes(), digest_size=16).hexdigest()
-    index = project.index
-    return json.dumps([VERSION, source, parser_fingerprint(), getattr(index, "aliases", None),
-                       getattr(index, "speakers", None)], sort_keys=True, default=str)
+    return derived_fingerprint(project.index, VERSION, source)

@@ -33,6 +33,15 @@ def parser_fingerprint() -> str:
     return f"{CACHE_VERSION}-{h.hexdigest()}"
 
 
+def derived_fingerprint(index, *extra) -> str:
+    """What a cache derived from parsed transcripts depends on besides each transcript's bytes: the
+    importers, the speaker aliases and roles (``extra``: the deriving code's own version)."""
+    import json
+
+    return json.dumps([*extra, parser_fingerprint(), getattr(index, "aliases", None), getattr(index, "speakers", None)],
+                      sort_keys=True, default=str)
+
+
 @dataclass
 class Entry:
     """What the project knows of one transcript file without loading its text."""
