@@ -238,7 +238,7 @@ def _fit_budget(trust: Trust, combined: dict[str, np.ndarray], Y, code_index, sp
     Chosen with it, out of fold: the codes whose every keyword hit is suggested whatever the budget
     (``Trust.keyword_codes``), when that raises F1 by ``KEYWORD_MARGIN`` at least: either the codes
     whose hits outside the budget the coder codes often enough (a shrunk share above F1 / 2), or every
-    keyword hit and nothing else (the keyword-only baseline). So the choice is never worse, on the
+    keyword hit of every code, alone (the keyword-only baseline) or with the best other pairs. So the choice is never worse, on the
     coder's own work, than the codebook's keywords alone: on a study whose keywords find what the coder
     codes, while the topics change from transcript to transcript (so that what the models learn
     carries over badly), the keywords keep their hits."""
@@ -299,8 +299,9 @@ def _fit_budget(trust: Trust, combined: dict[str, np.ndarray], Y, code_index, sp
             sure[:, col[c]] = H[:, col[c]]
         f1, ratio1, _ = run(sure, (0.0,) + RATIOS)
         options.append((f1, ratio1, sure_codes))
-    f2, _, _ = run(H.copy(), (0.0,))  # the codebook's keywords alone
-    options.append((f2, 0.0, [c for c in codes if H[:, col[c]].any()]))
+    # every keyword hit, alone (the keyword-only baseline) or with the budget's best other pairs
+    f2, ratio2, _ = run(H.copy(), (0.0,) + RATIOS)
+    options.append((f2, ratio2, [c for c in codes if c in hits]))
     f, ratio, chosen_codes = max(options, key=lambda o: o[0])
     if f > f0 * (1 + KEYWORD_MARGIN):
         trust.ratio, trust.oof_f1, trust.keyword_codes = ratio, f, sorted(chosen_codes)

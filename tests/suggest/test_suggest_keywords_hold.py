@@ -42,8 +42,9 @@ def test_precise_keywords_keep_every_hit_and_noisy_ones_do_not():
 
 def test_a_coder_who_codes_what_the_keywords_find_is_not_let_down_by_the_models(tmp_path):
     """On the bundled study, a coder who codes three of every four keyword hits (and a few other
-    passages): the full system does as well as the keywords alone, where without the keyword
-    choice it fell short of them (F1 0.70 against 0.82 over all nine transcripts)."""
+    passages that no keyword finds, and no model could learn): the full system does at least as well
+    as the keywords alone, where without the keyword choice it fell short of them (F1 0.70 against
+    0.82 over all nine transcripts)."""
     proj = copy_study(tmp_path / "study")
     for f in (proj / "codings").glob("*.jsonl"):
         f.unlink()
@@ -58,4 +59,4 @@ def test_a_coder_who_codes_what_the_keywords_find_is_not_let_down_by_the_models(
     reason = "every passage with this code's keywords is suggested: you coded enough of them so far"
     assert any(reason in s.reasons for s in engine.suggest(project.transcript("lsp-a")) if s.suggested)
     assert base > 0.6
-    assert full >= base - 0.02, (full, base)
+    assert full >= base, (full, base)
