@@ -171,8 +171,11 @@ def _keywords(ctx: Context, code_refs, accept_code: str | None, terms, as_json: 
         if code is None:
             raise UnknownCodeError(f"unknown code {accept_code!r}", path=project.codebook_path,
                                    hint="use a code id from the codebook (`qualcode codebook show` lists them)")
-        offered = [p.term for p in proposals.get(code.id, [])]
-        chosen = list(terms) if terms else offered
+        props = proposals.get(code.id, [])
+        # a term may be given as shown ("data sources") or as its lemmas ("datum source")
+        by_name = {p.term: p for p in props} | {p.label: p for p in props}
+        offered = [p.label for p in props]
+        chosen = [by_name[t].label if t in by_name else t for t in terms] if terms else offered
         missing = [t for t in chosen if t not in offered]
         if missing:
             raise QualcodeError(f"not proposed for {code.id}: {', '.join(repr(t) for t in missing)}",
@@ -206,7 +209,7 @@ def _keywords(ctx: Context, code_refs, accept_code: str | None, terms, as_json: 
             continue
         click.echo(f"\n  {code}  ({book.get(code).name})")
         for p in items:
-            click.echo(f"    {p.term!r:28}  {p.evidence}")
+            click.echo(f"    {p.label!r:28}  {p.evidence}")
 
 
 def _evaluate(ctx: Context, gold: str | None, code_refs, include_interviewer: bool, as_json: bool) -> None:

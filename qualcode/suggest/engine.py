@@ -496,17 +496,41 @@ class SuggestionEngine:
     def keyword_proposals(self) -> dict:
         """Words and phrases that set each code's passages apart, from the coder's codings
         (``keywords.mine``); terms already among a code's keywords are left out."""
-        from qualcode.suggest.keywords import mine, segment_terms
+        import dataclasses
+
+        from qualcode.suggest.keywords import mine, segment_terms, shown_forms
 
         with self._lock:
             self.load()
             self._corpus()
             self._ensure_training()
             if self.models.words is not None:
-                return dict(self.models.words.proposals)
-            terms = segment_terms([s.lemmas for s in self.all_segments])
-            existing = {c.id: set(c.keywords) for c in self.project.codebook.codes}
-            return mine(terms, self.training.positives, self.training.base, existing)
+                proposals = dict(self.models.words.proposals)
+            else:
+                terms = segment_terms([s.lemmas for s in self.all_segments])
+                proposals = mine(terms, self.training.positives, self.training.base, self._keyword_lemmas())
+            # shown as the coder's own passages of the code write them, not as lemmas; a term whose
+            # lemmas are already a keyword of the code ("data sources" added) is not offered again (it
+            # still scores as a mined word: the scorer's figures were measured with it)
+            out = {}
+            have = self._keyword_lemmas()
+            for code, props in proposals.items():
+                props = [p for p in props if p.term not in have.get(code, ())]
+                if not props:
+                    continue
+                segs = [self.all_segments[r] for r in sorted(self.training.positives.get(code, ()))]
+                texts = [self.transcripts[s.transcript].text[s.start:s.end] for s in segs if s.transcript in self.transcripts]
+                forms = shown_forms(self.pipeline.nlp.pipe(texts), {p.term for p in props})
+                out[code] = [dataclasses.replace(p, shown=forms.get(p.term, "")) for p in props]
+            return out
+
+    def _keyword_lemmas(self) -> dict[str, set[str]]:
+        """Each code's keywords, as written (lower case) and as lemmas: what a proposal must not repeat."""
+        book = self.project.codebook
+        items = [(("keyword", kw), kw) for c in book.codes for kw in c.keywords]
+        lemmas = dict(zip((k for k, _ in items), self._lemmas(items)))
+        return {c.id: {kw.lower() for kw in c.keywords} | {lemmas[("keyword", kw)] for kw in c.keywords}
+                for c in book.codes}
 
     @property
     def n_codings(self) -> dict[str, int]:

@@ -7,10 +7,13 @@ of the passages that use it are coded with the code (``MIN_PRECISION``); terms a
 share times the log of how often they occur, and at most ``PER_CODE`` are kept. Each proposal carries
 its evidence ("in 4 of your 6 passages of this code; 4 of the 5 passages that use it").
 
-Terms are lemmas, as the keyword rules match them ("datum source" stands for "data source" and
-matches it). Proposals are shown (``qualcode suggest --keywords``) and added to the codebook only when the
-researcher accepts them (``--accept-keywords``). Meanwhile they score passages as the ``words``
-scorer, whose trust is measured out of fold like every other scorer's.
+Terms are lemmas, as the keyword rules match them ("datum source" stands for "data sources" and
+matches it); each proposal is shown, and added to the codebook, as the coder's passages most often
+write it (``Proposal.shown``, from ``shown_forms``: "data sources"). A term that is already a keyword
+of the code, as written or as its lemmas, is not proposed again. Proposals are shown (``qualcode
+suggest --keywords``) and added to the codebook only when the researcher accepts them
+(``--accept-keywords``). Meanwhile they score passages as the ``words`` scorer, whose trust is
+measured out of fold like every other scorer's.
 """
 
 from __future__ import annotations
@@ -46,6 +49,12 @@ class Proposal:
     uses: int
     """Passages of the worked-through transcripts that use the term."""
     score: float
+    shown: str = ""
+    """The term as the coder's passages most often write it ("data sources" for "datum source")."""
+
+    @property
+    def label(self) -> str:
+        return self.shown or self.term
 
     @property
     def precision(self) -> float:
@@ -57,7 +66,8 @@ class Proposal:
                 f"{self.in_code} of the {self.uses} passages that use it")
 
     def to_json(self) -> dict:
-        return {"code": self.code, "term": self.term, "in_code": self.in_code, "code_passages": self.code_passages,
+        return {"code": self.code, "term": self.term, "shown": self.label, "in_code": self.in_code,
+                "code_passages": self.code_passages,
                 "uses": self.uses, "precision": round(self.precision, 4), "evidence": self.evidence}
 
 
@@ -111,6 +121,26 @@ def mine(seg_terms: list[set[str]], positives: dict[str, set[int]], base: list[i
         if kept:
             out[code] = kept
     return out
+
+
+def shown_forms(docs, wanted: set[str]) -> dict[str, str]:
+    """For each lemma term in ``wanted`` (one word or two), how the texts of ``docs`` most often
+    write it: the words as written, a capital that only starts a sentence lowered."""
+    counts: dict[str, Counter] = {}
+    for doc in docs:
+        words = [t for t in doc if not (t.is_punct or t.is_space)]
+        lemmas = [t.lemma_.lower() for t in words]
+        for n in (1, 2):
+            for i in range(len(words) - n + 1):
+                key = " ".join(lemmas[i:i + n])
+                if key not in wanted:
+                    continue
+                parts = [w.text for w in words[i:i + n]]
+                first = words[i]
+                if first.is_sent_start and not first.text.isupper():
+                    parts[0] = parts[0][:1].lower() + parts[0][1:]
+                counts.setdefault(key, Counter())[" ".join(parts)] += 1
+    return {key: max(sorted(c), key=lambda form: c[form]) for key, c in counts.items()}
 
 
 class WordsScorer:

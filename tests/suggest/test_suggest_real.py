@@ -155,6 +155,32 @@ def test_keywords_are_proposed_from_codings_with_evidence_and_added_only_when_ac
     assert term not in sproject.codebook.get("jobs").keywords
 
 
+def test_proposed_keywords_read_as_the_coder_wrote_them(sproject, pipeline):
+    """A proposal is matched on lemmas ("lose job") but shown, and added to the codebook, as the
+    passages write it ("lost their jobs" gives "jobs"); once added, it is not proposed again."""
+    session = sproject.session("ann")
+    for tid, quote in [("int-a", "Half the town lost their jobs when the factory closed."),
+                       ("int-b", "My brothers both lost their jobs at the mill in the nineties.")]:
+        session.add(tid, *span(sproject, tid, quote), "jobs")
+    session.close()
+    root = str(sproject.root)
+    runner = CliRunner()
+    listing = ["--project", root, "--coder", "ann", "suggest", "--keywords", "--json"]
+    out = runner.invoke(cli, listing)
+    assert out.exit_code == 0, out.output
+    props = {p["term"]: p for p in json.loads(out.output)["proposals"] if p["code"] == "jobs"}
+    assert props["job"]["shown"] == "jobs", props
+    text = runner.invoke(cli, listing[:-1])
+    assert "'jobs'" in text.output and "'job'" not in text.output
+    ok = runner.invoke(cli, ["--project", root, "--coder", "ann", "suggest", "--accept-keywords", "jobs",
+                             "--term", "job"])
+    assert ok.exit_code == 0, ok.output
+    sproject.reload_codebook()
+    assert "jobs" in sproject.codebook.get("jobs").keywords
+    again = runner.invoke(cli, listing)
+    assert "job" not in {p["term"] for p in json.loads(again.output)["proposals"] if p["code"] == "jobs"}
+
+
 def test_the_cache_answers_a_second_call_and_is_keyed_on_the_coders_work(sproject, pipeline, monkeypatch):
     root = str(sproject.root)
     runner = CliRunner()
