@@ -321,6 +321,8 @@ class JournalWriter:
         self.lock_path = self.folder / f"{coder}.lock"
         self._lock_fd: int | None = None
         self._fd: int | None = None
+        self._unborn = False
+        """Open, with no journal file yet: ``append`` makes it (and syncs the folder)."""
         self.seq = 0
         self.notes: list[Problem] = []
         """What the last ``compact`` wants the user to know."""
@@ -365,7 +367,10 @@ class JournalWriter:
             rep = replay(self.path, self.coder, self.snapshot_dir)
             if rep.torn_tail:
                 self._set_aside(rep)
-            self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            if self.path.exists():
+                self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            else:  # made by the first change: a coder who only looks leaves no empty journal behind
+                self._unborn = True
         except OSError as exc:
             self.close()
             raise JournalError(f"cannot open the journal for writing: {_reason(exc)}", path=self.path,
@@ -414,7 +419,15 @@ class JournalWriter:
             os.fsync(fh.fileno())
         rep.warnings.append(Problem(f"incomplete last line moved to {aside.name}", str(self.path)))
 
+    def _born(self) -> None:
+        """Make the journal file on the first change (raises OSError)."""
+        if self._fd is None and self._unborn:
+            self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            self._unborn = False
+            fsync_dir(self.folder)
+
     def close(self) -> None:
+        self._unborn = False
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
@@ -435,6 +448,11 @@ class JournalWriter:
     def append(self, op: dict) -> dict:
         """Write one operation durably; return the record as written. Raises JournalError on failure,
         in which case the journal is as it was before the call."""
+        try:
+            self._born()
+        except OSError as exc:
+            raise JournalError(f"not saved: {_reason(exc)}", path=self.path,
+                               hint="free some disk space, or check that the codings folder is writable") from None
         if self._fd is None:
             raise JournalError("the journal is not open for writing", path=self.path)
         record = {"v": VERSION, "n": self.seq + 1,
@@ -468,6 +486,8 @@ class JournalWriter:
         lines that could not be read or applied are first moved, verbatim, to
         ``<coder>.jsonl.unreadable-<time>`` (fsynced), and ``self.notes`` says so.
         Returns the number of lines written."""
+        if self._unborn:
+            return 0  # no journal yet: nothing to compact
         if self._fd is None:
             raise JournalError("the journal is not open for writing", path=self.path)
         fresh = replay(self.path, self.coder)

@@ -155,3 +155,28 @@ def test_config_save_keeps_sections_it_does_not_manage(tmp_path):
     assert again.name == "Renamed"
     assert again.raw["refi"]["users"] == {"Dr. Ann Lee": "dr_ann_lee"}
     assert again.raw["custom"] == {"flag": True, "n": 3}
+
+
+def test_a_coder_who_only_looks_leaves_no_journal_and_the_first_change_makes_it(tmp_path, monkeypatch):
+    """Opening the workbench to read must not add an empty ``codings/<you>.jsonl`` (a coder with no
+    codings, in `stats` and in git); the first change makes the file, and syncs the folder, before it
+    is confirmed."""
+    from qualcode.store import journal
+
+    with JournalWriter(tmp_path, "viewer") as w:
+        w.open()
+    assert not (tmp_path / "viewer.jsonl").exists()
+    synced = []
+    monkeypatch.setattr(journal, "fsync_dir", lambda folder: synced.append(folder))
+    with JournalWriter(tmp_path, "alice") as w:
+        w.open()
+        assert not (tmp_path / "alice.jsonl").exists()
+        assert w.compact(None, []) == 0  # nothing to compact yet
+        _add(w, "c1")
+        assert (tmp_path / "alice.jsonl").exists() and synced == [tmp_path]
+        _add(w, "c2", 10)
+    assert sorted(c.id for c in replay(tmp_path / "alice.jsonl", "alice").codings) == ["c1", "c2"]
+    with JournalWriter(tmp_path, "alice") as w:  # an existing journal is opened for appending at once
+        w.open()
+        _add(w, "c3", 20)
+    assert len((tmp_path / "alice.jsonl").read_text().splitlines()) == 3
