@@ -96,6 +96,8 @@ class SuggestionEngine:
         self._frozen: tuple[list, list] | None = None
         self._training_key = None
         self._quote_lemmas: dict[tuple, str] = {}
+        self._shown: dict[tuple[str, str], str] = {}
+        """(code, lemma term) -> the term as the coder's passages of the code write it."""
         self.training = TrainingSet()
         self.models = Models()
         self.trust: "Trust | None" = None
@@ -498,7 +500,7 @@ class SuggestionEngine:
         (``keywords.mine``); terms already among a code's keywords are left out."""
         import dataclasses
 
-        from qualcode.suggest.keywords import mine, segment_terms, shown_forms
+        from qualcode.suggest.keywords import mine, segment_terms
 
         with self._lock:
             self.load()
@@ -516,13 +518,24 @@ class SuggestionEngine:
             have = self._keyword_lemmas()
             for code, props in proposals.items():
                 props = [p for p in props if p.term not in have.get(code, ())]
-                if not props:
-                    continue
-                segs = [self.all_segments[r] for r in sorted(self.training.positives.get(code, ()))]
-                texts = [self.transcripts[s.transcript].text[s.start:s.end] for s in segs if s.transcript in self.transcripts]
-                forms = shown_forms(self.pipeline.nlp.pipe(texts), {p.term for p in props})
-                out[code] = [dataclasses.replace(p, shown=forms.get(p.term, "")) for p in props]
+                if props:
+                    shown = self.shown_terms(code, [p.term for p in props])
+                    out[code] = [dataclasses.replace(p, shown=form) for p, form in zip(props, shown)]
             return out
+
+    def shown_terms(self, code: str, terms: list[str]) -> list[str]:
+        """Mined lemma terms of ``code`` as the coder's passages of it write them ("datum source" ->
+        "data source"); remembered, since they only serve to show the terms."""
+        from qualcode.suggest.keywords import shown_forms
+
+        todo = {t for t in terms if (code, t) not in self._shown}
+        if todo:
+            segs = [self.all_segments[r] for r in sorted(self.training.positives.get(code, ()))]
+            texts = [self.transcripts[s.transcript].text[s.start:s.end] for s in segs
+                     if s.transcript in self.transcripts]
+            forms = shown_forms(self.pipeline.nlp.pipe(texts), todo)
+            self._shown.update({(code, t): forms.get(t, t) for t in todo})
+        return [self._shown[(code, t)] for t in terms]
 
     def _keyword_lemmas(self) -> dict[str, set[str]]:
         """Each code's keywords, as written (lower case) and as lemmas: what a proposal must not repeat."""

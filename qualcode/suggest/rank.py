@@ -159,7 +159,7 @@ def _suggestion(engine, transcript: Transcript, segs, rows, code: str, cand: _Ca
     if words and p.get(WORDS, 0.0) >= REASON_MIN:
         from qualcode.suggest.keywords import WordsScorer
 
-        reasons.append((p[WORDS], WORDS, WordsScorer.reason(words)))
+        reasons.append((p[WORDS], WORDS, WordsScorer.reason(engine.shown_terms(code, words[:2]))))
     if p.get(LEARNED, 0.0) >= REASON_MIN and engine.models.learned is not None:
         terms = engine.models.learned.top_terms(code, engine.X[row], engine.features.names)
         reasons.append((p[LEARNED], LEARNED, engine.models.learned.reason(code, terms, engine.n_codings.get(code))))

@@ -179,6 +179,10 @@ def test_proposed_keywords_read_as_the_coder_wrote_them(sproject, pipeline):
     assert "jobs" in sproject.codebook.get("jobs").keywords
     again = runner.invoke(cli, listing)
     assert "job" not in {p["term"] for p in json.loads(again.output)["proposals"] if p["code"] == "jobs"}
+    # the reason a mined word gives in the panel reads the same way
+    engine = SuggestionEngine(sproject, "ann")
+    engine.train(list(sproject.codings("ann")))
+    assert engine.shown_terms("jobs", ["job", "factory"]) == ["jobs", "factory"]
 
 
 def test_the_cache_answers_a_second_call_and_is_keyed_on_the_coders_work(sproject, pipeline, monkeypatch):
