@@ -272,7 +272,8 @@ def _evaluate(ctx: Context, gold: str | None, code_refs, include_interviewer: bo
         click.echo("\nLearning curve (full system trained on the first N coded transcripts, tested on the rest):")
         table([[p.coded, p.tested, f"{p.micro_f1:.3f}", f"{p.p_at_10:.3f}"] for p in ev.curve],
               ["coded", "tested", "micro F1", "P@10 (mean)"])
-    diff = full.micro["f1"] - kw.micro["f1"]
+    diff = round(full.micro["f1"], 3) - round(kw.micro["f1"], 3) + 0.0  # the difference of the figures shown
+    diff = 0.0 if abs(diff) < 5e-4 else diff  # never "-0.000"
     singles = [s for s in ev.systems if s.name not in ("full", "keywords")]
     best = max(singles, key=lambda s: s.micro["f1"]) if singles else None
     line = (f"\nmicro F1: full {full.micro['f1']:.3f} vs keywords {kw.micro['f1']:.3f} ({diff:+.3f}); "
