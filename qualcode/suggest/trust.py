@@ -238,10 +238,10 @@ def _fit_budget(trust: Trust, combined: dict[str, np.ndarray], Y, code_index, sp
     Chosen with it, out of fold: the codes whose every keyword hit is suggested whatever the budget
     (``Trust.keyword_codes``), when that raises F1 by ``KEYWORD_MARGIN`` at least: either the codes
     whose hits outside the budget the coder codes often enough (a shrunk share above F1 / 2), or every
-    keyword hit of every code, alone (the keyword-only baseline) or with the best other pairs. So the choice is never worse, on the
-    coder's own work, than the codebook's keywords alone: on a study whose keywords find what the coder
-    codes, while the topics change from transcript to transcript (so that what the models learn
-    carries over badly), the keywords keep their hits."""
+    keyword hit of every code, alone (the keyword-only baseline) or with the best other pairs. So the
+    choice is never worse, on the coder's own work, than the codebook's keywords alone: on a study
+    whose keywords find what the coder codes, while the topics change from transcript to transcript
+    (so that what the models learn carries over badly), the keywords keep their hits."""
     codes = [c for c in combined if c in code_index]
     if not codes or not spans:
         return
