@@ -123,7 +123,7 @@ class SuggestionsPanel(Vertical, can_focus=False):
         yield Static("Suggestions", id="suggest-title")
         yield Static("", id="suggest-status")
         table = DataTable(cursor_type="row", zebra_stripes=True, id="suggest-table")
-        table.add_columns("score", "code", "passage", "why")
+        table.add_columns("score", "code", "passage", "why")  # the code's name; its id in the detail
         yield table
         yield Static("", id="suggest-detail")
 
@@ -202,7 +202,8 @@ class SuggestionsPanel(Vertical, can_focus=False):
         for i, s in enumerate(self.shown):
             score = f"{s.score:.2f} {s.confidence}".rstrip() if not self.review else f"{s.score:.2f}?"
             style = "" if self.key(s) not in self.skipped else "dim"
-            table.add_row(Text(score, style=style), Text(s.code, style=style), Text(_short(s.quote, 60), style=style),
+            table.add_row(Text(score, style=style), Text(_short(self._code_name(s.code), 36), style=style),
+                          Text(_short(s.quote, 60), style=style),
                           Text(_short(s.reason, 80), style="dim"), key=str(i))
         if self.shown:
             table.move_cursor(row=max(0, min(row, len(self.shown) - 1)))
@@ -210,8 +211,13 @@ class SuggestionsPanel(Vertical, can_focus=False):
         self._status()
         self._detail()
 
+    def _code_name(self, code: str) -> str:
+        """The code as the researcher named it (its id when the codebook has no such code)."""
+        found = self.project.codebook.get(code)
+        return found.name if found is not None and found.name else code
+
     def _title(self) -> None:
-        which = self.code or "all codes"
+        which = self._code_name(self.code) if self.code else "all codes"
         mode = "review: least sure first" if self.review else "best first"
         self.query_one("#suggest-title", Static).update(f"Suggestions · {which} · {mode} · {len(self.shown)}")
 
@@ -237,7 +243,8 @@ class SuggestionsPanel(Vertical, can_focus=False):
             return
         where = f"turn {s.turn + 1}, " if s.turn is not None else ""
         text = Text()
-        text.append(f"{s.code}  ", style="bold")
+        name = self._code_name(s.code)
+        text.append(f"{name}  " if name == s.code else f"{name} ({s.code})  ", style="bold")
         conf = f", {s.confidence} confidence" if s.confidence else ""
         if s.probability is not None:
             conf += f" (p {s.probability:.2f})"
