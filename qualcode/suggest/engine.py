@@ -96,6 +96,8 @@ class SuggestionEngine:
         self._frozen: tuple[list, list] | None = None
         self._training_key = None
         self._quote_lemmas: dict[tuple, str] = {}
+        self._names: tuple = (None, {})
+        """(corpus key, {transcript id: how reasons name it})"""
         self._shown: dict[tuple[str, str], str] = {}
         """(code, lemma term) -> the term as the coder's passages of the code write it."""
         self.training = TrainingSet()
@@ -287,6 +289,17 @@ class SuggestionEngine:
             self._fit(codings, rejected, reuse_trust=True)
             self._training_key = key
 
+    def _short_names(self) -> dict[str, str]:
+        """How reasons name a transcript: the head of its title ("LSP C"), or its id where that head
+        does not tell it from another transcript ("PDPilot user study" heads all seven of PDPilot's)."""
+        from collections import Counter
+
+        if self._names[0] != self._corpus_key:
+            heads = {tid: short_title(t, tid) for tid, t in self.transcripts.items()}
+            count = Counter(heads.values())
+            self._names = (self._corpus_key, {tid: tid if count[h] > 1 else h for tid, h in heads.items()})
+        return self._names[1]
+
     def _lemmas(self, items: list[tuple[tuple, str]]) -> list[str]:
         """Lemma strings for texts, cached by key (codings' quotes, codebook examples and names)."""
         todo = [(k, t) for k, t in items if k not in self._quote_lemmas]
@@ -358,7 +371,8 @@ class SuggestionEngine:
             for c, s, e in ts.placed:
                 t = transcripts[c.transcript]
                 turn = t.turn_index(s)
-                where = short_title(t, c.transcript) + (f", turn {turn + 1}" if turn is not None else "")
+                where = self._short_names().get(c.transcript, c.transcript)
+                where += f", turn {turn + 1}" if turn is not None else ""
                 exemplars.append(Exemplar(c.code, "", f"like your coding in {where}", c.transcript, s, e))
                 texts.append((("coding", c.transcript, s, e, t.hash), t.text[s:e]))
             lemmas = self._lemmas(texts)

@@ -124,3 +124,17 @@ def test_adjacent_sentences_with_the_same_code_are_merged(sproject, pipeline):
 def test_uncertainty():
     assert uncertainty(0.5, 0.5) == 1.0 and uncertainty(1.0, 0.5) == 0.0 and uncertainty(0.0, 0.5) == 0.0
     assert 0 < uncertainty(0.3, 0.5) < 1
+
+
+def test_reasons_name_a_transcript_by_its_title_only_where_the_title_tells_it_apart(sproject):
+    """"like your coding in LSP C, turn 14"; but where every title starts "PDPilot user study: ...",
+    the reason says "P3", not a name all seven transcripts share."""
+    from types import SimpleNamespace
+
+    engine = SuggestionEngine(sproject, "ann")
+    titled = lambda title: SimpleNamespace(metadata={"title": title})  # noqa: E731
+    engine.transcripts = {"P1": titled("PDPilot user study: interview with P1"),
+                          "P2": titled("PDPilot user study: interview with P2"),
+                          "lsp-c": titled("LSP C: interview with the coordinator"), "x": titled("")}
+    engine._corpus_key = ("four transcripts",)
+    assert engine._short_names() == {"P1": "P1", "P2": "P2", "lsp-c": "LSP C", "x": "x"}
