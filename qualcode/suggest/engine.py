@@ -1,4 +1,4 @@
-"""The Suggester: candidate segments, four scorers, trust measured per code, one ranking per code.
+"""The Suggester: candidate segments, five scorers, trust measured per code, one ranking per code.
 
 The flow goes one way, one module a step::
 
@@ -8,8 +8,10 @@ The flow goes one way, one module a step::
     rules.py         (a) codebook keywords              \\
     definition.py    (d) the code's name and definition  |  raw scores per segment and code
     learned.py       (b) a model of the coder's codings  |
-    similarity.py    (c) likeness to coded passages     /
-    trust.py         out-of-fold scores -> calibration, per-code weights, threshold
+    similarity.py    (c) likeness to coded passages      |
+    keywords.py      (e) words mined from the codings   /  (and the keyword proposals shown)
+    oof.py           each scorer refitted with transcripts held out -> out-of-fold scores
+    trust.py         out-of-fold scores -> calibration, per-code weights, threshold, budget
     rank.py          combined probabilities -> suggested passages and candidates, merged, explained
 
 ``SuggestionEngine(project, coder).suggest(transcript, codes=None)`` returns ``Suggestion`` objects.
@@ -33,7 +35,7 @@ from qualcode.domain.coding import Coding
 from qualcode.domain.transcript import Transcript
 from qualcode.suggest.rejections import Rejection
 from qualcode.suggest.suggestion import (DEFINITION, LEARNED, RULES, SCORERS, SIMILAR, WORDS, Suggestion,
-                                         overlaps_enough, short_title)
+                                         overlaps_enough, short_names)
 
 if TYPE_CHECKING:
     from qualcode.suggest.segments import Segment
@@ -290,14 +292,9 @@ class SuggestionEngine:
             self._training_key = key
 
     def _short_names(self) -> dict[str, str]:
-        """How reasons name a transcript: the head of its title ("LSP C"), or its id where that head
-        does not tell it from another transcript ("PDPilot user study" heads all seven of PDPilot's)."""
-        from collections import Counter
-
+        """How reasons name each transcript (``suggestion.short_names``), kept per corpus."""
         if self._names[0] != self._corpus_key:
-            heads = {tid: short_title(t, tid) for tid, t in self.transcripts.items()}
-            count = Counter(heads.values())
-            self._names = (self._corpus_key, {tid: tid if count[h] > 1 else h for tid, h in heads.items()})
+            self._names = (self._corpus_key, short_names(self.transcripts))
         return self._names[1]
 
     def _lemmas(self, items: list[tuple[tuple, str]]) -> list[str]:
@@ -430,66 +427,14 @@ class SuggestionEngine:
             aux["best"] = {c: v[1] for c, v in scored.items()}
         return out, aux
 
-    def _folds(self, ts: TrainingSet) -> list:
-        """Held-out groups for measuring trust: transcripts (at most ``MAX_FOLDS`` groups), or the two
-        halves of the only transcript worked through."""
-        from qualcode.suggest.trust import MAX_FOLDS
-
-        worked = sorted({c.transcript for c, _, _ in ts.placed})
-        if len(worked) >= 2:
-            k = min(MAX_FOLDS, len(worked))
-            groups = [set(worked[i::k]) for i in range(k)]
-            return [(lambda tid, s, e, g=g: tid in g) for g in groups]
-        if len(worked) == 1 and len(ts.placed) >= 2:
-            tid = worked[0]
-            last = max(e for _, _, e in ts.placed)
-            mid = last // 2
-            return [(lambda t, s, e, m=mid: t == tid and s < m), (lambda t, s, e, m=mid: t == tid and s >= m)]
-        return []
+    def codebook_models(self) -> Models:
+        """No trained scorer: what the codebook alone scores (keywords, definitions)."""
+        return Models(n_codings=self.models.n_codings)
 
     def _fit_trust(self, ts: TrainingSet) -> "Trust":
-        from qualcode.suggest.trust import default_trust, fit_trust
+        from qualcode.suggest.oof import measure_trust
 
-        folds = self._folds(ts) if self.cross_validate else []
-        if not folds or not ts.base:
-            return default_trust(self.scorers)
-        rows = sorted(set(ts.base).union(*ts.rejected_rows.values()) if ts.rejected_rows else set(ts.base))
-        pos = {r: k for k, r in enumerate(rows)}
-        codes = [c.id for c in self.project.codebook.codes]
-        index = {c: j for j, c in enumerate(codes)}
-        Y = np.zeros((len(rows), len(codes)), dtype=bool)
-        for code, rs in ts.positives.items():
-            j = index.get(code)
-            if j is not None:
-                for r in rs:
-                    if r in pos:
-                        Y[pos[r], j] = True
-        oof: dict[str, dict[str, np.ndarray]] = {}
-        fixed, _ = self.raw_scores(Models(n_codings=self.models.n_codings), rows)
-        for s in (RULES, DEFINITION):
-            if s in fixed:
-                oof[s] = fixed[s]
-        trained = [s for s in (WORDS, LEARNED, SIMILAR) if s in self.scorers]
-        if trained:
-            for held in folds:
-                sub = self._training_set(ts.placed, ts.rejected, held)
-                fold_rows = [r for r in rows if held(self.all_segments[r].transcript, self.all_segments[r].start,
-                                                     self.all_segments[r].end)]
-                if not fold_rows:
-                    continue
-                models = self._fit_models(sub)
-                raw, _ = self.raw_scores(models, fold_rows)
-                idx = np.array([pos[r] for r in fold_rows])
-                for s in trained:
-                    for code, v in raw.get(s, {}).items():
-                        arr = oof.setdefault(s, {}).setdefault(code, np.zeros(len(rows)))
-                        arr[idx] = v
-        spans = []
-        for c, s, e in ts.placed:
-            spans.append((c.code, [pos[r] for r in self._matching_rows(c.transcript, s, e) if r in pos]))
-        n_worked = len({c.transcript for c, _, _ in ts.placed})
-        groups = np.array([self.all_segments[r].transcript for r in rows])
-        return fit_trust(oof, Y, index, spans, n_worked, groups)
+        return measure_trust(self, ts)
 
     def _fit(self, codings: list[Coding], rejected: list[Rejection], *, reuse_trust: bool = False) -> None:
         """Train the models; measure the trust out of fold again unless ``reuse_trust`` and the coder's
@@ -510,32 +455,15 @@ class SuggestionEngine:
         self._trust_basis = (self._corpus_key, n)
 
     def keyword_proposals(self) -> dict:
-        """Words and phrases that set each code's passages apart, from the coder's codings
-        (``keywords.mine``); terms already among a code's keywords are left out."""
-        import dataclasses
-
-        from qualcode.suggest.keywords import mine, segment_terms
+        """Words and phrases that set each code's passages apart, from the coder's codings, as the
+        coder's passages write them (``keywords.proposals``)."""
+        from qualcode.suggest.keywords import proposals
 
         with self._lock:
             self.load()
             self._corpus()
             self._ensure_training()
-            if self.models.words is not None:
-                proposals = dict(self.models.words.proposals)
-            else:
-                terms = segment_terms([s.lemmas for s in self.all_segments])
-                proposals = mine(terms, self.training.positives, self.training.base, self._keyword_lemmas())
-            # shown as the coder's own passages of the code write them, not as lemmas; a term whose
-            # lemmas are already a keyword of the code ("data sources" added) is not offered again (it
-            # still scores as a mined word: the scorer's figures were measured with it)
-            out = {}
-            have = self._keyword_lemmas()
-            for code, props in proposals.items():
-                props = [p for p in props if p.term not in have.get(code, ())]
-                if props:
-                    shown = self.shown_terms(code, [p.term for p in props])
-                    out[code] = [dataclasses.replace(p, shown=form) for p, form in zip(props, shown)]
-            return out
+            return proposals(self)
 
     def shown_terms(self, code: str, terms: list[str]) -> list[str]:
         """Mined lemma terms of ``code`` as the coder's passages of it write them ("datum source" ->
@@ -550,14 +478,6 @@ class SuggestionEngine:
             forms = shown_forms(self.pipeline.nlp.pipe(texts), todo)
             self._shown.update({(code, t): forms.get(t, t) for t in todo})
         return [self._shown[(code, t)] for t in terms]
-
-    def _keyword_lemmas(self) -> dict[str, set[str]]:
-        """Each code's keywords, as written (lower case) and as lemmas: what a proposal must not repeat."""
-        book = self.project.codebook
-        items = [(("keyword", kw), kw) for c in book.codes for kw in c.keywords]
-        lemmas = dict(zip((k for k, _ in items), self._lemmas(items)))
-        return {c.id: {kw.lower() for kw in c.keywords} | {lemmas[("keyword", kw)] for kw in c.keywords}
-                for c in book.codes}
 
     @property
     def n_codings(self) -> dict[str, int]:

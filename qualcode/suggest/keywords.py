@@ -143,6 +143,38 @@ def shown_forms(docs, wanted: set[str]) -> dict[str, str]:
     return {key: max(sorted(c), key=lambda form: c[form]) for key, c in counts.items()}
 
 
+def keyword_lemmas(engine) -> dict[str, set[str]]:
+    """Each code's keywords, as written (lower case) and as lemmas: what a proposal must not repeat."""
+    book = engine.project.codebook
+    items = [(("keyword", kw), kw) for c in book.codes for kw in c.keywords]
+    lemmas = dict(zip((k for k, _ in items), engine._lemmas(items)))
+    return {c.id: {kw.lower() for kw in c.keywords} | {lemmas[("keyword", kw)] for kw in c.keywords}
+            for c in book.codes}
+
+
+def proposals(engine) -> dict[str, list[Proposal]]:
+    """The proposals of a trained engine (``SuggestionEngine.keyword_proposals``): those its words
+    scorer uses, or mined now when it has none; shown as the coder's own passages of the code write
+    them, not as lemmas. A term whose lemmas are already a keyword of the code ("data sources" was
+    added) is not offered again (it still scores as a mined word: the scorer's figures were measured
+    with it)."""
+    import dataclasses
+
+    have = keyword_lemmas(engine)
+    if engine.models.words is not None:
+        found = dict(engine.models.words.proposals)
+    else:
+        terms = segment_terms([s.lemmas for s in engine.all_segments])
+        found = mine(terms, engine.training.positives, engine.training.base, have)
+    out = {}
+    for code, props in found.items():
+        props = [p for p in props if p.term not in have.get(code, ())]
+        if props:
+            shown = engine.shown_terms(code, [p.term for p in props])
+            out[code] = [dataclasses.replace(p, shown=form) for p, form in zip(props, shown)]
+    return out
+
+
 class WordsScorer:
     """Scores segments by the proposed terms they use, weighted by rarity (like the keyword rules)."""
 

@@ -110,6 +110,16 @@ def short_title(transcript: Transcript | None, fallback: str) -> str:
     return head if 0 < len(head) <= 40 else fallback
 
 
+def short_names(transcripts: dict[str, Transcript]) -> dict[str, str]:
+    """How reasons name each transcript: the head of its title ("LSP C"), or its id where that head
+    does not tell it from another transcript ("PDPilot user study" heads all seven of PDPilot's)."""
+    from collections import Counter
+
+    heads = {tid: short_title(t, tid) for tid, t in transcripts.items()}
+    count = Counter(heads.values())
+    return {tid: tid if count[h] > 1 else h for tid, h in heads.items()}
+
+
 def overlap(s1: int, e1: int, s2: int, e2: int) -> int:
     """Characters shared by ``[s1, e1)`` and ``[s2, e2)``."""
     return max(0, min(e1, e2) - max(s1, s2))
