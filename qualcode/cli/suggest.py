@@ -126,7 +126,9 @@ def suggest_cmd(ctx: Context, transcript_id, code_refs, top, all_candidates, inc
                     click.echo(f"          {why}")
                 shown += 1
     if not shown:
-        click.echo("\nNo suggestions" + (f" for {transcript_id}" if transcript_id else "") + ".")
+        click.echo("\nNo suggestions" + (f" for {transcript_id}" if transcript_id else "") + ": no passage that is "
+                   "not coded already shares words with the codebook or with your coded passages (text in "
+                   "another language, or on a topic nothing is coded for yet?).")
     elif not all_candidates:
         click.echo("\nEach code shows its best passages even below the threshold (low confidence); "
                    "--all-candidates shows every candidate kept.")

@@ -30,10 +30,11 @@ from qualcode.suggest.suggestion import DEFINITION, LEARNED, RULES, SIMILAR, WOR
 
 TOP_K = 5
 """Candidates per code and transcript offered below the threshold (the adaptive floor)."""
-MIN_CANDIDATE = 0.0
+MIN_CANDIDATE = 0.005
+"""A candidate whose combined score is below this (shown as 0.00: no scorer speaks for it, as on
+text in another language) is not worth a researcher's look."""
 MIN_SUGGEST = 0.05
 """Within the budget, a pair below this combined probability is still not suggested."""
-"""A candidate below this combined probability is not worth a researcher's look."""
 HIGH = 0.5
 REASON_MIN = 0.2
 """A scorer's own score must reach this to be named as a reason."""
