@@ -177,7 +177,7 @@ def _keywords(ctx: Context, code_refs, accept_code: str | None, terms, as_json: 
         # a term may be given as shown ("data sources") or as its lemmas ("datum source")
         by_name = {p.term: p for p in props} | {p.label: p for p in props}
         offered = [p.label for p in props]
-        chosen = [by_name[t].label if t in by_name else t for t in terms] if terms else offered
+        chosen = list(dict.fromkeys(by_name[t].label if t in by_name else t for t in terms)) if terms else offered
         missing = [t for t in chosen if t not in offered]
         if missing:
             raise QualcodeError(f"not proposed for {code.id}: {', '.join(repr(t) for t in missing)}",
