@@ -9,7 +9,9 @@ engine, when they get the same suggested code.
 
 Turns with no role (a transcript with unlabelled speakers) are candidates; a transcript with no
 turns at all is one region. A sentence of fewer than ``MIN_WORDS`` words ("No.", "Yes, of course.") is joined to
-the next sentence of its paragraph. Text outside every turn (a bracketed note, an unlabelled caption) is not.
+the next sentence of its paragraph. Text outside every turn is a candidate only where there is a lot of it
+(``OUTSIDE_MIN_WORDS``: text the importer could not give a speaker, such as comments pasted before the
+first labelled line); a bracketed note, a caption or a header is not.
 """
 
 from __future__ import annotations
@@ -29,6 +31,10 @@ WINDOW = 28
 """Target window length in words (windows come out between about 25 and 30 words)."""
 MIN_WORDS = 4
 """A sentence with fewer words is joined to the next one ("No. We haven't got any reserved seats.")."""
+OUTSIDE_MIN_WORDS = 150
+"""Text outside every turn with at least this many words (in one stretch) is a candidate region: content
+the importer could not give a speaker (the coder may well have coded it), not a header or a note
+(a hearing's header and witness list run to about 120 words)."""
 SHORT_ANSWER = 6
 """A whole answer with fewer words ("I can.", "Yes.", "I think 2021.") is scored and shown together with
 the question it answers: alone it means nothing."""
@@ -67,17 +73,26 @@ class Segment:
 
 
 def regions(transcript: Transcript, include_interviewer: bool = False) -> list[tuple[int, int, int | None, str | None, bool]]:
-    """Spans of spoken text: ``(start, end, turn index, role, candidate)``. Interviewer turns come
-    with ``candidate=False`` (they are context: the question a passage answers) unless asked for."""
+    """Spans of spoken text: ``(start, end, turn index, role, candidate)``, in text order. Interviewer
+    turns come with ``candidate=False`` (they are context: the question a passage answers) unless
+    asked for; a stretch of at least ``OUTSIDE_MIN_WORDS`` words outside every turn is a region with no
+    turn and no role."""
     text = transcript.text
     if not transcript.turns:
         return [(0, len(text), None, None, True)] if text.strip() else []
     out = []
-    for i, turn in enumerate(transcript.turns):
+    pos = 0
+    for i, turn in sorted(enumerate(transcript.turns), key=lambda it: it[1].start):
+        gap_end = max(0, min(turn.start, len(text)))
+        if gap_end > pos and len(text[pos:gap_end].split()) >= OUTSIDE_MIN_WORDS:
+            out.append((pos, gap_end, None, None, True))
         start = max(0, min(turn.text_start, len(text)))
         end = max(start, min(turn.end, len(text)))
         if text[start:end].strip():
             out.append((start, end, i, turn.role, include_interviewer or turn.role != INTERVIEWER))
+        pos = max(pos, end)
+    if len(text[pos:].split()) >= OUTSIDE_MIN_WORDS:
+        out.append((pos, len(text), None, None, True))
     return out
 
 

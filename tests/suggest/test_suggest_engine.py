@@ -35,6 +35,17 @@ def test_cold_start_uses_the_codebook_and_says_which_codes_it_cannot_help_with(s
         assert t.text[s.start:s.end] == s.quote
 
 
+def test_a_coding_no_candidate_covers_is_named_in_the_notes(sproject, pipeline):
+    session = sproject.session("ann")
+    session.add("int-a", *span(sproject, "int-a", "We hand out monitoring forms to everyone on the board."), "monitoring")
+    session.add("int-a", *span(sproject, "int-a", "Do you monitor the ethnicity of your members?"), "monitoring")
+    engine = SuggestionEngine(sproject, "ann")
+    notes = engine.notes()
+    said = [n for n in notes if "cover no candidate passage" in n]
+    assert said and said[0].startswith("1 of your 2 coding(s)") and "--include-interviewer" in said[0]
+    assert not any("cover no candidate" in n for n in SuggestionEngine(sproject, "ann", include_interviewer=True).notes())
+
+
 def test_codes_filter_and_ordering(sproject, pipeline):
     engine = SuggestionEngine(sproject, "ann")
     found = engine.suggest(sproject.transcript("int-b"), codes=["jobs", "nonexistent"])

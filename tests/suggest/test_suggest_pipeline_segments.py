@@ -89,6 +89,21 @@ def test_no_turns_means_one_region_and_empty_text_means_no_segments(nlp):
     assert segment_transcript(nlp, _transcript("   \n\n  ", [])) == []
 
 
+def test_long_text_before_the_first_turn_is_a_candidate_but_a_header_is_not(nlp):
+    # a comment dump exported from NVivo: one "speaker" label detected 7,000 words in; the coder
+    # coded the comments before it (real case: nvivo-win-12.6_oltas.qdpx)
+    comments = " ".join(f"Comment {i}: the vaccine mandate is unfair and nobody asked us about it." for i in range(20))
+    header = "Oral evidence. Witnesses: Professor A, Dr B.\n\n"
+    body = "PSZ: One turn that was taken for a speaker label.\n\n"
+    for pre, expect in ((comments + "\n\n", True), (header, False)):
+        t = _transcript(pre + body, [Turn("PSZ", len(pre), len(pre + body) - 2, len(pre) + 5)])
+        segs = segment_transcript(nlp, t)
+        before = [s for s in segs if s.end <= len(pre)]
+        assert bool(before) is expect, pre[:40]
+        assert all(s.turn is None and s.role is None for s in before)
+        assert t.text[segs[-1].start:segs[-1].end] == "One turn that was taken for a speaker label."
+
+
 def test_non_english_words_and_unicode_keep_offsets(nlp):
     t = _labelled(("R", "respondent", "Wir haben keine Daten, ehrlich gesagt. 我们没有数据 🙂 at all, none."))
     segs = segment_transcript(nlp, t)
