@@ -497,16 +497,15 @@ class SuggestionEngine:
 
     def _notes(self, codes) -> list[str]:
         out = list(self.warnings)
+        roles = ("(set the speakers' roles in the transcripts' front matter or [speakers] in qualcode.toml, "
+                 "or use --include-interviewer)")
         if not self.all_segments:
-            out.append("no candidate passages in this project: no transcript has respondent speech to suggest "
-                       "(set the speakers' roles in the transcripts' front matter or [speakers] in qualcode.toml, "
-                       "or use --include-interviewer)")
+            out.append(f"no candidate passages in this project: no transcript has respondent speech to suggest {roles}")
         outside = sum(1 for c, s, e in self.training.placed if not self._matching_rows(c.transcript, s, e))
         if outside:
             out.append(f"{outside} of your {len(self.training.placed)} coding(s) cover no candidate passage (they lie in "
                        "interviewer turns, or in short text outside the speaker turns), so suggestions do not learn "
-                       "from them (set the speakers' roles in the transcripts' front matter or [speakers] in "
-                       "qualcode.toml, or use --include-interviewer)")
+                       f"from them {roles}")
         dead = self._dead_codes(codes)
         if dead:
             shown = ", ".join(repr(c) for c in dead[:5]) + (f" and {len(dead) - 5} more" if len(dead) > 5 else "")
