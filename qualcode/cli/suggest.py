@@ -236,7 +236,7 @@ def _evaluate(ctx: Context, gold: str | None, code_refs, include_interviewer: bo
     for note in ev.notes:
         click.echo(f"note: {note}", err=True)
     full, kw = ev.system("full"), ev.system("keywords")
-    click.echo(f"Leave-one-transcript-out against {gold}: {len(ev.transcripts)} transcripts, "
+    click.echo(f"{ev.method[0].upper()}{ev.method[1:]}, against {gold}: {len(ev.transcripts)} transcripts, "
                f"{ev.gold_codings} gold codings ({ev.seconds:.1f} s)")
     click.echo(f"Overlap rule: {ev.rule}.")
     click.echo("P@10: share of the ten best-ranked candidates per code that are correct "

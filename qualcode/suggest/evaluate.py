@@ -115,12 +115,13 @@ class Evaluation:
     seconds: float = 0.0
     per_transcript: dict[str, dict] = field(default_factory=dict)
     curve: list = field(default_factory=list)
+    method: str = "leave-one-transcript-out"
 
     def system(self, name: str) -> SystemScore | None:
         return next((s for s in self.systems if s.name == name), None)
 
     def to_json(self) -> dict:
-        return {"gold": self.gold_coder, "method": "leave-one-transcript-out", "transcripts": self.transcripts,
+        return {"gold": self.gold_coder, "method": self.method, "transcripts": self.transcripts,
                 "gold_codings": self.gold_codings, "overlap_rule": self.rule, "notes": self.notes,
                 "seconds": round(self.seconds, 2), "systems": [s.to_json() for s in self.systems],
                 "per_transcript": self.per_transcript, "learning_curve": [p.to_json() for p in self.curve]}
@@ -249,9 +250,29 @@ def evaluate(project, gold_coder: str, *, pipeline: str | None = None, include_i
     coded = sorted({c.transcript for c in codings if project.index.get(c.transcript) is not None})
     if transcripts:
         coded = [t for t in coded if t in set(transcripts)]
+    method = "leave-one-transcript-out"
+    cut_note = None
+    if len(coded) == 1:  # one long document: hold out each half in turn
+        from qualcode.suggest.halves import split_project
+
+        split = split_project(project, gold_coder, codings, coded[0])
+        if split is not None:
+            whole = project.transcript(coded[0])
+            turn = whole.turn_index(split.cut)
+            line = whole.text.count("\n", 0, split.cut) + 1
+            where = f"line {line}" + (f", turn {turn + 1}" if turn is not None else "")
+            project, codings = split, [c for c in split.codings(gold_coder) if c.code in project.codebook]
+            coded = [p.id for p in split.parts]
+            method = "each half of one transcript held out in turn"
+            cut_note = (f"{gold_coder!r} coded one transcript, {whole.id!r}: it was cut in two at "
+                        f"{where} (half of the codings on each side), and each half was held out in turn"
+                        + ("; the text after the turn or line of the last coding was left out"
+                           if split.end < len(whole.text) else ""))
     if len(coded) < 2:
-        raise QualcodeError(f"{gold_coder!r} has codings in {len(coded)} transcript(s); leave-one-transcript-out "
-                            "needs at least two", hint="pick a gold coder who coded several transcripts")
+        where = "one transcript, all in one place" if coded else "no transcript of the project"
+        raise QualcodeError(f"{gold_coder!r} has codings in {where}; the evaluation needs codings in two "
+                            "transcripts, or spread over one (each half is then held out in turn)",
+                            hint="pick a gold coder who coded more, or code more passages first")
     common = dict(pipeline=pipeline, include_interviewer=include_interviewer)
     full = _engine(project, gold_coder, **common, **options)
     full.train(codings)  # segments the project once; anchors the gold codings
@@ -281,11 +302,11 @@ def evaluate(project, gold_coder: str, *, pipeline: str | None = None, include_i
             results[name][tid] = eng.suggest(t)
     codes = [c.id for c in project.codebook.codes]
     scored = [score_system(name, results[name], gold, lengths, codes) for name in engines]
-    notes = list(full.warnings)
+    notes = list(full.warnings) + ([cut_note] if cut_note else [])
     lost = len(codings) - len(placed)
     if lost:
         notes.append(f"{lost} gold coding(s) could not be anchored in their transcript and were left out")
-    ev = Evaluation(gold_coder, coded, len(placed), scored, notes)
+    ev = Evaluation(gold_coder, coded, len(placed), scored, notes, method=method)
     ev.per_transcript = per_transcript(results["full"], gold, lengths, codes)
     if curve:
         ev.curve = learning_curve(full, codings, coded, gold, lengths, codes, progress)

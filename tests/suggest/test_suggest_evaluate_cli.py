@@ -101,3 +101,48 @@ def test_cli_suggest_lists_and_evaluates(sproject, pipeline):
     assert json.loads(ev_json.output)["gold"] == "gold"
     nogold = runner.invoke(cli, ["--project", root, "suggest", "--evaluate"])
     assert nogold.exit_code != 0 and "--gold" in nogold.output
+
+
+def test_one_coded_transcript_is_evaluated_on_its_two_halves(sproject, pipeline):
+    """A coder who coded one document (a focus group, a long hearing) gets an evaluation too: the
+    transcript is cut at a turn with half of the codings on each side, each half held out in turn."""
+    s = sproject.session("gold")
+    for quote, code in [("We hand out monitoring forms to everyone on the board.", "monitoring"),
+                        ("The outcomes matter more than who gets the money.", "outcomes"),
+                        ("Half the town lost their jobs when the factory closed.", "jobs")]:
+        s.add("int-a", *span(sproject, "int-a", quote), code)
+    s.close()
+    ev = evaluate(sproject, "gold")
+    assert ev.transcripts == ["int-a (first half)", "int-a (second half)"] and ev.gold_codings == 3
+    assert ev.method == "each half of one transcript held out in turn"
+    assert any("coded one transcript, 'int-a': it was cut in two at line" in n for n in ev.notes)
+    assert set(ev.per_transcript) == set(ev.transcripts)
+    assert [v["gold"] for v in ev.per_transcript.values()] == [1, 2]
+    # the keywords find the job losses in the second half, as they would in the whole transcript
+    assert ev.system("keywords").codes["jobs"].found == 1
+    # the parts are the transcript's own text, cut at the start of a turn, turns moved with them
+    from qualcode.suggest.halves import split_project
+
+    split = split_project(sproject, "gold", list(sproject.codings("gold")), "int-a")
+    whole = sproject.transcript("int-a")
+    first, second = split.parts
+    assert first.text + second.text == whole.text[:len(first.text) + len(second.text)]
+    assert second.text.startswith("Ruth Adebayo: The outcomes matter")
+    assert second.turns[0].start == 0 and second.turns[0].speaker == "Ruth Adebayo"
+    assert all(p.text[c.start:c.end] == c.quote for c in split.codings("gold") for p in split.parts
+               if c.transcript == p.id)
+
+
+def test_codings_all_in_one_place_cannot_be_evaluated(sproject, pipeline, capsys):
+    from qualcode.cli.main import main
+
+    s = sproject.session("gold")
+    start, end = span(sproject, "int-a", "Half the town lost their jobs when the factory closed.")
+    s.add("int-a", start, end, "jobs")
+    s.add("int-a", start, end, "outcomes")
+    s.close()
+    with pytest.raises(SystemExit) as done:
+        main(["--project", str(sproject.root), "suggest", "--evaluate", "--gold", "gold"])
+    err = capsys.readouterr().err
+    assert done.value.code == 2
+    assert "'gold' has codings in one transcript, all in one place" in err and "Traceback" not in err
