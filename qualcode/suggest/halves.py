@@ -3,10 +3,11 @@
 A researcher who coded one long document (a focus group, a hearing, comments pasted into one file)
 has no second transcript to hold out. ``--evaluate`` then cuts that transcript where half of the
 coder's codings lie before and half after, at the start of the nearest turn (else of a paragraph,
-else of a line), and treats the two parts as two transcripts of the project: trained on one, asked
-about the other. A coding that runs across the cut is kept in the first part, cut short there. The
-second part ends where the coder's work does (the turn or line of the last coding): text no one
-worked through is no test.
+a line, a sentence or a word: a speech-to-text file may have no line break at all), and treats the
+two parts as two transcripts of the project: trained on one, asked about the other. A coding that
+runs across the cut is kept in the first part, cut short there. The second part ends where the
+coder's work does (the turn, else the line or sentence, of the last coding): text no one worked
+through is no test.
 
 Only the evaluation sees the parts (``SplitProject`` stands in for the project); nothing is written.
 """
@@ -22,6 +23,8 @@ from qualcode.domain.transcript import Transcript, Turn
 PARTS = ("first half", "second half")
 _PARAGRAPH = re.compile(r"\n[ \t]*\n\s*")
 _LINE = re.compile(r"\n\s*")
+_SENTENCE = re.compile(r"[.!?…]+[\"'”’)]*\s+")
+_SPACE = re.compile(r"\s+")
 
 
 def cut_point(transcript: Transcript, starts: list[int]) -> int | None:
@@ -35,7 +38,9 @@ def cut_point(transcript: Transcript, starts: list[int]) -> int | None:
     median = starts[n // 2]
     for boundaries in ([t.start for t in transcript.turns],
                        [m.end() for m in _PARAGRAPH.finditer(text)],
-                       [m.end() for m in _LINE.finditer(text)]):
+                       [m.end() for m in _LINE.finditer(text)],
+                       [m.end() for m in _SENTENCE.finditer(text)],
+                       [m.end() for m in _SPACE.finditer(text)]):
         best = None
         for b in boundaries:
             before = bisect_left(starts, b)
@@ -54,8 +59,12 @@ def worked_end(transcript: Transcript, last: int) -> int:
     turn = transcript.turn_at(max(0, last - 1))
     if turn is not None:
         return max(last, turn.end)
-    end = transcript.text.find("\n", last)
-    return len(transcript.text) if end < 0 else end
+    text = transcript.text
+    end = text.find("\n", last)
+    if end < 0:
+        m = _SENTENCE.search(text, max(0, last - 1))
+        end = m.end() if m else len(text)
+    return end
 
 
 def part(transcript: Transcript, start: int, end: int, name: str) -> Transcript:

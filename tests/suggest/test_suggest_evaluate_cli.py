@@ -146,3 +146,17 @@ def test_codings_all_in_one_place_cannot_be_evaluated(sproject, pipeline, capsys
     err = capsys.readouterr().err
     assert done.value.code == 2
     assert "'gold' has codings in one transcript, all in one place" in err and "Traceback" not in err
+
+
+def test_a_transcript_without_turns_or_line_breaks_is_cut_at_a_sentence():
+    from qualcode.domain.transcript import Transcript
+    from qualcode.suggest.halves import cut_point, part, worked_end
+
+    text = "We monitor the board. Nobody asked us to. The money went to the youth club. Then it stopped. Rest."
+    t = Transcript("raw", text)
+    starts = [text.index("We"), text.index("Nobody"), text.index("The money"), text.index("Then")]
+    cut = cut_point(t, starts)
+    assert cut == text.index("The money")  # two codings before, two after, at a sentence start
+    end = worked_end(t, text.index("stopped.") + len("stopped."))
+    assert text[cut:end].rstrip() == "The money went to the youth club. Then it stopped."
+    assert part(t, cut, end, "second half").id == "raw (second half)"
