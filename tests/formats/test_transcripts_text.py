@@ -279,3 +279,22 @@ def test_traps_repeated_are_still_not_speakers(line):
     text = f"Interviewer: Hello.\n\n{line}\n\nRespondent: Hi.\n\n{line}\n\nInterviewer: Bye.\n"
     t, _ = parse(text)
     assert [x.speaker for x in t.turns] == ["Interviewer", "Respondent", "Interviewer"]
+
+
+def test_a_title_repeated_above_every_comment_is_not_a_speaker(check):
+    """An export of comments repeats the video's title ("PSZ: ...") above each comment: no one says the
+    same sentence again and again, so the label is read as text and the file has no turns."""
+    title = "PSZ: Januártól több iskolában is leállhat az oktatás a kötelező oltás miatt"
+    comments = ["Nyugi a politikusoknak nem kötelező az oltás.", "Ne is tanítson mert esetleg összefertőzi.",
+                "Lopott ország.", "Senkit nem lehet kötelezni oltásra."]
+    body = "".join(f"TLpr3QZq5OQ\n{title}\n2021-12-01T19:27:34Z\n@user{i}\n{c}\n0\n" for i, c in enumerate(comments))
+    t, problems = parse(body, "videos.txt")
+    check(t)
+    assert t.turns == []
+    assert any("'PSZ:' starts 4 lines that repeat 1 text(s) word for word" in p.message and p.line == 2
+               for p in problems)
+    # a speaker whose turns differ stays a speaker, and so does one who keeps saying a short "Yes."
+    speech = "".join(f"Ruth Adebayo: {c}\n\nTom Keane: Yes.\n\n" for c in comments)
+    t, problems = parse(speech, "interview.txt")
+    assert [x.speaker for x in t.turns[:2]] == ["Ruth Adebayo", "Tom Keane"] and len(t.turns) == 8
+    assert not any("word for word" in p.message for p in problems)

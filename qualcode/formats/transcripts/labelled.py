@@ -216,9 +216,13 @@ def parse_labelled(text: str, name: str, *, fmt: str, known_names: list[str], li
             if k == "witnesses":
                 known_words.update(w.casefold() for w in _WORDS.findall(value))
 
+    titles = _repeated_titles(lines, kinds, cands)
+
     def accepted(c: _Cand) -> bool:
         if c.qa or c.qnum or c.bold or is_role_word(c.label):
             return True
+        if key(c.label) in titles:
+            return False
         if inquiry and c.label.isupper():
             return True  # court transcripts: "NAME IN CAPITALS:" is the convention
         if counts.get(key(c.label), 0) >= 2:
@@ -230,6 +234,9 @@ def parse_labelled(text: str, name: str, *, fmt: str, known_names: list[str], li
     first_label = min((i for i, c in cands.items() if kinds[i] == LABEL and accepted(c)), default=n)
     for i, c in cands.items():
         if kinds[i] == LABEL and not accepted(c):
+            if key(c.label) in titles:  # text, not a speaker: reported once per label below
+                kinds[i] = CONT
+                continue
             if i < first_label:  # before any turn: a header line ("Persons Present: ..."), not speech
                 kinds[i] = BREAK
                 result.header.setdefault(c.label, lines[i][c.text_col:].strip())
@@ -243,6 +250,13 @@ def parse_labelled(text: str, name: str, *, fmt: str, known_names: list[str], li
             name, i + 1 + line_offset,
         ))
 
+    for k, (i, label, n_lines, n_texts) in list(titles.items())[:5]:
+        result.problems.append(Problem(
+            f"'{label}:' starts {n_lines} lines that repeat {n_texts} text(s) word for word (a title or "
+            "heading repeated, as in an export of comments), so they were read as text rather than as a "
+            "speaker's turns; name the speaker in the front matter (speakers:) if it is one",
+            name, i + 1 + line_offset,
+        ))
     default = _unlabelled_speaker(lines, kinds, cands, respondent)
     if default:
         result.default_speaker = default
@@ -251,6 +265,31 @@ def parse_labelled(text: str, name: str, *, fmt: str, known_names: list[str], li
         while t.text_start < t.end and text[t.text_start].isspace():
             t.text_start += 1
     return result
+
+
+TITLE_MIN_LINES = 3
+"""A label needs this many lines before its repeats can show it to be a title, not a speaker."""
+
+
+def _repeated_titles(lines, kinds, cands: dict[int, _Cand]) -> dict[str, tuple[int, str, int, int]]:
+    """Labels whose lines mostly repeat the same text word for word ("PSZ: Januártól ... oltás miatt"
+    above every comment on a video, in an export of comments): no one says the same sentence of four
+    words or more again and again, so these are titles, not speakers. ``{label key: (first line,
+    label, lines, distinct texts)}``."""
+    texts: dict[str, list[str]] = {}
+    first: dict[str, tuple[int, str]] = {}
+    for i, c in cands.items():
+        if kinds[i] == LABEL and not (c.qa or c.qnum or c.bold or is_role_word(c.label)):
+            k = key(c.label)
+            texts.setdefault(k, []).append(" ".join(lines[i][c.text_col:].split()))
+            first.setdefault(k, (i, c.label))
+    out = {}
+    for k, said in texts.items():
+        distinct = set(said)
+        if (len(said) >= TITLE_MIN_LINES and 2 * len(distinct) <= len(said)
+                and sum(len(t.split()) for t in said) >= 4 * len(said)):
+            out[k] = (*first[k], len(said), len(distinct))
+    return out
 
 
 def _link_surnames(cands: dict[int, _Cand], counts: dict[str, int]) -> None:
