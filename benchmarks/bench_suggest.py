@@ -5,7 +5,9 @@
 1. Quality, from `qualcode suggest --evaluate --gold CODER --json` (leave-one-transcript-out): the
    real PDPilot study (../shared/realworld/coded/pdpilot, the authors' own coding, built here with
    `qualcode code import`), the bundled study against researcher_b (never tuned on) and researcher_a:
-   every system (full, keyword baseline, each scorer alone), micro P/R/F1 and mean P@10.
+   every system (full, keyword baseline, each scorer alone), micro P/R/F1 and mean P@10; and three
+   real REFI-QDA projects from ../shared/refi whose coder coded one document (each half held out in
+   turn).
 2. Segmentation + rule scoring throughput (one process, one core) over a generated corpus of
    ``--words`` words: interviews assembled from the bundled study's own sentences (so the vocabulary
    and the keyword hits are realistic), and the same text with its punctuation and capitals removed
@@ -112,7 +114,9 @@ def pdpilot_project(dest: Path) -> Path | None:
 def _report(label: str, root: Path, gold: str, targets: str) -> None:
     t0 = time.perf_counter()
     data = json.loads(_qc("--project", root, "suggest", "--evaluate", "--gold", gold, "--json"))
-    print(f"   {label}: {len(data['transcripts'])} transcripts, {data['gold_codings']} gold codings, "
+    what = (f"{len(data['transcripts'])} transcripts" if data["method"] == "leave-one-transcript-out"
+            else "one transcript, each half held out in turn")
+    print(f"   {label}: {what}, {data['gold_codings']} gold codings, "
           f"{time.perf_counter() - t0:.1f} s   ({targets})")
     for s in data["systems"]:
         print(f"     {s['name']:11s} micro P {s['micro']['precision']:.3f} R {s['micro']['recall']:.3f} "
@@ -146,6 +150,16 @@ def bench_eval() -> None:
     with tempfile.TemporaryDirectory() as d:
         _report("bundled, a coder who codes what the keywords find (generated)", keyword_coder_project(Path(d) / "kw"),
                 "kw", "target: full >= keyword-only")
+    # real projects whose coder coded one document: each half held out in turn
+    for name, coder in (("nvivo-win-12.6_oltas.qdpx", "floriansipos"), ("qc-1.3.2_demo.qdpx", "cp"),
+                        ("nvivo-mac-12.7.0_OltasSzkepticizmus_17June.qdpx", "floriansipos")):
+        src = SHARED / "refi" / "samples" / "projects" / name
+        if not src.exists():
+            print(f"   {name}: not found under {SHARED} (set QUALCODE_SHARED)")
+            continue
+        with tempfile.TemporaryDirectory() as d:
+            _qc("import-project", src, Path(d) / "p")
+            _report(f"{name} (real, one coded document)", Path(d) / "p", coder, "no target: what a researcher would see")
 
 
 def bench_throughput(words: int) -> None:
