@@ -54,8 +54,8 @@ def cut_point(transcript: Transcript, starts: list[int]) -> int | None:
 
 
 def worked_end(transcript: Transcript, last: int) -> int:
-    """Where the coder's work ends: the end of the turn (else the line) of their last coding. The
-    text after it was not worked through, so it is no test of the suggestions."""
+    """Where the coder's work ends: the end of the turn (else the line, else the sentence) of their
+    last coding. The text after it was not worked through, so it is no test of the suggestions."""
     turn = transcript.turn_at(max(0, last - 1))
     if turn is not None:
         return max(last, turn.end)
