@@ -8,6 +8,7 @@ demand. The cache is derived data: deleting ``.qualcode/`` loses nothing. It is 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from dataclasses import asdict, dataclass, field, replace
@@ -109,8 +110,12 @@ class TranscriptIndex:
     def _index_file(self) -> Path:
         return self.cache_dir / "index.json"
 
-    def _text_file(self, digest: str) -> Path:
-        return self.cache_dir / "transcripts" / f"{digest}.json"
+    def _text_file(self, digest: str, transcript_id: str) -> Path:
+        """The cached parse of one transcript: keyed on its text *and* its id, because two files can
+        hold the same text (an interview imported twice, under two names) with their own ids, titles
+        and speakers."""
+        who = hashlib.blake2b(transcript_id.encode("utf-8"), digest_size=6).hexdigest()
+        return self.cache_dir / "transcripts" / f"{digest}-{who}.json"
 
     def _read_cache(self, path: Path, what: str):
         """A sealed cache file's JSON, or None (missing; damaged or foreign: with a note)."""
@@ -214,7 +219,7 @@ class TranscriptIndex:
     def _store_text(self, transcript: Transcript) -> None:
         self._loaded[transcript.id] = transcript
         try:
-            write_atomic(self._text_file(transcript.hash),
+            write_atomic(self._text_file(transcript.hash, transcript.id),
                          seal(json.dumps(transcript.to_json(), ensure_ascii=False, default=str).encode("utf-8")),
                          durable=False)
         except QualcodeError:
@@ -254,11 +259,11 @@ class TranscriptIndex:
             raise QualcodeError(f"no transcript with id {transcript_id!r}",
                                 hint="see `qualcode stats` for the transcripts in this project")
         transcript = None
-        data = self._read_cache(self._text_file(entry.hash), f"text of {transcript_id}")
+        data = self._read_cache(self._text_file(entry.hash, transcript_id), f"text of {transcript_id}")
         if data is not None:
             try:
                 transcript = Transcript.from_json(data)
-                if transcript.hash != entry.hash:
+                if transcript.hash != entry.hash or transcript.id != transcript_id:
                     transcript = None
             except Exception:  # noqa: BLE001 - a cache entry of the wrong shape is rebuilt
                 transcript = None

@@ -299,3 +299,23 @@ def test_fifos_where_project_files_belong_are_reported_not_waited_on(project):
     assert sum("not a regular file" in m for m in messages) == 2
     with pytest.raises(JournalError, match="not a regular file"):
         opened.session("zed")
+
+
+def test_two_files_with_the_same_text_keep_their_own_ids_titles_and_speakers(project, tmp_path):
+    """An interview imported twice under two names (same words, its own front matter) is two
+    transcripts: the cached parse of one must never be handed out for the other."""
+    from tests.conftest import INTERVIEW
+
+    copy = INTERVIEW.replace("id: int-1", "id: int-1-copy").replace("title: A short interview",
+                                                                   "title: The same interview again")
+    copy = copy.replace("Ruth Adebayo: respondent", "Ruth Adebayo: interviewer")
+    src = tmp_path / "int-1-copy.txt"
+    src.write_text(copy, encoding="utf-8")
+    import_transcripts(project, [src])
+    for opened in (project, Project.open(project.root, search=False)):  # parsed now, then from the cache
+        a, b = opened.transcript("int-1"), opened.transcript("int-1-copy")
+        assert a.text == b.text
+        assert (a.id, a.title) == ("int-1", "A short interview")
+        assert (b.id, b.title) == ("int-1-copy", "The same interview again")
+        assert {t.role for t in a.turns if t.speaker == "Ruth Adebayo"} == {"respondent"}
+        assert {t.role for t in b.turns if t.speaker == "Ruth Adebayo"} == {"interviewer"}
