@@ -5,6 +5,8 @@ spaCy and scikit-learn are imported inside the command, never when the CLI start
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from qualcode.cli.main import Context, pass_ctx
@@ -225,7 +227,17 @@ def _evaluate(ctx: Context, gold: str | None, code_refs, include_interviewer: bo
         raise QualcodeError(f"{gold!r} has no codings in this project",
                             hint="pick a coder from `qualcode stats`")
     codes = _codes(project, code_refs)
-    ev = evaluate(project, gold, include_interviewer=include_interviewer)
+    shown = [0]
+
+    def progress(i: int, n: int, what: str) -> None:  # on a terminal only: a long evaluation shows where it is
+        line = f"{what} ({i + 1} of {n})"[:78]
+        click.echo("\r" + line.ljust(shown[0]), err=True, nl=False)
+        shown[0] = len(line)
+
+    tty = sys.stderr.isatty()
+    ev = evaluate(project, gold, include_interviewer=include_interviewer, progress=progress if tty else None)
+    if tty and shown[0]:
+        click.echo("\r" + " " * shown[0] + "\r", err=True, nl=False)
     if as_json:
         data = ev.to_json()
         if codes:

@@ -293,7 +293,7 @@ def evaluate(project, gold_coder: str, *, pipeline: str | None = None, include_i
     lengths: dict[str, int] = {}
     for i, tid in enumerate(coded):
         if progress:
-            progress(i, len(coded), tid)
+            progress(i, len(coded), f"holding out {tid}")
         t = project.transcript(tid)
         lengths[tid] = len(t.text)
         train = [c for c in codings if c.transcript != tid]
@@ -318,6 +318,8 @@ def learning_curve(engine, codings, coded: list[str], gold, lengths, codes, prog
     """F1 and P@10 on the other transcripts after the engine has seen the first 1, 2, 3... transcripts."""
     out = []
     for k in range(1, len(coded)):
+        if progress:
+            progress(k - 1, len(coded) - 1, f"learning curve, trained on {k}")
         seen = set(coded[:k])
         rest = coded[k:]
         engine.train([c for c in codings if c.transcript in seen])
