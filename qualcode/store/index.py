@@ -1,9 +1,10 @@
 """The transcript index: one entry per file in the transcripts folder, cached in ``.qualcode/``.
 
 Opening a project reads the index (a stat per file, one JSON file) and never parses a transcript
-whose file has not changed; the canonical text and turns are cached per content hash and loaded on
-demand. The cache is derived data: deleting ``.qualcode/`` loses nothing. It is sealed with this user's key
-(``store.cache_seal``): a damaged or foreign cache file is rebuilt from the transcripts, with a note.
+whose file has not changed; the canonical text and turns are cached per content hash and id, and
+loaded on demand. The cache is derived data: deleting ``.qualcode/`` loses nothing. It is sealed
+with this user's key (``store.cache_seal``): a damaged or foreign cache file is rebuilt from the
+transcripts, with a note.
 """
 
 from __future__ import annotations
