@@ -65,8 +65,9 @@ def check_project(project: Project, *, fix: bool = False, coder_for_fix: str | N
     for p in conflict_findings(project.codebook_path):  # a team's codebook merge left choices to make
         report.add("codebook", p)
     index = project.refresh_index()
-    for p in index.problems:
-        report.add("transcripts", p, "error" if "cannot" in p.message or "not " in p.message else "warning")
+    left_out = {id(p) for p in getattr(index, "errors", ())}
+    for p in index.problems:  # a file left out is an error; a file read with a warning is a warning
+        report.add("transcripts", p, "error" if id(p) in left_out else "warning")
     cases = project.cases
     for p in cases.problems:
         report.add("cases", p)

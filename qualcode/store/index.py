@@ -103,6 +103,8 @@ class TranscriptIndex:
         """``[speakers]`` roles and respondent (``Project.speaker_settings``); part of the cache key."""
         self.entries: dict[str, Entry] = {}
         self.problems: list[Problem] = []
+        self.errors: list[Problem] = []
+        """The problems that leave a file out of the project (the others are warnings about a file read)."""
         self.notes: list[str] = []
         """About the cache (damaged or foreign files rebuilt): worth saying, not findings."""
         self._loaded: dict[str, Transcript] = {}
@@ -159,6 +161,7 @@ class TranscriptIndex:
         changed = False
         entries: dict[str, Entry] = {}
         self.problems = []
+        self.errors = []
         for name in names:
             rel = base + name
             path = os.path.join(folder, name)
@@ -180,6 +183,7 @@ class TranscriptIndex:
                 changed = True
             if entry.error:
                 self.problems.append(Problem(entry.error, rel))
+                self.errors.append(self.problems[-1])
                 continue
             for w in entry.warnings:
                 self.problems.append(Problem(w, rel))
@@ -187,6 +191,7 @@ class TranscriptIndex:
                 self.problems.append(Problem(
                     f"transcript id {entry.id!r} is also used by {entries[entry.id].path}; this file is left out",
                     rel))
+                self.errors.append(self.problems[-1])
                 continue
             entries[entry.id] = entry
         if changed or set(old) != {e.path for e in entries.values()}:

@@ -319,3 +319,16 @@ def test_two_files_with_the_same_text_keep_their_own_ids_titles_and_speakers(pro
         assert (b.id, b.title) == ("int-1-copy", "The same interview again")
         assert {t.role for t in a.turns if t.speaker == "Ruth Adebayo"} == {"respondent"}
         assert {t.role for t in b.turns if t.speaker == "Ruth Adebayo"} == {"interviewer"}
+
+
+def test_a_transcript_read_with_a_warning_is_a_warning_in_check_and_a_file_left_out_is_an_error(project, tmp_path):
+    """A Latin-1 file imports with a warning ("not UTF-8; read as Windows-1252"): `check` must say the
+    same, not turn it into an error for good; a file the project cannot read stays an error."""
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("Interviewer: Hi\n\nRespondent: café naïve, ça va\n".encode("latin-1"))
+    import_transcripts(project, [latin])
+    (project.root / "transcripts" / "junk.txt").write_bytes(b"\x00\x01\x02" * 50)
+    findings = check_project(Project.open(project.root, search=False)).findings
+    by_file = {f.problem.path: f.severity for f in findings if f.area == "transcripts"}
+    assert by_file["transcripts/latin.txt"] == "warning"
+    assert by_file["transcripts/junk.txt"] == "error"
