@@ -116,7 +116,15 @@ def check_project(project: Project, *, fix: bool = False, coder_for_fix: str | N
                 item = {"coder": coder, "id": c.id, "transcript": tid, "code": c.code,
                         "from": [c.start, c.end], "to": [a.start, a.end], "quote": c.quote[:80],
                         "similarity": round(a.similarity, 3)}
-                if a.status == MOVED:
+                if a.status == MOVED and a.ambiguous:  # a short quote found in several places, nothing to go by
+                    item["ambiguous"] = a.ambiguous
+                    report.moved.append(item)
+                    report.add("anchors", Problem(
+                        f"{coder}'s coding {c.id} ({c.code}) {c.quote[:40]!r} may have moved {c.start}-{c.end} -> "
+                        f"{a.start}-{a.end} after the transcript changed, but its text stands in {a.ambiguous} "
+                        "places: `check --fix` leaves it; open the transcript and code the right one again "
+                        f"(then remove this coding: `qualcode code remove {c.id}`)", entry.path))
+                elif a.status == MOVED:
                     report.moved.append(item)
                     moves.append((c, a))
                     report.add("anchors", Problem(

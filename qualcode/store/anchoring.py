@@ -1,13 +1,15 @@
 """Re-anchoring: where a coding's quote is now, after its transcript was edited.
 
 A coding keeps its quote and the transcript's content hash. When the hash differs, the quote is
-looked for exactly (the occurrence nearest the old place), then approximately near the old place
-(prefix and suffix anchors, scored with difflib). Each coding is kept, moved or orphaned; none is
-dropped or left on the wrong text silently.
+looked for exactly (the occurrence nearest the old place; for a quote found in several places,
+``anchor_many`` goes by how its neighbours moved), then approximately near the old place (prefix
+and suffix anchors, scored with difflib). Each coding is kept, moved or orphaned; none is dropped or
+left on the wrong text silently: a place still in doubt is marked ``ambiguous``.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -23,6 +25,10 @@ class Anchor:
     start: int
     end: int
     similarity: float = 1.0
+    ambiguous: int = 0
+    """How many places hold the quote word for word when nothing told which one is meant (0: no doubt).
+    A short quote ("Yes.", "Hello") can stand in several places; the nearest to the old place is
+    taken, which an edit that adds more text than lies between them makes wrong."""
 
 
 def _occurrences(text: str, needle: str, lo: int = 0, hi: int | None = None, limit: int = 200) -> list[int]:
@@ -46,8 +52,32 @@ def anchor(coding: Coding, text: str, text_hash: str) -> Anchor:
     exact = _occurrences(text, quote)
     if exact:
         best = min(exact, key=lambda i: abs(i - s))
-        return Anchor(MOVED, best, best + len(quote))
+        return Anchor(MOVED, best, best + len(quote), ambiguous=len(exact) if len(exact) > 1 else 0)
     return _approximate(quote, text, s)
+
+
+def anchor_many(codings: list[Coding], text: str, text_hash: str) -> list[Anchor]:
+    """``anchor`` for several codings of one transcript, where a quote found in several places is
+    placed by its neighbours: the edit that moved the codings around it (coded on the same version
+    of the text, their quotes found once) moved it too. In order of ``codings``."""
+    out = [anchor(c, text, text_hash) for c in codings]
+    shifts: dict[str, list[tuple[int, int]]] = {}  # version of the text -> (old start, shift), sorted
+    for c, a in zip(codings, out):
+        if a.status != ORPHANED and not a.ambiguous and c.th != text_hash:
+            shifts.setdefault(c.th, []).append((c.start, a.start - c.start))
+    for known in shifts.values():
+        known.sort()
+    for k, (c, a) in enumerate(zip(codings, out)):
+        known = shifts.get(c.th)
+        if not a.ambiguous or not known:
+            continue
+        i = bisect_left(known, (c.start, -len(text) - 1))
+        near = [known[j] for j in (i - 1, i) if 0 <= j < len(known)]
+        old, shift = min(near, key=lambda x: abs(x[0] - c.start))
+        target = c.start + shift
+        best = min(_occurrences(text, c.quote), key=lambda j: abs(j - target))
+        out[k] = Anchor(MOVED, best, best + len(c.quote))
+    return out
 
 
 def _approximate(quote: str, text: str, old_start: int) -> Anchor:

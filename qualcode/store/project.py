@@ -14,7 +14,7 @@ from qualcode.domain.codebook import Codebook
 from qualcode.domain.coding import Coding, CodingSet, make_coding
 from qualcode.domain.transcript import Transcript
 from qualcode.errors import AnchorError, Problem, QualcodeError, UnknownCodeError
-from qualcode.store.anchoring import Anchor, anchor
+from qualcode.store.anchoring import Anchor, anchor_many
 from qualcode.store.cases import Cases, load_cases
 from qualcode.store.config import ProjectConfig, find_root, load_config
 from qualcode.store.index import TranscriptIndex
@@ -202,7 +202,9 @@ class Project:
         self._sessions.clear()
 
     def anchored(self, codings: list[Coding], transcript: Transcript) -> list[tuple[Coding, Anchor]]:
-        return [(c, anchor(c, transcript.text, transcript.hash)) for c in codings]
+        """Where each coding is now (``anchoring.anchor_many``: a short quote found in several places is
+        placed by how the codings around it moved)."""
+        return list(zip(codings, anchor_many(codings, transcript.text, transcript.hash)))
 
     def needs_anchoring(self, coding: Coding) -> bool:
         entry = self.index.get(coding.transcript)

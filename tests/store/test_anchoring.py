@@ -45,3 +45,42 @@ def test_nearest_of_several_occurrences():
     new = "x" + text
     a = anchor(c, new, content_hash(new))
     assert a.status == MOVED and a.start == second + 1
+
+
+def test_a_short_quote_found_twice_is_placed_by_how_its_neighbours_moved():
+    """After a line is added at the top that also says "Yes.", the coded "Yes." is the one further
+    down: the codings around it moved by the added line's length, so it did too."""
+    from qualcode.store.anchoring import anchor_many
+
+    old = ("Interviewer: Do you monitor the board?\n\nRuth: Yes.\n\n"
+           "Interviewer: And the theme groups?\n\nRuth: We monitor ethnicity in every theme group now.\n")
+    short = coding_of(old, "Yes.")
+    long = Coding("d", "t", old.index("We monitor"), old.index(" now."), "a", "r",
+                  quote=old[old.index("We monitor"):old.index(" now.")], th=content_hash(old))
+    added = "Interviewer: Shall we start? Ruth: Yes. Fine.\n\n"
+    new = added + old
+    alone = anchor(short, new, content_hash(new))
+    assert alone.ambiguous == 2 and alone.start == new.index("Yes.")  # the nearest: the wrong one
+    placed = anchor_many([short, long], new, content_hash(new))
+    assert placed[0].status == MOVED and not placed[0].ambiguous
+    assert placed[0].start == len(added) + short.start and new[placed[0].start:placed[0].end] == "Yes."
+    assert placed[1].start == len(added) + long.start
+
+
+def test_check_fix_leaves_a_coding_whose_short_quote_stands_in_two_places(project):
+    from qualcode.services.check import check_project
+
+    s = project.session("ann")
+    t = project.transcript("int-1")
+    start = t.text.index("honestly")
+    s.add("int-1", start, start + len("honestly"), "theme")
+    path = project.root / "transcripts" / "int-1.txt"
+    raw = path.read_text(encoding="utf-8")
+    path.write_text(raw.replace("Interviewer: Could you", "Interviewer: Speak honestly, please. Could you", 1),
+                    encoding="utf-8")
+    report = check_project(project, fix=True)
+    item = next(m for m in report.moved if m["id"])
+    assert item["ambiguous"] == 2
+    assert any("stands in 2 places" in f.problem.message and "code remove" in f.problem.message
+               for f in report.findings)
+    assert project.codings("ann").codings[item["id"]].start == start  # left where it was, not moved
