@@ -63,10 +63,22 @@ def git(root: Path, *args: str, check: bool = True, identity: str | None = None,
         raise SyncError(f"git {args[0]} took longer than {timeout:.0f} s", path=root,
                         hint="check the network and the remote (`git remote -v`)") from None
     if check and proc.returncode != 0:
-        said = (proc.stderr or proc.stdout).strip().splitlines()
-        raise SyncError(f"git {args[0]} failed: {said[-1] if said else f'exit {proc.returncode}'}", path=root,
+        raise SyncError(f"git {args[0]} failed: {git_said(proc)}", path=root,
                         hint="fix what git says (`git status` shows the state), then run `qualcode sync` again")
     return proc
+
+
+def git_said(proc: subprocess.CompletedProcess) -> str:
+    """What git said went wrong: its ``fatal:`` and ``error:`` lines (a message can run over two
+    lines: "'…/remote.git' does not appear to be a git repository" / "…and the repository exists."),
+    else its last line."""
+    lines = [ln.strip() for ln in (proc.stderr or proc.stdout or "").strip().splitlines() if ln.strip()]
+    if not lines:
+        return f"exit {proc.returncode}"
+    key = [i for i, ln in enumerate(lines) if ln.startswith(("fatal:", "error:"))]
+    if not key:
+        return lines[-1]
+    return " ".join(lines[key[0]:key[0] + 4])
 
 
 def _host() -> str:
@@ -365,7 +377,11 @@ def sync(root: Path, coder: str, codebook: str) -> SyncResult:
         _kill_point("committed")
         before = git(root, "rev-parse", "HEAD").stdout.strip() if _has_head(root) else None
         for _ in range(MAX_ROUNDS):
-            git(root, "fetch", "-q", remote)
+            fetched = git(root, "fetch", "-q", remote, check=False)
+            if fetched.returncode != 0:
+                raise SyncError(f"could not reach the shared repository {remote!r}: {git_said(fetched)}", path=root,
+                                hint="your work is committed on this machine and nothing is lost; check the network "
+                                     "and the remote (`git remote -v`), then run `qualcode sync` again to share it")
             upstream = f"{remote}/{branch}"
             if git(root, "rev-parse", "-q", "--verify", f"refs/remotes/{upstream}", check=False).returncode == 0:
                 proc = git(root, "merge", "-q", "--no-commit", upstream, check=False, identity=identity)
@@ -373,8 +389,7 @@ def sync(root: Path, coder: str, codebook: str) -> SyncResult:
                 if (root / ".git" / "MERGE_HEAD").exists():
                     _finish_merge(root, identity)
                 elif proc.returncode != 0:
-                    said = (proc.stderr or proc.stdout).strip().splitlines()
-                    raise SyncError(f"git merge failed: {said[-1] if said else proc.returncode}", path=root,
+                    raise SyncError(f"git merge failed: {git_said(proc)}", path=root,
                                     hint="fix what git says (`git status`), then `qualcode sync` again")
             _kill_point("merged")
             push = git(root, "push", "-q", remote, f"HEAD:{branch}", check=False)
@@ -383,8 +398,7 @@ def sync(root: Path, coder: str, codebook: str) -> SyncResult:
                 git(root, "branch", "-q", f"--set-upstream-to={upstream}", check=False)
                 break
             if "rejected" not in push.stderr and "fetch first" not in push.stderr:
-                said = push.stderr.strip().splitlines()
-                raise SyncError(f"git push failed: {said[-1] if said else push.returncode}", path=root,
+                raise SyncError(f"git push failed: {git_said(push)}", path=root,
                                 hint="check the remote (`git remote -v`) and your access to it, then `qualcode sync`")
         else:
             raise SyncError("others kept pushing while this sync merged; nothing is lost", path=root,

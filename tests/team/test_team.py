@@ -258,3 +258,15 @@ def test_compact_is_refused_in_a_shared_project(team):
     proc = qc(team["ben"], "--coder", "ben", "compact", check=False)
     assert proc.returncode == 2 and "shared through git" in proc.stderr
     assert (team["ben"] / "codings" / "ben.jsonl").read_bytes() == before
+
+
+def test_a_sync_that_cannot_reach_the_remote_says_what_git_said_and_that_the_work_is_kept(team, tmp_path):
+    ben = team["ben"]
+    cid = code(ben, "It took us two years")
+    (tmp_path / "study.git").rename(tmp_path / "moved.git")
+    out = qc(ben, "--coder", "ben", "sync", check=False)
+    said = out.stdout + out.stderr
+    assert out.returncode == 2 and "Traceback" not in said
+    assert "does not appear to be a git repository" in said  # git's own words, not only its last line
+    assert "committed on this machine and nothing is lost" in said
+    assert cid in gitc(ben, "show", "HEAD:codings/ben.jsonl")  # the coding is in the local commit
