@@ -68,6 +68,7 @@ def check_project(project: Project, *, fix: bool = False, coder_for_fix: str | N
     left_out = {id(p) for p in getattr(index, "errors", ())}
     for p in index.problems:  # a file left out is an error; a file read with a warning is a warning
         report.add("transcripts", p, "error" if id(p) in left_out else "warning")
+    marked = _merge_leftovers(project, index, report)
     cases = project.cases
     for p in cases.problems:
         report.add("cases", p)
@@ -126,7 +127,8 @@ def check_project(project: Project, *, fix: bool = False, coder_for_fix: str | N
                         f"(then remove this coding: `qualcode code remove {c.id}`)", entry.path))
                 elif a.status == MOVED:
                     report.moved.append(item)
-                    moves.append((c, a))
+                    if tid not in marked:
+                        moves.append((c, a))
                     report.add("anchors", Problem(
                         f"{coder}'s coding {c.id} ({c.code}) moved {c.start}-{c.end} -> {a.start}-{a.end} "
                         "after the transcript changed (run `qualcode check --fix` to save the new place)",
@@ -143,6 +145,31 @@ def check_project(project: Project, *, fix: bool = False, coder_for_fix: str | N
     report.counts = {"transcripts": len(index), "coders": len(project.coders()), "codings": total,
                      "codes": len(book) if book is not None else 0}
     return report
+
+
+def _merge_leftovers(project: Project, index, report: CheckReport) -> set[str]:
+    """A team's merge left half done: git's conflict markers in a transcript (read as if someone had
+    said them, and codings re-anchored onto them), or a merge not yet committed. Returns the ids of
+    the transcripts with markers (``--fix`` leaves their codings alone)."""
+    from qualcode.services.sync import has_conflict_markers
+
+    marked = set()
+    for entry in index:
+        try:
+            data = (project.root / entry.path).read_bytes()
+        except OSError:
+            continue
+        if has_conflict_markers(data):
+            marked.add(entry.id)
+            report.add("transcripts", Problem(
+                "holds git's conflict markers (<<<<<<< ======= >>>>>>>) from a merge of two versions: keep the "
+                "text you want, delete the marker lines, then run `qualcode sync` (until then `check --fix` "
+                "leaves this transcript's codings where they are)", entry.path), "error")
+    if (project.root / ".git" / "MERGE_HEAD").exists():
+        report.add("transcripts", Problem(
+            "a merge of the team's work is not finished (a sync was interrupted or stopped on a conflict): "
+            "run `qualcode sync` to finish it", str(project.root)))
+    return marked
 
 
 def reshape_notes(book) -> list[str]:

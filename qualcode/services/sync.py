@@ -333,6 +333,14 @@ def _finish_merge(root: Path, identity: str | None) -> bool:
         write_atomic(root / path, merged)
         git(root, "add", "--", path)
     git(root, "add", "-A", "--", ".")
+    staged = [p for p in git(root, "diff", "--cached", "--name-only", "-z").stdout.split("\0") if p]
+    for path in staged:  # a file marked resolved (`git add`) with git's markers still in it
+        if not (path.startswith("codings/") and path.endswith(".jsonl")) and not _settled(root / path) \
+                and (root / path).exists():
+            raise SyncError(f"{path} still holds git's conflict markers (<<<<<<< ... >>>>>>>) from the merge; "
+                            "nothing was committed", path=root / path,
+                            hint=f"edit {path} to keep what you want (remove the <<<<<<< ======= >>>>>>> lines), "
+                                 "then `qualcode sync` again")
     git(root, "commit", "-q", "--no-edit", identity=identity)
     return True
 
@@ -343,7 +351,14 @@ def _settled(path: Path) -> bool:
         data = path.read_bytes()
     except OSError:
         return False
-    return not any(line.startswith(_MARKERS) for line in data.split(b"\n"))
+    return not has_conflict_markers(data)
+
+
+def has_conflict_markers(data: bytes) -> bool:
+    """Whether the text holds git's conflict markers: a ``<<<<<<< `` line and a ``>>>>>>> `` line (a
+    ``=======`` line alone is a heading's underline in Markdown or reST)."""
+    return (data.startswith(b"<<<<<<< ") or b"\n<<<<<<< " in data) and \
+        (data.startswith(b">>>>>>> ") or b"\n>>>>>>> " in data)
 
 
 def _changed_paths(root: Path, old: str | None, new: str) -> list[str]:

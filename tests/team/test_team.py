@@ -270,3 +270,30 @@ def test_a_sync_that_cannot_reach_the_remote_says_what_git_said_and_that_the_wor
     assert "does not appear to be a git repository" in said  # git's own words, not only its last line
     assert "committed on this machine and nothing is lost" in said
     assert cid in gitc(ben, "show", "HEAD:codings/ben.jsonl")  # the coding is in the local commit
+
+
+def test_conflict_markers_left_in_a_transcript_are_never_committed_and_check_names_them(team):
+    """Two machines edit the same line of a transcript; the second sync stops on it. Marking the file
+    resolved with `git add` while git's markers are still in it must not let a sync commit it, and
+    `check` must say what is wrong (before, the markers were read as speech and synced to everyone)."""
+    ana, ben = team["ana-laptop"], team["ben"]
+    for machine, words in ((ana, "three years"), (ben, "four long years")):
+        path = machine / "transcripts" / "int-1.txt"
+        path.write_text(path.read_text(encoding="utf-8").replace("two years", words), encoding="utf-8")
+    qc(ana, "--coder", "ana", "sync")
+    stopped = qc(ben, "--coder", "ben", "sync", check=False)
+    assert stopped.returncode == 2 and "int-1.txt" in stopped.stderr
+    checked = qc(ben, "check", check=False)
+    assert checked.returncode != 0 and "holds git's conflict markers" in checked.stdout + checked.stderr
+    assert "merge of the team's work is not finished" in checked.stdout + checked.stderr
+    head = gitc(ben, "rev-parse", "HEAD")
+    gitc(ben, "add", "transcripts/int-1.txt")
+    again = qc(ben, "--coder", "ben", "sync", check=False)
+    assert again.returncode == 2 and "still holds git's conflict markers" in again.stderr
+    assert gitc(ben, "rev-parse", "HEAD") == head  # nothing committed, nothing pushed
+    path = ben / "transcripts" / "int-1.txt"
+    kept = [ln for ln in path.read_text(encoding="utf-8").split("\n")
+            if not ln.startswith(("<<<<<<< ", "=======", ">>>>>>> ")) and "four long years" not in ln]
+    path.write_text("\n".join(kept), encoding="utf-8")
+    qc(ben, "--coder", "ben", "sync")
+    assert "<<<<<<<" not in gitc(ben, "show", "HEAD:transcripts/int-1.txt")
