@@ -176,11 +176,50 @@ def code_list(ctx: Context, transcript_id, code_id, all_coders, as_json) -> None
             if codes and c.code not in codes:
                 continue
             rows.append(c)
+    places = _places(project, rows)
     if as_json:
-        emit_json([c.to_json() for c in rows])
+        out = []
+        for c in rows:
+            d = c.to_json()
+            a = places.get(c.id)
+            if a is not None:  # "s"/"e" stay what the journal holds; "place" is where the text is now
+                d["place"] = {"status": a.status, "s": a.start, "e": a.end, **({"ambiguous": a.ambiguous}
+                                                                               if a.ambiguous else {})}
+            out.append(d)
+        emit_json(out)
         return
-    table([[c.id, c.coder, c.transcript, c.start, c.end, c.code, _short(c.quote)] for c in rows],
-          ["id", "coder", "transcript", "start", "end", "code", "quote"])
+    shown = []
+    for c in rows:
+        a = places.get(c.id)
+        if a is None:
+            shown.append([c.id, c.coder, c.transcript, c.start, c.end, c.code, _short(c.quote)])
+        else:
+            mark = {"moved": "[moved] ", "orphaned": "[text lost] "}.get(a.status, "")
+            mark = "[moved?] " if a.ambiguous else mark
+            shown.append([c.id, c.coder, c.transcript, a.start, a.end, c.code, mark + _short(c.quote)])
+    table(shown, ["id", "coder", "transcript", "start", "end", "code", "quote"])
+    if places:
+        click.echo(f"{len(places)} coding(s) are shown where their text is now: their transcript changed since "
+                   "they were made (run `qualcode check` for the list, `qualcode check --fix` to save the places)",
+                   err=True)
+
+
+def _places(project, codings) -> dict:
+    """Where each coding whose transcript changed since it was made is now (``Project.anchored``):
+    ``{coding id: Anchor}``; nothing for the codings on the text they were made on."""
+    from qualcode.store.anchoring import ORPHANED, Anchor
+
+    stale: dict[tuple[str, str], list] = {}
+    for c in codings:
+        if project.needs_anchoring(c):
+            stale.setdefault((c.coder, c.transcript), []).append(c)
+    out = {}
+    for (_, tid), cs in stale.items():
+        if tid not in project.index:
+            out.update((c.id, Anchor(ORPHANED, c.start, c.end, 0.0)) for c in cs)
+            continue
+        out.update((c.id, a) for c, a in project.anchored(cs, project.transcript(tid)) if a.status != "kept")
+    return out
 
 
 def _short(text: str, n: int = 60) -> str:

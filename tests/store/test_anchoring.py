@@ -84,3 +84,24 @@ def test_check_fix_leaves_a_coding_whose_short_quote_stands_in_two_places(projec
     assert any("stands in 2 places" in f.problem.message and "code remove" in f.problem.message
                for f in report.findings)
     assert project.codings("ann").codings[item["id"]].start == start  # left where it was, not moved
+
+
+def test_code_list_shows_where_a_coding_is_after_its_transcript_changed(project):
+    import json
+
+    from tests.cli.test_cli import run
+
+    s = project.session("ann")
+    t = project.transcript("int-1")
+    start = t.text.index("We monitor ethnicity")
+    s.add("int-1", start, start + len("We monitor ethnicity"), "theme")
+    s.close()
+    path = project.root / "transcripts" / "int-1.txt"
+    path.write_text(path.read_text(encoding="utf-8").replace("Could you start", "To begin, could you start", 1),
+                    encoding="utf-8")
+    shift = len("To begin, could you start") - len("Could you start")
+    listed = run("--coder", "ann", "--project", project.root, "code", "list", check=0)
+    assert f"{start + shift}" in listed.stdout and "[moved] We monitor ethnicity" in listed.stdout
+    assert "shown where their text is now" in listed.stderr
+    row, = json.loads(run("--coder", "ann", "--project", project.root, "code", "list", "--json", check=0).stdout)
+    assert row["s"] == start and row["place"] == {"status": "moved", "s": start + shift, "e": start + shift + 20}
