@@ -121,11 +121,24 @@ class Transcript:
         return turn.speaker if turn else None
 
     def sentence_at(self, offset: int) -> tuple[int, int]:
-        """A light sentence span around ``offset`` (for "select this sentence"), inside its turn."""
-        turn = self.turn_at(offset)
-        lo, hi = (turn.text_start, turn.end) if turn else (0, len(self.text))
-        offset = max(lo, min(offset, hi))
+        """A light sentence span around ``offset`` (for "select this sentence"), inside its turn. Between
+        two turns (on the blank line that parts them) it is the next turn's first sentence, never a
+        span that runs across turns or takes in a speaker's label; text outside every turn (a heading)
+        stays within its gap."""
         text = self.text
+        turn = self.turn_at(offset)
+        lo, hi = (turn.text_start, turn.end) if turn else (0, len(text))
+        if turn is None and self.turns:
+            i = bisect_right(self._turn_starts, offset)  # the next turn
+            lo = self.turns[i - 1].end if i > 0 else 0
+            hi = self.turns[i].start if i < len(self.turns) else len(text)
+            line_start = text.rfind("\n", 0, offset) + 1
+            line_end = text.find("\n", offset)
+            if not text[line_start:line_end if line_end >= 0 else len(text)].strip():
+                turn = self.turns[i] if i < len(self.turns) else self.turns[i - 1]
+                lo, hi = turn.text_start, turn.end
+                offset = lo if i < len(self.turns) else max(lo, hi - 1)
+        offset = max(lo, min(offset, hi))
         start = lo
         for m in _SENTENCE_END.finditer(text, lo, offset):
             start = m.end()

@@ -200,6 +200,11 @@ async def test_selection_by_keys_sentence_and_mouse(study):
         await pilot.press("s")
         assert text[view.selection.start:view.selection.end] == \
             "We monitor ethnicity on the board, but not in the theme groups."
+        # on the blank line between two turns: the next turn's first sentence, no speaker label
+        gap = text.index("\n\nRuth Adebayo:") + 1
+        view.move_cursor(gap)
+        await pilot.press("s")
+        assert text[view.selection.start:view.selection.end] == "I chair the community empowerment network."
         # mouse: drag across "Could you start"
         q, _ = span_of(study, "int-1", "Could you start")
         line, x = view.wrap.x_of(q)
