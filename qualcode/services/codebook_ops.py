@@ -115,10 +115,12 @@ def undo(project: Project, *, force: bool = False) -> str:
     folder = _history_dir(project)
     path = project.codebook_path
     if not force and _sha(path.read_bytes()) != last["after"]:
-        raise QualcodeError(f"the codebook was changed after '{last['what']}' (by hand, or by another program); "
-                            "nothing was undone", path=path,
-                            hint="check the file, then `qualcode codebook undo --force` to put back the version "
-                                 f"from before '{last['what']}' anyway")
+        raise QualcodeError(f"the codebook was changed after '{last['what']}' (by hand, by another program, or by "
+                            "a sync that brought your team's codebook changes); nothing was undone", path=path,
+                            hint=f"undo '{last['what']}' by its opposite (for instance `qualcode codebook edit`, "
+                                 "`rename-id` or `remove`), which keeps the others' changes; `qualcode codebook undo "
+                                 f"--force` puts back the whole file as it was before '{last['what']}', and every "
+                                 "change made since (your team's too) is lost")
     try:
         before = (folder / last["before"]).read_bytes()
     except FileNotFoundError:
