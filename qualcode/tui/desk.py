@@ -188,6 +188,7 @@ class Desk:
         self.read_only = None
         self.counts = Counter()
         self.rows = {}
+        self.seq, self.last_saved = 0, None  # the last change shown was the other coder's
 
     # -- the project home ------------------------------------------------------------------
     def overview(self) -> dict[str, TranscriptRow]:

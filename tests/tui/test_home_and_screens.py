@@ -64,6 +64,14 @@ async def test_switch_coder_releases_the_journal_and_updates_the_views(study):
     app = make_app(study, "ann")
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(app, pilot)
+        app.open_transcript("int-2")
+        await pilot.pause()
+        app.screen.view.select(*span_of(study, "int-2", "Later, yes."))
+        await pilot.press("o")  # ann's change: the status line says it is saved
+        await pilot.pause()
+        assert "saved (journal line 3)" in str(app.screen.query_one(StatusLine).render())
+        app.go_home()
+        await pilot.pause()
         await pilot.press("ctrl+k")
         await pilot.pause()
         assert isinstance(app.screen, CoderDialog)
@@ -71,6 +79,8 @@ async def test_switch_coder_releases_the_journal_and_updates_the_views(study):
         await pilot.press(*"ben", "enter")
         await settle(app, pilot)
         assert app.desk.coder == "ben" and app.desk.session is not None
+        status = str(app.screen.query_one(StatusLine).render())  # not ann's last change under ben's name
+        assert "coding as ben" in status and "all saved" in status and "journal line" not in status
         table = app.screen.query_one("#transcripts", DataTable)
         assert home_row(table, "int-1")["mine"] == "1"
         assert home_row(table, "int-1")["others"] == "ann (2)"
@@ -85,7 +95,7 @@ async def test_switch_coder_releases_the_journal_and_updates_the_views(study):
         await pilot.press("o")
         await pilot.pause()
         assert journal(study, "ben")[-1]["coding"]["code"] == "outcome"
-        assert len(journal(study, "ann")) == 2
+        assert len(journal(study, "ann")) == 3
 
 
 async def test_codebook_editing_saves_at_once_and_never_writes_a_broken_file(study):
