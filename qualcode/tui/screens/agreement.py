@@ -52,7 +52,7 @@ class AgreementScreen(Screen):
     ]
     DEFAULT_CSS = """
     AgreementScreen #agreement-title { height: 1; padding: 0 1; background: $panel; text-style: bold; }
-    AgreementScreen #agreement-caption { height: auto; max-height: 4; padding: 0 1; color: $text-muted; }
+    AgreementScreen #agreement-caption { height: auto; max-height: 6; padding: 0 1; color: $text-muted; }
     AgreementScreen DataTable { height: 1fr; }
     AgreementScreen #passage { height: 1fr; padding: 0 1; }
     AgreementScreen #passage-who { height: auto; padding: 1 1 0 1; border-top: solid $panel; }
@@ -189,9 +189,9 @@ class AgreementScreen(Screen):
         self.report, self.disagreements = message.report, message.disagreements
         r = self.report
         letters = [f"{LETTERS[i].upper()} = {c}" for i, c in enumerate(r.coders)]
-        self.query_one("#agreement-title", Static).update(
-            f"Agreement · {', '.join(letters)} · unit: {r.unit_name} (u to change) · "
-            f"{len(r.transcripts)} transcript(s) · {len(self.disagreements)} disagreement(s)")
+        self.query_one("#agreement-title", Static).update(Text(  # the counts first: at 80 columns the end is cut
+            f"Agreement · {len(r.transcripts)} transcript(s) · {len(self.disagreements)} disagreement(s) · "
+            f"{', '.join(letters)} · unit: {r.unit_name} (u to change)", no_wrap=True, overflow="ellipsis"))
         caption = THRESHOLDS
         if self.done_only:
             caption += "\nOnly transcripts every coder marked done (D: all)." + (
