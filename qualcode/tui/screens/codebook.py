@@ -47,11 +47,13 @@ class CodebookScreen(Screen):
     CodebookScreen #tree { width: 1fr; }
     CodebookScreen #form { width: 1fr; min-width: 50; border-left: tall $panel-lighten-1; padding: 0 1; }
     CodebookScreen Label.heading { text-style: bold; width: 100%; background: $boost; padding: 0 1; }
-    CodebookScreen Label.field { margin-top: 1; color: $text-muted; }
+    CodebookScreen Label.field { margin-top: 1; color: $text-muted; width: 100%; }
     CodebookScreen #definition { height: 6; }
     CodebookScreen #include, CodebookScreen #exclude, CodebookScreen #examples { height: 4; }
-    CodebookScreen #buttons, CodebookScreen #buttons2 { height: auto; margin-top: 1; }
-    CodebookScreen #buttons Button, CodebookScreen #buttons2 Button { margin-right: 1; min-width: 10; }
+    CodebookScreen #buttons, CodebookScreen #buttons2, CodebookScreen #buttons3 { height: auto; margin-top: 1; }
+    CodebookScreen #buttons Button, CodebookScreen #buttons2 Button, CodebookScreen #buttons3 Button {
+        margin-right: 1; min-width: 10;
+    }
     CodebookScreen #problems { color: $error; margin-top: 1; }
     """
     BINDINGS = [
@@ -97,16 +99,18 @@ class CodebookScreen(Screen):
                 yield Label(f"Shortcut key (one digit or lower-case letter, not {' '.join(sorted(RESERVED_KEYS))})",
                             classes="field")
                 yield Input(id="shortcut", max_length=1)
+                # rows of three at most: the form is about 50 columns wide in an 80-column terminal
                 with Horizontal(id="buttons"):
                     yield Button("Save", id="save", variant="primary")
                     yield Button("New code", id="new")
                     yield Button("New child", id="child")
+                with Horizontal(id="buttons2", classes="buttons"):
                     yield Button("Up", id="up")
                     yield Button("Down", id="down")
-                with Horizontal(id="buttons2", classes="buttons"):
+                    yield Button("Undo", id="undo")
+                with Horizontal(id="buttons3", classes="buttons"):
                     yield Button("Merge into…", id="merge")
                     yield Button("Remove…", id="remove", variant="error")
-                    yield Button("Undo", id="undo")
                 yield Static("", id="problems")
         yield Footer()
 

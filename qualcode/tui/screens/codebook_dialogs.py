@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Grid, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
@@ -39,8 +39,9 @@ class RemoveDialog(ModalScreen[str | None]):
     "drop", "keep-orphaned", or None (cancel)."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="RemoveDialog") + """
-    RemoveDialog #choices { height: auto; }
-    RemoveDialog #choices Button { margin-right: 1; }
+    RemoveDialog #question { width: 100%; }
+    RemoveDialog #choices { height: auto; grid-size: 2; grid-gutter: 0 1; grid-rows: 3; }
+    RemoveDialog #choices Button { width: 100%; }
     """
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
@@ -54,7 +55,7 @@ class RemoveDialog(ModalScreen[str | None]):
         with Vertical():
             yield Label(f"Remove {self.code_name}?", classes="title")
             yield Label(f"It is used by {self.used} coding(s) ({self.who}). What becomes of them?", id="question")
-            with Horizontal(id="choices"):
+            with Grid(id="choices"):  # two by two: four buttons in a row do not fit 80 columns
                 yield Button("Reassign to another code…", id="reassign", variant="primary")
                 yield Button("Drop them", id="drop", variant="error")
                 yield Button("Keep them (orphaned)", id="keep-orphaned")
