@@ -163,8 +163,22 @@ async def test_codebook_editing_saves_at_once_and_never_writes_a_broken_file(stu
         assert path.read_bytes() == before
         problems = str(screen.query_one("#problems", Static).render())
         assert "reserved" in problems and "#RRGGBB" in problems
-        # the coding screen uses the new key
+        # Esc with changes that cannot be saved keeps the editor open; a second Esc leaves without them
         await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen and path.read_bytes() == before
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is not screen and path.read_bytes() == before
+        # Esc saves a valid edit, as moving to another code does
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        app.screen.query_one("#name", Input).value = "Theme, renamed on the way out"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, CodebookScreen)
+        assert load_codebook(path).get("theme").name == "Theme, renamed on the way out"
+        # the coding screen uses the new key
         app.open_transcript("int-1")
         await pilot.pause()
         app.screen.view.select(*span_of(study, "int-1", "We monitor"))

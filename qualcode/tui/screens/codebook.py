@@ -147,15 +147,19 @@ class CodebookScreen(Screen):
             self._save_if_edited()
             self._load(event.node.data)
 
-    def _save_if_edited(self) -> None:
-        """Leaving a code saves its edited fields (or says why they could not be saved)."""
+    def _save_if_edited(self, leaving: bool = False) -> bool:
+        """Leaving a code saves its edited fields (or says why they could not be saved). Returns
+        whether nothing is left unsaved."""
         form = self._form()
         if form is None or not self._changes(*form):
-            return
+            return True
         if not self._apply_form(*form, select=False):
             name = form[1].get("name") or form[0]
-            self.app.notify(f"Your changes to {name!r} were not saved (see above).",
+            more = " Press Esc again to leave without them." if leaving else ""
+            self.app.notify(f"Your changes to {name!r} were not saved (see above).{more}",
                             title="Codebook", severity="warning")
+            return False
+        return True
 
     def _load(self, code_id: str) -> None:
         book = self.desk.codebook
@@ -354,4 +358,9 @@ class CodebookScreen(Screen):
             action()
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        """Back, saving the code's edited fields first (as moving to another code does); a change
+        that cannot be saved keeps the editor open, and a second Esc leaves without it."""
+        if self._save_if_edited(leaving=True) or getattr(self, "_leave_unsaved", False):
+            self.app.pop_screen()
+            return
+        self._leave_unsaved = True
