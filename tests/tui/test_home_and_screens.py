@@ -272,3 +272,11 @@ async def test_screens_that_save_or_show_codings_go_through_the_app(study):
         await pilot.pause()
         assert [s.code for s in screen.index.at(span[0])] == ["outcome"]
         assert app.desk.counts["outcome"] == 1 and app.desk.rows["int-1"].mine == 1
+
+
+def test_retrieval_tells_coders_apart_whose_names_differ_only_at_the_end():
+    from qualcode.tui.screens.retrieval import middle_cut
+
+    a, b = middle_cut("researcher_a", 11), middle_cut("researcher_b", 11)
+    assert a != b and len(a) == 11 and a.endswith("_a") and b.endswith("_b")
+    assert middle_cut("ann", 11) == "ann"

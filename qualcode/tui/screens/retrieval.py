@@ -63,6 +63,15 @@ def gather(project, codes: set[str], mine: list[Coding], me: str) -> tuple[list[
     return out, problems
 
 
+def middle_cut(name: str, width: int) -> str:
+    """``name`` in at most ``width`` characters, cut in the middle: coders' names often differ only at
+    the end ("researcher_a", "researcher_b"), which a cut at the end would hide."""
+    if len(name) <= width:
+        return name
+    head = (width - 1) // 2
+    return name[:head] + "…" + name[len(name) - (width - 1 - head):]
+
+
 class SegmentList(VirtualList):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -75,7 +84,7 @@ class SegmentList(VirtualList):
         base = self.rich_style
         tw, sw, cw = 10, max(8, width // 6), 12
         speaker = seg.speaker if len(seg.speaker) < sw else seg.speaker[: sw - 2] + "…"
-        coder = seg.coding.coder if len(seg.coding.coder) < cw else seg.coding.coder[: cw - 2] + "…"
+        coder = middle_cut(seg.coding.coder, cw - 1)
         flag = f"⚠{seg.status} " if seg.status != "kept" else ""
         return [
             Segment("■ ", base + Style(color=self.colours.get(seg.coding.code, UNKNOWN))),
