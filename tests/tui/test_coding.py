@@ -183,7 +183,7 @@ async def test_undo_redo_are_journal_operations(study):
 
 async def test_selection_by_keys_sentence_and_mouse(study):
     app = make_app(study, "ann")
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
         screen = await open_int1(app, pilot)
         view = screen.view
         text = screen.transcript.text
@@ -200,6 +200,10 @@ async def test_selection_by_keys_sentence_and_mouse(study):
         await pilot.press("s")
         assert text[view.selection.start:view.selection.end] == \
             "We monitor ethnicity on the board, but not in the theme groups."
+        await pilot.press("9")  # no code has this key: said, nothing coded
+        await pilot.pause()
+        assert any("No code has the key '9'" in n.message for n in app._notifications)
+        assert not app.desk.codings
         # on the blank line between two turns: the next turn's first sentence, no speaker label
         gap = text.index("\n\nRuth Adebayo:") + 1
         view.move_cursor(gap)

@@ -296,6 +296,11 @@ class CodingScreen(SearchMixin, Screen):
             event.stop()
             event.prevent_default()
             self.apply_code(code.id)
+        elif (len(event.key) == 1 and (event.key.isdigit() or "a" <= event.key <= "z")
+              and self.view.selection is not None):  # a key no code has: say so, not nothing
+            event.stop()
+            self.app.notify(f"No code has the key {event.key!r}: press c to pick a code, or give one its key in "
+                            "the codebook editor (ctrl+e).", severity="warning")
 
     def on_code_tree_apply_requested(self, event: CodeTree.ApplyRequested) -> None:
         self.apply_code(event.code)
