@@ -47,7 +47,7 @@ def _pct(v) -> str:
 @click.option("--top", type=click.IntRange(min=1), default=5, show_default=True,
               help="Suggestions shown per code and transcript.")
 @click.option("--all-candidates", is_flag=True,
-              help="Also show weaker candidates below the threshold (what review mode shows).")
+              help="Show every candidate kept, not only each code's best --top (what review mode shows).")
 @click.option("--include-interviewer", is_flag=True, help="Interviewer turns are candidates too.")
 @click.option("--evaluate", is_flag=True,
               help="Measure the suggestions against a gold coder (leave-one-transcript-out) instead.")
@@ -104,8 +104,13 @@ def suggest_cmd(ctx: Context, transcript_id, code_refs, top, all_candidates, inc
         click.echo(f"note: {note}", err=True)
     how = ("measured on your own codings, " + trust["method"]) if trust.get("method", "default") != "default" \
         else "default settings (too little coded to measure)"
+    if trust.get("ratio") and trust.get("rate"):  # the budget decides what is suggested, not a fixed score
+        rule = (f"suggested: each transcript's most probable passages, {trust['ratio']:g} x as many as you code "
+                "in that much text")
+    else:
+        rule = f"suggested: probability p {info['threshold']:.2f} or more"
     click.echo(f"Suggestions for {coder} (pipeline {info['pipeline']}; learned from {info['codings']} coding(s) and "
-               f"{info['rejections']} rejection(s); threshold {info['threshold']:.2f}, {how})")
+               f"{info['rejections']} rejection(s); {rule}; {how})")
     book = project.codebook
     shown = 0
     for tid in ids:
@@ -121,8 +126,10 @@ def suggest_cmd(ctx: Context, transcript_id, code_refs, top, all_candidates, inc
             click.echo(f"  {code}  ({book.get(code).name})")
             for s in items:
                 turn = f"turn {s.turn + 1}" if s.turn is not None else "no turn"
-                mark = "" if s.suggested else "  (candidate below the threshold)"
-                click.echo(f"    {s.score:.2f} {s.confidence or ''}  {turn}, {s.start}-{s.end}{mark}  \"{_short(s.quote)}\"")
+                mark = "" if s.suggested else "  (a candidate, not suggested)"
+                p = f" p {s.probability:.2f}" if s.probability is not None else ""
+                click.echo(f"    {s.score:.2f} {s.confidence or ''}{p}  {turn}, {s.start}-{s.end}{mark}  "
+                           f"\"{_short(s.quote)}\"")
                 why = _why(s)
                 if why:
                     click.echo(f"          {why}")
@@ -132,8 +139,9 @@ def suggest_cmd(ctx: Context, transcript_id, code_refs, top, all_candidates, inc
                    "not coded already shares words with the codebook or with your coded passages (text in "
                    "another language, or on a topic nothing is coded for yet?).")
     elif not all_candidates:
-        click.echo("\nEach code shows its best passages even below the threshold (low confidence); "
-                   "--all-candidates shows every candidate kept.")
+        click.echo("\nEach code shows its best passages (up to --top), the ones not suggested too (low "
+                   "confidence); --all-candidates shows every candidate kept. The first figure ranks a code's "
+                   "passages; p is how likely you are to code it, measured on your own codings.")
 
 
 def _why(s) -> str:
