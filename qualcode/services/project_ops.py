@@ -117,7 +117,8 @@ def import_transcripts(project: Project, files: list[str | Path], *, replace: bo
                 continue
             if not replace:
                 raise FormatError(f"transcript {transcript.id!r} exists already with other text ({existing.path})",
-                                  path=src, hint="use --replace to bring in the new version (codings are re-anchored)")
+                                  path=src, hint="use --replace to bring in the new version; codings follow their "
+                                                 "text (`qualcode check` shows where, `check --fix` saves it)")
             old = project.root / existing.path
             if old != dest:
                 planned.append((transcript.id, src, dest, old, data))
