@@ -80,6 +80,9 @@ def import_transcripts(project: Project, files: list[str | Path], *, replace: bo
     result = ImportResult()
     planned = []
     seen: dict[str, Path] = {}
+    texts: dict[str, list[str]] = {}  # text hash -> ids: the project's transcripts, then the files given
+    for e in project.index:
+        texts.setdefault(e.hash, []).append(e.id)
     for f in files:
         src = Path(f)
         if not src.is_file():
@@ -110,6 +113,13 @@ def import_transcripts(project: Project, files: list[str | Path], *, replace: bo
         if len(dest.name.encode("utf-8")) > MAX_FILE_NAME:
             raise FormatError(f"the transcript id is too long to be a file name ({len(transcript.id)} characters)",
                               path=src, hint="give it a shorter `id:` in its front matter, or rename the file")
+        twins = [t for t in texts.get(transcript.hash, ()) if t != transcript.id]
+        again = project.index.get(transcript.id)
+        if twins and (again is None or again.hash != transcript.hash):  # not on a re-import of the same file  # the same interview twice (a copy under another name) would count twice in every table
+            result.warnings.append(Problem(
+                f"has the same text as transcript {twins[0]!r}: imported as {transcript.id!r} all the same; if it "
+                f"is the same interview, delete one of the two files from the transcripts folder", str(src)))
+        texts.setdefault(transcript.hash, []).append(transcript.id)
         existing = project.index.get(transcript.id)
         if existing is not None:
             if existing.hash == transcript.hash:

@@ -332,3 +332,19 @@ def test_a_transcript_read_with_a_warning_is_a_warning_in_check_and_a_file_left_
     by_file = {f.problem.path: f.severity for f in findings if f.area == "transcripts"}
     assert by_file["transcripts/latin.txt"] == "warning"
     assert by_file["transcripts/junk.txt"] == "error"
+
+
+def test_importing_the_same_text_under_another_name_warns(project, tmp_path):
+    from tests.conftest import INTERVIEW
+
+    body = INTERVIEW.split("---\n", 2)[2]  # no front matter: the id comes from the file name
+    copy = tmp_path / "int-1 (copy).txt"
+    copy.write_text(INTERVIEW.replace("id: int-1", "id: int-1-copy"), encoding="utf-8")
+    result = import_transcripts(project, [copy])
+    assert [t for t, _ in result.imported] == ["int-1-copy"]
+    assert any("has the same text as transcript 'int-1'" in p.message for p in result.warnings)
+    again = import_transcripts(project, [copy])  # the same file again: unchanged, no warning
+    assert again.unchanged == ["int-1-copy"] and not any("same text" in p.message for p in again.warnings)
+    other = tmp_path / "other.txt"
+    other.write_text(body.replace("two years", "three years"), encoding="utf-8")
+    assert not any("same text" in p.message for p in import_transcripts(project, [other]).warnings)
