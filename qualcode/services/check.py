@@ -90,9 +90,17 @@ def check_project(project: Project, *, fix: bool = False, coder_for_fix: str | N
         total += len(codings)
         jpath = str(project.codings_dir / f"{coder}.jsonl")
         unknown_codes = Counter()
+        same: dict[tuple, list[str]] = {}
         for c in codings:
             if book is not None and c.code not in book:
                 unknown_codes[c.code] += 1
+            same.setdefault((c.transcript, c.start, c.end, c.code), []).append(c.id)
+        for (tid, start, end, code), ids in sorted(same.items()):
+            if len(ids) > 1:  # made on two machines by one coder, and merged: tables count it twice
+                report.add("journals", Problem(
+                    f"{coder} has {len(ids)} identical codings of {code} on {tid} {start}-{end} ({', '.join(ids)}; "
+                    f"one coder on two machines, merged?): tables count each; remove the extra one(s) with "
+                    f"`qualcode --coder {coder} code remove {ids[-1]}`", jpath))
         for code, n in sorted(unknown_codes.items()):
             report.add("journals", Problem(f"{n} coding(s) use code {code!r}, which is not in the codebook "
                                            "(add it back, or recode them)", jpath))

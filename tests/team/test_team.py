@@ -297,3 +297,14 @@ def test_conflict_markers_left_in_a_transcript_are_never_committed_and_check_nam
     path.write_text("\n".join(kept), encoding="utf-8")
     qc(ben, "--coder", "ben", "sync")
     assert "<<<<<<<" not in gitc(ben, "show", "HEAD:transcripts/int-1.txt")
+
+
+def test_one_coder_coding_the_same_passage_on_two_machines_is_named_by_check(team):
+    laptop, office = team["ana-laptop"], team["ana-office"]
+    first, second = code(laptop, "It took us two years"), code(office, "It took us two years")
+    qc(laptop, "--coder", "ana", "sync")
+    qc(office, "--coder", "ana", "sync")
+    out = qc(office, "check", check=False)
+    said = out.stdout + out.stderr
+    assert "ana has 2 identical codings of theme on int-1" in said
+    assert first in said and second in said and "code remove" in said
