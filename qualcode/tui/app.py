@@ -287,6 +287,8 @@ class WorkbenchApp(TeamCheck, App):
             yield SystemCommand("Codebook conflicts", "Choose on the codebook fields a merge found changed two ways",
                                 self.action_conflicts)
         for entry in SCREENS:
+            if entry.key:  # listed already with its key (the palette's keyed commands): once is enough
+                continue
             yield SystemCommand(entry.name, entry.help, lambda target=entry.target: self.open_screen(target))
 
     def action_sync(self) -> None:

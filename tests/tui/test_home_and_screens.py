@@ -226,6 +226,8 @@ async def test_key_sheet_and_command_palette(study):
         from qualcode.tui.commands import WorkbenchCommands
 
         titles = [t for t, *_ in WorkbenchCommands(app.screen)._commands()]
+        titles += [c.title for c in app.get_system_commands(app.screen)]
+        assert titles.count("Agreement between coders") == 1  # once, not as a keyed and a system command
         assert "Apply code: A first theme / A sub-theme [2]" in titles
         assert "Retrieve: Barriers" in titles and "Open transcript: int-1 · A short interview" in titles
         app.screen.view.select(*span_of(study, "int-2", "Later, yes."))
