@@ -132,7 +132,7 @@ def check_project(project: Project, *, fix: bool = False, coder_for_fix: str | N
                         f"{coder}'s coding {c.id} ({c.code}) {c.quote[:40]!r} may have moved {c.start}-{c.end} -> "
                         f"{a.start}-{a.end} after the transcript changed, but its text stands in {a.ambiguous} "
                         "places: `check --fix` leaves it; open the transcript and code the right one again "
-                        f"(then remove this coding: `qualcode code remove {c.id}`)", entry.path))
+                        f"(then remove this coding: `qualcode --coder {coder} code remove {c.id}`)", entry.path))
                 elif a.status == MOVED:
                     report.moved.append(item)
                     if tid not in marked:

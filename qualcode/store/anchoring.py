@@ -16,6 +16,9 @@ from difflib import SequenceMatcher
 from qualcode.domain.coding import Coding
 
 KEPT, MOVED, ORPHANED = "kept", "moved", "orphaned"
+NEIGHBOUR_MIN = 12
+"""A coding's quote needs this many characters for its move to place its neighbours (a shorter one can
+match by chance)."""
 MIN_RATIO = 0.75
 
 
@@ -63,7 +66,7 @@ def anchor_many(codings: list[Coding], text: str, text_hash: str) -> list[Anchor
     out = [anchor(c, text, text_hash) for c in codings]
     shifts: dict[str, list[tuple[int, int]]] = {}  # version of the text -> (old start, shift), sorted
     for c, a in zip(codings, out):
-        if a.status != ORPHANED and not a.ambiguous and c.th != text_hash:
+        if a.status != ORPHANED and not a.ambiguous and c.th != text_hash and len(c.quote) >= NEIGHBOUR_MIN:
             shifts.setdefault(c.th, []).append((c.start, a.start - c.start))
     for known in shifts.values():
         known.sort()
