@@ -115,7 +115,9 @@ def import_transcripts(project: Project, files: list[str | Path], *, replace: bo
                               path=src, hint="give it a shorter `id:` in its front matter, or rename the file")
         twins = [t for t in texts.get(transcript.hash, ()) if t != transcript.id]
         again = project.index.get(transcript.id)
-        if twins and (again is None or again.hash != transcript.hash):  # not on a re-import of the same file  # the same interview twice (a copy under another name) would count twice in every table
+        # the same interview twice (a copy under another name) would count twice in every table; a
+        # re-import of the same file is no news
+        if twins and (again is None or again.hash != transcript.hash):
             result.warnings.append(Problem(
                 f"has the same text as transcript {twins[0]!r}: imported as {transcript.id!r} all the same; if it "
                 f"is the same interview, delete one of the two files from the transcripts folder", str(src)))
