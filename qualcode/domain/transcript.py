@@ -129,15 +129,21 @@ class Transcript:
         turn = self.turn_at(offset)
         lo, hi = (turn.text_start, turn.end) if turn else (0, len(text))
         if turn is None and self.turns:
-            i = bisect_right(self._turn_starts, offset)  # the next turn
-            lo = self.turns[i - 1].end if i > 0 else 0
-            hi = self.turns[i].start if i < len(self.turns) else len(text)
+            i = bisect_right(self._turn_starts, offset)
+            prev = self.turns[i - 1] if i > 0 else None
+            nxt = self.turns[i] if i < len(self.turns) else None
             line_start = text.rfind("\n", 0, offset) + 1
             line_end = text.find("\n", offset)
-            if not text[line_start:line_end if line_end >= 0 else len(text)].strip():
-                turn = self.turns[i] if i < len(self.turns) else self.turns[i - 1]
+            line = text[line_start:line_end if line_end >= 0 else len(text)]
+            if prev is not None and line_start < prev.end:  # at the end of the previous turn's last line
+                turn, offset = prev, max(prev.text_start, prev.end - 1)
+            elif not line.strip():  # the blank line between two turns: the next one
+                turn = nxt or prev
+                offset = turn.text_start if nxt is not None else max(turn.text_start, turn.end - 1)
+            else:  # text outside every turn (a heading): within its gap
+                lo, hi = (prev.end if prev else 0), (nxt.start if nxt else len(text))
+            if turn is not None:
                 lo, hi = turn.text_start, turn.end
-                offset = lo if i < len(self.turns) else max(lo, hi - 1)
         offset = max(lo, min(offset, hi))
         start = lo
         for m in _SENTENCE_END.finditer(text, lo, offset):

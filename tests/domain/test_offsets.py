@@ -37,3 +37,4 @@ def test_sentence_at_between_turns_is_the_next_turns_first_sentence_never_across
     assert said(t.text.index("Interview\n")) == "Interview"  # a heading outside the turns stays itself
     assert said(len(t.text)) == "Thanks."  # past the last turn: its last sentence
     assert said(t.text.index("every")) == "We do it every year."
+    assert said(t.text.index("every year.") + len("every year.")) == "We do it every year."  # at the line's end
