@@ -45,12 +45,14 @@ def sync_cmd(ctx: Context, as_json: bool) -> None:
     from qualcode.services.sync import sync
 
     project = ctx.project
+    dropped_before = _dropped(project)
     result = sync(project.root, ctx.coder, project.config.codebook)
     unknown = codes_not_in_codebook(project) if result.arrived or result.committed else {}
+    lost = my_dropped_codings(project, ctx.coder, _dropped(project) - dropped_before) if result.arrived else {}
     if as_json:
         emit_json({"committed": result.committed, "arrived": result.arrived, "authors": result.authors,
                    "pushed": result.pushed, "remote": result.remote, "resumed": result.resumed,
-                   "codes_not_in_codebook": unknown})
+                   "codes_not_in_codebook": unknown, "your_codings_dropped": lost})
         return
     if result.resumed:
         click.echo("Completed a sync that was interrupted (its merge is now committed)")
@@ -69,6 +71,37 @@ def sync_cmd(ctx: Context, as_json: bool) -> None:
     for code_id, n in sorted(unknown.items()):
         click.echo(f"Note: {n} coding(s) use code {code_id!r}, which the codebook no longer has (removed on one "
                    "machine, used on another): add it back or recode them; `qualcode check` lists them")
+    for code_id, n in sorted(lost.items()):
+        click.echo(f"Note: {n} of your coding(s) use code {code_id!r}, which arrived removed with its codings "
+                   f"(`codebook remove --codings drop` on another machine): they no longer count. Your journal "
+                   "keeps them; for them to count again, that removal must be undone (`qualcode codebook undo` "
+                   "on the machine that made it)")
+
+
+def _dropped(project) -> set[str]:
+    from qualcode.errors import QualcodeError
+
+    try:
+        return set(project.reload_codebook().dropped)
+    except QualcodeError:
+        return set()
+
+
+def my_dropped_codings(project, coder: str, codes: set[str]) -> dict[str, int]:
+    """This coder's codings (as the journal holds them) of codes that ``codes`` newly records as removed
+    with their codings: work a sync made stop counting, which no table shows any more."""
+    if not codes:
+        return {}
+    from qualcode.store.journal import replay
+
+    path = project.codings_dir / f"{coder}.jsonl"
+    if not path.exists():
+        return {}
+    out: dict[str, int] = {}
+    for c in replay(path, coder).codings:
+        if c.code in codes:
+            out[c.code] = out.get(c.code, 0) + 1
+    return out
 
 
 def codes_not_in_codebook(project) -> dict[str, int]:

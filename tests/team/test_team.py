@@ -308,3 +308,14 @@ def test_one_coder_coding_the_same_passage_on_two_machines_is_named_by_check(tea
     said = out.stdout + out.stderr
     assert "ana has 2 identical codings of theme on int-1" in said
     assert first in said and second in said and "code remove" in said
+
+
+def test_a_sync_that_brings_a_code_removed_with_its_codings_tells_whoever_used_it(team):
+    lead, ben = team["lead"], team["ben"]
+    qc(lead, "--coder", "lead", "codebook", "remove", "theme.sub", "--codings", "drop")
+    code(ben, "It took us two years", "theme.sub")
+    qc(lead, "--coder", "lead", "sync")
+    out = qc(ben, "--coder", "ben", "sync").stdout
+    assert "1 of your coding(s) use code 'theme.sub', which arrived removed with its codings" in out
+    assert json.loads(qc(ben, "code", "list", "--json", "--coder", "ben").stdout) == []  # no longer counted
+    assert "theme.sub" in (ben / "codings" / "ben.jsonl").read_text(encoding="utf-8")  # but kept in the journal
