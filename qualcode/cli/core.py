@@ -207,7 +207,7 @@ def code_list(ctx: Context, transcript_id, code_id, all_coders, as_json) -> None
 def _places(project, codings) -> dict:
     """Where each coding whose transcript changed since it was made is now (``Project.anchored``):
     ``{coding id: Anchor}``; nothing for the codings on the text they were made on."""
-    from qualcode.store.anchoring import ORPHANED, Anchor
+    from qualcode.store.anchoring import KEPT, ORPHANED, Anchor
 
     stale: dict[tuple[str, str], list] = {}
     for c in codings:
@@ -218,7 +218,7 @@ def _places(project, codings) -> dict:
         if tid not in project.index:
             out.update((c.id, Anchor(ORPHANED, c.start, c.end, 0.0)) for c in cs)
             continue
-        out.update((c.id, a) for c, a in project.anchored(cs, project.transcript(tid)) if a.status != "kept")
+        out.update((c.id, a) for c, a in project.anchored(cs, project.transcript(tid)) if a.status != KEPT)
     return out
 
 

@@ -48,7 +48,9 @@ def sync_cmd(ctx: Context, as_json: bool) -> None:
     dropped_before = _dropped(project)
     result = sync(project.root, ctx.coder, project.config.codebook)
     unknown = codes_not_in_codebook(project) if result.arrived or result.committed else {}
-    lost = my_dropped_codings(project, ctx.coder, _dropped(project) - dropped_before) if result.arrived else {}
+    # (when something arrived, codes_not_in_codebook has just reloaded the codebook)
+    lost = my_dropped_codings(project, ctx.coder, set(project.codebook.dropped) - dropped_before) \
+        if result.arrived else {}
     if as_json:
         emit_json({"committed": result.committed, "arrived": result.arrived, "authors": result.authors,
                    "pushed": result.pushed, "remote": result.remote, "resumed": result.resumed,

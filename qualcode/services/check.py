@@ -65,7 +65,7 @@ def check_project(project: Project, *, fix: bool = False, coder_for_fix: str | N
     for p in conflict_findings(project.codebook_path):  # a team's codebook merge left choices to make
         report.add("codebook", p)
     index = project.refresh_index()
-    left_out = {id(p) for p in getattr(index, "errors", ())}
+    left_out = {id(p) for p in index.errors}
     for p in index.problems:  # a file left out is an error; a file read with a warning is a warning
         report.add("transcripts", p, "error" if id(p) in left_out else "warning")
     marked = _merge_leftovers(project, index, report)
@@ -161,8 +161,12 @@ def _merge_leftovers(project: Project, index, report: CheckReport) -> set[str]:
     the transcripts with markers (``--fix`` leaves their codings alone)."""
     from qualcode.services.sync import has_conflict_markers
 
-    marked = set()
+    marked: set[str] = set()
+    if not (project.root / ".git").exists():  # only a git merge leaves them
+        return marked
     for entry in index:
+        if entry.path.endswith(".docx"):  # a zip: git cannot write markers into it
+            continue
         try:
             data = (project.root / entry.path).read_bytes()
         except OSError:

@@ -76,7 +76,7 @@ def anchor_many(codings: list[Coding], text: str, text_hash: str) -> list[Anchor
             continue
         i = bisect_left(known, (c.start, -len(text) - 1))
         near = [known[j] for j in (i - 1, i) if 0 <= j < len(known)]
-        old, shift = min(near, key=lambda x: abs(x[0] - c.start))
+        _, shift = min(near, key=lambda x: abs(x[0] - c.start))
         target = c.start + shift
         best = min(_occurrences(text, c.quote), key=lambda j: abs(j - target))
         out[k] = Anchor(MOVED, best, best + len(c.quote))

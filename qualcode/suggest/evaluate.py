@@ -257,17 +257,10 @@ def evaluate(project, gold_coder: str, *, pipeline: str | None = None, include_i
 
         split = split_project(project, gold_coder, codings, coded[0])
         if split is not None:
-            whole = project.transcript(coded[0])
-            turn = whole.turn_index(split.cut)
-            line = whole.text.count("\n", 0, split.cut) + 1
-            where = f"line {line}" + (f", turn {turn + 1}" if turn is not None else "")
+            cut_note = split.note(gold_coder)
             project, codings = split, [c for c in split.codings(gold_coder) if c.code in project.codebook]
             coded = [p.id for p in split.parts]
             method = "each half of one transcript held out in turn"
-            cut_note = (f"{gold_coder!r} coded one transcript, {whole.id!r}: it was cut in two at "
-                        f"{where} (half of the codings on each side), and each half was held out in turn"
-                        + ("; the text after the turn or line of the last coding was left out"
-                           if split.end < len(whole.text) else ""))
     if len(coded) < 2:
         where = "one transcript, all in one place" if coded else "no transcript of the project"
         raise QualcodeError(f"{gold_coder!r} has codings in {where}; the evaluation needs codings in two "

@@ -107,6 +107,7 @@ class SplitProject:
 
     def __init__(self, project, transcript: Transcript, cut: int, coder: str, codings: list) -> None:
         self._project = project
+        self.whole = transcript
         first = part(transcript, 0, cut, PARTS[0])
         self.end = worked_end(transcript, max(c.end for c in codings if c.transcript == transcript.id))
         second = part(transcript, cut, max(cut + 1, self.end), PARTS[1])
@@ -123,6 +124,16 @@ class SplitProject:
             if e > s:
                 moved.append(c._replace(transcript=p.id, start=s, end=e, quote=p.text[s:e], th=p.hash))
         self._codings = {coder: moved}
+
+    def note(self, coder: str) -> str:
+        """Where the transcript was cut, for the evaluation's notes."""
+        whole = self.whole
+        turn = whole.turn_index(self.cut)
+        where = f"line {whole.text.count(chr(10), 0, self.cut) + 1}" + (f", turn {turn + 1}" if turn is not None else "")
+        return (f"{coder!r} coded one transcript, {whole.id!r}: it was cut in two at {where} (half of the codings "
+                "on each side), and each half was held out in turn"
+                + ("; the text after the turn or line of the last coding was left out"
+                   if self.end < len(whole.text) else ""))
 
     def transcript(self, transcript_id: str) -> Transcript:
         for p in self.parts:
@@ -141,17 +152,19 @@ class SplitProject:
 
 def split_project(project, coder: str, codings: list, transcript_id: str) -> SplitProject | None:
     """The project with ``transcript_id`` cut in two for evaluation, or None when it cannot be."""
-    from qualcode.store.anchoring import ORPHANED, anchor
+    from qualcode.store.anchoring import ORPHANED
 
     transcript = project.transcript(transcript_id)
+    mine = [c for c in codings if c.transcript == transcript_id]
+    # offsets in the current text (it may have been edited), placed as `check` places them
+    where = {c.id: a for c, a in project.anchored(mine, transcript)}
     placed = []
     for c in codings:
-        if c.transcript == transcript_id:  # offsets in the current text (it may have been edited)
-            a = anchor(c, transcript.text, transcript.hash)
-            if a.status == ORPHANED or a.end <= a.start:
-                continue
-            c = c._replace(start=a.start, end=a.end)
-        placed.append(c)
+        a = where.get(c.id) if c.transcript == transcript_id else None
+        if a is None:
+            placed.append(c)
+        elif a.status != ORPHANED and a.end > a.start:
+            placed.append(c._replace(start=a.start, end=a.end))
     cut = cut_point(transcript, [c.start for c in placed if c.transcript == transcript_id])
     if cut is None:
         return None
