@@ -10,7 +10,7 @@ codebook) or ``theirs`` (the other side's value, applied as one undoable codeboo
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field as dc_field
 from pathlib import Path
 
 from qualcode.domain import codebook_edit as edit
@@ -32,6 +32,8 @@ class Conflict:
     """The value kept (ours, in the codebook now)."""
     theirs: object
     """The other side's value."""
+    detail: dict = dc_field(default_factory=dict, compare=False, hash=False)
+    """The whole recorded line (for ``became``: both fates, and their new code)."""
 
     @property
     def key(self) -> tuple[str, str]:
@@ -61,7 +63,7 @@ def _lines(path: Path) -> list[str]:
 def _parse(line: str) -> Conflict | None:
     try:
         c = json.loads(line)
-        return Conflict(str(c["code"]), str(c["field"]), c.get("kept"), c.get("other"))
+        return Conflict(str(c["code"]), str(c["field"]), c.get("kept"), c.get("other"), c)
     except (ValueError, KeyError, TypeError, AttributeError):
         return None
 
@@ -105,6 +107,8 @@ def _theirs(project: Project, c: Conflict, codings: str | None):
         raise QualcodeError(f"{c.code} was merged or dropped on this side; the other side's edits cannot be "
                             "brought back from here", path=project.codebook_path,
                             hint=f"take mine, then re-add the code by hand (`qualcode codebook add {c.code} NAME`) if needed")
+    if c.field == "became":
+        return _their_fate(book, c)
     if c.field in ("renamed", "merged"):
         new = edit._copy(book)
         getattr(new, c.field)[c.code] = c.theirs
@@ -122,6 +126,42 @@ def _theirs(project: Project, c: Conflict, codings: str | None):
         return edit.edit_code(book, c.code, **{c.field: value})
     raise QualcodeError(f"a conflict on {c.field!r} cannot be settled here", path=project.codebook_path,
                         hint=f"edit {project.codebook_path.name} by hand, then take mine")
+
+
+def _their_fate(book, c: Conflict):
+    """Apply what the other side made of a code whose id was changed two ways."""
+    from qualcode.domain.codebook import Code
+
+    mine, theirs = c.detail.get("kept_fate"), c.detail.get("other_fate")
+    if not theirs or not mine:
+        raise QualcodeError(f"the other side's change to {c.code} cannot be applied from here",
+                            path=book.path, hint=f"edit {book.path.name if book.path else 'the codebook'} "
+                                                 "by hand, then take mine")
+    kind, to = theirs
+    if mine[0] == "renamed":  # the code lives on under our id: do to it what they did
+        if kind == "renamed":
+            return edit.rename_id(book, mine[1], to)
+        if kind == "merged":
+            return edit.merge_codes(book, mine[1], to)
+        return edit.remove_code(book, mine[1], "drop")
+    new = edit._copy(book)  # we merged or removed it: its record changes
+    edit._forget(new, c.code)
+    if kind == "merged":
+        edit._need(new, to)
+        new.merged[c.code] = to
+    elif kind == "dropped":
+        new.dropped.append(c.code)
+    else:
+        data = dict(c.detail.get("other_code") or {})
+        if not data:
+            raise QualcodeError(f"{c.code}'s code as the other side had it was not recorded",
+                                path=book.path, hint=f"take mine, then `qualcode codebook add {to} NAME`")
+        edit._forget(new, to)
+        if data.get("parent") not in new:
+            data["parent"] = None
+        new.codes.append(Code(**data))
+        new.renamed[c.code] = to
+    return edit._done(new)
 
 
 def resolve(project: Project, code: str, field: str, take: str, codings: str | None = None) -> str:

@@ -2,11 +2,13 @@
 
 Per code (by id) and per field, against the common ancestor: a field changed on one side only takes
 that side's value; changed alike on both, that value; changed two ways, a conflict. The records
-``renamed:`` and ``merged:`` are merged as maps (one key with two values: a conflict, ours kept) and
-``dropped:`` as a set; a code one side renamed keeps the other side's edits under its new id, and a
-code one side merged or dropped away is gone (codings made with its id, by anyone, resolve through
-the record to the code it went into). A code deleted on one side and edited on the other is kept,
-and said so.
+``renamed:``, ``merged:`` and ``dropped:`` say what became of an old id; they are merged per id the same
+way. An id changed two ways (its id changed on one machine and merged, removed or given another id on
+the other) is a conflict that keeps ours, and the other side's new id is recorded to lead where ours
+went, so codings made on either machine keep a code. A code one side renamed keeps the other side's
+edits under its new id, and a code one side merged or dropped away is gone (codings made with its id,
+by anyone, resolve through the record to the code it went into). A code deleted on one side and
+edited on the other is kept, and said so.
 
 Conflicts keep our value in the codebook (our file is updated in place, its comments kept) and are written, one JSON object per line, to
 ``<codebook>.conflicts`` beside it (committed with the merge); ``qualcode check`` lists each with the
@@ -18,7 +20,7 @@ is not a valid codebook (a cycle of parents, say) is left to git as a text confl
 from __future__ import annotations
 
 import json
-from dataclasses import fields, replace
+from dataclasses import asdict, fields, replace
 from pathlib import Path
 
 from qualcode.domain.codebook import Code, Codebook, validate
@@ -49,22 +51,71 @@ def _pick(name: str, base, ours, theirs, where: str, conflicts: list[dict]):
     return ours
 
 
+def fate(book: Codebook, code_id: str) -> tuple[str, str | None] | None:
+    """What a codebook's records say became of ``code_id``: ("renamed", new id), ("merged", target),
+    ("dropped", None), or None (no record: a live code, or one removed keeping its codings)."""
+    if code_id in book.renamed:
+        return ("renamed", book.renamed[code_id])
+    if code_id in book.merged:
+        return ("merged", book.merged[code_id])
+    if code_id in book.dropped:
+        return ("dropped", None)
+    return None
+
+
+def fate_words(f) -> str:
+    if not f:
+        return "kept as it was"
+    kind, to = f
+    return {"renamed": f"id changed to {to}", "merged": f"merged into {to}"}.get(kind, "removed with its codings")
+
+
+def _merge_records(base: Codebook, ours: Codebook, theirs: Codebook, conflicts: list[dict]):
+    """Per old id, three-way, what became of it: changed on one side only, that side's fate; changed
+    two ways (its id changed on one machine, merged on the other, say), ours is kept and the other
+    side's new id is recorded to lead where ours went, so that nobody's codings are left without a
+    code. Returns (renamed, merged, dropped, codes whose fate was contested and kept on our side)."""
+    keys = list(dict.fromkeys([*ours.renamed, *ours.merged, *ours.dropped, *theirs.renamed, *theirs.merged,
+                               *theirs.dropped, *base.renamed, *base.merged, *base.dropped]))
+    chosen: dict[str, tuple] = {}
+    two_ways: list[tuple[str, tuple | None, tuple | None, tuple | None]] = []
+    for x in keys:
+        fb, fo, ft = fate(base, x), fate(ours, x), fate(theirs, x)
+        if fo == ft or ft == fb:
+            f = fo
+        elif fo == fb:
+            f = ft
+        else:
+            f = fo
+            two_ways.append((x, fb, fo, ft))
+        if f:
+            chosen[x] = f
+    # their new id (a code they renamed that we merged, removed or renamed otherwise): its codings,
+    # made on their machine, go where ours went
+    lead = {ft[1]: (fo if fo else ("renamed", x)) for x, _, fo, ft in two_ways
+            if ft and ft[0] == "renamed" and ft[1] not in chosen}
+    chosen.update(lead)
+    kept = []
+    contested = {x: (fo, ft) for x, _, fo, ft in two_ways}
+    for x, fb, fo, ft in two_ways:
+        if fb and fb[0] != "dropped" and contested.get(fb[1]) == (fo, ft):
+            continue  # an older record that led to the contested code, repointed alike: said once
+        kept.append(fo)
+        conflicts.append({"code": x, "field": "became", "kept": fate_words(fo), "other": fate_words(ft),
+                          "base": fate_words(fb), "kept_fate": list(fo) if fo else None,
+                          "other_fate": list(ft) if ft else None})
+    renamed = {k: f[1] for k, f in chosen.items() if f[0] == "renamed"}
+    merged = {k: f[1] for k, f in chosen.items() if f[0] == "merged"}
+    dropped = [k for k, f in chosen.items() if f[0] == "dropped"]
+    return renamed, merged, dropped, kept
+
+
 def merge_codebooks(base: Codebook | None, ours: Codebook, theirs: Codebook) -> tuple[Codebook, list[dict]]:
     """The merged codebook and its conflicts (each: code, field, kept, other, base)."""
     conflicts: list[dict] = []
     base = base or Codebook()
-    records = {}
-    for key in ("renamed", "merged"):
-        merged = dict(getattr(ours, key))
-        for old, new in getattr(theirs, key).items():
-            if old in merged and merged[old] != new:
-                conflicts.append({"code": old, "field": key, "kept": merged[old], "other": new, "base": None})
-            else:
-                merged[old] = new
-        records[key] = merged
-    dropped = list(dict.fromkeys(ours.dropped + theirs.dropped))
-    gone = set(records["merged"]) | set(dropped)
-    renames = records["renamed"]
+    renames, merged_record, dropped, kept_fates = _merge_records(base, ours, theirs, conflicts)
+    gone = set(merged_record) | set(dropped)
 
     def canon(book: Codebook) -> dict[str, Code]:
         out = {}
@@ -75,6 +126,13 @@ def merge_codebooks(base: Codebook | None, ours: Codebook, theirs: Codebook) -> 
         return out
 
     b, o, t = canon(base), canon(ours), canon(theirs)
+    for c in conflicts:  # their new code, should someone take theirs later: kept in the conflict
+        f = c.get("other_fate")
+        if c["field"] == "became" and f and f[0] == "renamed" and f[1] in t and f[1] in gone:
+            c["other_code"] = {k: v for k, v in asdict(t[f[1]]).items() if k != "line"}
+    for f in kept_fates:  # our new id won over their merge or removal: on their side it stands as it was
+        if f and f[0] == "renamed" and f[1] not in t and f[1] in b:
+            t[f[1]] = b[f[1]]
     order = list(o) + [cid for cid in t if cid not in o]
     codes: list[Code] = []
     for cid in order:
@@ -102,7 +160,7 @@ def merge_codebooks(base: Codebook | None, ours: Codebook, theirs: Codebook) -> 
     book = Codebook(codes=_tree_order(codes), name=_pick("name", base.name, ours.name, theirs.name, "(codebook)", conflicts),
                     description=_pick("description", base.description, ours.description, theirs.description,
                                       "(codebook)", conflicts),
-                    path=ours.path, renamed=renames, merged=records["merged"], dropped=dropped)
+                    path=ours.path, renamed=renames, merged=merged_record, dropped=dropped)
     return book, conflicts
 
 
@@ -170,7 +228,8 @@ def conflict_findings(codebook: Path) -> list[Problem]:
     for n, line in enumerate(lines, 1):
         try:
             c = json.loads(line)
-            text = (f"code {c['code']}: {c['field']} was changed two ways when the codebook was merged; "
+            what = "the code" if c["field"] == "became" else c["field"]
+            text = (f"code {c['code']}: {what} was changed two ways when the codebook was merged; "
                     f"kept {c['kept']!r}, the other side had {c['other']!r}")
         except (ValueError, KeyError, TypeError):
             text = "a line this file should hold is unreadable"

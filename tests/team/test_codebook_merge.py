@@ -90,3 +90,58 @@ def test_a_merge_that_cannot_make_a_valid_codebook_is_left_to_git(tmp_path, monk
     monkeypatch.chdir(tmp_path)
     status, _, _ = _merge(tmp_path, BASE, "codes: [this is not a codebook")
     assert status == 1
+
+
+JARGON = "      - id: barriers.jargon\n        name: Jargon\n"
+
+
+def _recorded(path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
+
+
+def test_an_id_changed_on_one_machine_and_merged_on_the_other_leaves_no_coding_without_a_code(tmp_path, monkeypatch):
+    """We merge jargon into culture; they change jargon's id to slang and code with it. Ours is kept and
+    said to be a conflict, and slang (their codings) leads where jargon went."""
+    monkeypatch.chdir(tmp_path)
+    ours = BASE.replace(JARGON, "") + "merged:\n  barriers.jargon: barriers.culture\n"
+    theirs = BASE.replace("id: barriers.jargon", "id: barriers.slang") + "renamed:\n  barriers.jargon: barriers.slang\n"
+    status, book, conflicts = _merge(tmp_path, ours, theirs)
+    assert status == 0
+    assert book.resolve_code("barriers.jargon") == "barriers.culture"
+    assert book.resolve_code("barriers.slang") == "barriers.culture"  # their codings still count
+    assert "barriers.slang" not in book and "barriers.jargon" not in book
+    [c] = _recorded(conflicts)
+    assert (c["code"], c["field"]) == ("barriers.jargon", "became")
+    assert c["kept"] == "merged into barriers.culture" and c["other"] == "id changed to barriers.slang"
+    assert c["other_code"]["name"] == "Jargon"  # so that taking theirs can bring it back
+
+
+def test_an_id_changed_two_ways_keeps_ours_with_their_edits_and_one_conflict(tmp_path, monkeypatch):
+    """Both change jargon's id (lingo here, slang there; there the name changed too), and an older
+    record (words -> jargon) was repointed on both sides: one conflict, one code, every id leads to it."""
+    monkeypatch.chdir(tmp_path)
+    base = BASE + "renamed:\n  barriers.words: barriers.jargon\n"
+    ours = BASE.replace("id: barriers.jargon", "id: barriers.lingo") + \
+        "renamed:\n  barriers.words: barriers.lingo\n  barriers.jargon: barriers.lingo\n"
+    theirs = BASE.replace("id: barriers.jargon", "id: barriers.slang").replace("name: Jargon", "name: Slang") + \
+        "renamed:\n  barriers.words: barriers.slang\n  barriers.jargon: barriers.slang\n"
+    status, book, conflicts = _merge(tmp_path, ours, theirs, base=base)
+    assert status == 0
+    assert book.get("barriers.lingo").name == "Slang" and "barriers.slang" not in book
+    for old in ("barriers.words", "barriers.jargon", "barriers.slang"):
+        assert book.resolve_code(old) == "barriers.lingo", old
+    assert [(c["code"], c["field"]) for c in _recorded(conflicts)] == [("barriers.jargon", "became")]
+
+
+def test_a_record_repointed_on_one_side_only_is_no_conflict(tmp_path, monkeypatch):
+    """words was renamed to jargon long ago; we now change jargon's id to lingo (so words leads to
+    lingo): the other side changed nothing, so nothing is in conflict."""
+    monkeypatch.chdir(tmp_path)
+    base = BASE + "renamed:\n  barriers.words: barriers.jargon\n"
+    ours = BASE.replace("id: barriers.jargon", "id: barriers.lingo") + \
+        "renamed:\n  barriers.words: barriers.lingo\n  barriers.jargon: barriers.lingo\n"
+    theirs = base.replace("name: Funding", "name: Money")
+    status, book, conflicts = _merge(tmp_path, ours, theirs, base=base)
+    assert status == 0 and not conflicts.exists()
+    assert book.renamed == {"barriers.words": "barriers.lingo", "barriers.jargon": "barriers.lingo"}
+    assert book.get("funding").name == "Money"

@@ -138,3 +138,44 @@ def test_theirs_for_every_kind_a_merge_records(project):
     assert "take mine" in exc.value.hint
     assert "no conflicts left" in resolve(project, "gone", "removed", "mine")
     assert not project.codebook_path.with_name(project.codebook_path.name + ".conflicts").exists()
+
+
+def test_theirs_for_a_code_whose_id_was_changed_two_ways(project):
+    """The merge kept our fate for theme.sub and recorded theirs; taking theirs does what they did, and
+    every coding, made with any of the ids, counts under the code they chose."""
+    from qualcode.domain import codebook_edit as edit
+    from qualcode.services.codebook_ops import reshape
+    from qualcode.services.conflicts import resolve
+
+    project.session("ann").add("int-1", 0, 11, "theme.sub")
+    # ours changed its id to theme.mine; theirs to theme.yours (recorded to lead to ours meanwhile)
+    book = edit.rename_id(project.codebook, "theme.sub", "theme.mine")
+    book.renamed["theme.yours"] = "theme.mine"
+    reshape(project, book, "merged")
+    record(project, {"code": "theme.sub", "field": "became", "kept": "id changed to theme.mine",
+                     "other": "id changed to theme.yours", "kept_fate": ["renamed", "theme.mine"],
+                     "other_fate": ["renamed", "theme.yours"]})
+    resolve(project, "theme.sub", "became", "theirs")
+    book = project.codebook
+    assert book.get("theme.yours") is not None and book.get("theme.mine") is None
+    assert {book.resolve_code(x) for x in ("theme.sub", "theme.mine", "theme.yours")} == {"theme.yours"}
+
+
+def test_theirs_brings_back_a_code_we_merged_and_they_gave_a_new_id(project):
+    from qualcode.domain import codebook_edit as edit
+    from qualcode.services.codebook_ops import reshape
+    from qualcode.services.conflicts import resolve
+
+    book = edit.merge_codes(project.codebook, "theme.sub", "theme")
+    book.merged["theme.part"] = "theme"
+    reshape(project, book, "merged")
+    record(project, {"code": "theme.sub", "field": "became", "kept": "merged into theme",
+                     "other": "id changed to theme.part", "kept_fate": ["merged", "theme"],
+                     "other_fate": ["renamed", "theme.part"],
+                     "other_code": {"id": "theme.part", "name": "A part", "parent": "theme",
+                                    "definition": "Their words.", "keywords": ["part"]}})
+    assert "no conflicts left" in resolve(project, "theme.sub", "became", "theirs")
+    code = project.codebook.get("theme.part")
+    assert (code.name, code.parent, code.definition, code.keywords) == ("A part", "theme", "Their words.", ["part"])
+    assert project.codebook.resolve_code("theme.sub") == "theme.part"
+    assert project.codebook.resolve_code("theme.part") == "theme.part"
