@@ -57,7 +57,8 @@ def sync_cmd(ctx: Context, as_json: bool) -> None:
                    "codes_not_in_codebook": unknown, "your_codings_dropped": lost})
         return
     if result.resumed:
-        click.echo("Completed a sync that was interrupted (its merge is now committed)")
+        click.echo("Finished a merge left unfinished (a sync interrupted, or a `git pull` stopped on a conflict): "
+                   "it is now committed")
     if result.committed:
         click.echo("Committed your changes: " + "; ".join(result.committed))
     else:

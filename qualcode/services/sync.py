@@ -7,7 +7,8 @@ journal driver (``store.merge``), registered in each clone's ``.git/config`` by 
 ``sync`` = commit my changes (the message says what changed) -> fetch -> merge -> push, retried when
 someone pushed in between. Every step leaves a state the next ``sync`` completes: a merge
 interrupted before its commit (``MERGE_HEAD`` present, kill -9) is committed by the next sync, or
-redone with the driver for any journal git left unmerged.
+redone with the driver for any journal git left unmerged, and for a codebook git merged as text (a
+plain ``git pull`` in a clone where qualcode had not yet set up its drivers).
 """
 
 from __future__ import annotations
@@ -318,6 +319,8 @@ def _finish_merge(root: Path, identity: str | None) -> bool:
     unmerged = [p for p in git(root, "diff", "--name-only", "--diff-filter=U", "-z").stdout.split("\0") if p]
     for path in unmerged:
         if not (path.startswith("codings/") and path.endswith(".jsonl")):
+            if not _settled(root / path) and _remerge(root, path):
+                continue
             if _settled(root / path):  # the user chose (no conflict markers left): take it as it is
                 git(root, "add", "--", path)
                 continue
@@ -342,6 +345,40 @@ def _finish_merge(root: Path, identity: str | None) -> bool:
                             hint=f"edit {path} to keep what you want (remove the <<<<<<< ======= >>>>>>> lines), "
                                  "then `qualcode sync` again")
     git(root, "commit", "-q", "--no-edit", identity=identity)
+    return True
+
+
+def _remerge(root: Path, path: str) -> bool:
+    """A codebook (or its conflicts file) git merged as text, because the merge ran where qualcode's
+    driver was not yet set up (a plain `git pull` in a fresh clone): merge git's three versions of it
+    again as the driver would. The file is only replaced when that merge succeeds (a hand edit of the
+    markers is otherwise left as it is). Returns whether the path is now merged and staged."""
+    import tempfile
+
+    from qualcode.store.atomic import write_atomic
+    from qualcode.store.codebook_merge import merge_files
+
+    if not path.startswith("codebooks/"):
+        return False
+    stages = [_show(root, f":{n}", path) for n in (1, 2, 3)]
+    if path.endswith(".conflicts"):  # git's union driver: both sides' lines
+        ours = stages[1].decode("utf-8", "replace").splitlines()
+        theirs = [line for line in stages[2].decode("utf-8", "replace").splitlines() if line not in ours]
+        merged = "".join(line + "\n" for line in ours + theirs).encode("utf-8")
+    elif path.endswith((".yaml", ".yml")):
+        with tempfile.TemporaryDirectory() as tmp:
+            files = [Path(tmp) / name for name in ("base", "ours", "theirs")]
+            for f, data in zip(files, stages):
+                f.write_bytes(data)
+            if merge_files(files[0], files[1], files[2], str(root / path)) != 0:  # conflicts beside it
+                return False
+            merged = files[1].read_bytes()
+    else:
+        return False
+    write_atomic(root / path, merged)
+    git(root, "add", "--", path)
+    if path.endswith((".yaml", ".yml")) and (root / (path + ".conflicts")).exists():
+        git(root, "add", "--", path + ".conflicts")
     return True
 
 

@@ -237,6 +237,27 @@ def test_a_merge_git_left_unfinished_on_a_journal_is_finished_by_sync(team):
     assert qc(office, "check").returncode == 0
 
 
+def test_a_codebook_git_merged_as_text_before_qualcode_ran_is_merged_again_by_sync(team):
+    """A fresh clone where no qualcode command has run yet has no codebook driver: a hand edit of the
+    codebook and a plain `git pull` leave git's text conflict. The next sync merges it as the driver
+    would: the two names become a recorded conflict, not markers, and nothing else is lost."""
+    qc(team["lead"], "codebook", "edit", "theme", "--name", "Lead theme", "--keyword", "money")
+    qc(team["lead"], "--coder", "lead", "sync")
+    ben = team["ben"]
+    book = ben / "codebooks" / "codebook.yaml"
+    book.write_text(book.read_text(encoding="utf-8").replace("name: A first theme", "name: Ben theme"), encoding="utf-8")
+    gitc(ben, "commit", "-q", "-am", "by hand")
+    pulled = subprocess.run(["git", "pull", "-q", "--no-rebase", "--no-edit"], cwd=ben, capture_output=True, text=True)
+    assert pulled.returncode != 0 and "<<<<<<<" in book.read_text(encoding="utf-8")
+    said = qc(ben, "--coder", "ben", "sync").stdout
+    assert "Pushed to" in said
+    shown = json.loads(qc(ben, "codebook", "show", "theme", "--json").stdout)
+    assert shown["name"] == "Ben theme" and shown["keywords"] == ["money"]
+    assert "<<<<<<<" not in book.read_text(encoding="utf-8")
+    rows = json.loads(qc(ben, "codebook", "resolve", "--json").stdout)
+    assert [(r["code"], r["field"], r["theirs"]) for r in rows] == [("theme", "name", "Lead theme")]
+
+
 def test_a_text_conflict_stops_the_sync_and_the_next_sync_takes_the_settled_file(team):
     """cases.csv edited two ways: git cannot merge it; sync names it and says what to do, and once the
     user has settled it (markers gone), the next sync completes."""
