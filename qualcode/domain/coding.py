@@ -84,6 +84,10 @@ class CodingSet:
     marks: dict[str, dict[str, str]] = field(default_factory=dict)
     """Per transcript, what this coder says about it as a whole (``tset`` operations): ``status``
     (``in progress`` or ``done``; absent = not started) and ``memo`` (a transcript memo)."""
+    removed: dict[str, dict] = field(default_factory=dict)
+    """Codings removed (id -> the coding as JSON), so that a change made to one on another machine
+    (one coder on two machines: removed on one, recoded, moved or given a memo on the other, and the
+    journals merged) brings it back with the change instead of being lost."""
 
     def __len__(self) -> int:
         return len(self.codings)
@@ -166,10 +170,17 @@ class CodingSet:
             if c.id in self.codings:
                 raise OperationError(f"coding {c.id!r} exists already")
             self._put(c)
+            self.removed.pop(c.id, None)
             return {"op": "remove", "id": c.id}
         if kind == "remove":
             c = self._drop(self._need(op["id"]).id)
+            self.removed[c.id] = c.to_json()
             return {"op": "add", "coding": c.to_json()}
+        if kind in ("recode", "memo", "move") and op["id"] not in self.codings and op["id"] in self.removed:
+            # changed on one machine after it was removed on another (the journals merged): the later
+            # change keeps it; undoing that change removes it again
+            self._put(Coding.from_json(self.removed.pop(op["id"])))
+            return {"op": "batch", "ops": [self._apply_one(op), {"op": "remove", "id": op["id"]}]}
         if kind == "recode":
             c = self._need(op["id"])
             inverse = {"op": "recode", "id": c.id, "code": c.code}
@@ -178,7 +189,7 @@ class CodingSet:
         if kind == "memo":
             c = self._need(op["id"])
             inverse = {"op": "memo", "id": c.id, "memo": c.memo}
-            self._put(c._replace(memo=op.get("memo") or None))
+            self._put(c._replace(memo=merged_memo(c.memo, op)))
             return inverse
         if kind == "move":
             c = self._need(op["id"])
@@ -233,6 +244,21 @@ class CodingSet:
 
     def describe_redo(self) -> str | None:
         return describe(self.redo_stack[-1][0]) if self.redo_stack else None
+
+
+def merged_memo(current: str | None, op: dict) -> str | None:
+    """The memo after ``op``: its text, or, where it replaced a memo other than the one now there (one
+    coder wrote it on two machines and the journals merged), both texts, the one written later last."""
+    new = op.get("memo") or None
+    if "was" not in op or not current or current == (op.get("was") or None):
+        return new
+    if not new:  # cleared where another text was seen: the memo written on the other machine stays
+        return current
+    if current in new:
+        return new
+    if new in current:
+        return current
+    return f"{current}\n\n{new}"
 
 
 def describe(op: dict) -> str:

@@ -116,6 +116,7 @@ def check_record(rec: dict, *, nested: bool = False) -> None:
             _check_text(rec, "code")
         elif kind == "memo":
             _check_text(rec, "memo", required=False)
+            _check_text(rec, "was", required=False)
         elif kind == "move":
             _check_span(rec.get("start"), rec.get("end"), "move")
             _check_text(rec, "quote", required=False)
@@ -517,6 +518,7 @@ class JournalWriter:
         fsync_dir(self.folder)
         self.seq = n
         codings.marks = fresh.codings.marks
+        codings.removed.clear()  # the compacted journal holds no removals
         if codings.codings != fresh.codings.codings:
             codings.codings.clear()
             codings.by_transcript.clear()

@@ -252,7 +252,7 @@ class CoderSession:
         the same ``codings`` object is updated, so views holding it stay current."""
         rep = replay(self.writer.path, self.coder, self.project.cache_dir / "journals")
         self.project.resolve_codes(rep.codings)
-        for name in ("codings", "by_transcript", "undo_stack", "redo_stack", "marks"):
+        for name in ("codings", "by_transcript", "undo_stack", "redo_stack", "marks", "removed"):
             setattr(self.codings, name, getattr(rep.codings, name))
         self.warnings[:] = rep.warnings
         self._stored = rep.stored
@@ -352,7 +352,11 @@ class CoderSession:
         self.commit({"op": "recode", "id": coding_id, "code": code})
 
     def set_memo(self, coding_id: str, memo: str | None) -> None:
-        self.commit({"op": "memo", "id": coding_id, "memo": memo or None})
+        c = self.codings.get(coding_id)
+        op = {"op": "memo", "id": coding_id, "memo": memo or None}
+        if c is not None:
+            op["was"] = c.memo or ""  # what it replaces: a memo written meanwhile on another machine is kept too
+        self.commit(op)
 
     def move(self, coding_id: str, start: int, end: int) -> None:
         c = self.codings.get(coding_id)

@@ -46,7 +46,7 @@ from qualcode.errors import Problem, QualcodeError
 from qualcode.store.atomic import write_atomic
 from qualcode.store.cache_seal import mac, seal, unseal
 
-VERSION = 3
+VERSION = 4
 BUCKETS = 1024
 MIN_LINES_TO_SAVE = 2000
 """A journal shorter than this is replayed whole (fast enough); longer ones get a cached state."""
@@ -166,6 +166,7 @@ class Stored:
         cs.undo_stack.extend(h["undo"])
         cs.redo_stack.extend(h["redo"])
         cs.marks.update({t: dict(m) for t, m in h["marks"].items()})
+        cs.removed.update(h["removed"])
         return cs
 
     def warnings(self) -> list[Problem]:
@@ -181,6 +182,7 @@ def _well_formed(h) -> bool:
                 and "/" not in h["pack"] and isinstance(h["bounds"], list) and h["bounds"][-1] == h["consumed"]
                 and isinstance(h["parts"], dict) and isinstance(h["buckets"], dict)
                 and isinstance(h["marks"], dict) and isinstance(h["undo"], list) and isinstance(h["redo"], list)
+                and isinstance(h["removed"], dict)
                 and all(type(w) is tuple and len(w) == 3 for w in h["warnings"])
                 and all(isinstance(line, str) for line in h["future"]))
     except (KeyError, TypeError, IndexError):
@@ -647,7 +649,7 @@ def save(folder: Path, coder: str, codings: CodingSet, *, base: Stored | None, j
             "version": VERSION, "coder": coder, "consumed": consumed, "bounds": list(bounds), "digest": digest,
             "sig": sig, "lines": lines, "last_seq": last_seq,
             "undo": list(codings.undo_stack), "redo": list(codings.redo_stack),
-            "marks": {t: dict(m) for t, m in codings.marks.items()},
+            "marks": {t: dict(m) for t, m in codings.marks.items()}, "removed": dict(codings.removed),
             "warnings": [(w.message, w.path, w.line) for w in warnings], "future": list(future),
         })
         write_atomic(header_path(folder, coder), seal(_dump(h)), durable=False)

@@ -265,3 +265,20 @@ def test_a_mostly_superseded_pack_is_written_anew(tmp_path, monkeypatch):
     (now,) = statedir.glob("ann.pack-*")
     assert now != first and not first.exists()  # written anew, the old one removed
     assert _state(replay(path, "ann", statedir)) == _state(replay(path, "ann"))
+
+
+def test_a_change_to_a_coding_removed_before_the_state_was_saved_brings_it_back_as_a_full_replay_does(
+        tmp_path, monkeypatch):
+    """One coder on two machines: removed on one, recoded on the other; the recode arrives (appended,
+    as a merge whose other lines all came later appends them) after this machine's state was saved.
+    The state keeps what was removed, so it gives what a full replay of the journal gives."""
+    path, statedir = _stated(tmp_path, monkeypatch, 50)
+    with JournalWriter(tmp_path, "ann", statedir) as w:
+        w.open()
+        w.append({"op": "remove", "id": "c3"})
+    replay(path, "ann", statedir)  # the state now covers the removal
+    with open(path, "a", encoding="utf-8") as f:  # what the other machine did, merged in
+        f.write('{"v":1,"n":999,"at":"2026-12-07T10:00:00Z","op":"recode","id":"c3","code":"z","oid":"x1"}\n')
+    cached, full = replay(path, "ann", statedir), replay(path, "ann")
+    assert cached.codings.get("c3").code == "z" and not cached.warnings
+    assert _state(cached) == _state(full)

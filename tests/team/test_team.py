@@ -331,6 +331,28 @@ def test_one_coder_coding_the_same_passage_on_two_machines_is_named_by_check(tea
     assert first in said and second in said and "code remove" in said
 
 
+def test_one_coder_removing_on_one_machine_and_changing_on_the_other_loses_neither_change(team):
+    """ana removes a coding at the office; on the laptop, later, she recodes it and writes a memo, and
+    writes a memo on another coding that she also wrote one on at the office. After both sync, both
+    machines show the coding with the laptop's changes and both memos, and check is clean."""
+    laptop, office = team["ana-laptop"], team["ana-office"]
+    kept, noted = code(laptop, "It took us two years"), code(laptop, "community empowerment network")
+    qc(laptop, "--coder", "ana", "sync")
+    qc(office, "--coder", "ana", "sync")
+    qc(office, "--coder", "ana", "code", "remove", kept)
+    qc(office, "--coder", "ana", "code", "memo", noted, "office note")
+    qc(laptop, "--coder", "ana", "code", "recode", kept, "theme.sub")
+    qc(laptop, "--coder", "ana", "code", "memo", kept, "why it matters")
+    qc(laptop, "--coder", "ana", "code", "memo", noted, "laptop note")
+    for machine in (office, laptop, office):
+        qc(machine, "--coder", "ana", "sync")
+    for machine in (office, laptop):
+        rows = {r["id"]: r for r in json.loads(qc(machine, "--coder", "ana", "code", "list", "--json").stdout)}
+        assert rows[kept]["code"] == "theme.sub" and rows[kept]["memo"] == "why it matters", machine.name
+        assert "office note" in rows[noted]["memo"] and "laptop note" in rows[noted]["memo"], machine.name
+        assert qc(machine, "check").returncode == 0
+
+
 def test_a_sync_that_brings_a_code_removed_with_its_codings_tells_whoever_used_it(team):
     lead, ben = team["lead"], team["ben"]
     qc(lead, "--coder", "lead", "codebook", "remove", "theme.sub", "--codings", "drop")
