@@ -200,8 +200,11 @@ class CodingSet:
         if kind == "tset":  # {"op": "tset", "t": transcript, "key": "status" | "memo", "value": text or None}
             mine = self.marks.setdefault(op["t"], {})
             inverse = {"op": "tset", "t": op["t"], "key": op["key"], "value": mine.get(op["key"])}
-            if op.get("value"):
-                mine[op["key"]] = op["value"]
+            value = op.get("value")
+            if op["key"] == "memo" and "was" in op:
+                value = merged_memo(mine.get("memo"), {"memo": value, "was": op["was"]})
+            if value:
+                mine[op["key"]] = value
             else:
                 mine.pop(op["key"], None)
             return inverse

@@ -126,6 +126,7 @@ def check_record(rec: dict, *, nested: bool = False) -> None:
         if rec.get("key") not in ("status", "memo"):
             raise ValueError("'tset' sets 'status' or 'memo'")
         _check_text(rec, "value", required=False)
+        _check_text(rec, "was", required=False)
     elif kind == "batch":
         ops = rec.get("ops")
         if nested or not isinstance(ops, list) or not 0 < len(ops) <= MAX_BATCH:

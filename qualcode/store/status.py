@@ -53,7 +53,10 @@ def set_mark(session, transcript: str, key: str, value: str | None) -> None:
                             hint="`qualcode stats` or the workbench's home lists the transcripts")
     if session.codings.marks.get(transcript, {}).get(key) == (value or None):
         return  # nothing to say: no journal line
-    session.commit({"op": "tset", "t": transcript, "key": key, "value": value or None})
+    op = {"op": "tset", "t": transcript, "key": key, "value": value or None}
+    if key == "memo":  # what it replaces: a memo written meanwhile on another machine is kept too
+        op["was"] = session.codings.marks.get(transcript, {}).get("memo") or ""
+    session.commit(op)
 
 
 def set_status(session, transcript: str, status: str) -> str:

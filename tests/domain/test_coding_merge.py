@@ -37,3 +37,14 @@ def test_two_memos_written_on_two_machines_are_both_kept():
     assert cs.get("c1").memo == "office note\n\nlaptop note"
     cs.apply({"op": "undo"})
     assert cs.get("c1").memo == "office note"
+
+
+def test_two_transcript_memos_written_on_two_machines_are_both_kept():
+    cs = _set()
+    cs.apply({"op": "tset", "t": "int-1", "key": "memo", "value": "office view", "was": ""})
+    cs.apply({"op": "tset", "t": "int-1", "key": "memo", "value": "laptop view", "was": ""})
+    assert cs.marks["int-1"]["memo"] == "office view\n\nlaptop view"
+    cs.apply({"op": "tset", "t": "int-1", "key": "memo", "value": "one view", "was": "office view\n\nlaptop view"})
+    assert cs.marks["int-1"]["memo"] == "one view"
+    cs.apply({"op": "tset", "t": "int-1", "key": "status", "value": "done"})
+    assert cs.marks["int-1"]["status"] == "done"
