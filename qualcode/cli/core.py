@@ -99,6 +99,7 @@ def code_add(ctx: Context, transcript: str, code: str, start, end, quote, occurr
     """Code a span of TRANSCRIPT with CODE (a code id or exact name)."""
     from qualcode.services.coding_ops import add_coding
 
+    transcript = ctx.project.index.find(transcript)
     c = add_coding(ctx.project, ctx.coder, transcript, code, start=start, end=end, quote=quote,
                    occurrence=occurrence, memo=memo)
     if as_json:
@@ -161,6 +162,8 @@ def code_list(ctx: Context, transcript_id, code_id, all_coders, as_json) -> None
     from qualcode.errors import UnknownCodeError
 
     project = ctx.project
+    if transcript_id:
+        transcript_id = project.index.find(transcript_id)
     coders = project.coders() if all_coders else [ctx.coder]
     codes = None
     if code_id:

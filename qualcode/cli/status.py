@@ -34,6 +34,8 @@ def status_cmd(ctx: Context, transcript: str | None, status: str | None, all_cod
     from qualcode.store import status as st
 
     project = ctx.project
+    if transcript is not None:
+        transcript = project.index.find(transcript)
     if status is not None:
         wanted = st.parse_status(status)  # a bad word fails before the journal is opened
         session = project.session(ctx.coder)
@@ -43,8 +45,6 @@ def status_cmd(ctx: Context, transcript: str | None, status: str | None, all_cod
             session.close()
         click.echo(f"{transcript}: {wanted} (for {ctx.coder}; saved in codings/{ctx.coder}.jsonl)")
         return
-    if transcript is not None and transcript not in project.index:
-        raise QualcodeError(f"no transcript {transcript!r} in this project", hint="`qualcode status` lists them")
     coders = project.coders() if all_coders else [ctx.coder]
     if ctx.coder not in coders:
         coders.insert(0, ctx.coder)

@@ -84,10 +84,7 @@ def suggest_cmd(ctx: Context, transcript_id, code_refs, top, all_candidates, inc
     coder = ctx.coder
     codes = _codes(project, code_refs)
     if transcript_id:
-        if project.index.get(transcript_id) is None:
-            raise QualcodeError(f"no transcript {transcript_id!r} in the project",
-                                hint="`qualcode stats` lists the transcripts; use its id (the file name without extension)")
-        ids = [transcript_id]
+        ids = [project.index.find(transcript_id)]
     else:
         ids = [e.id for e in project.index]
     engine = SuggestionEngine(project, coder, include_interviewer=include_interviewer, cache=True)

@@ -256,6 +256,24 @@ class TranscriptIndex:
     def get(self, transcript_id: str) -> Entry | None:
         return self.entries.get(transcript_id)
 
+    def find(self, name: str) -> str:
+        """The id a user means by ``name``: the id itself, or its file name (with or without the
+        extension) in any letter case ("01_Hearing_Q1-79", "lsp-b.docx"); QualcodeError otherwise."""
+        if name in self.entries:
+            return name
+        folded = name.strip().casefold()
+        found = sorted({e.id for e in self.entries.values()
+                        if folded in (e.id.casefold(), Path(e.path).name.casefold(), Path(e.path).stem.casefold())})
+        if len(found) == 1:
+            return found[0]
+        import difflib
+
+        near = difflib.get_close_matches(folded, [i.casefold() for i in self.entries], n=3, cutoff=0.6)
+        near_ids = [i for i in self.entries if i.casefold() in near]
+        raise QualcodeError(f"no transcript {name!r} in the project" +
+                            (f" ({' or '.join(found)}?)" if found else f" (did you mean {', '.join(near_ids)}?)" if near_ids else ""),
+                            hint="`qualcode stats` lists the transcripts by id")
+
     def load(self, transcript_id: str) -> Transcript:
         """The transcript's canonical text and turns (cache first, else parse the file)."""
         if transcript_id in self._loaded:

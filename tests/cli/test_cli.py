@@ -114,3 +114,19 @@ def test_transcript_edited_after_coding_is_reported_and_fixed(project):
     assert after["anchors"] == {"kept": 2, "orphaned": 1}
     listed = {c["quote"] for c in json.loads(run("--coder", "ann", "code", "list", "--json", "--project", root).stdout)}
     assert {"We monitor ethnicity on the board", "The outcomes matter more than who gets the money"} <= listed
+
+
+def test_a_transcript_is_found_by_its_file_name_in_any_case(tmp_path):
+    """Ids are the file name lower-cased; a researcher types the file name as it is on disk."""
+    run("init", tmp_path / "s", check=0)
+    src = tmp_path / "Hearing_Q1-79.txt"
+    src.write_text(INTERVIEW.replace("id: int-1\n", ""), encoding="utf-8")  # the id comes from the file name
+    run("import", src, "--project", tmp_path / "s", check=0)
+    for name in ("Hearing_Q1-79", "hearing_q1-79", "Hearing_Q1-79.txt"):
+        add = run("--coder", "ann", "code", "add", name, "theme", "--quote", "We monitor ethnicity on the board",
+                  "--json", "--project", tmp_path / "s", check=0)
+        assert json.loads(add.stdout)["t"] == "hearing_q1-79"
+        run("--coder", "ann", "code", "undo", "--project", tmp_path / "s", check=0)
+    assert "hearing_q1-79" in run("--coder", "ann", "status", "Hearing_Q1-79", "--project", tmp_path / "s", check=0).stdout
+    wrong = run("--coder", "ann", "code", "list", "--transcript", "Hearing_Q1-80", "--project", tmp_path / "s", check=2)
+    assert "did you mean hearing_q1-79" in wrong.stderr and "Traceback" not in wrong.stderr
