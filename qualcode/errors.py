@@ -85,3 +85,9 @@ class Problem:
         if self.path:
             where = self.path + (f":{self.line}" if self.line else "") + ": "
         return where + self.message
+
+
+@dataclass(frozen=True)
+class Note(Problem):
+    """Worth saying, not wrong (a guess the researcher may want to confirm): ``qualcode check`` shows it
+    as a note, and it does not make the project unclean."""

@@ -36,6 +36,7 @@ def init_cmd(folder: str, name: str | None, use_git: bool = False) -> None:
 @pass_ctx
 def import_cmd(ctx: Context, files: tuple[str, ...], replace: bool, transcript_id, title, as_json: bool) -> None:
     """Copy transcripts into the project (text, Markdown, Otter, Zoom/Teams VTT, SRT, Word .docx)."""
+    from qualcode.errors import Note
     from qualcode.services.project_ops import import_transcripts
 
     result = import_transcripts(ctx.project, list(files), replace=replace, transcript_id=transcript_id, title=title)
@@ -44,7 +45,7 @@ def import_cmd(ctx: Context, files: tuple[str, ...], replace: bool, transcript_i
                    "unchanged": result.unchanged, "warnings": [str(w) for w in result.warnings]})
         return
     for w in result.warnings:
-        click.echo(f"warning: {w}", err=True)
+        click.echo(f"{'note' if isinstance(w, Note) else 'warning'}: {w}", err=True)
     for tid, path in result.imported:
         e = ctx.project.index.get(tid)
         who = ", ".join(f"{s} ({d['role'] or 'no role'}, {d['turns']} turns)" for s, d in e.roles.items())
@@ -72,6 +73,8 @@ def check_cmd(ctx: Context, fix: bool, as_json: bool) -> None:
         click.echo(f"anchors: {a.get('kept', 0)} kept, {a.get('moved', 0)} moved, {a.get('orphaned', 0)} orphaned")
         for f in report.findings:
             click.echo(f"{f.severity}: [{f.area}] {f.problem}")
+        for f in report.notes:
+            click.echo(f"note: [{f.area}] {f.problem}")
         for note in ctx.project.cache_notes():
             click.echo(f"note: {note}")
         for note in report.reshaped:

@@ -32,6 +32,8 @@ class CheckReport:
     counts: dict = field(default_factory=dict)
     reshaped: list[str] = field(default_factory=list)
     """The codebook's records of renamed, merged and dropped codes (notes, not findings)."""
+    notes: list[Finding] = field(default_factory=list)
+    """Worth saying, not wrong (a guessed role, a transcript with no case row): the project stays clean."""
 
     @property
     def clean(self) -> bool:
@@ -40,10 +42,13 @@ class CheckReport:
     def add(self, area: str, problem: Problem, severity: str = "warning") -> None:
         self.findings.append(Finding(area, problem, severity))
 
+    def note(self, area: str, problem: Problem) -> None:
+        self.notes.append(Finding(area, problem, "note"))
+
     def to_json(self) -> dict:
         return {"clean": self.clean, "counts": self.counts, "anchors": dict(self.anchors),
                 "moved": self.moved, "orphaned": self.orphaned, "reshaped": self.reshaped,
-                "findings": [f.to_json() for f in self.findings]}
+                "findings": [f.to_json() for f in self.findings], "notes": [f.to_json() for f in self.notes]}
 
 
 def check_project(project: Project, *, fix: bool = False, coder_for_fix: str | None = None) -> CheckReport:
@@ -68,6 +73,8 @@ def check_project(project: Project, *, fix: bool = False, coder_for_fix: str | N
     left_out = {id(p) for p in index.errors}
     for p in index.problems:  # a file left out is an error; a file read with a warning is a warning
         report.add("transcripts", p, "error" if id(p) in left_out else "warning")
+    for p in index.advice:
+        report.note("transcripts", p)
     marked = _merge_leftovers(project, index, report)
     cases = project.cases
     for p in cases.problems:
@@ -79,7 +86,8 @@ def check_project(project: Project, *, fix: bool = False, coder_for_fix: str | N
     if cases.attributes:
         for tid in index.ids():
             if tid not in cases.attributes:
-                report.add("cases", Problem(f"transcript {tid!r} has no row in cases.csv", str(project.cases_path)))
+                report.note("cases", Problem(f"transcript {tid!r} has no row in cases.csv: its attributes count as "
+                                             "(none) in tables by attribute; add a row to give them", str(project.cases_path)))
     total = 0
     for p in project.stray_journals():
         report.add("journals", p)

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from qualcode.domain.transcript import Transcript
-from qualcode.errors import FormatError, Problem, QualcodeError
+from qualcode.errors import FormatError, Note, Problem, QualcodeError
 from qualcode.store.atomic import write_atomic
 from qualcode.store.cache_seal import seal, unseal
 
@@ -62,6 +62,8 @@ class Entry:
     roles: dict = field(default_factory=dict)
     """speaker -> {"role": interviewer | respondent | "", "turns": n} (see ``speaker_roles``)."""
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """Guesses worth confirming (a speaker taken as the interviewer): ``check`` shows them as notes."""
     error: str | None = None
     mtime_ns: int = 0
     size: int = 0
@@ -107,6 +109,8 @@ class TranscriptIndex:
         """The problems that leave a file out of the project (the others are warnings about a file read)."""
         self.notes: list[str] = []
         """About the cache (damaged or foreign files rebuilt): worth saying, not findings."""
+        self.advice: list[Problem] = []
+        """Notes on files read (a guessed role to confirm): worth saying, not findings."""
         self._loaded: dict[str, Transcript] = {}
 
     # -- building --------------------------------------------------------------------------
@@ -162,6 +166,7 @@ class TranscriptIndex:
         entries: dict[str, Entry] = {}
         self.problems = []
         self.errors = []
+        self.advice = []
         for name in names:
             rel = base + name
             path = os.path.join(folder, name)
@@ -187,6 +192,7 @@ class TranscriptIndex:
                 continue
             for w in entry.warnings:
                 self.problems.append(Problem(w, rel))
+            self.advice.extend(Note(n, rel) for n in entry.notes)
             if entry.id in entries:
                 self.problems.append(Problem(
                     f"transcript id {entry.id!r} is also used by {entries[entry.id].path}; this file is left out",
@@ -218,7 +224,8 @@ class TranscriptIndex:
             format=transcript.format, metadata=_jsonable(transcript.metadata),
             speakers=sorted({t.speaker for t in transcript.turns}),
             roles=speaker_roles(transcript.turns),
-            warnings=[p.message + (f" (line {p.line})" if p.line else "") for p in warnings],
+            warnings=[p.message + (f" (line {p.line})" if p.line else "") for p in warnings if not isinstance(p, Note)],
+            notes=[p.message for p in warnings if isinstance(p, Note)],
             mtime_ns=st.st_mtime_ns, size=st.st_size, file_hash=digest,
         )
 

@@ -44,3 +44,38 @@ def test_import_title_and_think_aloud_respondent_from_config(tmp_path):
     assert run("check", "--project", proj, check=0).stdout.strip().endswith("clean")
     two = run("import", src, src, "--id", "x", "--project", proj, check=2)
     assert "--id and --title name one transcript" in two.stderr
+
+
+def test_naming_the_interviewer_makes_the_others_respondents_and_check_clean(tmp_path):
+    """An outside tester ran the command the import suggests ("--role 'José Núñez=interviewer'"): the
+    other speaker lost any role and check then said, falsely, that every speaker is an interviewer."""
+    proj = tmp_path / "p"
+    run("init", proj, check=0)
+    src = tmp_path / "a.txt"
+    src.write_text("José Núñez: How long have you been on the board?\n\nZoë O'Brien: Since 2004.\n\n"
+                   "José Núñez: And who decided that?\n\nZoë O'Brien: The council did.\n", encoding="utf-8")
+    run("import", src, "--project", proj, check=0)
+    run("speakers", "--role", "José Núñez=interviewer", "--project", proj, check=0)
+    roles = {r["speaker"]: r["role"] for r in json.loads(run("speakers", "--json", "--project", proj, check=0).stdout)}
+    assert roles == {"José Núñez": "interviewer", "Zoë O'Brien": "respondent"}
+    checked = run("check", "--project", proj, check=0)
+    assert "every speaker is an interviewer" not in checked.stdout and checked.stdout.strip().endswith("clean")
+    run("speakers", "--role", "Zoë O'Brien=none", "--project", proj, check=0)  # said so: left without a role
+    roles = {r["speaker"]: r["role"] for r in json.loads(run("speakers", "--json", "--project", proj, check=0).stdout)}
+    assert roles["Zoë O'Brien"] in ("", None)
+
+
+def test_a_guessed_interviewer_and_a_transcript_without_a_case_row_are_notes_not_findings(tmp_path):
+    """Right after importing an ordinary interview, check is clean: what is only worth confirming is a note."""
+    proj = tmp_path / "p"
+    run("init", proj, check=0)
+    (proj / "cases.csv").write_text("transcript,case,region\nother,Case A,North\n", encoding="utf-8")
+    src = tmp_path / "b.txt"
+    src.write_text("".join(f"Ana: Question {i}, then?\n\nBo: Answer {i}.\n\n" for i in range(4)), encoding="utf-8")
+    out = run("import", src, "--project", proj, check=0)
+    assert "note: " in out.stderr and "'Ana' was taken as the interviewer" in out.stderr
+    checked = run("check", "--json", "--project", proj)
+    report = json.loads(checked.stdout)
+    said = [n["message"] for n in report["notes"]]
+    assert any("taken as the interviewer" in m for m in said) and any("'b' has no row in cases.csv" in m for m in said)
+    assert not [f for f in report["findings"] if "no row" in f["message"] or "interviewer" in f["message"]]

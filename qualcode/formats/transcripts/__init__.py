@@ -21,8 +21,9 @@ docx            Word transcripts typed by people or transcription services
 teams-docx      Microsoft Teams .docx transcript download
 ==============  ============================================================================
 
-Text formats keep the body as written (front matter removed); the others are rendered as one
-paragraph per turn, ``Speaker: what was said``, with a blank line between turns.
+Text formats keep the body as written (front matter removed; an inquiry transcript's line numbers
+dropped); the others are rendered as one paragraph per turn, ``Speaker: what was said``, with a blank
+line between turns.
 """
 
 from __future__ import annotations
@@ -39,9 +40,9 @@ from .common import RawTurn, build_turns, render
 from .decode import decode
 from .detect import detect_text_format
 from .frontmatter import alias_table, check_id, declared_roles, names_in_metadata, split_front_matter
-from .labelled import parse_labelled
-from .rules import apply_rules, propose_roles
-from .names import slug
+from .labelled import drop_line_numbers, parse_labelled
+from .rules import apply_rules, fill_respondents, propose_roles
+from .names import key, slug
 
 __all__ = ["FORMATS", "parse_transcript", "read_transcript"]
 
@@ -97,6 +98,7 @@ def parse_transcript(
     declared = declared_roles(metadata, name, problems)
     turns = apply_rules(build_turns(raw, aliases=table, declared=declared, known=known), project_roles)
     turns, notes = propose_roles(text, turns, name, project_roles)
+    turns = fill_respondents(turns, project_roles, declared)
     problems.extend(notes)
     problems.extend(balance_warnings(turns, name, declared))
     if not turns:
@@ -114,6 +116,7 @@ def parse_transcript(
 
 _UNDERLINE = re.compile(r"([=\-^~#*])\1{2,}[ \t]*")
 _HEADING = re.compile(r"#{1,6}[ \t]+(.+?)[ \t#]*")
+_NUMBER_LINE = re.compile(r"\d{1,5}(?:/\d{1,5})?")  # a MAXQDA paragraph number, a page footer "1/5"
 TITLE_MAX = 60
 
 
@@ -126,7 +129,7 @@ def _title_in(text: str, before: int, header) -> str | None:
                 return _clip(header[k])
     lines = [ln.strip() for ln in text[:before].split("\n")]
     for i, line in enumerate(lines):
-        if not line or _UNDERLINE.fullmatch(line):
+        if not line or _UNDERLINE.fullmatch(line) or _NUMBER_LINE.fullmatch(line) or _header_line(line, header):
             continue
         m = _HEADING.fullmatch(line)
         if m:
@@ -137,6 +140,12 @@ def _title_in(text: str, before: int, header) -> str | None:
             return _clip(line)
         return None
     return None
+
+
+def _header_line(line: str, header) -> bool:
+    """A ``Key: value`` line of the header block (``Interviewer: Ruth Adebayo``): metadata, not a title."""
+    label, colon, _ = line.partition(":")
+    return bool(colon) and isinstance(header, dict) and key(label) in {key(k) for k in header}
 
 
 def _clip(title: str) -> str:
@@ -169,6 +178,8 @@ def _parse_text(data: bytes, name: str, respondent: str | None = None):
 
         body, raw = render(parse_otter(body))
     else:
+        if fmt == "inquiry":
+            body = drop_line_numbers(body)
         named = metadata.get("respondent") if isinstance(metadata.get("respondent"), str) else respondent
         result = parse_labelled(body, name, fmt=fmt, known_names=names_in_metadata(metadata), line_offset=skipped,
                                 respondent=named)

@@ -13,7 +13,7 @@ from dataclasses import replace
 from fnmatch import fnmatchcase
 
 from qualcode.domain.transcript import INTERVIEWER, RESPONDENT, Turn
-from qualcode.errors import Problem
+from qualcode.errors import Note, Problem
 
 from .names import key
 
@@ -90,7 +90,21 @@ def propose_roles(text: str, turns: list[Turn], name: str, fixed: dict[str, str]
     q, n = shares[who]
     out = [replace(t, role=INTERVIEWER) if t.speaker == who else
            (replace(t, role=RESPONDENT) if t.role is None and t.speaker in free else t) for t in turns]
-    note = Problem(f"{who!r} was taken as the interviewer because {q} of {n} turns are questions; to confirm or "
-                   f"change it, set roles in qualcode.toml [speakers.roles] (`qualcode speakers --role \"{who}=interviewer\"`)",
-                   name)
+    note = Note(f"{who!r} was taken as the interviewer because {q} of {n} turns are questions; to confirm or "
+                f"change it, set roles in qualcode.toml [speakers.roles] (`qualcode speakers --role \"{who}=interviewer\"`)",
+                name)
     return out, [note]
+
+
+def fill_respondents(turns: list[Turn], fixed: dict[str, str], declared: dict[str, str]) -> list[Turn]:
+    """Once someone is the interviewer (declared, set by a rule, or proposed), a speaker nobody gave a
+    role answers: the respondent. A rule or front matter saying ``none`` is left alone."""
+    if not any(t.role == INTERVIEWER for t in turns):
+        return turns
+    said = {key(n) for n, r in declared.items() if r == "none"}
+
+    def free(t: Turn) -> bool:
+        return t.role is None and role_for(fixed, t.speaker, t.label or "") is None \
+            and key(t.speaker) not in said and key(t.label or "") not in said
+
+    return [replace(t, role=RESPONDENT) if free(t) else t for t in turns]
