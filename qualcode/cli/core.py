@@ -191,6 +191,8 @@ def code_list(ctx: Context, transcript_id, code_id, all_coders, as_json) -> None
             if a is not None:  # "s"/"e" stay what the journal holds; "place" is where the text is now
                 d["place"] = {"status": a.status, "s": a.start, "e": a.end, **({"ambiguous": a.ambiguous}
                                                                                if a.ambiguous else {})}
+                if a.status != "orphaned":
+                    d["place"]["quote"] = _text_now(project, c, a)
             out.append(d)
         emit_json(out)
         return
@@ -202,7 +204,8 @@ def code_list(ctx: Context, transcript_id, code_id, all_coders, as_json) -> None
         else:
             mark = {"moved": "[moved] ", "orphaned": "[text lost] "}.get(a.status, "")
             mark = "[moved?] " if a.ambiguous else mark
-            shown.append([c.id, c.coder, c.transcript, a.start, a.end, c.code, mark + _short(c.quote)])
+            quote = c.quote if a.status == "orphaned" else _text_now(project, c, a)
+            shown.append([c.id, c.coder, c.transcript, a.start, a.end, c.code, mark + _short(quote)])
     table(shown, ["id", "coder", "transcript", "start", "end", "code", "quote"])
     if places:
         click.echo(f"{len(places)} coding(s) are shown where their text is now: their transcript changed since "
@@ -226,6 +229,11 @@ def _places(project, codings) -> dict:
             continue
         out.update((c.id, a) for c, a in project.anchored(cs, project.transcript(tid)) if a.status != KEPT)
     return out
+
+
+def _text_now(project, coding, anchor) -> str:
+    """The transcript's text where a moved coding now is (what a researcher would quote)."""
+    return project.transcript(coding.transcript).text[anchor.start:anchor.end]
 
 
 def _short(text: str, n: int = 60) -> str:

@@ -104,4 +104,12 @@ def test_code_list_shows_where_a_coding_is_after_its_transcript_changed(project)
     assert f"{start + shift}" in listed.stdout and "[moved] We monitor ethnicity" in listed.stdout
     assert "shown where their text is now" in listed.stderr
     row, = json.loads(run("--coder", "ann", "--project", project.root, "code", "list", "--json", check=0).stdout)
-    assert row["s"] == start and row["place"] == {"status": "moved", "s": start + shift, "e": start + shift + 20}
+    assert row["s"] == start and row["place"] == {"status": "moved", "s": start + shift, "e": start + shift + 20,
+                                                  "quote": "We monitor ethnicity"}
+    # a typo fixed inside the coded words: the list shows the words as they are now, not as they were
+    path.write_text(path.read_text(encoding="utf-8").replace("We monitor ethnicity", "We monitor ethnicty", 1),
+                    encoding="utf-8")
+    listed = run("--coder", "ann", "--project", project.root, "code", "list", check=0)
+    assert "We monitor ethnicty" in listed.stdout and "We monitor ethnicity" not in listed.stdout
+    row, = json.loads(run("--coder", "ann", "--project", project.root, "code", "list", "--json", check=0).stdout)
+    assert row["quote"] == "We monitor ethnicity" and row["place"]["quote"] == "We monitor ethnicty"
