@@ -73,6 +73,9 @@ def check_cmd(ctx: Context, fix: bool, as_json: bool) -> None:
         click.echo(f"anchors: {a.get('kept', 0)} kept, {a.get('moved', 0)} moved, {a.get('orphaned', 0)} orphaned")
         for f in report.findings:
             click.echo(f"{f.severity}: [{f.area}] {f.problem}")
+        if report.fixed:
+            click.echo(f"saved the new place of {report.fixed} moved coding(s) (a 'move' line in the coder's journal; "
+                       "`qualcode code undo` takes one back)")
         for f in report.notes:
             click.echo(f"note: [{f.area}] {f.problem}")
         for note in ctx.project.cache_notes():

@@ -32,6 +32,8 @@ class CheckReport:
     counts: dict = field(default_factory=dict)
     reshaped: list[str] = field(default_factory=list)
     """The codebook's records of renamed, merged and dropped codes (notes, not findings)."""
+    fixed: int = 0
+    """Moved codings whose new place ``--fix`` saved."""
     notes: list[Finding] = field(default_factory=list)
     """Worth saying, not wrong (a guessed role, a transcript with no case row): the project stays clean."""
 
@@ -46,7 +48,7 @@ class CheckReport:
         self.notes.append(Finding(area, problem, "note"))
 
     def to_json(self) -> dict:
-        return {"clean": self.clean, "counts": self.counts, "anchors": dict(self.anchors),
+        return {"clean": self.clean, "counts": self.counts, "anchors": dict(self.anchors), "fixed": self.fixed,
                 "moved": self.moved, "orphaned": self.orphaned, "reshaped": self.reshaped,
                 "findings": [f.to_json() for f in self.findings], "notes": [f.to_json() for f in self.notes]}
 
@@ -143,12 +145,12 @@ def check_project(project: Project, *, fix: bool = False, coder_for_fix: str | N
                         f"(then remove this coding: `qualcode --coder {coder} code remove {c.id}`)", entry.path))
                 elif a.status == MOVED:
                     report.moved.append(item)
-                    if tid not in marked:
-                        moves.append((c, a))
                     report.add("anchors", Problem(
                         f"{coder}'s coding {c.id} ({c.code}) moved {c.start}-{c.end} -> {a.start}-{a.end} "
                         "after the transcript changed (run `qualcode check --fix` to save the new place)",
                         entry.path))
+                    if tid not in marked:
+                        moves.append((c, a, report.findings[-1]))
                 elif a.status == ORPHANED:
                     report.orphaned.append(item)
                     report.add("anchors", Problem(
@@ -156,8 +158,10 @@ def check_project(project: Project, *, fix: bool = False, coder_for_fix: str | N
                         "transcript (recode it or remove it)", entry.path), "error")
             if fix and moves and (coder_for_fix in (None, coder)):
                 session = project.session(coder)
-                for c, a in moves:
+                for c, a, finding in moves:
                     session.move(c.id, a.start, a.end)
+                    report.findings.remove(finding)  # saved: no longer something to do
+                    report.fixed += 1
     report.counts = {"transcripts": len(index), "coders": len(project.coders()), "codings": total,
                      "codes": len(book) if book is not None else 0}
     return report
