@@ -97,7 +97,11 @@ class Transcript:
 
     @cached_property
     def word_count(self) -> int:
-        return count_words(self.text)
+        """Words said: the turns' text after their labels (so that one interview counts alike from every
+        export format, whatever labels, timestamps or headers it carries); the whole text without turns."""
+        if not self.turns:
+            return count_words(self.text)
+        return sum(count_words(self.text[t.text_start:t.end]) for t in self.turns)
 
     @cached_property
     def _turn_starts(self) -> list[int]:

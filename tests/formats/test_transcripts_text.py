@@ -219,7 +219,7 @@ def test_interviewer_list_and_unknown_roles():
     t, _ = parse("Ruth: a\n\nTom: b\n\nRuth: c\n\nTom: d\n")
     assert {x.role for x in t.turns} == {None}  # nobody is known to ask
     t, _ = parse("Speaker 1: a\n\nInterviewer: b\n\nSpeaker 1: c\n")
-    assert [x.role for x in t.turns] == [None, INTERVIEWER, None]
+    assert [x.role for x in t.turns] == [RESPONDENT, INTERVIEWER, RESPONDENT]  # the interviewer is known: the rest answer
 
 
 def test_leading_blank_lines_and_text_before_first_label(check):
