@@ -169,3 +169,24 @@ def test_docx_table_rows(check):
     check(t)
     assert [x.speaker for x in t.turns] == ["Interviewer", "Respondent", "Interviewer"]
     assert t.text.startswith("Interviewer: Hello?")
+
+
+def test_word_header_line_is_not_the_title(docx_bytes):
+    data = docx_bytes([
+        "Interviewer: José Núñez", "Narrator: Zoë O'Brien", "Date: 16/10/2014", "",
+        "Núñez: Could you tell me your role on the board?", "", "O'Brien: I chair the network.",
+    ])
+    t, _ = parse_transcript(data, "oral history 4.docx")
+    assert t.metadata["header"]["Interviewer"] == "José Núñez"
+    assert "title" not in t.metadata
+    assert [x.speaker for x in t.turns] == ["José Núñez", "Zoë O'Brien"]
+
+
+def test_word_inquiry_transcript_loses_its_line_numbers(docx_bytes, said):
+    data = docx_bytes([
+        " 1   LADY HALLETT: Good morning.", " 2   MS CARTER: May I call Mr Núñez?",
+        " 3   Q. Mr Núñez, could you start with your role", " 4   on the partnership board?",
+        " 5   LADY HALLETT: Thank you.",
+    ])
+    t, _ = parse_transcript(data, "inquiry.docx")
+    assert said(t)[2] == ("Q", "Mr Núñez, could you start with your role\non the partnership board?")

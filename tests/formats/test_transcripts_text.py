@@ -171,6 +171,52 @@ def test_inquiry_numbered_lines(fixture, check):
     assert t.text[t.turns[5].text_start:t.turns[5].end] == "I do."  # "(11.15 am)" is a stage direction
 
 
+INQUIRY_WRAPPED = """\
+ 1   LADY HALLETT: Good morning.
+ 2   MS CARTER: My Lady, may I call Mr José Núñez.
+ 3                  MR JOSÉ NÚÑEZ (affirmed)
+ 4            Questions from COUNSEL TO THE INQUIRY
+ 5   Q. Mr Núñez, could you start with your role
+ 6   on the partnership board?
+ 7   A. I chair the community empowerment network, so I sit
+ 8   on the board as one of the two voluntary-sector reps.
+ 9                     (11.15 am)
+10   Q. Since when?
+11   A. Since 2004. 12 years on the board
+12   by then.
+"""
+
+
+def test_inquiry_line_numbers_are_not_in_the_text(check, said):
+    from qualcode.services.coding_ops import find_quote
+
+    t, _ = parse(INQUIRY_WRAPPED, "inquiry_wrapped.txt")
+    check(t)
+    assert t.format == "inquiry"
+    assert said(t)[2:] == [
+        ("Counsel to the Inquiry", "Mr Núñez, could you start with your role\non the partnership board?"),
+        ("Mr José Núñez", "I chair the community empowerment network, so I sit\n"
+                          "on the board as one of the two voluntary-sector reps."),
+        ("Counsel to the Inquiry", "Since when?"),
+        ("Mr José Núñez", "Since 2004. 12 years on the board\nby then."),  # only the margin number goes
+    ]
+    assert t.text.count("\n") == INQUIRY_WRAPPED.count("\n")  # one line per numbered line
+    start, end = find_quote(t, "your role on the partnership board")
+    assert t.turn_at(start) is t.turns[2]
+    assert "title" not in t.metadata  # not the first line's number
+
+
+def test_maxqda_paragraph_number_is_not_the_title(fixture):
+    t, _ = read_transcript(fixture("maxqda.txt"))
+    assert t.metadata["title"] == "Interview"
+
+
+def test_header_line_is_not_the_title(fixture):
+    t, _ = read_transcript(fixture("hanging.txt"))
+    assert "title" not in t.metadata  # "Interviewer: Ruth Adebayo" is the header's, not a title
+    assert t.title == "hanging"
+
+
 def test_maxqda_paragraph_numbers(fixture, check):
     t, _ = read_transcript(fixture("maxqda.txt"))
     check(t)

@@ -127,6 +127,69 @@ def test_srt_dashes_are_separate_unnamed_speakers(fixture, check):
     assert problems and "no speaker" in problems[0].message
 
 
+SRT_NAMED_ON_FIRST_CUE = """1
+00:00:04,110 --> 00:00:07,980
+José Núñez: Thanks for making time. Could you start with
+
+2
+00:00:08,010 --> 00:00:09,240
+your role on the partnership board?
+
+3
+01:02:11,300 --> 01:02:16,920
+Zoë O'Brien: Sure. I chair the network, so I sit
+
+4
+01:02:17,000 --> 01:02:19,000
+on the board as a voluntary-sector rep.
+"""
+
+
+def test_srt_cue_without_a_name_continues_the_previous_speaker(check, said):
+    t, problems = parse_transcript(SRT_NAMED_ON_FIRST_CUE.encode(), "named_once.srt")
+    check(t)
+    assert said(t) == [
+        ("José Núñez", "Thanks for making time. Could you start with your role on the partnership board?"),
+        ("Zoë O'Brien", "Sure. I chair the network, so I sit on the board as a voluntary-sector rep."),
+    ]
+    assert [x.timestamp for x in t.turns] == [4.11, 3731.3]
+    assert problems == []
+
+
+def test_srt_cue_without_a_name_before_any_name_stays_outside_turns(check):
+    data = "1\n00:00:01,000 --> 00:00:02,000\n[music] Welcome.\n\n" + SRT_NAMED_ON_FIRST_CUE.replace(
+        "1\n00:00:04", "9\n00:00:04", 1)
+    t, problems = parse_transcript(data.encode(), "intro.srt")
+    check(t)
+    assert [x.speaker for x in t.turns] == ["José Núñez", "Zoë O'Brien"]
+    assert t.turn_at(t.text.index("Welcome")) is None
+    assert any("name no speaker" in p.message for p in problems)
+
+
+def _srt(*cues: tuple[str, str]) -> bytes:
+    """SubRip bytes from (timing, text) cues, numbered from 1."""
+    return "\n".join(f"{i}\n{timing}\n{text}\n" for i, (timing, text) in enumerate(cues, 1)).encode()
+
+
+def test_srt_cue_naming_two_speakers_is_two_turns(check, said):
+    t, _ = parse_transcript(_srt(
+        ("00:00:04,110 --> 00:00:07,980", "José Núñez: Was there a written plan?"),
+        ("00:00:08,010 --> 00:00:09,240", "José Núñez: And did you?\nZoë O'Brien: No. Well, a draft one, in June."),
+    ), "two_names.srt")
+    check(t)
+    assert said(t) == [
+        ("José Núñez", "Was there a written plan? And did you?"),
+        ("Zoë O'Brien", "No. Well, a draft one, in June."),
+    ]
+    assert t.turns[1].timestamp == 8.01
+
+
+def test_srt_second_line_that_is_not_a_name_stays_in_the_turn(said):
+    t, _ = parse_transcript(_srt(("00:00:01,000 --> 00:00:03,000", "José Núñez: The rule was\nno idea: no money.")),
+                            "colon.srt")
+    assert said(t) == [("José Núñez", "The rule was no idea: no money.")]
+
+
 def test_srt_bracket_names_and_tags(check):
     data = (
         "1\n00:00:01,000 --> 00:00:02,000\n[Ruth] <i>Hello.</i>\n\n"

@@ -15,7 +15,7 @@ from .common import RawTurn, Seg, merge_segs, render
 from .cues import TIMING
 from .detect import detect_text_format
 from .frontmatter import names_in_metadata, split_front_matter
-from .labelled import LabelledResult, match_label, parse_labelled
+from .labelled import LabelledResult, drop_line_numbers, match_label, parse_labelled
 from .names import looks_like_name, parse_time
 
 _OTHER_ZIPS = [
@@ -109,6 +109,8 @@ def parse_docx(data: bytes, name: str) -> tuple[str, list[RawTurn], dict, str, l
         segs = otter.parse_otter(text)
         known = {}
     else:
+        if fmt == "inquiry":
+            text = drop_line_numbers(text)
         result = parse_labelled(text, name, fmt=fmt, known_names=names_in_metadata(metadata))
         # line numbers of the unwrapped text mean nothing in Word: the message names the label
         problems.extend(Problem(p.message, p.path) for p in result.problems)

@@ -124,9 +124,22 @@ def _names_in(value: str) -> list[str]:
     return [" ".join(p.split()) for p in parts if looks_like_name(" ".join(p.split()))]
 
 
+def drop_line_numbers(text: str) -> str:
+    """Court/inquiry transcripts: each line's margin number (`` 6   on the board``) and the gap after it
+    are the page's, not what was said, so they are left out of the canonical text. Line breaks stay,
+    so line numbers in messages still point at the file's lines."""
+    return "\n".join(_drop_number(line) for line in text.split("\n"))
+
+
+def _drop_number(line: str) -> str:
+    m = _INQ_NUM.match(line)
+    return line[m.end():] if m else line
+
+
 def parse_labelled(text: str, name: str, *, fmt: str, known_names: list[str], line_offset: int = 0,
                    respondent: str | None = None) -> LabelledResult:
-    """Find speaker turns in ``text`` (offsets into ``text``).
+    """Find speaker turns in ``text`` (offsets into ``text``); an ``inquiry`` text comes without its line
+    numbers (``drop_line_numbers``).
 
     When only an interviewer is ever labelled (think-aloud and usability sessions: ``MODERATOR:``
     lines, the participant's speech unlabelled), each unlabelled paragraph is a turn of
@@ -145,11 +158,6 @@ def parse_labelled(text: str, name: str, *, fmt: str, known_names: list[str], li
             kinds[i] = BLANK
             prev_nonblank = False
             continue
-        pos = 0
-        if inquiry:
-            m = _INQ_NUM.match(line)
-            if m and m.end() < len(line):
-                pos = m.end()
         kind = CONT
         if _underline(s) and (prev_nonblank or _rule(s)):
             kind = BREAK
@@ -157,12 +165,12 @@ def parse_labelled(text: str, name: str, *, fmt: str, known_names: list[str], li
                 kinds[i - 1] = BREAK  # a reST/setext heading underlined by this line
         elif _MD_HEADING.match(s) or _rule(s) or _FIXED_HEADING.fullmatch(s):
             kind = BREAK
-        elif inquiry and _INQ_QA.match(line, pos):
-            qa = line[pos]
-            cands[i] = _Cand(qa, len(line) - len(line.lstrip()), _INQ_QA.match(line, pos).end(), None, qa=qa)
+        elif inquiry and _INQ_QA.match(line):
+            qa = line[0]
+            cands[i] = _Cand(qa, 0, _INQ_QA.match(line).end(), None, qa=qa)
             kind = LABEL
         else:
-            cand = match_label(line, pos)
+            cand = match_label(line, 0)
             if cand is not None:
                 if is_header_key(cand.label):
                     kind = BREAK
@@ -172,12 +180,12 @@ def parse_labelled(text: str, name: str, *, fmt: str, known_names: list[str], li
                     counts[key(cand.label)] = counts.get(key(cand.label), 0) + 1
                     kind = LABEL
             if kind == CONT and inquiry:
-                m = _AFFIRMED.match(line, pos) or _QUESTIONS_FROM.match(line, pos)
+                m = _AFFIRMED.match(line) or _QUESTIONS_FROM.match(line)
                 if m:
                     which = "witness" if m.re is _AFFIRMED else "questioner"
                     context[i] = (which, nice_case(" ".join(m.group(1).strip(" *_.").split())))
                     kind = BREAK
-            if kind == CONT and _STAGE.fullmatch(line[pos:].strip()):
+            if kind == CONT and _STAGE.fullmatch(s):
                 kind = STAGE
         kinds[i] = kind
         prev_nonblank = True
