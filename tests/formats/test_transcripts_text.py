@@ -344,3 +344,13 @@ def test_a_title_repeated_above_every_comment_is_not_a_speaker(check):
     t, problems = parse(speech, "interview.txt")
     assert [x.speaker for x in t.turns[:2]] == ["Ruth Adebayo", "Tom Keane"] and len(t.turns) == 8
     assert not any("word for word" in p.message for p in problems)
+
+
+
+
+def test_respondents_are_filled_in_only_where_none_is_known():
+    text = "Clerk: Order.\n\nAnn: Why?\n\nBob: Because.\n\nAnn: And?\n\nBob: Yes.\n\nClerk: Order!\n"
+    t, _ = parse(text, speakers={"roles": {"Ann": "interviewer"}})
+    assert {x.speaker: x.role for x in t.turns} == {"Clerk": RESPONDENT, "Ann": INTERVIEWER, "Bob": RESPONDENT}
+    t, _ = parse(text, speakers={"roles": {"Ann": "interviewer", "Bob": "respondent"}})
+    assert {x.speaker: x.role for x in t.turns}["Clerk"] is None  # a known respondent: the clerk is not one

@@ -97,9 +97,12 @@ def propose_roles(text: str, turns: list[Turn], name: str, fixed: dict[str, str]
 
 
 def fill_respondents(turns: list[Turn], fixed: dict[str, str], declared: dict[str, str]) -> list[Turn]:
-    """Once someone is the interviewer (declared, set by a rule, or proposed), a speaker nobody gave a
-    role answers: the respondent. A rule or front matter saying ``none`` is left alone."""
-    if not any(t.role == INTERVIEWER for t in turns):
+    """A transcript with an interviewer (declared, set by a rule, or proposed) and no respondent: the
+    speakers nobody gave a role answer (naming the interviewer must not leave an interview without a
+    respondent). Where some respondent is known (an inquiry's witness), the others keep no role (a
+    chair is not a respondent). A rule or front matter saying ``none`` is left alone."""
+    roles = {t.role for t in turns}
+    if INTERVIEWER not in roles or RESPONDENT in roles:
         return turns
     said = {key(n) for n, r in declared.items() if r == "none"}
 
