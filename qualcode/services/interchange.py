@@ -12,6 +12,7 @@ What maps to what, what is lost, how offsets are read and why: docs/interchange.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import shutil
 from collections import Counter
@@ -25,14 +26,14 @@ from qualcode.errors import CodebookError, FormatError, Problem, ProjectError, Q
 from qualcode.formats.refi import codebook as refi_codebook
 from qualcode.formats.refi import layout, merge
 from qualcode.formats.refi.exporting import ExportInput, build
-from qualcode.formats.refi.guids import GuidMaker
+from qualcode.formats.refi.guids import GuidMaker, is_guid, normalise_guid
 from qualcode.formats.refi.importing import ImportPlan, plan_import
 from qualcode.formats.refi.reader import read_project, root_name
 from qualcode.formats.refi.safezip import Limits, open_package, parse_xml
 from qualcode.formats.refi.writer import write_qdpx
 from qualcode.store.anchoring import ORPHANED, anchor
 from qualcode.store.atomic import fsync_dir, write_atomic
-from qualcode.store.config import CONFIG_NAME, load_config
+from qualcode.store.config import CONFIG_NAME, load_config, save_config
 from qualcode.store.project import Project
 
 
@@ -52,6 +53,60 @@ def _now() -> str:
 def _default_name(project: Project, ext: str) -> Path:
     stem = refi_codebook.slug(project.config.name, 60).replace("_", "-") or "project"
     return project.exports_dir / f"{stem}.{ext}"
+
+
+# -- what an imported project remembers of its REFI-QDA file (qualcode.toml [refi.*]) ---------------
+_USER = re.compile(r"^(.*?)\s*\{([^{}]+)\}$")
+
+
+def _imported_notes(project: Project) -> list[tuple[str, str]]:
+    """The project's and documents' memos an import saved to imported-notes.md (to go back out)."""
+    try:
+        return layout.read_notes_md((project.root / layout.NOTES_NAME).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return []
+
+
+def _refi_table(project: Project, name: str) -> dict[str, str]:
+    refi = project.config.raw.get("refi")
+    table = refi.get(name) if isinstance(refi, dict) else None
+    return {str(k): v for k, v in table.items() if isinstance(v, str)} if isinstance(table, dict) else {}
+
+
+def imported_users(project: Project) -> dict[str, tuple[str, str]]:
+    """coder -> (REFI user name, GUID) from ``[refi.users]`` (``"Bob Jones {guid}"``)."""
+    out = {}
+    for coder, value in _refi_table(project, "users").items():
+        m = _USER.match(value)
+        name, g = (m.group(1), normalise_guid(m.group(2)) or "") if m and is_guid(m.group(2)) else (value, "")
+        out[coder] = (coder if name.startswith("(") else name, g)  # "(no user given)" is not a name
+    return out
+
+
+def imported_code_guids(project: Project) -> dict[str, str]:
+    """code id -> the GUID it came with (``[refi.codes]``), following codes renamed since."""
+    book, out = project.codebook, {}
+    table = _refi_table(project, "codes")
+    for cid, g in sorted(table.items(), key=lambda kv: kv[0] not in book.by_id):  # current ids first
+        cur = cid if cid in book.by_id else book.resolve_code(cid)
+        if cur in book.by_id and cur not in out and is_guid(g):
+            out[cur] = normalise_guid(g)
+    return out
+
+
+def _remember_code_guids(project: Project, ids: dict[str, str], book: Codebook) -> None:
+    """Record in ``[refi.codes]`` the GUID of each code that has none yet (the file's GUID, unless it is
+    the one qualcode gives the code anyway)."""
+    kept, own = imported_code_guids(project), GuidMaker(project.config.name)
+    taken = set(kept.values())
+    new = {cid: g for g, cid in ids.items()
+           if cid in book.by_id and cid not in kept and g not in taken and is_guid(g) and g != own("code", cid)}
+    if not new:
+        return
+    cfg = project.config
+    refi = cfg.raw.setdefault("refi", {})
+    refi.setdefault("codes", {}).update(new)
+    save_config(project.root, cfg)
 
 
 # -- export ------------------------------------------------------------------------------------
@@ -102,7 +157,9 @@ def export_qdpx(project: Project, dest: str | Path | None = None, *, now: str | 
     cases = project.cases
     data = ExportInput(name=project.config.name, origin=_origin(), codebook=project.codebook, transcripts=transcripts,
                        codings=codings, coders=list(project.config.coders), attributes=cases.attributes,
-                       case_of=cases.case_of, columns=cases.columns, now=now or _now())
+                       case_of=cases.case_of, columns=cases.columns, now=now or _now(),
+                       users=imported_users(project), code_guids=imported_code_guids(project),
+                       notes=_imported_notes(project))
     model, problems = build(data)
     warnings += problems
     from qualcode.export.provenance import stamp  # where the exported data came from, in the project's Description
@@ -123,7 +180,8 @@ def export_qdpx(project: Project, dest: str | Path | None = None, *, now: str | 
 def export_qdc(project: Project, dest: str | Path | None = None) -> ExportResult:
     """Write the codebook as a REFI-QDA .qdc (valid against Codebook.xsd)."""
     dest = Path(dest) if dest else _default_name(project, "qdc")
-    data = refi_codebook.write_qdc(project.codebook, GuidMaker(project.config.name), _origin())
+    data = refi_codebook.write_qdc(project.codebook, GuidMaker(project.config.name), _origin(),
+                                   imported_code_guids(project))
     write_atomic(dest, data)
     return ExportResult(dest, {"codes": len(project.codebook)}, [], len(data))
 
@@ -163,7 +221,7 @@ def _build(tmp: Path, plan: ImportPlan, source: Path, origin: str, result: Proje
         _write_file(tmp / "transcripts" / f"{t.id}.txt", layout.transcript_file(t))
     _write_file(tmp / ".gitignore", ".qualcode/\ncodings/*.lock\n")
     if plan.other_notes:
-        _write_file(tmp / "imported-notes.md", layout.notes_md(plan))
+        _write_file(tmp / layout.NOTES_NAME, layout.notes_md(plan))
     _write_file(tmp / CONFIG_NAME, layout.config_text(plan, source, origin))
     texts = _check_texts(tmp, plan, result.warnings)
     _write_cases(tmp, plan, set(texts))
@@ -326,7 +384,7 @@ def _codes_from_file(file: Path, limits: Limits | None):
             if n.name == refi_codebook.META_NAME:
                 found = refi_codebook.read_meta(n.text)
                 meta = found.get("codebook") if found else None
-        return model.codes, meta, reader.problems
+        return model.codes, meta, reader.dropped_problems() + reader.problems
     finally:
         pkg.close()
 
@@ -346,8 +404,9 @@ def import_codebook(project: Project, file: str | Path, *, replace: bool = False
     if not codes:
         raise FormatError("the file holds no codes", path=file, hint="is this the codebook you meant?")
     old = project.codebook
-    known = merge.known_ids(old, codes, GuidMaker(project.config.name))
-    incoming, _, more = refi_codebook.from_refi(codes, meta, known, reserved=set(old.by_id), path=str(file))
+    kept = {g: cid for cid, g in imported_code_guids(project).items()}
+    known = merge.known_ids(old, codes, GuidMaker(project.config.name), kept)
+    incoming, ids, more = refi_codebook.from_refi(codes, meta, known, reserved=set(old.by_id), path=str(file))
     m = merge.merge(old, incoming, replace_all=replace)
     result = CodebookImport(mode="replace" if replace else "merge", added=m.added, updated=m.updated,
                             unchanged=m.unchanged, removed=m.removed, kept=m.kept, warnings=problems + more)
@@ -362,10 +421,10 @@ def import_codebook(project: Project, file: str | Path, *, replace: bool = False
     from qualcode.formats.codebook_yaml import codebook_to_data
 
     book.renamed, book.merged, book.dropped = dict(old.renamed), dict(old.merged), list(old.dropped)
-    if codebook_to_data(book) == codebook_to_data(old):
-        return result  # nothing to change: the file is not written (no backup either)
-    result.backup = _backup(project)
-    project.set_codebook(book)
+    if codebook_to_data(book) != codebook_to_data(old):  # else nothing to change: no write, no backup
+        result.backup = _backup(project)
+        project.set_codebook(book)
+    _remember_code_guids(project, ids, book)
     return result
 
 

@@ -154,7 +154,7 @@ def test_failure_while_building_leaves_nothing(tmp_path, monkeypatch):
 
 
 def test_target_must_be_new_or_empty(tmp_path):
-    archive = make_qdpx(tmp_path / "a.qdpx", project_xml(""))
+    archive = make_qdpx(tmp_path / "a.qdpx", project_xml("<Users/>"))
     (tmp_path / "full").mkdir()
     (tmp_path / "full" / "x").write_text("x")
     with pytest.raises(ProjectError, match="not empty"):

@@ -102,13 +102,30 @@ def slug(name: str, limit: int = 40) -> str:
 
 
 # -- qualcode -> REFI --------------------------------------------------------------------------
-def to_refi(book: Codebook, guid: GuidMaker) -> tuple[list[model.Code], dict]:
-    """REFI codes in tree order, and the codebook part of qualcode's metadata."""
+def code_guids(book: Codebook, guid: GuidMaker, kept: dict[str, str] | None = None) -> dict[str, str]:
+    """Code id -> its GUID: the one it came with from another program (``kept``), else qualcode's own."""
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for c in book.codes:
+        g = (kept or {}).get(c.id)
+        if g and g not in used:
+            out[c.id] = g
+            used.add(g)
+    for c in book.codes:
+        if c.id not in out:
+            out[c.id] = guid("code", c.id)
+    return out
+
+
+def to_refi(book: Codebook, guid: GuidMaker, kept: dict[str, str] | None = None) -> tuple[list[model.Code], dict]:
+    """REFI codes in tree order, and the codebook part of qualcode's metadata. ``kept``: code id ->
+    the GUID it came with (``[refi.codes]``), written back so the other program recognises its codes."""
     codes: list[model.Code] = []
     meta: dict = {}
+    guids = code_guids(book, guid, kept)
     for c in book.walk():
-        g = guid("code", c.id)
-        codes.append(model.Code(guid=g, name=c.name, parent=guid("code", c.parent) if c.parent else None,
+        g = guids[c.id]
+        codes.append(model.Code(guid=g, name=c.name, parent=guids.get(c.parent) if c.parent else None,
                                 description=describe(c), colour=c.colour.upper() if c.colour else None))
         entry = {"id": c.id, **code_details(c)}
         if c.shortcut:
@@ -202,11 +219,11 @@ def dump_meta(data: dict) -> str:
 
 
 # -- the .qdc file -----------------------------------------------------------------------------
-def write_qdc(book: Codebook, guid: GuidMaker, origin: str) -> bytes:
+def write_qdc(book: Codebook, guid: GuidMaker, origin: str, kept: dict[str, str] | None = None) -> bytes:
     """A Codebook.xsd-valid .qdc: the code tree, and qualcode's metadata as an empty set."""
     from .writer import add_code_tree, xml_bytes, xml_text
 
-    codes, meta = to_refi(book, guid)
+    codes, meta = to_refi(book, guid, kept)
     if not codes:
         raise FormatError("the codebook has no codes to export", hint="add codes first")
     q = lambda tag: f"{{{CODEBOOK_NS}}}{tag}"  # noqa: E731
@@ -248,4 +265,4 @@ def read_qdc(root: etree._Element, path: str) -> tuple[list[model.Code], dict | 
     folders = sum(1 for c in codes if not c.codable)
     if folders:
         reader.warn(f"{folders} code(s) marked not codable (folders) are ordinary codes in qualcode")
-    return codes, meta, reader.problems, {"codes": len(codes), "sets": sets}
+    return codes, meta, reader.dropped_problems() + reader.problems, {"codes": len(codes), "sets": sets}

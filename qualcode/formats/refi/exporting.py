@@ -5,7 +5,9 @@ a TextSource whose text is the canonical transcript text; each coding is one Pla
 one Coding (code points, end exclusive); a coding's memo is a Note referred to from its selection;
 case attributes are Variables, given on the Case when every transcript of the case agrees and on
 the TextSource otherwise. GUIDs are uuid5 of the project name and the object's id: the same project
-exported twice gives the same GUIDs. qualcode's own data (code ids, shortcuts, transcript ids and
+exported twice gives the same GUIDs; users and codes imported from another program keep the name
+and GUID they came with (``[refi.users]``, ``[refi.codes]``); imported-notes.md goes out as
+project notes. qualcode's own data (code ids, shortcuts, transcript ids and
 front matter, coder names, attribute order) travels in the ``qualcode metadata`` note.
 """
 
@@ -20,7 +22,7 @@ from qualcode.domain.transcript import Transcript
 from qualcode.errors import Problem
 
 from . import model
-from .codebook import META_NAME, dump_meta, to_refi
+from .codebook import META_NAME, code_guids, dump_meta, to_refi
 from .guids import GuidMaker, is_guid
 
 NAME_CHARS = 80
@@ -42,6 +44,12 @@ class ExportInput:
     case_of: dict[str, str] = field(default_factory=dict)
     columns: list[str] = field(default_factory=list)
     now: str | None = None
+    users: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """coder -> (REFI user name, GUID) it came from (``[refi.users]``): written back as they were."""
+    code_guids: dict[str, str] = field(default_factory=dict)
+    """code id -> the GUID it came with (``[refi.codes]``): written back as it was."""
+    notes: list[tuple[str, str]] = field(default_factory=list)
+    """(heading, text) of the project's imported notes (imported-notes.md): written as project notes."""
 
 
 def selection_name(quote: str) -> str:
@@ -65,15 +73,28 @@ def variable_type(values: list[str]) -> str:
     return "Text"
 
 
+def users(coders: list[str], known: dict[str, tuple[str, str]], guid: GuidMaker) -> list[model.User]:
+    """A user per coder: the name and GUID it was imported from when known (so ATLAS.ti's and
+    NVivo's users match up again), else the coder's name and a GUID of qualcode's."""
+    out: list[model.User] = []
+    used: set[str] = set()
+    for c in coders:
+        name, g = known.get(c, (c, ""))
+        g = g.lower() if g and is_guid(g) and g.lower() not in used else guid("user", c)
+        used.add(g)
+        out.append(model.User(g, name=name or c, id=c))
+    return out
+
+
 def build(data: ExportInput) -> tuple[model.Project, list[Problem]]:
     guid = GuidMaker(data.name)
     problems: list[Problem] = []
     p = model.Project(name=data.name, origin=data.origin, modified=data.now)
     coders = list(dict.fromkeys([*data.coders, *data.codings]))
-    user_guid = {c: guid("user", c) for c in coders}
-    p.users = [model.User(user_guid[c], name=c, id=c) for c in coders]
-    p.codes, book_meta = to_refi(data.codebook, guid)
-    code_guid = {c.id: guid("code", c.id) for c in data.codebook.codes}
+    p.users = users(coders, data.users, guid)
+    user_guid = {c: u.guid for c, u in zip(coders, p.users)}
+    p.codes, book_meta = to_refi(data.codebook, guid, data.code_guids)
+    code_guid = code_guids(data.codebook, guid, data.code_guids)
     texts = {t.id: t for t in data.transcripts}
 
     # -- variables and cases ----------------------------------------------------------------
@@ -144,6 +165,10 @@ def build(data: ExportInput) -> tuple[model.Project, list[Problem]]:
         "users": {user_guid[c]: c for c in coders},
         "columns": columns,
     }
+    for heading, text in data.notes:
+        g = guid("note", heading, text)
+        p.notes.append(model.Note(g, name=heading, text=text))
+        p.project_notes.append(g)
     mg = guid("metadata")
     p.notes.append(model.Note(mg, name=META_NAME, text=dump_meta(meta),
                               description="qualcode's own data (code ids and shortcuts, transcript ids and front "

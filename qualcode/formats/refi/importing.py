@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from qualcode.domain.codebook import Codebook
-from qualcode.errors import Problem
+from qualcode.errors import FormatError, Problem
 
 from . import model
 from .codebook import META_NAME, from_refi, read_meta, slug
@@ -23,6 +23,8 @@ from .safezip import Package
 _CODER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _TID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 DEFAULT_CODER = "imported"
+END_SLACK = 2
+"""How far past the end of its text a selection may end and still be kept (clamped): a final newline."""
 
 
 @dataclass
@@ -54,6 +56,8 @@ class ImportPlan:
     codings: dict[str, list[PlannedCoding]] = field(default_factory=dict)
     coders: dict[str, tuple[str, str]] = field(default_factory=dict)
     """coder -> (REFI user name, GUID)."""
+    code_guids: dict[str, str] = field(default_factory=dict)
+    """code id -> the code's GUID in the file (kept in ``[refi.codes]``, written back on export)."""
     columns: list[str] = field(default_factory=list)
     attributes: dict[str, dict[str, str]] = field(default_factory=dict)
     case_of: dict[str, str] = field(default_factory=dict)
@@ -110,6 +114,8 @@ class Planner:
         self.notes = {n.guid: n for n in p.notes if n.name != META_NAME or self.meta is None}
         self.used_notes: set[str] = set()
         self.guids_used: set[str] = set()
+        self.unreadable: list[str] = []
+        """Sources whose text could not be read: 'name': why."""
 
     def warn(self, message: str, n: int = 1) -> None:
         self.warn_counts[message] += n
@@ -153,6 +159,9 @@ class Planner:
         self.plan.warnings.extend(problems)
         name = (book_meta or {}).get("name") or (f"{self.p.name} codebook" if self.p.name else "Imported codebook")
         self.plan.codebook = Codebook(codes=codes, name=name, description=(book_meta or {}).get("description", ""))
+        self.plan.code_guids = {cid: g for g, cid in self.code_ids.items() if is_guid(g)}
+        self.dropped_of = {g: k for k, d in enumerate(self.p.dropped_codes) for g in d.below if g not in self.code_ids}
+        self.dropped_codings: Counter[int] = Counter()
         folders = sum(1 for c in self.p.codes if not c.codable)
         if folders:
             self.warn(f"{folders} code(s) marked not codable (folders) are ordinary codes in qualcode")
@@ -166,6 +175,7 @@ class Planner:
             if s.text is not None:
                 return s.text
             self.warn(f"source {s.name or s.guid!r} left out: {why}")
+            self.unreadable.append(f"{s.name or s.guid!r}: {why}")
             return None
         text, note = decode_text(data)
         if note:
@@ -200,6 +210,18 @@ class Planner:
             st = SourceText(raw)
             self.plan.transcripts.append(PlannedTranscript(tid, str(title), st.canonical, dict(metadata)))
             self.selections(s, tid, st)
+        self._refuse_no_text()
+
+    def _refuse_no_text(self) -> None:
+        """A .qdpx whose every source is missing from the archive would make a project of nothing (a
+        bare .qde without its sources/ folder still gives its codebook: that is all it can give)."""
+        if self.plan.transcripts or not self.unreadable or self.package is None or self.package.zip is None:
+            return
+        shown = "; ".join(self.unreadable[:3]) + (" ..." if len(self.unreadable) > 3 else "")
+        raise FormatError(f"none of the file's {len(self.unreadable)} text source(s) could be read ({shown}); "
+                          "nothing was imported", path=self.path,
+                          hint="export the project again from your QDA program with its documents "
+                               "(the .qdpx must hold its sources/ folder)")
 
     def _memo(self, parts: list[str], refs: list[str]) -> list[str]:
         for r in refs:
@@ -223,10 +245,16 @@ class Planner:
         text = st.canonical
         matched = mismatched = 0
         unit, base = choice.unit, choice.base
+        limit = st.length(unit, base)
+        past_end: list[model.Selection] = []
         for sel in s.selections:
+            if sel.start >= limit or sel.end > limit + END_SLACK:
+                past_end.append(sel)
+                continue
             a, b = st.convert(sel.start, unit, base), st.convert(sel.end, unit, base)
             if sel.start < 0 or sel.end < sel.start or a >= b:
-                self.warn("empty, reversed or out-of-range selections were left out", max(1, len(sel.codings)))
+                self.warn("empty or reversed selections (or negative positions) were left out",
+                          max(1, len(sel.codings)))
                 continue
             if sel.name:
                 if quote_matches(sel.name, text[a:b]):
@@ -236,9 +264,10 @@ class Planner:
             memo_parts = [sel.description.strip()] if sel.description.strip() else []
             self._memo(memo_parts, sel.notes)
             if not sel.codings:
-                self.warn("selections without a coding (qualcode keeps only coded text) were left out")
+                self._uncoded(s, tid, text[a:b], memo_parts)
             for k, ref in enumerate(sel.codings):  # the selection's GUID goes to its first coding
                 self._add(tid, a, b, ref, memo_parts, sel.user, sel.created, s.user, None if k else sel.guid)
+        self._warn_past_end(s, tid, past_end, limit, unit)
         wordy = sum(1 for x in s.selections if len(x.name) >= 20 and " " in x.name.strip())
         if not matched and mismatched and wordy * 2 > len(s.selections):
             self.warn(f"source {s.name or tid!r}: the selections' names look like quotes but none is the text at "
@@ -250,11 +279,37 @@ class Planner:
             self._add(tid, 0, len(text), ref, [], s.user, s.created, s.user)
             self.warn("codings of a whole source became codings of the whole transcript")
 
+    def _uncoded(self, s: model.Source, tid: str, quote: str, memo_parts: list[str]) -> None:
+        """A selection without a coding: left out, but its comment (an ATLAS.ti quotation's) is kept."""
+        self.warn("selection(s) without a coding were left out (qualcode keeps only coded text)")
+        if not memo_parts:
+            return
+        shown = " ".join(quote.split())
+        shown = shown if len(shown) <= 80 else shown[:77].rstrip() + "…"
+        body = "\n\n".join([f"> {shown}", *dict.fromkeys(memo_parts)])
+        self.plan.other_notes.append((f"Comment on a quotation in {s.name or tid}", body))
+        self.warn("comment(s) of selections without a coding were saved to imported-notes.md, with the quoted text")
+
+    def _warn_past_end(self, s: model.Source, tid: str, past: list[model.Selection], limit: int, unit: str) -> None:
+        if not past:
+            return
+        codings = sum(len(x.codings) for x in past)
+        shown = ", ".join(f"{{{x.guid}}}" if x.guid else repr(x.name[:40]) if x.name else "(no GUID or name)"
+                          for x in past[:5])
+        where = ", ".join(f"{x.start}-{x.end}" for x in past[:5])
+        more = f" and {len(past) - 5} more" if len(past) > 5 else ""
+        self.warn(f"source {s.name or tid!r}: {len(past)} selection(s) reach past the end of its text "
+                  f"({limit} {unit}) and were left out, with {codings} coding(s): {shown}{more} "
+                  f"at positions {where}{more}; check them in the program that made the file")
+
     def _add(self, tid, a, b, ref: model.CodingRef, memo_parts, sel_user, sel_created, src_user,
              guid: str | None = None) -> None:
         code = self.code_ids.get(ref.code)
         if code is None:
-            self.warn("codings with a code the codebook does not have were left out")
+            if ref.code in self.dropped_of:
+                self.dropped_codings[self.dropped_of[ref.code]] += 1
+            else:
+                self.warn("codings with a code the codebook does not have were left out")
             return
         coder = self.coder(ref.user, sel_user, src_user, self.p.creating_user)
         parts = self._memo(list(memo_parts), ref.notes)
@@ -362,6 +417,8 @@ class Planner:
         self.sources()
         self.cases()
         self.leftovers()
+        self.plan.warnings += [Problem(d.message(self.dropped_codings[k]), self.path)
+                               for k, d in enumerate(self.p.dropped_codes)]
         self.plan.warnings += [Problem(m if n == 1 else f"{m} ({n})", self.path) for m, n in self.warn_counts.items()]
         return self.plan
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -13,6 +14,9 @@ import yaml
 from qualcode.store.config import ProjectConfig, render_config
 
 from .importing import ImportPlan, PlannedTranscript
+
+NOTES_NAME = "imported-notes.md"
+"""Notes of an imported project not attached to a coded selection (written back as project notes)."""
 
 
 def transcript_file(t: PlannedTranscript) -> str:
@@ -26,14 +30,18 @@ def _toml_str(value: str) -> str:
 
 
 def config_text(plan: ImportPlan, source: Path, origin: str) -> str:
-    """qualcode.toml, plus ``[refi]`` (where it came from) and ``[refi.users]`` (coder <- REFI user)."""
+    """qualcode.toml, plus ``[refi]`` (where it came from), ``[refi.users]`` (coder <- REFI user) and
+    ``[refi.codes]`` (code id <- GUID): export writes users and codes back as they came."""
     cfg = ProjectConfig(name=plan.name, codebook="codebooks/codebook.yaml", coders=list(plan.coders))
     stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
     lines = [render_config(cfg).rstrip("\n"), "",
-             "# Where this project came from (kept for reference; qualcode does not read it).",
+             "# Where this project came from (export writes the users and codes back with these names and GUIDs).",
              "[refi]", f"file = {_toml_str(source.name)}", f"origin = {_toml_str(origin)}",
              f"imported = {_toml_str(stamp)}", "", "# qualcode coder = REFI user name and GUID", "[refi.users]"]
     lines += [f"{_toml_str(c)} = {_toml_str(f'{name} {{{g}}}' if g else name)}" for c, (name, g) in plan.coders.items()]
+    lines += ["", "# qualcode code id = the code's GUID in the file (written back on export; matches codes on",
+              "# import-codebook)", "[refi.codes]"]
+    lines += [f"{_toml_str(cid)} = {_toml_str(g)}" for cid, g in plan.code_guids.items()]
     return "\n".join(lines) + "\n"
 
 
@@ -48,9 +56,20 @@ def cases_csv(plan: ImportPlan, tids: set[str]) -> str:
     return buf.getvalue()
 
 
+def read_notes_md(text: str) -> list[tuple[str, str]]:
+    """(heading, text) of each ``## `` section of imported-notes.md (what ``notes_md`` wrote)."""
+    out = []
+    for part in re.split(r"^## ", text, flags=re.M)[1:]:
+        heading, _, body = part.partition("\n")
+        if heading.strip() or body.strip():
+            out.append((heading.strip(), re.sub(r"^\\(\\*#)", r"\1", body.strip(), flags=re.M)))
+    return out
+
+
 def notes_md(plan: ImportPlan) -> str:
     parts = [f"# Notes imported from {plan.name}\n",
              "Notes (memos) from the REFI-QDA file that were not attached to a coded selection.\n"]
     for heading, body in plan.other_notes:
-        parts.append(f"## {heading}\n\n{body}\n")
+        body = re.sub(r"^(\\*#)", r"\\\1", body, flags=re.M)  # a '#' line of a note is not a heading here
+        parts.append(f"## {' '.join(heading.split())}\n\n{body}\n")
     return "\n".join(parts)

@@ -1,7 +1,8 @@
 """Merging an imported codebook into the current one (pure: nothing is read or written here).
 
-Matching (``known_ids``): a file's code is the current code whose GUID qualcode would give it (the
-file came from this project, maybe through another program), else the current code with the same
+Matching (``known_ids``): a file's code is the current code that came with its GUID from another
+program (``[refi.codes]``) or whose GUID qualcode would give it (the file came from this project,
+maybe through another program), else the current code with the same
 full path of names (case-insensitive). qualcode's metadata, when present, is applied before this
 by ``codebook.from_refi``.
 
@@ -27,9 +28,12 @@ def _path(names: list[str]) -> str:
     return " / ".join(" ".join(n.split()).casefold() for n in names)
 
 
-def known_ids(old: Codebook, codes: list[model.Code], guid: GuidMaker) -> dict[str, str]:
-    """File GUID -> current code id, for the file's codes that match a current code."""
+def known_ids(old: Codebook, codes: list[model.Code], guid: GuidMaker,
+              kept: dict[str, str] | None = None) -> dict[str, str]:
+    """File GUID -> current code id, for the file's codes that match a current code. ``kept``: GUID ->
+    code id of the GUIDs codes came with from another program (``[refi.codes]``)."""
     known = {guid("code", c.id): c.id for c in old.codes}
+    known.update({g: cid for g, cid in (kept or {}).items() if cid in old.by_id})
     by_path: dict[str, list[str]] = {}
     for c in old.codes:
         names = [old.by_id[a].name for a in reversed(old.ancestors(c.id)) if a in old.by_id] + [c.name]

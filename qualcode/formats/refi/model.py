@@ -29,6 +29,30 @@ class Code:
 
 
 @dataclass(slots=True)
+class DroppedCode:
+    """A ``<Code>`` left out on reading: no GUID, or the GUID of a code read before it."""
+
+    name: str
+    guid: str | None
+    first: str | None = None
+    """The name of the code read before it with the same GUID."""
+    below: list[str] = field(default_factory=list)
+    """The GUIDs of the codes nested in it (left out with it)."""
+
+    def message(self, codings: int | None = None) -> str:
+        what = f"code {self.name!r} " + (f"{{{self.guid}}}" if self.guid else "(no GUID)")
+        why = f"it repeats the GUID of code {self.first!r}" if self.guid else "it has no GUID"
+        text = f"{what} was left out ({why})"
+        if self.below:
+            text += f", with the {len(self.below)} code(s) nested in it"
+        if codings is not None:
+            text += f"; {codings} coding(s) {'of those codes' if self.below else 'of it'} were left out"
+            if self.guid:
+                text += f" (codings with its GUID went to {self.first!r}, which has it first)"
+        return text + "; give each code its own GUID in the program that made the file"
+
+
+@dataclass(slots=True)
 class CodingRef:
     """One ``<Coding>``: a code applied to a selection (or a whole source)."""
 
@@ -138,5 +162,7 @@ class Project:
     project_notes: list[str] = field(default_factory=list)
     other_sources: dict[str, int] = field(default_factory=dict)
     """Sources qualcode does not import, by element name (PictureSource, AudioSource ...)."""
+    dropped_codes: list[DroppedCode] = field(default_factory=list)
+    """Codes left out on reading (no GUID, or a repeated one)."""
     counts: dict[str, int] = field(default_factory=dict)
     """What the file holds, counted while reading (users, codes, sources, selections, codings ...)."""

@@ -61,6 +61,13 @@ class SourceText:
         """True when the interpretations can disagree."""
         return bool(self._crs or self._astral_raw)
 
+    def length(self, unit: str, base: str) -> int:
+        """The text's length as positions under (unit, base) count it."""
+        text = self.raw if base == RAW else self.canonical
+        if unit == UTF16:
+            return len(text) + len(self._astral_raw if base == RAW else self._astral_can)
+        return len(text)
+
     def convert(self, pos: int, unit: str, base: str) -> int:
         """A position under (unit, base) as a code-point offset into the canonical text (clamped)."""
         if unit == UTF16:

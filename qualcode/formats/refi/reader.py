@@ -19,6 +19,8 @@ from . import model
 from .guids import normalise_guid
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
+_PARTS = {"Users", "CodeBook", "Sources"}
+"""A <Project> with none of these is not a project (an MSBuild file has a <Project> root too)."""
 _OTHER_SOURCES = ("PictureSource", "AudioSource", "VideoSource")
 _VALUE_TAGS = {"TextValue": "Text", "BooleanValue": "Boolean", "IntegerValue": "Integer", "FloatValue": "Float",
                "DateValue": "Date", "DateTimeValue": "DateTime"}
@@ -29,6 +31,10 @@ class Reader:
         self.path = path
         self._warnings: Counter[str] = Counter()
         self.counts: Counter[str] = Counter()
+        self.parts: set[str] = set()
+        self.dropped: list[model.DroppedCode] = []
+        """The local names of the root's children (Users, CodeBook, Sources ...)."""
+        self.namespace: str | None = None
 
     # -- helpers ---------------------------------------------------------------------------
     @staticmethod
@@ -57,6 +63,7 @@ class Reader:
     def check_namespace(self, root, expected: str) -> None:
         tag = root.tag if isinstance(root.tag, str) else ""
         ns = tag[1:tag.rindex("}")] if tag.startswith("{") else None  # QName() refuses a '}' in the namespace
+        self.namespace = ns
         if ns != expected:
             self.warn(f"namespace {ns or '(none)'!r} read as {expected!r}")
 
@@ -74,25 +81,33 @@ class Reader:
         return [g for g in (self.guid(r, "targetGUID") for r in self.kids(el, "NoteRef")) if g]
 
     # -- codes -----------------------------------------------------------------------------
-    def codes(self, parent_el, parent: str | None, out: list[model.Code], seen: set[str] | None = None) -> None:
-        seen = set() if seen is None else seen
+    def codes(self, parent_el, parent: str | None, out: list[model.Code], seen: dict[str, str] | None = None) -> None:
+        seen = {} if seen is None else seen
         for el in self.kids(parent_el, "Code"):
             self.counts["codes"] += 1
             g = self.guid(el)
+            name = el.get("name") or ""
             if g is None or g in seen:
-                self.warn("a code without a GUID (or with a repeated one) was left out, with its children")
+                below = [x for x in (self.guid(d) for d in el.iterdescendants() if self.local(d) == "Code") if x]
+                self.counts["codes"] += len(below)
+                self.dropped.append(model.DroppedCode(name, g, seen.get(g) if g else None, below))
                 continue
-            seen.add(g)
+            seen[g] = name
             codable = (el.get("isCodable") or "true").strip().lower() not in ("false", "0")
-            out.append(model.Code(guid=g, name=el.get("name") or "", parent=parent, description=self.description(el),
+            out.append(model.Code(guid=g, name=name, parent=parent, description=self.description(el),
                                   colour=el.get("color") or el.get("colour"), codable=codable))
             self.codes(el, g, out, seen)
+
+    def dropped_problems(self) -> list[Problem]:
+        """The codes left out, named (for a codebook: no codings to count)."""
+        return [Problem(d.message(), self.path) for d in self.dropped]
 
     # -- the project -----------------------------------------------------------------------
     def project(self, root) -> model.Project:
         """The whole project from a parsed root element."""
         p = self.start(root)
         for el in root:
+            self.parts.add(self.local(el))
             self.section(p, el)
         return self.finish(p)
 
@@ -110,8 +125,18 @@ class Reader:
                              modified=root.get("modifiedDateTime"))
 
     def finish(self, p: model.Project) -> model.Project:
+        if not self.parts & _PARTS:
+            raise FormatError(self._not_a_project(), path=self.path,
+                              hint="import a REFI-QDA project (.qdpx / .qde) exported from a QDA program")
         p.counts = self.counts
+        p.dropped_codes = list(self.dropped)
         return p
+
+    def _not_a_project(self) -> str:
+        if self.namespace and not self.namespace.startswith("urn:QDA-XML:"):
+            return (f"this is not a REFI-QDA project: its <Project> is in the namespace {self.namespace!r} and holds "
+                    "no Users, CodeBook or Sources; nothing was imported")
+        return "the project is empty: it holds no Users, CodeBook or Sources; nothing was imported"
 
     def section(self, p: model.Project, el) -> None:
         """One child of <Project>."""
@@ -309,6 +334,7 @@ def read_project(data: bytes, path: str) -> tuple[model.Project, Reader]:
                 if depth == 1:
                     p = reader.start(el)
                 elif depth == 2:
+                    reader.parts.add(reader.local(el))
                     in_sources = reader.local(el) == "Sources"
                 continue
             depth -= 1
