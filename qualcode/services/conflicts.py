@@ -39,8 +39,13 @@ class Conflict:
     def key(self) -> tuple[str, str]:
         return (self.code, self.field)
 
+    @property
+    def what(self) -> str:
+        """The field as a researcher reads it."""
+        return "became (what became of the code)" if self.field == "became" else self.field
+
     def words(self) -> str:
-        return f"{self.code} {self.field}: mine {show(self.mine)} · theirs {show(self.theirs)}"
+        return f"{self.code} {self.what}: mine {show(self.mine)} · theirs {show(self.theirs)}"
 
 
 def show(value) -> str:
@@ -179,7 +184,7 @@ def resolve(project: Project, code: str, field: str, take: str, codings: str | N
     _forget(path, c.key)
     left = len(conflicts(path))
     chose = f"kept mine ({show(c.mine)})" if take == "mine" else f"took theirs ({show(c.theirs)})"
-    return (f"{c.code} {c.field}: {chose}; " +
+    return (f"{c.code} {c.what}: {chose}; " +
             (f"{left} conflict{'s' if left != 1 else ''} left" if left else "no conflicts left")
             + " (`qualcode sync` shares the choice)")
 

@@ -48,7 +48,7 @@ class ConflictsDialog(ModalScreen[None]):
         if not self.items:
             options.add_option(Option("No conflicts left to choose on.", id="none", disabled=True))
             return
-        options.add_options([Option(f"{c.code} · {c.field}\n  mine:   {show(c.mine)}\n  theirs: {show(c.theirs)}",
+        options.add_options([Option(f"{c.code} · {c.what}\n  mine:   {show(c.mine)}\n  theirs: {show(c.theirs)}",
                                     id=str(i)) for i, c in enumerate(self.items)])
         options.highlighted = min(keep, len(self.items) - 1)
 
