@@ -54,7 +54,7 @@ def sync_cmd(ctx: Context, as_json: bool) -> None:
     if as_json:
         emit_json({"committed": result.committed, "arrived": result.arrived, "authors": result.authors,
                    "pushed": result.pushed, "remote": result.remote, "resumed": result.resumed,
-                   "codes_not_in_codebook": unknown, "your_codings_dropped": lost})
+                   "codes_not_in_codebook": unknown, "your_codings_dropped": lost, "notes": result.notes})
         return
     if result.resumed:
         click.echo("Finished a merge left unfinished (a sync interrupted, or a `git pull` stopped on a conflict): "
@@ -63,6 +63,8 @@ def sync_cmd(ctx: Context, as_json: bool) -> None:
         click.echo("Committed your changes: " + "; ".join(result.committed))
     else:
         click.echo("Nothing of yours to commit")
+    for note in result.notes:
+        click.echo(f"Note: {note}")
     if result.arrived:
         who = f" from {', '.join(result.authors)}" if result.authors else ""
         click.echo(f"Arrived{who}:")

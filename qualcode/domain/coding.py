@@ -3,7 +3,8 @@
 An operation is a plain dict, exactly what the journal stores (without its envelope):
 ``{"op": "add", "coding": {...}}``, ``{"op": "remove", "id": ...}``,
 ``{"op": "recode", "id": ..., "code": ...}``, ``{"op": "memo", "id": ..., "memo": ...}``,
-``{"op": "move", "id": ..., "start": ..., "end": ..., "quote": ..., "th": ...}``,
+``{"op": "move", "id": ..., "start": ..., "end": ..., "quote": ..., "th": ..., "t": ...}`` ("t": to another
+transcript, optional),
 ``{"op": "batch", "ops": [...]}`` (one user action), ``{"op": "undo"}`` and ``{"op": "redo"}``.
 Undo and redo are operations too, so the history survives a restart.
 """
@@ -191,11 +192,15 @@ class CodingSet:
             inverse = {"op": "memo", "id": c.id, "memo": c.memo}
             self._put(c._replace(memo=merged_memo(c.memo, op)))
             return inverse
-        if kind == "move":
+        if kind == "move":  # within its transcript, or (with "t") to another one
             c = self._need(op["id"])
             inverse = {"op": "move", "id": c.id, "start": c.start, "end": c.end, "quote": c.quote, "th": c.th}
-            self._put(c._replace(start=int(op["start"]), end=int(op["end"]),
-                                 quote=op.get("quote", c.quote), th=op.get("th", c.th)))
+            moved = c._replace(start=int(op["start"]), end=int(op["end"]), quote=op.get("quote", c.quote),
+                               th=op.get("th", c.th), transcript=op.get("t", c.transcript))
+            if moved.transcript != c.transcript:
+                inverse["t"] = c.transcript
+                self._drop(c.id)
+            self._put(moved)
             return inverse
         if kind == "tset":  # {"op": "tset", "t": transcript, "key": "status" | "memo", "value": text or None}
             mine = self.marks.setdefault(op["t"], {})

@@ -266,6 +266,8 @@ class SyncResult:
     remote: str = ""
     resumed: bool = False
     """An interrupted sync (a merge not committed) was completed first."""
+    notes: list[str] = field(default_factory=list)
+    """What the merge did that the team should know (two transcripts under one name kept apart)."""
 
 
 class _JournalLocks:
@@ -311,15 +313,27 @@ def _remote(root: Path, branch: str) -> str:
                          "teammates then `git clone URL`")
 
 
-def _finish_merge(root: Path, identity: str | None) -> bool:
+def _finish_merge(root: Path, identity: str | None, notes: list[str] | None = None) -> bool:
     """A merge left uncommitted (a sync killed midway): merge any journal git left unmerged with the
     driver, then commit. Returns whether there was one. SyncError for another file in conflict."""
     if not (root / ".git" / "MERGE_HEAD").exists():
         return False
+    from qualcode.services.sync_transcripts import split_two_transcripts
+    from qualcode.store.config import load_config
+
     unmerged = [p for p in git(root, "diff", "--name-only", "--diff-filter=U", "-z").stdout.split("\0") if p]
+    unmerged.sort(key=lambda p: not p.startswith("codings/"))  # journals first: codings may move after
+    seen = list(notes or [])
     for path in unmerged:
         if not (path.startswith("codings/") and path.endswith(".jsonl")):
             if not _settled(root / path) and _remerge(root, path):
+                continue
+            said = None if _settled(root / path) else split_two_transcripts(
+                root, _need_git(), path, load_config(root).transcripts, lambda rev, p: _show(root, rev, p),
+                lambda p: git(root, "add", "--", p))
+            if said:
+                if notes is not None:
+                    notes.append(said)
                 continue
             if _settled(root / path):  # the user chose (no conflict markers left): take it as it is
                 git(root, "add", "--", path)
@@ -344,7 +358,12 @@ def _finish_merge(root: Path, identity: str | None) -> bool:
                             "nothing was committed", path=root / path,
                             hint=f"edit {path} to keep what you want (remove the <<<<<<< ======= >>>>>>> lines), "
                                  "then `qualcode sync` again")
-    git(root, "commit", "-q", "--no-edit", identity=identity)
+    said = [n for n in (notes or []) if n not in seen]
+    if said:  # in the merge's message too, so that the other machines are told when it reaches them
+        msg = (root / ".git" / "MERGE_MSG").read_text(encoding="utf-8", errors="replace") if (root / ".git" / "MERGE_MSG").exists() else "Merge"
+        git(root, "commit", "-q", "-m", msg.rstrip() + "\n\n" + "".join(f"Note: {n}\n" for n in said), identity=identity)
+    else:
+        git(root, "commit", "-q", "--no-edit", identity=identity)
     return True
 
 
@@ -418,7 +437,7 @@ def sync(root: Path, coder: str, codebook: str) -> SyncResult:
     branch = _branch(root)
     remote = result.remote = _remote(root, branch)
     with _JournalLocks(root / "codings"):
-        result.resumed = _finish_merge(root, identity)
+        result.resumed = _finish_merge(root, identity, result.notes)
         git(root, "add", "-A", "--", ".")
         staged = [p for p in git(root, "diff", "--cached", "--name-only", "-z").stdout.split("\0") if p]
         if staged:
@@ -439,7 +458,7 @@ def sync(root: Path, coder: str, codebook: str) -> SyncResult:
                 proc = git(root, "merge", "-q", "--no-commit", upstream, check=False, identity=identity)
                 _kill_point("merging")
                 if (root / ".git" / "MERGE_HEAD").exists():
-                    _finish_merge(root, identity)
+                    _finish_merge(root, identity, result.notes)
                 elif proc.returncode != 0:
                     raise SyncError(f"git merge failed: {git_said(proc)}", path=root,
                                     hint="fix what git says (`git status`), then `qualcode sync` again")
@@ -460,6 +479,9 @@ def sync(root: Path, coder: str, codebook: str) -> SyncResult:
             result.arrived = describe(root, before, after, _changed_paths(root, before, after), codebook)
             log = git(root, "log", "--no-merges", "--format=%an", f"{before}..{after}" if before else after).stdout
             result.authors = sorted(set(log.split("\n")) - {""})
+            told = git(root, "log", "--format=%B", f"{before}..{after}" if before else after).stdout
+            result.notes.extend(line[len("Note: "):] for line in told.splitlines()
+                                if line.startswith("Note: ") and line[len("Note: "):] not in result.notes)
     return result
 
 

@@ -121,6 +121,8 @@ def check_record(rec: dict, *, nested: bool = False) -> None:
             _check_span(rec.get("start"), rec.get("end"), "move")
             _check_text(rec, "quote", required=False)
             _check_text(rec, "th", required=False)
+            if "t" in rec:
+                _check_text(rec, "t")
     elif kind == "tset":
         _check_text(rec, "t")
         if rec.get("key") not in ("status", "memo"):
@@ -457,12 +459,7 @@ class JournalWriter:
                                hint="free some disk space, or check that the codings folder is writable") from None
         if self._fd is None:
             raise JournalError("the journal is not open for writing", path=self.path)
-        record = {"v": VERSION, "n": self.seq + 1,
-                  "at": datetime.now(timezone.utc).isoformat(timespec="milliseconds"), **op}
-        # unique across machines, so that two histories of this journal merge (store.merge); kept in
-        # ``op`` too, so that the undo history names it
-        record["oid"] = op["oid"] = op.get("oid") or os.urandom(8).hex()
-        line = (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+        record, line = _record(op, self.seq + 1)
         size = os.fstat(self._fd).st_size
         try:
             written = os.write(self._fd, line)
@@ -531,7 +528,30 @@ class JournalWriter:
         return len(lines)
 
 
-def _append_durably(path: Path, data: bytes) -> None:
+def _record(op: dict, n: int) -> tuple[dict, bytes]:
+    """The journal line for ``op``, numbered ``n``."""
+    record = {"v": VERSION, "n": n, "at": datetime.now(timezone.utc).isoformat(timespec="milliseconds"), **op}
+    # unique across machines, so that two histories of this journal merge (store.merge); kept in ``op``
+    # too, so that the undo history names it
+    record["oid"] = op["oid"] = op.get("oid") or os.urandom(8).hex()
+    return record, (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def append_held(path: Path, coder: str, ops: list[dict]) -> None:
+    """Append ``ops`` to a journal whose lock the caller already holds (``qualcode sync`` moving
+    codings while it holds every journal's lock), durably, after checking that each applies."""
+    rep = replay(path, coder)
+    data = b""
+    for i, op in enumerate(ops, 1):
+        check_record(op)
+        rep.codings.check(op)
+        rep.codings.apply(op)
+        data += _record(op, rep.last_seq + i)[1]
+    if data:
+        _append_durably(path, data, "codings not moved")
+
+
+def _append_durably(path: Path, data: bytes, failed: str = "not compacted: cannot keep the unreadable lines aside") -> None:
     try:
         fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         try:
@@ -543,7 +563,7 @@ def _append_durably(path: Path, data: bytes) -> None:
             os.close(fd)
         fsync_dir(path.parent)
     except OSError as exc:
-        raise JournalError(f"not compacted: cannot keep the unreadable lines aside ({_reason(exc)})", path=path,
+        raise JournalError(f"{failed} ({_reason(exc)})", path=path,
                            hint="free some disk space and try again; the journal is unchanged") from None
 
 

@@ -48,3 +48,12 @@ def test_two_transcript_memos_written_on_two_machines_are_both_kept():
     assert cs.marks["int-1"]["memo"] == "one view"
     cs.apply({"op": "tset", "t": "int-1", "key": "status", "value": "done"})
     assert cs.marks["int-1"]["status"] == "done"
+
+
+def test_a_move_to_another_transcript_moves_the_coding_and_undo_brings_it_back():
+    cs = _set()
+    cs.apply({"op": "move", "id": "c1", "start": 0, "end": 10, "quote": "0123456789", "th": "", "t": "int-1-2"})
+    assert cs.for_transcript("int-1") == [] and [c.id for c in cs.for_transcript("int-1-2")] == ["c1"]
+    assert cs.get("c1").transcript == "int-1-2"
+    cs.apply({"op": "undo"})
+    assert [c.id for c in cs.for_transcript("int-1")] == ["c1"] and cs.for_transcript("int-1-2") == []

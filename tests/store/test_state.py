@@ -282,3 +282,14 @@ def test_a_change_to_a_coding_removed_before_the_state_was_saved_brings_it_back_
     cached, full = replay(path, "ann", statedir), replay(path, "ann")
     assert cached.codings.get("c3").code == "z" and not cached.warnings
     assert _state(cached) == _state(full)
+
+
+def test_a_coding_moved_to_another_transcript_after_the_state_was_saved_is_where_a_full_replay_puts_it(
+        tmp_path, monkeypatch):
+    path, statedir = _stated(tmp_path, monkeypatch, 50)
+    with open(path, "a", encoding="utf-8") as f:  # what a sync appends when two transcripts shared a name
+        f.write('{"v":1,"n":998,"at":"2026-12-07T10:00:00Z","op":"move","id":"c3","start":3,"end":6,'
+                '"quote":"abc","th":"","t":"t9","oid":"x2"}\n')
+    cached, full = replay(path, "ann", statedir), replay(path, "ann")
+    assert cached.codings.get("c3").transcript == "t9" and "c3" not in cached.codings.by_transcript.get("t3", {})
+    assert _state(cached) == _state(full)

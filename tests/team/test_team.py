@@ -258,6 +258,33 @@ def test_a_codebook_git_merged_as_text_before_qualcode_ran_is_merged_again_by_sy
     assert [(r["code"], r["field"], r["theirs"]) for r in rows] == [("theme", "name", "Lead theme")]
 
 
+def test_two_interviews_imported_under_one_name_on_two_machines_are_both_kept_with_their_codings(team, tmp_path):
+    """ben and the lead each import their own "int-9.txt" (different interviews) and code it. The sync
+    keeps both (the second as int-9-2) and moves each coding with the text it was made on; both
+    machines are told, and agree."""
+    lead, ben = team["lead"], team["ben"]
+    for machine, who, words in ((lead, "Ann", "the board meets monthly and nobody listens"),
+                                (ben, "Bob", "I was nominated by the network in 2004")):
+        src = tmp_path / f"from-{machine.name}" / "int-9.txt"
+        src.parent.mkdir()
+        src.write_text(f"Interviewer: Tell me.\n\n{who}: Well, {words}.\n\nInterviewer: Why?\n\n{who}: I could not say.\n",
+                       encoding="utf-8")
+        qc(machine, "import", str(src))
+        qc(machine, "--coder", CODER[machine.name], "code", "add", "int-9", "theme", "--quote", words)
+    qc(lead, "--coder", "lead", "sync")
+    said = qc(ben, "--coder", "ben", "sync").stdout
+    assert "two different transcripts were added as transcripts/int-9.txt" in said and "int-9-2" in said
+    told = qc(lead, "--coder", "lead", "sync").stdout
+    assert "int-9-2" in told  # the lead learns where their interview went
+    for machine in (lead, ben):
+        rows = json.loads(qc(machine, "code", "list", "--all-coders", "--json").stdout)
+        where = {r["coder"]: (r["t"], r["quote"]) for r in rows if r["t"].startswith("int-9")}
+        assert where == {"lead": ("int-9-2", "the board meets monthly and nobody listens"),
+                         "ben": ("int-9", "I was nominated by the network in 2004")}, machine.name
+        assert "holds git's conflict markers" not in qc(machine, "check", check=False).stdout
+        assert "lost its text" not in qc(machine, "check", check=False).stdout
+
+
 def test_a_text_conflict_stops_the_sync_and_the_next_sync_takes_the_settled_file(team):
     """cases.csv edited two ways: git cannot merge it; sync names it and says what to do, and once the
     user has settled it (markers gone), the next sync completes."""
