@@ -155,7 +155,8 @@ def crosstab(project, rows: str, cols: str | None = None, *, coders=None, by="ca
     """Counts of cases (or codings, or words) for each row category and column category, with a
     ``Total`` column (the row category over all cases) and a ``Total`` row (each column's base).
     With ``percent``, each count column ``X`` is followed by ``X %``: the percentage of the
-    column's base (cases with that value or code; for codings and words, the column's codings)."""
+    column's base (cases with that value or code; for codings and words, the column's codings), so
+    the Total row reads 100.0 in every percentage column."""
     if by not in BY:
         raise QualcodeError(f"unknown unit {by!r} for a crosstab", hint=f"use one of: {', '.join(BY)}")
     choice = choose_coders(project, coders)
@@ -207,9 +208,8 @@ def crosstab(project, rows: str, cols: str | None = None, *, coders=None, by="ca
     if percent:
         bases = pd.Series(list(col_base.reindex(col_cats).fillna(0)) + [grand], index=count_columns, dtype=float)
         pct = table.div(bases.replace(0, np.nan), axis=1).mul(100).round(1)
-        pct.loc[total, total] = 100.0 if grand else np.nan
-        if cdim is not None:
-            pct.loc[total, col_cats] = (col_base / grand * 100).round(1).to_numpy() if grand else np.nan
+        # the Total row is each column's base: 100 % of itself, as every other row is a share of it
+        pct.loc[total] = [100.0 if n else np.nan for n in bases]
         out = {}
         for c in count_columns:
             out[c] = table[c]
@@ -238,6 +238,27 @@ def crosstab(project, rows: str, cols: str | None = None, *, coders=None, by="ca
                   rows=rows, cols=cols, by=by, count_columns=count_columns, percent_columns=percent_columns,
                   total=total, row_labels=dict(rdim.labels), col_labels=dict(cdim.labels) if cdim else {},
                   row_kind=rdim.kind, col_kind=cdim.kind if cdim else "", n_cases=len(cases))
+
+
+def labelled(df: pd.DataFrame) -> pd.DataFrame:
+    """The crosstab as a spreadsheet or a terminal shows it: code rows get a ``code`` column beside
+    their id, the code's name marked "(with sub-codes)" as in the Word report when the row counts codes
+    under it; code columns carry the same mark. The counts and attrs are unchanged."""
+    out = df.copy()
+    out.attrs = dict(df.attrs)
+    if df.attrs.get("row_kind") == "codes":
+        labels = df.attrs.get("row_labels") or {}
+        out.insert(0, "code", [str(labels.get(i, i)).strip() for i in out.index])
+        out.index.name = "id"
+    marked = {c for c, label in (df.attrs.get("col_labels") or {}).items() if str(label).endswith(SUB_CODES)}
+    if marked:
+        out.columns = [_marked(str(c), marked) for c in out.columns]
+    return out
+
+
+def _marked(column: str, marked: set[str]) -> str:
+    base, pct = (column[:-2], " %") if column.endswith(" %") else (column, "")
+    return base + SUB_CODES + pct if base in marked else column
 
 
 def _counted(cdim: Dimension | None) -> str:

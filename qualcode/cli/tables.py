@@ -106,11 +106,13 @@ def framework_cmd(ctx, quotes, max_chars, codes, coders, as_json, as_csv) -> Non
 @output_options
 @pass_ctx
 def crosstab_cmd(ctx, rows, cols, by, no_percent, coders, as_json, as_csv) -> None:
-    """Codes against case attributes (attr:NAME) or against codes, counting cases by default."""
+    """Codes against case attributes (attr:NAME) or against codes, counting cases by default. Code rows
+    show the code's name beside its id, marked "(with sub-codes)" when the row counts codes under it."""
     from qualcode.analysis import crosstab
+    from qualcode.analysis.crosstab import labelled
 
-    show(crosstab(ctx.project, rows, cols, coders=_coders(ctx, coders), by=by, percent=not no_percent),
-         as_json, as_csv)
+    df = crosstab(ctx.project, rows, cols, coders=_coders(ctx, coders), by=by, percent=not no_percent)
+    show(labelled(df), as_json, as_csv)
 
 
 @table_group.command("cooccurrence")

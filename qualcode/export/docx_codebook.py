@@ -4,24 +4,38 @@ inclusion and exclusion criteria, examples and keywords. Used alone and as the r
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 from pathlib import Path
 
 from docx.shared import Pt, RGBColor
 
 from qualcode.export import docx_base as base
-from qualcode.export.docx_table import add_table
+from qualcode.export.docx_table import add_table, measure
 from qualcode.export.frame import Grid, clean_text
 from qualcode.export.output import check_writable, output_path, save_bytes
 
 INDENT = "\u00a0\u00a0\u00a0"
+ID_WIDTH = 2600  # twips (about 4.6 cm): a longer code id goes on several lines, broken after "." or "_"
+_ID_PIECES = re.compile(r"[^._]+[._]*|[._]+")
+
+
+def wrap_id(code_id: str, width: int = ID_WIDTH) -> str:
+    """A long code id on several lines, each break after a "." or "_", never inside a word
+    ('…outcome_relationships' breaks as '…outcome_' / 'relationships')."""
+    lines = [""]
+    for piece in _ID_PIECES.findall(code_id):
+        if lines[-1] and measure(lines[-1] + piece) > width:
+            lines.append("")
+        lines[-1] += piece
+    return "\n".join(lines)
 
 
 def overview_grid(book, counts: dict[str, int] | None = None) -> Grid:
     headers = ["Code", "Id", "Key"] + (["Codings"] if counts is not None else [])
     rows = []
     for code in book.walk():
-        row = [INDENT * book.depth(code.id) + code.name, code.id, code.shortcut or ""]
+        row = [INDENT * book.depth(code.id) + code.name, wrap_id(code.id), code.shortcut or ""]
         if counts is not None:
             row.append(int(counts.get(code.id, 0)))
         rows.append(row)

@@ -38,17 +38,41 @@ def code_label(book, code: str, indent: bool = False) -> str:
     return str(code)
 
 
+PARENT_ROWS = (" A theme or code not used itself but above codes that were has an empty row, so every code "
+               "stands under its own theme.")
+
+
+def tree_rows(codes, book) -> list[str]:
+    """``codes`` and every code above them, in codebook order (codes not in the codebook last): the
+    rows of a table indented by level, so no code appears under another theme's heading."""
+    codes = [str(c) for c in codes]
+    wanted = set(codes)
+    for c in codes:
+        if book is not None and c in book:
+            wanted.update(book.ancestors(c))
+    ordered = [c.id for c in book.walk() if c.id in wanted] if book is not None else []
+    return ordered + [c for c in codes if c not in set(ordered)]
+
+
+def _with_parents(out, codes, book):
+    """``out`` (one row per code in ``codes``) with empty rows for the codes above them."""
+    rows = tree_rows(codes, book)
+    if len(rows) == len(codes):
+        return out, ""
+    return out.reindex(rows), PARENT_ROWS
+
+
 def codes_as_rows(df, book):
-    """A case x code matrix turned so codes are rows (named, indented by level) and cases columns:
-    nine cases fit a page across, forty code names do not."""
-    out = df.T.copy()
-    out.index = [code_label(book, c, indent=True) for c in df.columns]
+    """A case x code matrix turned so codes are rows (named, indented by level, under their themes)
+    and cases columns: nine cases fit a page across, forty code names do not."""
+    out, parents = _with_parents(df.T.copy(), [str(c) for c in df.columns], book)
+    out.index = [code_label(book, c, indent=True) for c in out.index]
     out.index.name = "Code"
     out.columns = [str(c) for c in df.index]
     out.attrs = dict(df.attrs)
     caption = str(df.attrs.get("caption", ""))
     out.attrs["caption"] = caption.replace("rows are the", "columns are the").replace(", columns every", ", rows every") \
-        .replace(", columns the", ", rows the")
+        .replace(", columns the", ", rows the") + parents
     return out
 
 
@@ -61,12 +85,15 @@ def case_matrix_summary(df, book):
     value = df.attrs.get("value", "presence")
     n = len(df)
     present = (df > 0).sum(axis=0)
+    codes = [str(c) for c in df.columns]
     out = pd.DataFrame({"Cases": present.to_numpy(), "% of cases": (present / n * 100).round(1).to_numpy()},
-                       index=pd.Index([code_label(book, c, indent=True) for c in df.columns], name="Code"))
+                       index=codes)
     unit = {"counts": "Codings", "words": "Words coded"}.get(value)
     if unit:
         out[unit] = df.sum(axis=0).to_numpy()
         out["Most in one case"] = df.max(axis=0).to_numpy()
+    out, parents = _with_parents(out, codes, book)
+    out.index = pd.Index([code_label(book, c, indent=True) for c in out.index], name="Code")
     out.attrs = dict(df.attrs)
     what = {"counts": "; the codings of the code, and the most in any one case",
             "words": "; the words coded with it, and the most in any one case"}.get(value, "")
@@ -74,7 +101,7 @@ def case_matrix_summary(df, book):
     out.attrs["caption"] = (f"The {n:,} cases are too many to show as columns, so each code gets one row: the cases "
                             f"in which it occurs and their share of the {n:,} cases with codings{what}. "
                             f"`qualcode export xlsx` writes the whole case x code matrix. "
-                            + str(df.attrs.get("caption", "")).split(": each cell is", 1)[0] + ".")
+                            + str(df.attrs.get("caption", "")).split(": each cell is", 1)[0] + "." + parents)
     return out
 
 
@@ -94,13 +121,19 @@ def cooccurrence_pairs(df):
                 rows.append([names.get(ids[i], ids[i]), names.get(ids[j], ids[j]), n,
                              int(values[i, i]), int(values[j, j])])
     rows.sort(key=lambda r: (-r[2], r[0], r[1]))
-    out = pd.DataFrame(rows, columns=["Code", "Occurs with", "Together", "First code alone", "Second code alone"])
-    unit = "pairs of overlapping codings" if df.attrs.get("mode", "overlap") == "overlap" else "speaker turns with both"
-    total = "codings" if df.attrs.get("mode", "overlap") == "overlap" else "turns"
+    overlap = df.attrs.get("mode", "overlap") == "overlap"
+    unit = "Codings of" if overlap else "Turns with"
+    out = pd.DataFrame(rows, columns=["Code", "Occurs with", "Together", f"{unit} first code (all)",
+                                      f"{unit} second code (all)"])
+    together = ("the number of pairs of overlapping codings (a coding that overlaps two codings of the other "
+                "code makes two pairs), so it can exceed either code's codings" if overlap
+                else "the number of speaker turns with both codes")
+    total = "codings" if overlap else "turns"
     out.attrs = {"title": "Codes that occur together, most often first", "kind": "cooccurrence_pairs",
-                 "caption": (f"{df.attrs.get('caption', '')} Each row is a pair of different codes: Together is the "
-                             f"number of {unit}; the last two columns give each code's {total} in all "
-                             f"(the grid's diagonal). Pairs that never occur together are left out.").strip()}
+                 "caption": (f"{df.attrs.get('caption', '')} Each row is a pair of different codes: Together is "
+                             f"{together}; the last two columns give each code's {total} in all, whether or not "
+                             "they overlap (the grid's diagonal). Pairs that never occur together are left "
+                             "out.").strip()}
     return out
 
 
@@ -184,7 +217,7 @@ def retrieved_quotes(doc, df, limit: int, book=None) -> int:
             grey(p.add_run(f"{clean_text(before)} "))
         p.add_run(f"\u201c{clean_text(quote)}\u201d").bold = True
         if after:
-            grey(p.add_run(f" {clean_text(after)}"))
+            grey(p.add_run(after_quote(clean_text(after))))
         who = unwrap(rec.get("attribution") or rec.get("case") or "")
         code = rec.get("code")
         extra = ", ".join(str(v) for v in (code_label(book, code) if code else None, rec.get("coder")) if v)
@@ -198,6 +231,12 @@ def retrieved_quotes(doc, df, limit: int, book=None) -> int:
             note.paragraph_format.left_indent = Cm(1)
         shown += 1
     return shown
+
+
+def after_quote(text: str) -> str:
+    """The words after a quotation, spaced as prose: none before a full stop, comma or the like
+    ('“…the funding bid”. Interviewer'), one before a word."""
+    return text if text[:1] in ".,;:!?)]\u2026\u2019\u201d" else " " + text
 
 
 def grey(run) -> None:

@@ -77,15 +77,15 @@ class ReportWriter:
         if n_cols <= limit:
             return self._fit_parts(g)
         lead = list(range(g.index_columns))
-        data = list(range(g.index_columns, n_cols))
-        per_part = max(1, limit - len(lead))
-        n_parts = -(-len(data) // per_part)
-        per_part = -(-len(data) // n_parts)  # balanced: 40 columns in 4 parts of 10, not 13+13+13+1
-        return [lead + data[i:i + per_part] for i in range(0, len(data), per_part)]
+        units = column_units(g)
+        per_part = max(1, (limit - len(lead)) // max(len(u) for u in units))
+        n_parts = -(-len(units) // per_part)
+        per_part = -(-len(units) // n_parts)  # balanced: 40 columns in 4 parts of 10, not 13+13+13+1
+        return [lead + _flat(units[i:i + per_part]) for i in range(0, len(units), per_part)]
 
     def _fit_parts(self, g: Grid) -> list[list[int] | None]:
         """[None] when every column fits the page at its narrowest (no word broken); else parts that
-        do, each repeating the row labels."""
+        do, each repeating the row labels and keeping a count with its percentage."""
         from qualcode.export.docx_table import TWIPS_PER_EMU, minimum_widths
 
         total = int(base.text_width(self.doc) * TWIPS_PER_EMU)
@@ -94,21 +94,22 @@ class ReportWriter:
             return [None]
         lead = list(range(g.index_columns))
         room = total - sum(widths[j] for j in lead)
+        units = column_units(g)
         parts, current, used = [], [], 0
-        for j in range(g.index_columns, len(g.headers)):
-            if current and used + widths[j] > room:
-                parts.append(lead + current)
+        for unit in units:
+            need = sum(widths[j] for j in unit)
+            if current and used + need > room:
+                parts.append(current)
                 current, used = [], 0
-            current.append(j)
-            used += widths[j]
-        parts.append(lead + current)
+            current.append(unit)
+            used += need
+        parts.append(current)
         # balanced, when the same number of parts can share the columns evenly (7 + 7, not 13 + 1)
-        data = list(range(g.index_columns, len(g.headers)))
-        size = -(-len(data) // len(parts))
-        even = [data[i:i + size] for i in range(0, len(data), size)]
-        if len(even) == len(parts) and all(sum(widths[j] for j in part) <= room for part in even):
-            return [lead + part for part in even]
-        return parts
+        size = -(-len(units) // len(parts))
+        even = [units[i:i + size] for i in range(0, len(units), size)]
+        if len(even) == len(parts) and all(sum(widths[j] for j in _flat(part)) <= room for part in even):
+            parts = even
+        return [lead + _flat(part) for part in parts]
 
     def grid_table(self, g: Grid, caption: str, note: str = "") -> None:
         """Caption, table (in parts if very wide, capped in length), note."""
@@ -189,7 +190,25 @@ class ReportWriter:
         p.add_run().add_picture(io.BytesIO(png), width=Cm(width_cm))
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         p.paragraph_format.keep_with_next = True
-        self.caption("Figure", caption).paragraph_format.space_after = Pt(12)
+        below = self.caption("Figure", caption).paragraph_format
+        below.space_after = Pt(12)
+        below.keep_with_next = False  # a figure's caption ends its block: the next heading may start a page
+
+
+def column_units(g: Grid) -> list[list[int]]:
+    """The data columns in groups a table part never splits: a count and the percentage after it
+    ("North East", "North East %")."""
+    units: list[list[int]] = []
+    for j in range(g.index_columns, len(g.headers)):
+        if units and g.headers[j].endswith("%") and not g.headers[j - 1].endswith("%"):
+            units[-1].append(j)
+        else:
+            units.append([j])
+    return units
+
+
+def _flat(units: list[list[int]]) -> list[int]:
+    return [j for unit in units for j in unit]
 
 
 def word_view(df, book=None):

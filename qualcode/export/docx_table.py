@@ -109,9 +109,14 @@ def _widths(grid: Grid, columns: list[int], rows: list[int], total: int) -> list
     return widths
 
 
-def _paragraphs(text: str, right: bool) -> str:
+KEEP = "<w:keepNext/>"
+"""On the last row's paragraphs: the row stays on the page of what follows the table (its note),
+in Word and in LibreOffice, so a note never starts a page alone."""
+
+
+def _paragraphs(text: str, right: bool, keep: str = "") -> str:
     jc = '<w:jc w:val="right"/>' if right else ""
-    ppr = f'<w:pPr><w:pStyle w:val="TableText"/>{jc}</w:pPr>'
+    ppr = f'<w:pPr><w:pStyle w:val="TableText"/>{keep}{jc}</w:pPr>'
     parts = []
     for line in (text.split("\n") if text else [""]):
         run = f'<w:r><w:t xml:space="preserve">{escape(line)}</w:t></w:r>' if line else ""
@@ -127,14 +132,14 @@ _RUN_PROPS = {
 }
 
 
-def _rich(parts: list[tuple[str, str]]) -> str:
+def _rich(parts: list[tuple[str, str]], keep: str = "") -> str:
     out = []
     for kind, text in parts:
         spacing = '<w:spacing w:after="60"/>' if kind in ("attribution", "memo") else ""
-        ppr = f'<w:pPr><w:pStyle w:val="TableText"/>{spacing}</w:pPr>'
+        ppr = f'<w:pPr><w:pStyle w:val="TableText"/>{keep}{spacing}</w:pPr>'
         out.append(f'<w:p>{ppr}<w:r>{_RUN_PROPS.get(kind, "")}<w:t xml:space="preserve">'
                    f"{escape(clean_text(text))}</w:t></w:r></w:p>")
-    return "".join(out) or _paragraphs("", False)
+    return "".join(out) or _paragraphs("", False, keep)
 
 
 def table_xml(grid: Grid, *, style_id: str, width: int, columns: list[int] | None = None,
@@ -162,9 +167,10 @@ def table_xml(grid: Grid, *, style_id: str, width: int, columns: list[int] | Non
     out.append("</w:tr>")
     for i in rows:
         out.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
+        keep = KEEP if i == rows[-1] else ""
         for j, w in zip(columns, widths):
             rich = grid.rich.get((i, j)) if grid.rich else None
-            body = _rich(rich) if rich is not None else _paragraphs(grid.text(i, j), grid.numeric[j])
+            body = _rich(rich, keep) if rich is not None else _paragraphs(grid.text(i, j), grid.numeric[j], keep)
             out.append(f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr>{body}</w:tc>')
         out.append("</w:tr>")
     out.append("</w:tbl>")

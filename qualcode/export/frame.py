@@ -87,10 +87,10 @@ def _decimals(values: list, header: str, attrs: dict) -> int:
     if isinstance(override, int):
         return override if any(isinstance(v, float) and not v.is_integer() for v in values) else 0
     floats = [v for v in values if isinstance(v, float)]
+    if floats and (header.endswith("%") or attrs.get("percent") is True):
+        return 1  # a percentage column reads 0.0 and 100.0 like its 55.6, even when no row has decimals
     if all(v.is_integer() for v in floats):
         return 0
-    if header.endswith("%") or attrs.get("percent") is True:
-        return 1
     return 3 if max(abs(v) for v in floats) <= 1 else 1
 
 

@@ -19,10 +19,56 @@ def slug(text: str, limit: int = 48) -> str:
 
 
 def output_path(project, path: str | Path | None, default_name: str) -> Path:
-    """``path`` as given (relative to the current folder), or ``exports/<default_name>`` in the project."""
+    """``path`` as given (relative to the current folder), or ``exports/<default_name>`` in the project;
+    never one of the project's inputs (``refuse_inputs``)."""
     if path is None or str(path) == "":
         return Path(project.exports_dir) / default_name
-    return Path(path).expanduser()
+    return refuse_inputs(project, Path(path).expanduser())
+
+
+def _inputs(project) -> tuple[list[tuple[Path, str]], list[tuple[Path, str]]]:
+    """(files, folders) the project reads, each with the name a message gives it. A folder that is
+    the project folder itself (a codebook at the top) is not one: exports/ is inside it."""
+    from qualcode.store.config import CONFIG_NAME
+
+    root = Path(project.root).resolve()
+    files = [(Path(project.codebook_path), "the codebook"),
+             (Path(project.cases_path), "cases.csv, the case attributes"),
+             (root / CONFIG_NAME, "the project's settings (qualcode.toml)")]
+    folders = [(Path(project.transcripts_dir), "the transcripts folder"),
+               (Path(project.codings_dir), "the codings folder (the coders' journals)"),
+               (Path(project.codebook_path).parent, "the codebooks folder")]
+    files = [(p.resolve(), what) for p, what in files]
+    folders = [(p.resolve(), what) for p, what in folders if p.resolve() != root]
+    return files, folders
+
+
+def _clash(project, target: Path, folder: bool) -> str | None:
+    """How ``target`` would touch the project's inputs ("is the codebook", ...), or None."""
+    files, folders = _inputs(project)
+    for p, what in files:
+        if p == target:
+            return f"is {what}"
+        if folder and target in p.parents:
+            return f"holds {what}"
+    for p, what in folders:
+        if p == target or p in target.parents:
+            return f"is in {what}"
+        if folder and target in p.parents:
+            return f"holds {what}"
+    return None
+
+
+def refuse_inputs(project, path: Path, *, folder: bool = False) -> Path:
+    """An export never writes into or over what the project reads: its transcripts, codings and
+    codebooks folders, cases.csv, qualcode.toml. A folder export (CSV) may not hold them either."""
+    clash = _clash(project, Path(path).expanduser().resolve(), folder)
+    if clash is not None:
+        example = Path(project.exports_dir).name + "/" + ("tables-2" if folder else Path(path).name)
+        raise QualcodeError(f"this {'folder' if folder else 'path'} {clash}: an export must not replace or "
+                            "add to the project's own files", path=path,
+                            hint=f"write somewhere else, e.g. -o {example}")
+    return Path(path)
 
 
 def _nearest_existing(path: Path) -> Path:

@@ -19,7 +19,7 @@ from typing import Callable
 
 from qualcode.errors import QualcodeError
 from qualcode.export.frame import Grid, clean_text, format_value, grid
-from qualcode.export.output import check_writable, output_path, save_bytes, slug
+from qualcode.export.output import check_writable, output_path, refuse_inputs, save_bytes, slug
 
 Progress = Callable[[int, int, str], None]
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
@@ -35,6 +35,55 @@ def _frames(project, tables, coders):
     out = []
     for item in tables:
         out += build_tables(project, [item], chosen) if isinstance(item, str) else [item]
+    return out
+
+
+def for_spreadsheet(df, book):
+    """A table as a spreadsheet wants it: crosstab rows named and marked "(with sub-codes)" as in
+    Word; frequencies with a level and parent column instead of an indented name (which breaks
+    sorting and filtering); the matrix and co-occurrence headed by code names, not ids."""
+    kind = df.attrs.get("kind")
+    if kind == "crosstab":
+        from qualcode.analysis.crosstab import labelled
+
+        return labelled(df)
+    if kind == "frequencies" and "id" in df.columns and len(df):
+        return _leveled(df, book)
+    if kind in ("case_matrix", "cooccurrence") and len(df.columns):
+        return _named(df, kind)
+    return df
+
+
+def _leveled(df, book):
+    out = df.copy()
+    out.attrs = dict(df.attrs)
+    ids = [str(i) for i in df["id"]]
+    out["code"] = [str(v).strip() for v in df["code"]]
+    out.insert(2, "level", [book.depth(i) + 1 if i in book else 1 for i in ids])
+    out.insert(3, "parent", [_parent_name(book, i) for i in ids])
+    return out
+
+
+def _parent_name(book, code: str) -> str:
+    chain = book.ancestors(code) if code in book else []
+    if not chain:
+        return ""
+    return book.get(chain[0]).name if chain[0] in book else chain[0]
+
+
+def _named(df, kind: str):
+    """Code ids as headers -> names (a name two codes share keeps its id in brackets)."""
+    from collections import Counter
+
+    names = df.attrs.get("code_names") or {}
+    shown = [str(names.get(c, c)) for c in df.columns]
+    twice = {n for n, k in Counter(shown).items() if k > 1}
+    headers = [f"{n} ({c})" if n in twice else n for n, c in zip(shown, df.columns)]
+    out = df.copy()
+    out.attrs = dict(df.attrs)
+    out.columns = headers
+    if kind == "cooccurrence":
+        out.index = out.index.map(dict(zip(df.columns, headers))).rename("code")
     return out
 
 
@@ -151,7 +200,7 @@ def workbook_bytes(project, frames: list, *, today: date | None = None, progress
     header_row = about.max_row
     for cell in about[header_row]:
         cell.font = Font(bold=True)
-    grids = [grid(df) for df in frames]
+    grids = [grid(for_spreadsheet(df, project.codebook)) for df in frames]
     for k, (df, g) in enumerate(zip(frames, grids)):
         if progress is not None:
             progress(k, len(frames) + 1, f"sheet: {g.title}")
@@ -203,13 +252,26 @@ def _chosen(project, coders):
     return check_coders(project, coders)
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """A cell as written to CSV: numbers as they are; text that a spreadsheet would run as a formula
+    (starting with = + - @, tab or return) gets a leading ' (OWASP's advice on CSV injection)."""
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    text = clean_text(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
 def csv_text(g: Grid) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow([clean_text(h) for h in headers_of(g)])
+    w.writerow([csv_cell(h) for h in headers_of(g)])
     for row in g.rows:
-        w.writerow(["" if v is None else (v if isinstance(v, (int, float)) and not isinstance(v, bool)
-                                         else clean_text(v)) for v in row])
+        w.writerow([csv_cell(v) for v in row])
     return buf.getvalue()
 
 
@@ -238,7 +300,7 @@ def write_csv(project, folder=None, *, tables=None, coders=None, progress: Progr
     from qualcode.export.output import make_folder
     from qualcode.export.provenance import stamp as make_stamp
 
-    folder = Path(folder) if folder is not None else Path(project.exports_dir) / "tables"
+    folder = refuse_inputs(project, folder, folder=True) if folder is not None else Path(project.exports_dir) / "tables"
     if folder.suffix.lower() in (".csv", ".xlsx", ".docx", ".pdf"):
         raise QualcodeError("`export csv` writes a folder of CSV files, one per table, not one file", path=folder,
                             hint=f"give a folder, e.g. -o {folder.with_suffix('')}")
@@ -248,7 +310,7 @@ def write_csv(project, folder=None, *, tables=None, coders=None, progress: Progr
     files: list[tuple[str, bytes]] = []
     names: set[str] = set()
     for k, df in enumerate(frames, start=1):
-        g = grid(df)
+        g = grid(for_spreadsheet(df, project.codebook))
         if progress is not None:
             progress(k - 1, len(frames), f"csv: {g.title}")
         name = f"{k:02d}-{slug(g.title)}.csv"
@@ -268,6 +330,12 @@ def write_csv(project, folder=None, *, tables=None, coders=None, progress: Progr
     return [folder / n for n, _ in files]
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def replace_folder(folder: Path, files: list[tuple[str, bytes]]) -> None:
     """Write ``files`` into a fresh folder beside ``folder``, then swap it in (the old set is moved
     aside and removed): a reader sees the old set or the new one, never a mix."""
@@ -277,6 +345,7 @@ def replace_folder(folder: Path, files: list[tuple[str, bytes]]) -> None:
     from qualcode.store.atomic import fsync_dir
 
     fresh = Path(tempfile.mkdtemp(prefix=f".{folder.name}.new-", dir=folder.parent))
+    os.chmod(fresh, 0o777 & ~_umask())  # mkdtemp's folder is private (0700): give it a folder's usual mode
     old = None
     try:
         for name, data in files:

@@ -81,11 +81,13 @@ def test_cli_reproduces_the_figures(study, capsys):
               "--cols", "attr:equality_framework", "--json"])
     assert done.value.code == 0
     data = json.loads(capsys.readouterr().out)
-    within = next(r for r in data["rows"] if r["statutory.framework"] == "statutory.framework.within")
+    within = next(r for r in data["rows"] if r["id"] == "statutory.framework.within")
     assert (within["within"], within["outside"]) == (4, 0)
+    assert within["code"] == study.codebook.get("statutory.framework.within").name
     with pytest.raises(SystemExit) as done:
         main(["--project", str(study.root), "table", "crosstab", "--rows", "recruitment"])
     out = capsys.readouterr().out
     assert done.value.code == 0
     line = next(ln for ln in out.splitlines() if ln.startswith("recruitment.open"))
-    assert line.split()[1:] == ["1", "11.1"]
+    assert line.split()[0] == "recruitment.open" and line.split()[-2:] == ["1", "11.1"]
+    assert study.codebook.get("recruitment.open").name in line

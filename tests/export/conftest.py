@@ -70,3 +70,11 @@ def section_of_tables(doc) -> list[int]:
         elif el.tag == W + "p" and el.find(f"{W}pPr/{W}sectPr") is not None:
             section += 1
     return out
+
+
+def note_after(table) -> str:
+    """The text of the paragraph right after ``table`` (its note, in the Table Note style)."""
+    el = table._tbl.getnext()
+    while el is not None and el.tag != W + "p":
+        el = el.getnext()
+    return "".join(t.text or "" for t in el.iter(W + "t")) if el is not None else ""

@@ -8,7 +8,7 @@ import pytest
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-from tests.export.conftest import W, caption_before, section_of_tables, table_text
+from tests.export.conftest import W, caption_before, note_after, section_of_tables, table_text
 
 
 def _instructions(doc) -> list[str]:
@@ -111,7 +111,16 @@ def test_the_case_by_code_matrix_names_its_codes_as_rows_and_fits_one_table(stud
     assert len(parts) == 1  # nine cases across, not forty code ids in four parts
     rows = table_text(parts[0])
     assert rows[0] == ["Code", *expected.index]
-    assert [r[0].strip() for r in rows[1:]] == [book.get(c).name for c in expected.columns]
+    # every code used, under its own theme: a theme not coded itself keeps its (empty) row
+    shown = [c.id for c in book.walk() if c.id in set(expected.columns)
+             or set(book.descendants(c.id)) & set(expected.columns)]
+    assert [r[0] for r in rows[1:]] == ["  " * book.depth(c) + book.get(c).name for c in shown]
+    assert {"recruitment", "statutory"} <= set(shown) - set(expected.columns)  # themes not coded themselves
+    recruitment = next(r for r in rows if r[0] == book.get("recruitment").name)
+    assert recruitment[1:] == [""] * len(expected.index)
+    opened = [r[0] for r in rows].index("  " + book.get("recruitment.open").name)
+    assert [r[0] for r in rows][opened - 1] == book.get("recruitment").name  # not under representation
+    assert "empty row" in note_after(parts[0])
     within = next(r for r in rows if r[0].strip() == book.get("statutory.framework.within").name)
     assert within[1:] == [str(v) for v in expected["statutory.framework.within"]]
 
@@ -164,7 +173,7 @@ def test_the_codebook_is_an_appendix_with_every_code(study_report, report_doc):
     assert {c.name for c in book.codes} <= headings
     overview = [t for t in report_doc.tables if "The codebook" in caption_before(t)][0]
     rows = table_text(overview)
-    assert [r[1] for r in rows[1:]] == [c.id for c in book.walk()]
+    assert [r[1].replace("\n", "") for r in rows[1:]] == [c.id for c in book.walk()]
     assert rows[0] == ["Code", "Id", "Key", "Codings"]
 
 
@@ -205,7 +214,7 @@ def test_codebook_alone(study):
     quotes = [p.text for p in doc.paragraphs if p.style.name == "Quote"]
     assert " ".join(sample.examples[0].split()) in quotes
     overview = table_text(doc.tables[0])
-    assert [r[1] for r in overview[1:]] == [c.id for c in book.walk()]
+    assert [r[1].replace("\n", "") for r in overview[1:]] == [c.id for c in book.walk()]
 
 
 @pytest.mark.parametrize("spec", ["framework", "quotes=nrf", "crosstab=statutory.framework/attr:equality_framework"])
@@ -244,3 +253,57 @@ def test_other_tables_by_spec(study, spec):
         assert within[1:5] == ["0", "0.0", "4", "100.0"]
         look = t._tbl.find(f"{W}tblPr/{W}tblLook")
         assert look.get(W + "lastRow") == "1"  # the Total row
+
+
+def test_wide_crosstab_parts_keep_each_count_with_its_percentage(study):
+    import docx
+
+    from qualcode.export.docx_report import write_report
+
+    path = write_report(study, study.root / "exports" / "w.docx", tables=["crosstab=codes/attr:region"],
+                        memos=None, agreement=False, key_tables=False)
+    parts = [t for t in docx.Document(str(path)).tables if "codes by attr:region" in caption_before(t).lower()
+             or "Codes by region" in caption_before(t)]
+    assert len(parts) > 1  # the study's regions do not fit one page across
+    for part in parts:
+        header = table_text(part)[0][1:]
+        assert header[0].endswith("%") is False and header[-1].endswith("%")  # counts start, % end each part
+        for k in range(0, len(header), 2):
+            assert header[k + 1] == header[k] + "\u00a0%"
+
+
+def test_last_row_keeps_with_the_note_and_a_figure_caption_does_not_hold_the_next_heading(report_doc):
+    from docx.oxml.ns import qn
+
+    for t in report_doc.tables:
+        rows = t._tbl.findall(qn("w:tr"))
+        assert all(p.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None for p in rows[-1].iter(qn("w:p")))
+        if len(rows) > 2:
+            assert not list(rows[-2].iter(qn("w:keepNext")))
+    figures = [p for p in report_doc.paragraphs if p.style.name == "Caption" and p.text.startswith("Figure")]
+    assert figures and all(p.paragraph_format.keep_with_next is False for p in figures)
+
+
+def test_quotation_context_has_no_space_before_punctuation():
+    from qualcode.export.docx_kinds import after_quote
+
+    assert after_quote(". Interviewer: and then") == ". Interviewer: and then"
+    assert after_quote(", she said") == ", she said"
+    assert after_quote("and then") == " and then"
+
+
+def test_codebook_breaks_long_ids_after_a_dot_or_underscore_never_inside_a_word(study):
+    import docx
+
+    from qualcode.export.docx_codebook import ID_WIDTH, wrap_id
+    from qualcode.export.docx_table import measure
+
+    long_id = "outcomes.partnership_working.outcome_relationships_and_trust_between_partners_and_community_groups"
+    lines = wrap_id(long_id).split("\n")
+    assert "".join(lines) == long_id and len(lines) > 1
+    assert all(line[-1] in "._" for line in lines[:-1]) and all(measure(line) <= ID_WIDTH for line in lines)
+    assert wrap_id("monitoring.core_wider") == "monitoring.core_wider"
+    from qualcode.export import write_codebook_docx
+
+    cells = [r[1] for r in table_text(docx.Document(str(write_codebook_docx(study))).tables[0])[1:]]
+    assert all(line[-1] in "._" for c in cells for line in c.split("\n")[:-1])

@@ -62,3 +62,48 @@ def test_export_group_lists_every_subcommand():
 
     assert cli.commands["export"] is export_group
     assert {"docx", "codebook-docx", "xlsx", "csv"} <= set(export_group.commands)
+
+
+@pytest.mark.parametrize("args", [
+    ["docx", "-q", "-o", "transcripts/lsp-b.docx"],
+    ["xlsx", "-q", "-o", "codings/tables.xlsx"],
+    ["codebook-docx", "-o", "codebooks/codebook.docx"],
+    ["pdf", "-q", "-o", "transcripts/report.pdf"],
+    ["csv", "-q", "-o", "transcripts"],
+    ["csv", "-q", "-o", "codings/tables"],
+])
+def test_exports_refuse_to_write_into_the_projects_inputs(study, capsys, monkeypatch, args):
+    monkeypatch.chdir(study.root)
+    before = {p: p.read_bytes() for p in study.root.rglob("*") if p.is_file() and ".qualcode" not in p.parts}
+    assert run(["--project", str(study.root), "export", *args]) == 2
+    err = capsys.readouterr().err
+    assert args[-1] in err and "must not replace or add to the project's own files" in err and "What to do" in err
+    after = {p: p.read_bytes() for p in study.root.rglob("*") if p.is_file() and ".qualcode" not in p.parts}
+    assert after == before  # lsp-b.docx is still the transcript
+
+
+def test_exports_refuse_cases_csv_and_the_settings(study, capsys, monkeypatch):
+    from qualcode.export.output import refuse_inputs
+    from qualcode.errors import QualcodeError
+
+    monkeypatch.chdir(study.root)
+    for name in ("cases.csv", "qualcode.toml", "codebooks/lsp-participation.yaml"):
+        with pytest.raises(QualcodeError, match="must not replace"):
+            refuse_inputs(study, study.root / name)
+    with pytest.raises(QualcodeError, match="holds"):
+        refuse_inputs(study, study.root, folder=True)
+    assert refuse_inputs(study, study.root / "exports" / "r.docx") == study.root / "exports" / "r.docx"
+
+
+def test_export_csv_makes_its_folder_with_the_usual_mode(study, tmp_path):
+    import os
+    import stat
+
+    from qualcode.export.tables_out import write_csv
+
+    old = os.umask(0o022)
+    try:
+        write_csv(study, tmp_path / "t", tables=["frequencies"])
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "t").stat().st_mode) == 0o755

@@ -14,7 +14,7 @@ import pytest
 
 from qualcode.errors import QualcodeError
 from tests.conftest import copy_study
-from tests.export.conftest import caption_before, table_text
+from tests.export.conftest import caption_before, note_after, table_text
 
 
 def _table(doc, start: str):
@@ -49,7 +49,7 @@ def test_the_report_opens_with_the_key_tables_the_project_names(study_report, re
     assert by_name[book.get("statutory.framework.outside").name] == ["5", "100.0", "0", "0.0", "5", "55.6"]
     assert by_name[book.get("recruitment.open").name][-2:] == ["1", "11.1"]
     assert by_name[book.get("recruitment.retention.monitored").name][-2:] == ["1", "11.1"]
-    assert by_name["Total"] == ["5", "55.6", "4", "44.4", "9", "100.0"]  # each column's n
+    assert by_name["Total"] == ["5", "100.0", "4", "100.0", "9", "100.0"]  # each column's n, 100 % of itself
     assert by_name[book.get("statutory").name + " (with sub-codes)"][-2:] == ["9", "100.0"]
     outcomes = {r[0].strip(): r[1:] for r in table_text(_table(report_doc, "Views on outcome-based funding"))[1:]}
     assert outcomes[book.get("outcomes.matter").name][-2:] == ["7", "77.8"]
@@ -177,7 +177,9 @@ def test_co_occurrence_is_a_ranked_list_of_pairs(study_report, report_doc):
     project, _ = study_report
     grid = cooccurrence(project)
     rows = table_text(_table(report_doc, "Codes that occur together"))
-    assert rows[0] == ["Code", "Occurs with", "Together", "First code alone", "Second code alone"]
+    assert rows[0] == ["Code", "Occurs with", "Together", "Codings of first code (all)", "Codings of second code (all)"]
+    note = note_after(_table(report_doc, "Codes that occur"))
+    assert "Together is the number of pairs of overlapping codings" in note
     counts = [int(r[2]) for r in rows[1:]]
     assert counts == sorted(counts, reverse=True) and all(counts)
     off_diagonal = int((grid.to_numpy().sum() - grid.to_numpy().trace()) // 2)

@@ -91,7 +91,10 @@ def test_a_matrix_of_many_cases_is_summarised_per_code_in_word(study, monkeypatc
     table = next(t for t in doc.tables if "Codes by case (summary)" in caption_before(t))
     rows = table_text(table)
     assert rows[0] == ["Code", "Cases", "% of cases"]
-    assert len(rows) - 1 == len(full.columns)  # one row per code, not one column per case
+    book = study.codebook
+    above = {a for c in full.columns for a in book.ancestors(c)} - set(full.columns)
+    assert len(rows) - 1 == len(full.columns) + len(above)  # one row per code (and its themes), not per case
+    assert all(r[1:] == ["", ""] for r in rows[1:] if r[0].strip() in {book.get(a).name for a in above})
     cases = {r[0].strip(): r[1] for r in rows[1:]}
     name = study.codebook.get(full.columns[0]).name
     assert cases[name] == str(int(full[full.columns[0]].sum()))

@@ -37,7 +37,7 @@ def test_xlsx_has_one_sheet_per_table_with_a_bold_frozen_header_and_numbers(stud
     assert values["Transcript lsp-a"].startswith("content hash ")
     freq = wb["Code frequencies"]
     header = [c.value for c in freq[1]]
-    assert header == ["code", "id", "codings", "words coded", "transcripts", "cases"]
+    assert header == ["code", "id", "level", "parent", "codings", "words coded", "transcripts", "cases"]
     assert all(c.font.b for c in freq[1])
     assert freq.freeze_panes == "A2"
     assert freq.auto_filter.ref
@@ -45,7 +45,7 @@ def test_xlsx_has_one_sheet_per_table_with_a_bold_frozen_header_and_numbers(stud
     assert freq.max_row == len(expected) + 1
     for i, (_, rec) in enumerate(expected.iterrows(), start=2):
         assert freq.cell(i, 2).value == rec["id"]
-        assert freq.cell(i, 3).value == rec["codings"] and isinstance(freq.cell(i, 3).value, int)
+        assert freq.cell(i, 5).value == rec["codings"] and isinstance(freq.cell(i, 5).value, int)
     assert freq.column_dimensions["B"].width >= len("recruitment.retention.not_monitored")
     matrix = wb["Codes by case"]
     assert matrix.freeze_panes == "B2"  # the case column stays in view too
@@ -97,10 +97,49 @@ def test_csv_one_file_per_table_matching_the_tables(study, standard):
     assert [f.name for f in files] == ["01-cases.csv", "02-code-frequencies.csv", "03-codes-by-case.csv",
                                        "04-code-co-occurrence-overlapping-codings.csv", "provenance.json"]
     rows = list(csv.reader(io.StringIO(files[1].read_text("utf-8"))))
-    assert rows[0] == ["code", "id", "codings", "words coded", "transcripts", "cases"]
+    assert rows[0] == ["code", "id", "level", "parent", "codings", "words coded", "transcripts", "cases"]
     assert len(rows) == len(standard[1]) + 1
     back = pd.read_csv(files[2], index_col=0)
     assert back.shape == standard[2].shape
+    assert list(back.columns) == [study.codebook.get(c).name for c in standard[2].columns]  # names, not ids
     assert (back.to_numpy() == standard[2].to_numpy()).all()
     bom = write_csv(study, study.root / "exports" / "bom", tables=["frequencies"], bom=True)
     assert bom[0].read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_crosstab_rows_say_with_sub_codes_in_csv_and_xlsx_as_in_word(study):
+    from qualcode.export.tables_out import write_csv, write_xlsx
+
+    spec = "crosstab=codes/attr:equality_framework"
+    rows = list(csv.reader(io.StringIO(write_csv(study, study.root / "exports" / "x", tables=[spec])[0]
+                                       .read_text("utf-8"))))
+    assert rows[0][:3] == ["id", "code", "outside"]
+    by_id = {r[0]: r for r in rows[1:]}
+    name = study.codebook.get("barriers").name
+    assert by_id["barriers"][1] == f"{name} (with sub-codes)"  # 9 cases: the code or any code under it
+    assert by_id["recruitment.open"][1] == study.codebook.get("recruitment.open").name
+    ws = openpyxl.load_workbook(write_xlsx(study, study.root / "exports" / "x.xlsx", tables=[spec])).worksheets[1]
+    cells = {r[0]: r[1] for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert cells["barriers"] == f"{name} (with sub-codes)"
+
+
+def test_frequencies_in_a_spreadsheet_have_a_level_and_parent_not_leading_spaces(study):
+    from qualcode.export.tables_out import write_csv
+
+    rows = list(csv.DictReader(io.StringIO(write_csv(study, study.root / "exports" / "f", tables=["frequencies"])[0]
+                                           .read_text("utf-8"))))
+    assert not [r for r in rows if r["code"] != r["code"].strip()]
+    core = next(r for r in rows if r["id"] == "monitoring.core_wider")
+    assert (core["level"], core["parent"]) == ("2", study.codebook.get("monitoring").name)
+    assert next(r for r in rows if r["id"] == "monitoring")["level"] == "1"
+
+
+def test_csv_cells_that_look_like_formulas_are_written_as_text():
+    from qualcode.export.frame import grid
+    from qualcode.export.tables_out import csv_text
+
+    df = pd.DataFrame({"quote": ["=HYPERLINK(\"http://x\")", "+1", "@SUM(A1)", "-2+3", "plain"], "n": [1, 2, 3, -4, 5]})
+    df.attrs.update(title="Q", caption="", kind="test")
+    rows = list(csv.reader(io.StringIO(csv_text(grid(df)))))
+    assert [r[0] for r in rows[1:]] == ["'=HYPERLINK(\"http://x\")", "'+1", "'@SUM(A1)", "'-2+3", "plain"]
+    assert rows[4][1] == "-4"  # numbers stay numbers
