@@ -28,7 +28,8 @@ def retrieve(project, code, *, coders=None, include_children=True, context=150) 
     it unless ``include_children=False``), indexed by coding id, in case and text order.
 
     Columns: transcript, case, speaker ("; " between several), role (interviewer/respondent),
-    start, end (where the passage is now), coder, code, quote (as coded), memo, before/after (up
+    start, end (where the passage is now), coder, code, quote (the words there now: a typo fixed in the
+    transcript since shows fixed; as coded when its text is lost), memo, before/after (up
     to ``context`` characters around it, cut at a space), attribution ("(LSP C, coordinator)"),
     status (kept, moved, orphaned: see ``qualcode check``), then one column per case attribute
     ("(missing)" where a case has no value).
@@ -106,7 +107,7 @@ def segment_table(project, code, *, coders=None, include_children=True, context=
                 loc = view.locate(c.id, c.start, c.end, c.quote, c.th)
                 found = loc.status in ("kept", "moved")
                 rows.append([tid, case, "; ".join(loc.speakers) or None, "; ".join(dict.fromkeys(loc.roles)) or None,
-                             loc.start, loc.end, who, c.code, c.quote, c.memo or None,
+                             loc.start, loc.end, who, c.code, text[loc.start:loc.end] if found else c.quote, c.memo or None,
                              context_before(text, loc.start, context) if found else "",
                              context_after(text, loc.end, context) if found else "",
                              attribution(case, loc), loc.status, *attrs])

@@ -276,6 +276,10 @@ def test_retrieve_follows_an_edited_transcript_and_keeps_codings_of_a_deleted_on
     text = small.transcript("t1").text
     assert text[moved["start"]:moved["end"]] == "We monitor the board members"
     assert moved["before"].endswith("Well. ")
+    path.write_text(path.read_text("utf-8").replace("We monitor the board", "We monitor the bored"), "utf-8")
+    small.refresh_index()
+    again = retrieve(small, "theme.a")
+    assert again[again["transcript"] == "t1"].iloc[0]["quote"] == "We monitor the bored members"  # as it reads now
     gone = r[r["transcript"] == "t3"].iloc[0]
     assert gone["status"] == "no transcript" and gone["before"] == "" and gone["attribution"] == "(Case B)"
     assert "moved or orphaned" in r.attrs["caption"]
