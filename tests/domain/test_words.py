@@ -14,3 +14,9 @@ def test_labels_and_timestamps_are_not_words_said():
     counts = {name: parse_transcript(text.encode(), name)[0].word_count
               for name, text in (("a.txt", PLAIN), ("b.txt", STAMPED), ("c.srt", SRT))}
     assert set(counts.values()) == {10}, counts  # "We monitor ... board" 6, "Since when" 2, "Since 2004" 2
+
+
+def test_a_name_typed_with_a_curly_apostrophe_is_the_same_speaker():
+    a = parse_transcript("Interviewer: Why?\n\nZoë O’Brien: Because.\n\nInterviewer: And?\n\nZoë O’Brien: So.\n".encode(), "a.txt")[0]
+    b = parse_transcript("Interviewer: Why?\n\nZoë O'Brien: Because.\n\nInterviewer: And?\n\nZoë O'Brien: So.\n".encode(), "b.txt")[0]
+    assert {t.speaker for t in a.turns} == {t.speaker for t in b.turns} == {"Interviewer", "Zoë O'Brien"}

@@ -117,7 +117,7 @@ def build_turns(
     speakers: list[str] = []
     explicit: list[bool] = []
     for t in raw:
-        base = t.speaker or t.label
+        base = (t.speaker or t.label).replace("’", "'")  # "O’Brien" (Word) and "O'Brien" are one person
         target = _lookup(aliases, folded, t.label) or (t.speaker and _lookup(aliases, folded, t.speaker))
         if target:
             speakers.append(target)
