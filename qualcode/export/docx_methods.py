@@ -274,12 +274,14 @@ def for_word(frame, book=None):
     out = frame.copy()
     if low and high:
         pos = out.columns.get_loc(low)
-        ci = [("" if math.isnan(lo) or math.isnan(hi) else f"{lo:.3f}\u00a0to\u00a0{hi:.3f}")  # no-break: one line
+        ci = [("" if math.isnan(lo) or math.isnan(hi) else f"{_three(lo)}\u00a0to\u00a0{_three(hi)}")  # no-break: one line
               for lo, hi in zip(out[low], out[high])]
         out = out.drop(columns=[low, high])
         out.insert(pos, low[: -len(" low")], ci)
     if "Note" in out.columns and not out["Note"].fillna("").astype(str).str.strip().any():
         out = out.drop(columns=["Note"])
+    for c in [c for c in out.columns if c.startswith("Coded by ")]:  # a share of the units, as `agree` shows it
+        out[c] = ["" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{float(v):.1%}" for v in out[c]]
     # readers want code names, not ids (the Name column also labels the overall rows)
     if "Name" in out.columns and "Code" in out.columns:
         out = out.drop(columns=["Code"])
@@ -289,3 +291,9 @@ def for_word(frame, book=None):
                                                       for c in out.columns if c.startswith("Coded by ")}})
     out.attrs = {**frame.attrs, **readable_notes(frame, book)}
     return out
+
+
+def _three(x: float) -> str:
+    """Three decimals, without the minus sign of a value that rounds to zero ("-0.000")."""
+    text = f"{x:.3f}"
+    return "0.000" if text == "-0.000" else text

@@ -346,3 +346,15 @@ def test_on_very_long_transcripts_the_agreement_table_says_its_intervals_are_lef
     rows = table_text(_table(doc, "Inter-coder agreement"))
     verdicts = [r[-1] for r in rows[1:] if r[-1]]
     assert verdicts and all("no interval" in v or v.startswith("insufficient data") for v in verdicts)
+
+
+def test_the_agreement_table_in_word_shows_shares_as_percentages_and_no_minus_zero():
+    import pandas as pd
+
+    from qualcode.export.docx_methods import for_word
+
+    frame = pd.DataFrame({"Code": ["a"], "Name": ["A"], "Coded by ann": [0.006], "Coded by bob": [0.25],
+                          "alpha 95% CI low": [-0.0001], "alpha 95% CI high": [1.0]})
+    out = for_word(frame)
+    assert list(out["ann coded"]) == ["0.6%"] and list(out["bob coded"]) == ["25.0%"]  # as `qualcode agree` shows
+    assert list(out["alpha 95% CI"]) == ["0.000\u00a0to\u00a01.000"]
