@@ -63,7 +63,7 @@ def check_cmd(ctx: Context, fix: bool, as_json: bool) -> None:
     """Validate the whole project. Exit 0 when clean, 1 with findings, 2 on error."""
     from qualcode.services.check import check_project
 
-    report = check_project(ctx.project, fix=fix)
+    report = check_project(ctx.project, fix=fix, coder_for_fix=ctx.coder)  # a coder saves only their own
     if as_json:
         emit_json(report.to_json())
     else:

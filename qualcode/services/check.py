@@ -147,7 +147,7 @@ def check_project(project: Project, *, fix: bool = False, coder_for_fix: str | N
                     report.moved.append(item)
                     report.add("anchors", Problem(
                         f"{coder}'s coding {c.id} ({c.code}) moved {c.start}-{c.end} -> {a.start}-{a.end} "
-                        "after the transcript changed (run `qualcode check --fix` to save the new place)",
+                        f"after the transcript changed (`qualcode --coder {coder} check --fix` saves the new place)",
                         entry.path))
                     if tid not in marked:
                         moves.append((c, a, report.findings[-1]))

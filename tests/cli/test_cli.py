@@ -111,7 +111,7 @@ def test_transcript_edited_after_coding_is_reported_and_fixed(project):
         assert item["quote"] in new_text  # the moved span is the same words, at their new place
     fixed = run("check", "--fix", "--coder", "ann", "--project", root)
     assert fixed.returncode == 1 and "saved the new place of 2 moved coding(s)" in fixed.stdout  # the lost one remains
-    assert "run `qualcode check --fix` to save the new place" not in fixed.stdout  # saved: no longer to do
+    assert "check --fix` saves the new place" not in fixed.stdout  # saved: no longer to do
     after = json.loads(run("check", "--json", "--project", root).stdout)
     assert after["anchors"] == {"kept": 2, "orphaned": 1}
     listed = {c["quote"] for c in json.loads(run("--coder", "ann", "code", "list", "--json", "--project", root).stdout)}

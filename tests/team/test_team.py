@@ -285,6 +285,20 @@ def test_two_interviews_imported_under_one_name_on_two_machines_are_both_kept_wi
         assert "lost its text" not in qc(machine, "check", check=False).stdout
 
 
+def test_check_fix_saves_only_my_own_codings_so_nobody_elses_undo_takes_back_my_move(team):
+    ben, lead = team["ben"], team["lead"]
+    code(ben, "community empowerment network")
+    qc(ben, "--coder", "ben", "sync")
+    qc(lead, "--coder", "lead", "sync")
+    path = lead / "transcripts" / "int-1.txt"
+    path.write_text(path.read_text(encoding="utf-8").replace("Could you start", "To begin, could you start", 1),
+                    encoding="utf-8")
+    before = (lead / "codings" / "ben.jsonl").read_bytes()
+    out = qc(lead, "--coder", "lead", "check", "--fix", check=False).stdout
+    assert (lead / "codings" / "ben.jsonl").read_bytes() == before  # the lead does not write ben's journal
+    assert "qualcode --coder ben check --fix` saves the new place" in out
+
+
 def test_a_text_conflict_stops_the_sync_and_the_next_sync_takes_the_settled_file(team):
     """cases.csv edited two ways: git cannot merge it; sync names it and says what to do, and once the
     user has settled it (markers gone), the next sync completes."""
