@@ -144,9 +144,11 @@ def merge_codebooks(base: Codebook | None, ours: Codebook, theirs: Codebook) -> 
         mine, other, old = o.get(cid), t.get(cid), b.get(cid)
         if mine is None or other is None:
             present = mine or other
+            # a new id given on the side that kept the code is an edit too (renamed there, removed here)
+            given = {_follow(renames, v) for x, v in (ours if mine else theirs).renamed.items() if base.renamed.get(x) != v}
             if old is None:
                 codes.append(present)  # added on one side
-            elif present != old:
+            elif present != old or cid in given:
                 codes.append(present)  # deleted on one side, edited on the other: kept
                 conflicts.append({"code": cid, "field": "removed", "kept": "the edited code",
                                   "other": "deleted", "base": None})

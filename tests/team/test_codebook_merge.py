@@ -145,3 +145,14 @@ def test_a_record_repointed_on_one_side_only_is_no_conflict(tmp_path, monkeypatc
     assert status == 0 and not conflicts.exists()
     assert book.renamed == {"barriers.words": "barriers.lingo", "barriers.jargon": "barriers.lingo"}
     assert book.get("funding").name == "Money"
+
+
+def test_a_code_renamed_on_one_side_and_removed_on_the_other_is_kept_and_recorded(tmp_path, monkeypatch):
+    """They gave jargon a new id (and coded with it); we removed jargon keeping its codings: the code
+    stays, under its new id, and the choice is recorded (before: it vanished, and their codings with it)."""
+    monkeypatch.chdir(tmp_path)
+    ours = BASE.replace(JARGON, "")
+    theirs = BASE.replace("id: barriers.jargon", "id: barriers.slang") + "renamed:\n  barriers.jargon: barriers.slang\n"
+    status, book, conflicts = _merge(tmp_path, ours, theirs)
+    assert status == 0 and book.get("barriers.slang") is not None
+    assert [(c["code"], c["field"]) for c in _recorded(conflicts)] == [("barriers.slang", "removed")]
