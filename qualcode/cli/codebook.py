@@ -231,7 +231,7 @@ def resolve_cmd(ctx: Context, code: str | None, field: str | None, take: str | N
 
     project = _project(ctx)
     if code is None:
-        found = conflicts(project.codebook_path)
+        found = conflicts(project.codebook_path, project.codebook)
         if as_json:
             emit_json([{"code": c.code, "field": c.field, "mine": c.mine, "theirs": c.theirs} for c in found])
             return

@@ -4,7 +4,8 @@
 A codebook merge keeps our value and writes each true conflict to ``<codebook>.conflicts``
 (``store.codebook_merge``). Here the user takes ``mine`` (the value kept: nothing changes in the
 codebook) or ``theirs`` (the other side's value, applied as one undoable codebook change through
-``codebook_ops.reshape``); either way that conflict leaves the file, and the file goes when empty.
+``codebook_ops.reshape``); either way the choice is appended to the file (``codebook_merge.open_conflicts``:
+the file only grows, so that a union merge of two machines' choices brings no conflict back).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 from qualcode.domain import codebook_edit as edit
 from qualcode.errors import QualcodeError
 from qualcode.store.atomic import write_atomic
-from qualcode.store.codebook_merge import conflicts_path
+from qualcode.store.codebook_merge import conflicts_path, open_conflicts, record_choice
 from qualcode.store.project import Project
 
 TAKES = ("mine", "theirs")
@@ -73,21 +74,30 @@ def _parse(line: str) -> Conflict | None:
         return None
 
 
-def conflicts(codebook: Path) -> list[Conflict]:
+def conflicts(codebook: Path, book=None) -> list[Conflict]:
     """The conflicts still to choose on, each once, in the file's order (unreadable lines left out:
-    ``qualcode check`` names them)."""
-    seen: dict[tuple[str, str], Conflict] = {}
-    for line in _lines(conflicts_path(codebook)):
-        c = _parse(line)
-        if c is not None and c.key not in seen:
-            seen[c.key] = c
-    return list(seen.values())
+    ``qualcode check`` names them). With the codebook ``book``, "mine" is the value it holds now, and
+    a conflict whose field already holds the other side's value (chosen meanwhile) is left out."""
+    _lines(conflicts_path(codebook))  # an unreadable file: a clear error
+    out = []
+    for _, record in open_conflicts(codebook):
+        c = _parse(json.dumps(record)) if record is not None else None
+        if c is None:
+            continue
+        code = book.get(c.code) if book is not None and c.code != "(codebook)" else None
+        if code is not None and c.field in edit.EDITABLE + ("parent",):
+            now = getattr(code, c.field)
+            if now == c.theirs or (not now and not c.theirs):
+                continue  # the other side's value is already there
+            c = Conflict(c.code, c.field, now, c.theirs, c.detail)
+        out.append(c)
+    return out
 
 
-def _find(codebook: Path, code: str, field: str) -> Conflict:
-    found = [c for c in conflicts(codebook) if c.key == (code, field)]
+def _find(codebook: Path, code: str, field: str, book=None) -> Conflict:
+    found = [c for c in conflicts(codebook, book) if c.key == (code, field)]
     if not found:
-        have = ", ".join(f"{c.code} {c.field}" for c in conflicts(codebook)) or "none"
+        have = ", ".join(f"{c.code} {c.field}" for c in conflicts(codebook, book)) or "none"
         raise QualcodeError(f"no codebook conflict on {code} {field} (conflicts: {have})",
                             path=conflicts_path(codebook),
                             hint="`qualcode codebook resolve` lists them")
@@ -176,28 +186,19 @@ def resolve(project: Project, code: str, field: str, take: str, codings: str | N
     if take not in TAKES:
         raise QualcodeError(f"--take must be mine or theirs, not {take!r}")
     path = project.codebook_path
-    c = _find(path, code, field)
+    c = _find(path, code, field, project.codebook)
     if take == "theirs":
         book = _theirs(project, c, codings)
         if book is not None:
             reshape(project, book, f"resolve {c.code} {c.field}: theirs")
-    _forget(path, c.key)
-    left = len(conflicts(path))
+    _forget(path, c.key, take)
+    left = len(conflicts(path, project.codebook))
     chose = f"kept mine ({show(c.mine)})" if take == "mine" else f"took theirs ({show(c.theirs)})"
     return (f"{c.code} {c.what}: {chose}; " +
             (f"{left} conflict{'s' if left != 1 else ''} left" if left else "no conflicts left")
             + " (`qualcode sync` shares the choice)")
 
 
-def _forget(codebook: Path, key: tuple[str, str]) -> None:
-    """Remove every line of that conflict; the file goes when nothing is left."""
-    path = conflicts_path(codebook)
-    keep = []
-    for line in _lines(path):
-        c = _parse(line)
-        if line.strip() and (c is None or c.key != key):
-            keep.append(line)  # another conflict, or a line check reports as unreadable
-    if keep:
-        write_atomic(path, "".join(line + "\n" for line in keep))
-    else:
-        path.unlink(missing_ok=True)
+def _forget(codebook: Path, key: tuple[str, str], take: str) -> None:
+    """Record the choice (a line appended: the file only grows, see ``codebook_merge.open_conflicts``)."""
+    record_choice(codebook, key[0], key[1], take)

@@ -213,23 +213,70 @@ def merge_files(base: Path, ours: Path, theirs: Path, name: str) -> int:
     except QualcodeError:
         return 1
     if conflicts:
+        at = _now()
+        for c in conflicts:
+            c["at"] = at
         target = conflicts_path(Path(name))
         old = target.read_text(encoding="utf-8") if target.exists() else ""
         write_atomic(target, old + "".join(json.dumps(c, ensure_ascii=False) + "\n" for c in conflicts))
     return 0
 
 
-def conflict_findings(codebook: Path) -> list[Problem]:
-    """One finding per conflict a codebook merge recorded (``qualcode check``)."""
-    path = conflicts_path(codebook)
+def _now() -> str:
+    from datetime import datetime, timezone
+
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def open_conflicts(codebook: Path) -> list[tuple[int, dict | None]]:
+    """The conflicts still open, as (line number, record), the latest record of each (code, field),
+    in file order; an unreadable line comes as (line number, None).
+
+    The file only grows, so that git's union merge of two machines' copies loses nothing: choosing
+    appends a line ``{"code", "field", "resolved": ..., "at"}`` (``services.conflicts``), and a
+    conflict is open while it was recorded after the last choice on its (code, field). (Removing the
+    chosen line instead let a union merge of two machines' choices bring both back.)"""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = conflicts_path(codebook).read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         return []
-    out = []
+    latest: dict[tuple, tuple[int, dict]] = {}
+    chosen: dict[tuple, str] = {}
+    broken = []
     for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
         try:
             c = json.loads(line)
+            key = (str(c["code"]), str(c["field"]))
+        except (ValueError, KeyError, TypeError):
+            broken.append((n, None))
+            continue
+        at = str(c.get("at") or "")
+        if "resolved" in c:
+            chosen[key] = max(chosen.get(key, ""), at)
+        elif key not in latest or at >= str(latest[key][1].get("at") or ""):
+            latest[key] = (n, c)
+    found = [(n, c) for key, (n, c) in latest.items() if key not in chosen or str(c.get("at") or "") > chosen[key]]
+    return sorted(found + broken, key=lambda item: item[0])
+
+
+def record_choice(codebook: Path, code: str, field: str, take: str) -> None:
+    """Append the choice on a conflict (see ``open_conflicts``)."""
+    path = conflicts_path(codebook)
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    line = json.dumps({"code": code, "field": field, "resolved": take, "at": _now()}, ensure_ascii=False)
+    write_atomic(path, old + ("" if not old or old.endswith("\n") else "\n") + line + "\n")
+
+
+def conflict_findings(codebook: Path) -> list[Problem]:
+    """One finding per conflict a codebook merge recorded and nobody has chosen on yet (``qualcode check``)."""
+    path = conflicts_path(codebook)
+    out = []
+    for n, c in open_conflicts(codebook):
+        try:
+            if c is None:
+                raise ValueError
             what = "the code" if c["field"] == "became" else c["field"]
             text = (f"code {c['code']}: {what} was changed two ways when the codebook was merged; "
                     f"kept {c['kept']!r}, the other side had {c['other']!r}")

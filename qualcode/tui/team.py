@@ -97,6 +97,6 @@ class TeamCheck:
         self.push_screen(ConflictsDialog())
 
     def has_conflicts(self) -> bool:
-        from qualcode.store.codebook_merge import conflicts_path
+        from qualcode.store.codebook_merge import open_conflicts
 
-        return conflicts_path(self.desk.project.codebook_path).exists()
+        return bool(open_conflicts(self.desk.project.codebook_path))

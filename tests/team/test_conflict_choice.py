@@ -7,12 +7,14 @@ import json
 
 import pytest
 
+from qualcode.store.codebook_merge import open_conflicts
 from qualcode.store.project import Project
 from qualcode.tui.app import make_app
 from qualcode.tui.screens.conflicts import ConflictsDialog
 from tests.team.test_team import qc, team  # noqa: F401 - the fixture
 
 CONFLICTS = "codebooks/codebook.yaml.conflicts"
+BOOK = "codebooks/codebook.yaml"
 
 
 def two_conflicts(team):  # noqa: F811
@@ -43,7 +45,7 @@ def test_resolve_lists_then_takes_theirs_and_mine_until_check_is_clean(team):  #
 
     said = qc(ben, "codebook", "resolve", "theme", "name", "--take", "mine").stdout
     assert "kept mine" in said and "no conflicts left" in said
-    assert not (ben / CONFLICTS).exists()
+    assert not open_conflicts(ben / BOOK)  # the choice is recorded in the file, which stays (it only grows)
     assert qc(ben, "check").returncode == 0
     assert "no codebook conflicts" in qc(ben, "codebook", "resolve").stdout
 
@@ -52,7 +54,7 @@ def test_resolve_lists_then_takes_theirs_and_mine_until_check_is_clean(team):  #
     qc(team["lead"], "--coder", "lead", "sync")
     lead = json.loads(qc(team["lead"], "codebook", "show", "theme", "--json").stdout)
     assert (lead["definition"], lead["name"]) == ("Lead's wording.", "Ben theme")
-    assert not (team["lead"] / CONFLICTS).exists() and qc(team["lead"], "check").returncode == 0
+    assert not open_conflicts(team["lead"] / BOOK) and qc(team["lead"], "check").returncode == 0
 
     # undo puts back the value from before the choice
     assert "undone" in qc(ben, "codebook", "undo").stdout
@@ -95,7 +97,7 @@ async def test_the_workbench_lists_the_conflicts_and_chooses_with_a_key(team):  
         await pilot.press("m")  # mine for the other: the codebook keeps ben's value
         await pilot.pause()
         assert not isinstance(app.screen, ConflictsDialog)  # nothing left: the dialog closes
-        assert not (ben / CONFLICTS).exists()
+        assert not open_conflicts(ben / BOOK)
         assert "Codebook conflicts" not in {c.title for c in app.get_system_commands(app.screen)}
         said = [n.message for n in app._notifications if n.title == "Codebook conflict"]
         assert any("took theirs" in m for m in said) and any("kept mine" in m for m in said)
@@ -137,7 +139,7 @@ def test_theirs_for_every_kind_a_merge_records(project):
         resolve(project, "gone", "removed", "theirs")
     assert "take mine" in exc.value.hint
     assert "no conflicts left" in resolve(project, "gone", "removed", "mine")
-    assert not project.codebook_path.with_name(project.codebook_path.name + ".conflicts").exists()
+    assert not open_conflicts(project.codebook_path)
 
 
 def test_theirs_for_a_code_whose_id_was_changed_two_ways(project):
@@ -179,3 +181,18 @@ def test_theirs_brings_back_a_code_we_merged_and_they_gave_a_new_id(project):
     assert (code.name, code.parent, code.definition, code.keywords) == ("A part", "theme", "Their words.", ["part"])
     assert project.codebook.resolve_code("theme.sub") == "theme.part"
     assert project.codebook.resolve_code("theme.part") == "theme.part"
+
+
+def test_two_machines_choosing_on_different_conflicts_do_not_bring_each_others_back(team):  # noqa: F811
+    """An outside tester: ben took mine on one conflict, the lead took theirs on the other; after both
+    synced, both conflicts were listed again (the union merge of the conflicts file kept both removed
+    lines), and "mine" showed a value the codebook no longer held."""
+    ben = two_conflicts(team)
+    qc(team["lead"], "--coder", "lead", "sync")  # the lead now has the conflicts too
+    qc(ben, "codebook", "resolve", "theme", "definition", "--take", "mine")
+    qc(team["lead"], "codebook", "resolve", "theme", "name", "--take", "theirs")
+    for machine, who in ((ben, "ben"), (team["lead"], "lead"), (ben, "ben")):
+        qc(machine, "--coder", who, "sync")
+    for machine in (ben, team["lead"]):
+        assert json.loads(qc(machine, "codebook", "resolve", "--json").stdout) == [], machine.name
+        assert qc(machine, "check").returncode == 0

@@ -42,7 +42,7 @@ class ConflictsDialog(ModalScreen[None]):
         self.query_one(OptionList).focus()
 
     def refresh_items(self, keep: int = 0) -> None:
-        self.items = conflicts(self.app.desk.project.codebook_path)
+        self.items = conflicts(self.app.desk.project.codebook_path, self.app.desk.project.codebook)
         options = self.query_one(OptionList)
         options.clear_options()
         if not self.items:
