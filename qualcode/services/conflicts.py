@@ -16,7 +16,6 @@ from pathlib import Path
 
 from qualcode.domain import codebook_edit as edit
 from qualcode.errors import QualcodeError
-from qualcode.store.atomic import write_atomic
 from qualcode.store.codebook_merge import conflicts_path, open_conflicts, record_choice
 from qualcode.store.project import Project
 
