@@ -26,9 +26,11 @@ def _project(ctx: Context):
     from pathlib import Path
 
     from qualcode.store.config import find_root, load_config
+    from qualcode.store.merge import ready_clone
     from qualcode.store.project import Project
 
     root = find_root(Path(ctx.project_dir) if ctx.project_dir else Path.cwd())
+    ready_clone(root)  # a fresh clone: the codebook changed here merges with qualcode's driver
     return Project(root, load_config(root))
 
 

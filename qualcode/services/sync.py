@@ -349,6 +349,9 @@ def _finish_merge(root: Path, identity: str | None, notes: list[str] | None = No
         merged = merge_journals(merge_journals(_show(root, ":2", path), here), _show(root, ":3", path))
         write_atomic(root / path, merged)
         git(root, "add", "--", path)
+    from qualcode.store.codebook_merge import apply_pending
+
+    apply_pending(root)  # the conflicts this merge's codebook driver recorded, into their file
     git(root, "add", "-A", "--", ".")
     staged = [p for p in git(root, "diff", "--cached", "--name-only", "-z").stdout.split("\0") if p]
     for path in staged:  # a file marked resolved (`git add`) with git's markers still in it

@@ -185,7 +185,7 @@ def _tree_order(codes: list[Code]) -> list[Code]:
     return out
 
 
-def merge_files(base: Path, ours: Path, theirs: Path, name: str) -> int:
+def merge_files(base: Path, ours: Path, theirs: Path, name: str, pending: Path | None = None) -> int:
     """git's driver: 0 with the merged codebook in ``ours`` (conflicts beside it as ``<name>.conflicts``,
     relative to the working folder git runs drivers in), 1 to leave a text conflict to git."""
     from qualcode.formats.codebook_yaml import parse_codebook, save_codebook
@@ -217,9 +217,50 @@ def merge_files(base: Path, ours: Path, theirs: Path, name: str) -> int:
         for c in conflicts:
             c["at"] = at
         target = conflicts_path(Path(name))
-        old = target.read_text(encoding="utf-8") if target.exists() else ""
-        write_atomic(target, old + "".join(json.dumps(c, ensure_ascii=False) + "\n" for c in conflicts))
+        lines = "".join(json.dumps(c, ensure_ascii=False) + "\n" for c in conflicts)
+        if pending is not None and pending.parent.is_dir():
+            # not into the work tree: the other side may add the conflicts file in this same merge, and
+            # git then refuses the merge for an untracked file in the way; ``apply_pending`` moves them
+            _append(pending, "".join(json.dumps({"file": str(target), "line": line}) + "\n"
+                                           for line in lines.splitlines()))
+        else:
+            _append(target, lines)
     return 0
+
+
+PENDING = ".git/qualcode-conflicts-pending.jsonl"
+"""Conflicts a codebook merge recorded, waiting to be added to their conflicts file (``apply_pending``)."""
+
+
+def _append(path: Path, text: str) -> None:
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    write_atomic(path, old + ("" if not old or old.endswith("\n") else "\n") + text)
+
+
+def apply_pending(root: Path) -> list[str]:
+    """Add the conflicts a codebook merge left waiting to their files (after the merge: ``qualcode
+    sync`` before it commits, any project opened after a plain `git pull`). Returns the files changed,
+    relative to ``root``."""
+    pending = root / PENDING
+    try:
+        rows = [json.loads(line) for line in pending.read_text(encoding="utf-8").splitlines() if line.strip()]
+    except FileNotFoundError:
+        return []
+    except (OSError, UnicodeDecodeError, ValueError):
+        return []  # unreadable: left where it is; nothing depends on it
+    by_file: dict[str, list[str]] = {}
+    for row in rows:
+        if isinstance(row, dict) and isinstance(row.get("file"), str) and isinstance(row.get("line"), str):
+            by_file.setdefault(row["file"], []).append(row["line"])
+    changed = []
+    for rel, lines in by_file.items():
+        target = (root / rel).resolve()
+        if root.resolve() not in target.parents:
+            continue
+        _append(target, "".join(line + "\n" for line in lines))
+        changed.append(str(target.relative_to(root.resolve())))
+    pending.unlink(missing_ok=True)
+    return changed
 
 
 def _now() -> str:
@@ -263,10 +304,8 @@ def open_conflicts(codebook: Path) -> list[tuple[int, dict | None]]:
 
 def record_choice(codebook: Path, code: str, field: str, take: str) -> None:
     """Append the choice on a conflict (see ``open_conflicts``)."""
-    path = conflicts_path(codebook)
-    old = path.read_text(encoding="utf-8") if path.exists() else ""
     line = json.dumps({"code": code, "field": field, "resolved": take, "at": _now()}, ensure_ascii=False)
-    write_atomic(path, old + ("" if not old or old.endswith("\n") else "\n") + line + "\n")
+    _append(conflicts_path(codebook), line + "\n")
 
 
 def conflict_findings(codebook: Path) -> list[Problem]:

@@ -121,6 +121,16 @@ def routes_journals(root: Path) -> bool:
         return False
 
 
+def ready_clone(root: Path) -> None:
+    """What every command does first in a shared project: qualcode's merge drivers registered (a fresh
+    clone), and the conflicts a merge by a plain `git pull` left waiting added to their file."""
+    from qualcode.store.codebook_merge import PENDING, apply_pending
+
+    ensure_driver(root)
+    if (root / PENDING).exists():
+        apply_pending(root)
+
+
 def ensure_driver(root: Path) -> bool:
     """Register the journal driver in ``root``'s ``.git/config`` when the project routes journals to it
     (``.gitattributes``) and this clone lacks it (a fresh ``git clone``) or names another qualcode.
@@ -155,7 +165,9 @@ def main(argv: list[str]) -> int:
     if len(argv) == 5 and argv[0] == "codebook":
         from qualcode.store import codebook_merge
 
-        return codebook_merge.merge_files(Path(argv[1]), Path(argv[2]), Path(argv[3]), argv[4])
+        # git runs its drivers at the top of the work tree
+        return codebook_merge.merge_files(Path(argv[1]), Path(argv[2]), Path(argv[3]), argv[4],
+                                          Path.cwd() / codebook_merge.PENDING)
     if len(argv) != 4 or argv[0] != "journal":
         print("usage: python -m qualcode.store.merge journal BASE OURS THEIRS | codebook BASE OURS THEIRS PATH",
               file=__import__("sys").stderr)

@@ -34,9 +34,9 @@ class Project:
         start = Path(path) if path is not None else Path.cwd()
         root = find_root(start) if search else start.resolve()
         project = cls(root, load_config(root))
-        from qualcode.store.merge import ensure_driver
+        from qualcode.store.merge import ready_clone
 
-        ensure_driver(root)  # a fresh clone of a shared project gets qualcode's journal merge driver
+        ready_clone(root)  # a fresh clone of a shared project gets qualcode's merge drivers
         project.index  # noqa: B018 - build the transcript index now
         return project
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 
 import pytest
 
@@ -11,7 +12,7 @@ from qualcode.store.codebook_merge import open_conflicts
 from qualcode.store.project import Project
 from qualcode.tui.app import make_app
 from qualcode.tui.screens.conflicts import ConflictsDialog
-from tests.team.test_team import qc, team  # noqa: F401 - the fixture
+from tests.team.test_team import gitc, qc, team  # noqa: F401 - the fixture
 
 CONFLICTS = "codebooks/codebook.yaml.conflicts"
 BOOK = "codebooks/codebook.yaml"
@@ -196,3 +197,31 @@ def test_two_machines_choosing_on_different_conflicts_do_not_bring_each_others_b
     for machine in (ben, team["lead"]):
         assert json.loads(qc(machine, "codebook", "resolve", "--json").stdout) == [], machine.name
         assert qc(machine, "check").returncode == 0
+
+
+def test_a_third_machine_changing_the_same_field_syncs_at_the_first_try(team):  # noqa: F811
+    """Two machines already recorded a conflict on theme's definition; a third changes it too. Its
+    sync's codebook merge records another conflict while the conflicts file arrives from the others:
+    git refused the merge ("untracked working tree files would be overwritten") and the sync failed."""
+    for name, words in (("ana-laptop", "A"), ("ben", "B"), ("ana-office", "C")):
+        qc(team[name], "codebook", "edit", "theme", "--definition", f"Wording {words}.")
+    qc(team["ana-laptop"], "--coder", "ana", "sync")
+    qc(team["ben"], "--coder", "ben", "sync")
+    said = qc(team["ana-office"], "--coder", "ana", "sync").stdout
+    assert "Pushed to" in said
+    rows = json.loads(qc(team["ana-office"], "codebook", "resolve", "--json").stdout)
+    assert [(r["code"], r["field"]) for r in rows] == [("theme", "definition")]
+
+
+def test_a_conflict_recorded_by_a_plain_git_pull_is_listed(team):  # noqa: F811
+    qc(team["lead"], "codebook", "edit", "theme", "--definition", "Lead's wording.")
+    qc(team["lead"], "--coder", "lead", "sync")
+    ben = team["ben"]
+    qc(ben, "codebook", "edit", "theme", "--definition", "Ben's wording.")  # (qualcode sets up its drivers)
+    gitc(ben, "commit", "-q", "-am", "by hand")
+    subprocess.run(["git", "pull", "-q", "--no-rebase", "--no-edit"], cwd=ben, check=True, capture_output=True)
+    rows = json.loads(qc(ben, "codebook", "resolve", "--json").stdout)
+    assert [(r["code"], r["field"], r["theirs"]) for r in rows] == [("theme", "definition", "Lead's wording.")]
+    assert "Pushed to" in qc(ben, "--coder", "ben", "sync").stdout  # and the next sync shares it
+    qc(team["lead"], "--coder", "lead", "sync")
+    assert len(json.loads(qc(team["lead"], "codebook", "resolve", "--json").stdout)) == 1  # every machine sees it
