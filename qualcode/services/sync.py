@@ -370,6 +370,46 @@ def _finish_merge(root: Path, identity: str | None, notes: list[str] | None = No
     return True
 
 
+def _git_running(root: Path) -> bool | None:
+    """Whether a git process works in this project now (None: cannot tell, no /proc)."""
+    proc_dir = Path("/proc")
+    if not proc_dir.is_dir():
+        return None
+    here = root.resolve()
+    for entry in proc_dir.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if not (entry / "comm").read_text().strip().startswith("git"):
+                continue
+            cwd = Path(os.readlink(entry / "cwd")).resolve()
+        except OSError:
+            continue
+        if cwd == here or here in cwd.parents:
+            return True
+    return False
+
+
+def _clear_interrupted(root: Path, notes: list[str]) -> None:
+    """What a git killed midway (a sync killed while git merged) leaves: its index lock, which stops
+    every later git command, and the merge driver's temporary copies (``.merge_file_*``), which
+    ``git add -A`` would commit. Cleared when no git is running here; else the sync stops."""
+    lock = root / ".git" / "index.lock"
+    temps = list(root.glob(".merge_file_*"))
+    if not lock.exists() and not temps:
+        return
+    running = _git_running(root)
+    if running is not False:
+        raise SyncError("a git command is still running in this project (or left .git/index.lock behind)",
+                        path=lock, hint="wait for it to finish and run `qualcode sync` again; if no git is running, "
+                                        "delete .git/index.lock and run `qualcode sync` again")
+    if lock.exists():
+        lock.unlink()
+        notes.append("an earlier git command was interrupted: its lock (.git/index.lock) was removed")
+    for t in temps:
+        t.unlink(missing_ok=True)
+
+
 def _remerge(root: Path, path: str) -> bool:
     """A codebook (or its conflicts file) git merged as text, because the merge ran where qualcode's
     driver was not yet set up (a plain `git pull` in a fresh clone): merge git's three versions of it
@@ -440,6 +480,7 @@ def sync(root: Path, coder: str, codebook: str) -> SyncResult:
     branch = _branch(root)
     remote = result.remote = _remote(root, branch)
     with _JournalLocks(root / "codings"):
+        _clear_interrupted(root, result.notes)
         result.resumed = _finish_merge(root, identity, result.notes)
         git(root, "add", "-A", "--", ".")
         staged = [p for p in git(root, "diff", "--cached", "--name-only", "-z").stdout.split("\0") if p]

@@ -299,6 +299,18 @@ def test_check_fix_saves_only_my_own_codings_so_nobody_elses_undo_takes_back_my_
     assert "qualcode --coder ben check --fix` saves the new place" in out
 
 
+def test_what_a_git_killed_midway_leaves_is_cleared_and_never_committed(team):
+    """A sync killed while git ran the journal merge left .git/index.lock (every later git command
+    failed) and the driver's .merge_file_* copies (the next sync committed them)."""
+    ben = team["ben"]
+    code(ben, "community empowerment network")
+    (ben / ".git" / "index.lock").write_bytes(b"")
+    (ben / ".merge_file_Ab12Cd").write_text("a temporary copy of a journal\n", encoding="utf-8")
+    said = qc(ben, "--coder", "ben", "sync").stdout
+    assert "Pushed to" in said and "index.lock" in said
+    assert ".merge_file" not in gitc(ben, "ls-files") and not (ben / ".merge_file_Ab12Cd").exists()
+
+
 def test_a_text_conflict_stops_the_sync_and_the_next_sync_takes_the_settled_file(team):
     """cases.csv edited two ways: git cannot merge it; sync names it and says what to do, and once the
     user has settled it (markers gone), the next sync completes."""
