@@ -24,7 +24,7 @@ from qualcode.errors import QualcodeError
 from qualcode.store.project import Project
 from qualcode.tui.colours import code_colours
 from qualcode.tui.commands import WorkbenchCommands
-from qualcode.tui.desk import Change, Desk
+from qualcode.tui.desk import Change, Desk, NothingToDo
 from qualcode.tui.registry import SCREENS
 from qualcode.tui.screens.home import HomeScreen
 from qualcode.tui.team import TeamCheck
@@ -124,11 +124,20 @@ class WorkbenchApp(TeamCheck, App):
                 f"{self.desk.read_only}\n\nThis window is READ-ONLY: you can read and retrieve, but not code. "
                 "Close the other qualcode and reopen this project to code as "
                 f"{self.desk.coder}, or switch coder with ctrl+k."))
+        self.redraw_status_lines()
         for screen in self.screen_stack:
             if hasattr(screen, "overview_ready"):
                 screen.overview_ready()
             if hasattr(screen, "coder_changed") and not isinstance(screen, HomeScreen):
                 screen.coder_changed()
+
+    def redraw_status_lines(self) -> None:
+        """Every open screen's status line says who codes now (also screens with nothing else to update)."""
+        from qualcode.tui.widgets.status import StatusLine
+
+        for screen in self.screen_stack:
+            for line in screen.query(StatusLine):
+                line.redraw()
 
     def on_unmount(self) -> None:
         self.desk.close()
@@ -165,6 +174,9 @@ class WorkbenchApp(TeamCheck, App):
     def report(self, error: BaseException, title: str = "Not done") -> None:
         """An error the researcher can act on, as a notification (never a crash)."""
         message = str(error) if isinstance(error, QualcodeError) else f"{type(error).__name__}: {error}"
+        if isinstance(error, NothingToDo):  # a moment's notice, not one covering the screen for long
+            self.notify(message, severity="warning", timeout=3, markup=False)
+            return
         self.notify(message, title=title, severity="error", timeout=20, markup=False)
 
     def codebook_saved(self) -> None:
@@ -253,10 +265,7 @@ class WorkbenchApp(TeamCheck, App):
     def action_switch_coder(self) -> None:
         from qualcode.tui.screens.dialogs import CoderDialog
 
-        coders = self.desk.project.coders()
-        if self.desk.coder not in coders:
-            coders.insert(0, self.desk.coder)
-        self.push_screen(CoderDialog(self.desk.coder, coders),
+        self.push_screen(CoderDialog(self.desk.coder, self.desk.project.coders()),
                          lambda name: self.switch_coder(name) if name else None)
 
     def switch_coder(self, name: str) -> None:
@@ -267,6 +276,7 @@ class WorkbenchApp(TeamCheck, App):
         except QualcodeError as exc:
             self.report(exc, title="Cannot switch coder")
             return
+        self.redraw_status_lines()
         for screen in self.screen_stack:
             if hasattr(screen, "coder_changed"):
                 screen.coder_changed()

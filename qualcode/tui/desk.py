@@ -16,6 +16,10 @@ from qualcode.errors import LockError, QualcodeError
 from qualcode.store.project import CoderSession, Project
 
 
+class NothingToDo(QualcodeError):
+    """Undo or redo with nothing to undo or redo: said briefly, it is no error to act on."""
+
+
 @dataclass
 class Change:
     """One saved change: codings by id before and after (None = absent)."""
@@ -229,9 +233,10 @@ class Desk:
         return self.session
 
     def _change(self, prefix: str, ids: set[str], action, marked: set[str] = frozenset(),
-                otherwise: str = "") -> Change:
+                otherwise: str = "", undoing: bool = False) -> Change:
         """Run ``action`` on the session; the change is described by what it did (``prefix`` first),
-        or by ``otherwise`` when it changed no coding (a transcript's status or memo)."""
+        or by ``otherwise`` when it changed no coding (a transcript's status or memo). ``undoing``: by
+        the change it took back ("undone: coded X in …" when the coding went away again)."""
         s = self._writer()
         before = {i: s.codings.get(i) for i in ids}
         result = action(s)
@@ -243,7 +248,7 @@ class Desk:
                 ids = ids | {c.id}
                 before.setdefault(c.id, None)
         after = {i: s.codings.get(i) for i in ids}
-        said = self.describe(before, after)
+        said = self.describe(after, before) if undoing else self.describe(before, after)
         if said == "no change" and otherwise:
             said = otherwise
         return self._record(prefix + said, before, after, marked)
@@ -288,15 +293,15 @@ class Desk:
     def undo(self) -> Change:
         s = self._writer()
         if not s.codings.undo_stack:
-            raise QualcodeError("nothing to undo")
+            raise NothingToDo("nothing to undo")
         forward, inverse = s.codings.undo_stack[-1]
         return self._change("undone: ", op_ids(inverse), lambda s: s.undo(), op_marks(forward),
-                            s.codings.describe_undo() or "change")
+                            s.codings.describe_undo() or "change", undoing=True)
 
     def redo(self) -> Change:
         s = self._writer()
         if not s.codings.redo_stack:
-            raise QualcodeError("nothing to redo")
+            raise NothingToDo("nothing to redo")
         forward = s.codings.redo_stack[-1][0]
         return self._change("redone: ", op_ids(forward), lambda s: s.redo(), op_marks(forward),
                             s.codings.describe_redo() or "change")

@@ -243,3 +243,12 @@ def column_widths(headers: list, rows: list[list]) -> list[int]:
         for j, value in enumerate(row[:len(widths)]):
             widths[j] = max(widths[j], cells(str(value)))
     return widths
+
+
+def middle_cut(name: str, width: int) -> str:
+    """``name`` in at most ``width`` characters, cut in the middle: coders' names and transcript ids often
+    differ only at the end ("researcher_a", "researcher_b", "…_q1-79"), which a cut at the end would hide."""
+    if len(name) <= width:
+        return name
+    head = (width - 1) // 2
+    return name[:head] + "…" + name[len(name) - (width - 1 - head):]

@@ -28,10 +28,10 @@ async def test_status_line_names_the_code_and_the_place(study):
         assert "journal line 2" in status() and "removed Barriers from int-1" in status()
         await pilot.press("u")
         await pilot.pause()
-        assert app.desk.last_saved == "undone: coded Barriers in int-1 “We monitor ethnicity on the board”"
+        assert app.desk.last_saved == "undone: removed Barriers from int-1 “We monitor ethnicity on the board”"
         await pilot.press("u")
         await pilot.pause()
-        assert app.desk.last_saved == "undone: removed Barriers from int-1 “We monitor ethnicity on the board”"
+        assert app.desk.last_saved == "undone: coded Barriers in int-1 “We monitor ethnicity on the board”"
         await pilot.press("U")
         await pilot.pause()
         assert app.desk.last_saved.startswith("redone: coded Barriers in int-1")

@@ -41,6 +41,13 @@ def new_id(book: Codebook, name: str, parent: str | None) -> str:
     return candidate
 
 
+def put(field: Input, value: str) -> None:
+    """Show ``value`` in ``field`` with the cursor after it (typing then adds to the text, as after a
+    save or an undo; the field's inputs never select all on focus, so typing never replaces it)."""
+    field.value = value
+    field.cursor_position = len(value)
+
+
 class CodebookScreen(Screen):
     DEFAULT_CSS = """
     CodebookScreen #main { height: 1fr; }
@@ -79,9 +86,9 @@ class CodebookScreen(Screen):
             yield CodeTree(id="tree", show_here=False)
             with VerticalScroll(id="form"):
                 yield Label("Id (a new id keeps every coder's codings)", classes="field", id="code-id")
-                yield Input(id="id")
+                yield Input(id="id", select_on_focus=False)
                 yield Label("Name", classes="field")
-                yield Input(id="name")
+                yield Input(id="name", select_on_focus=False)
                 yield Label("Parent (moves the code)", classes="field")
                 yield Select([(TOP, TOP)], id="parent", allow_blank=False)
                 yield Label("Definition", classes="field")
@@ -93,12 +100,12 @@ class CodebookScreen(Screen):
                 yield Label("Examples (one per line)", classes="field")
                 yield TextArea(id="examples", soft_wrap=True)
                 yield Label("Keywords (comma-separated)", classes="field")
-                yield Input(id="keywords")
+                yield Input(id="keywords", select_on_focus=False)
                 yield Label("Colour (#RRGGBB, empty for automatic)", classes="field")
-                yield Input(id="colour")
+                yield Input(id="colour", select_on_focus=False)
                 yield Label(f"Shortcut key (one digit or lower-case letter, not {' '.join(sorted(RESERVED_KEYS))})",
                             classes="field")
-                yield Input(id="shortcut", max_length=1)
+                yield Input(id="shortcut", max_length=1, select_on_focus=False)
                 # rows of three at most: the form is about 50 columns wide in an 80-column terminal
                 with Horizontal(id="buttons"):
                     yield Button("Save", id="save", variant="primary")
@@ -167,8 +174,8 @@ class CodebookScreen(Screen):
         if code is None:
             return
         self.code_id = code_id
-        self.query_one("#id", Input).value = code.id
-        self.query_one("#name", Input).value = code.name
+        put(self.query_one("#id", Input), code.id)
+        put(self.query_one("#name", Input), code.name)
         banned = {code_id, *book.descendants(code_id)}
         options = [(TOP, TOP)] + [("  " * book.depth(c.id) + c.name, c.id) for c in book.walk() if c.id not in banned]
         parent = self.query_one("#parent", Select)
@@ -177,9 +184,9 @@ class CodebookScreen(Screen):
         for key in ("definition", "include", "exclude"):
             self.query_one(f"#{key}", TextArea).text = getattr(code, key)
         self.query_one("#examples", TextArea).text = "\n".join(code.examples)
-        self.query_one("#keywords", Input).value = ", ".join(code.keywords)
-        self.query_one("#colour", Input).value = code.colour or ""
-        self.query_one("#shortcut", Input).value = code.shortcut or ""
+        put(self.query_one("#keywords", Input), ", ".join(code.keywords))
+        put(self.query_one("#colour", Input), code.colour or "")
+        put(self.query_one("#shortcut", Input), code.shortcut or "")
         self.query_one("#problems", Static).update("")
 
     def _form(self) -> tuple[str, dict, str | None, str] | None:

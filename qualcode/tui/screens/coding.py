@@ -16,7 +16,7 @@ from qualcode.domain.codebook import RESERVED_KEYS
 from qualcode.errors import QualcodeError
 from qualcode.store.index import speaker_roles
 from qualcode.tui.coverage import CodingIndex, Shown
-from qualcode.tui.desk import Change
+from qualcode.tui.desk import Change, place
 from qualcode.tui.screens.coding_search import SearchMixin
 from qualcode.tui.screens.dialogs import Choose, MemoDialog
 from qualcode.tui.screens.picker import CodePicker, steady
@@ -361,21 +361,24 @@ class CodingScreen(SearchMixin, Screen):
                 if code_id and code_id != s.code:
                     self.app.commit(lambda: self.desk.recode(s.id, code_id))
 
-            self.app.push_screen(CodePicker(self.desk.codebook, self.app.colours, "Recode to", exclude={s.code},
+            title = f"Recode {self._code_name(s.code)} in {place(s.coding)} to"
+            self.app.push_screen(CodePicker(self.desk.codebook, self.app.colours, title, exclude={s.code},
                                             counts=dict(self.desk.counts)),
                                  chosen)
 
         self._with_one("recode", recode)
 
+    def _code_name(self, code: str) -> str:
+        found = self.desk.codebook.get(code)
+        return found.name if found else code
+
     def action_memo(self) -> None:
         def memo(s: Shown) -> None:
-            code = self.desk.codebook.get(s.code)
-
             def done(text: str | None) -> None:
                 if text is not None and (text or None) != s.coding.memo:
                     self.app.commit(lambda: self.desk.set_memo(s.id, text or None))
 
-            title = f"Memo on {code.name if code else s.code}: “{one_line(s.coding.quote)[:50]}”"
+            title = f"Memo on {self._code_name(s.code)} in {place(s.coding)}"  # the quote cut with "…"
             self.app.push_screen(MemoDialog(title, s.coding.memo), done)
 
         self._with_one("write a memo on", memo)

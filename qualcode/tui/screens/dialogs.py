@@ -42,7 +42,10 @@ class Choose(ModalScreen[str | None]):
 
 
 class CoderDialog(ModalScreen[str | None]):
-    """Switch coder: pick a known coder or type a new name."""
+    """Switch coder: type a new name, or pick a known coder with ↑↓ and Enter.
+
+    The name box has the focus (what is typed goes there); ↑↓ move the list's highlight, which starts
+    on the current coder, so Enter on an empty box changes nothing. The coders are listed by name."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="CoderDialog") + """
     CoderDialog OptionList { height: auto; max-height: 12; }
@@ -52,22 +55,26 @@ class CoderDialog(ModalScreen[str | None]):
     def __init__(self, current: str, coders: list[str]) -> None:
         super().__init__()
         self.current = current
-        self.coders = coders
+        self.coders = sorted(set(coders) | {current})
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(f"Coding as {self.current}. Switch to:", classes="title")
             yield OptionList(*[Option(c + ("  (you now)" if c == self.current else ""), id=c) for c in self.coders])
-            yield Input(placeholder="or type a new coder name and press Enter", id="name")
+            yield Input(placeholder="type a new name, or ↑↓ to pick one; Enter switches", id="name")
             yield Label("Letters, digits, '_', '.', '-' · Esc cancels", classes="hint")
 
     def on_mount(self) -> None:
         steady(self)
-        if self.coders:
-            self.query_one(OptionList).highlighted = 0
-            self.query_one(OptionList).focus()
-        else:
-            self.query_one(Input).focus()
+        self.query_one(OptionList).highlighted = self.coders.index(self.current)
+        self.query_one(Input).focus()
+
+    def on_key(self, event) -> None:
+        """↑↓ in the name box move the list's highlight (the box keeps the focus)."""
+        if event.key in ("up", "down") and self.focused is self.query_one(Input):
+            options = self.query_one(OptionList)
+            options.action_cursor_up() if event.key == "up" else options.action_cursor_down()
+            event.stop()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
@@ -76,6 +83,9 @@ class CoderDialog(ModalScreen[str | None]):
         name = event.value.strip()
         if name:
             self.dismiss(name)
+            return
+        highlighted = self.query_one(OptionList).highlighted_option
+        self.dismiss(highlighted.id if highlighted is not None else None)
 
 
 class MemoDialog(ModalScreen[str | None]):

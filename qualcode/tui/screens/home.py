@@ -10,7 +10,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
 from qualcode.tui.desk import Change, TranscriptRow
-from qualcode.tui.layout import columns_that_fit
+from qualcode.tui.layout import columns_that_fit, middle_cut
 from qualcode.tui.speakers import speaker_summary
 from qualcode.tui.widgets.code_tree import CodeTree
 from qualcode.tui.widgets.status import StatusLine
@@ -19,8 +19,13 @@ COLUMNS = [("id", "ID"), ("title", "Title"), ("status", "Status"), ("mine", "My 
            ("others", "Other coders"), ("words", "Words"), ("turns", "Turns")]
 DROP_ORDER = ["turns", "words", "others", "share"]
 """When the table is too narrow the title is shortened first, with an ellipsis, down to ``TITLE_MIN``
-cells; then these columns go, in this order. ID, status and my codings always stay."""
+cells, then the ID (cut in the middle) down to ``ID_MIN``; then these columns go, in this order. ID,
+title, status and my codings always stay."""
 TITLE_MIN = 10
+ID_MIN = 7
+ID_MAX = 24
+"""A long transcript id (an imported file's name) is cut in the middle to this many cells at most: the
+other columns stay in view, and the full id is shown under the table."""
 OTHERS_MAX = 24
 TITLE_MAX = 48
 STATUS_MARK = {"not started": "·", "in progress": "◐", "done": "✓"}
@@ -31,6 +36,14 @@ def _others(row: TranscriptRow | None) -> str:
         return "…"
     text = ", ".join(f"{name} ({n})" for name, n in sorted(row.others.items())) or "-"
     return text if len(text) <= OTHERS_MAX else text[:OTHERS_MAX - 1] + "…"
+
+
+def squeeze(widths: dict[str, int], shown: list[str], room: int) -> tuple[int, int]:
+    """The title's and the ID's widths in the ``room`` the other ``shown`` columns leave (each column is
+    padded by one cell each side): the title gives way first, down to TITLE_MIN, then the ID, to ID_MIN."""
+    spare = room - sum(widths[k] + 2 for k in shown if k not in ("title", "id")) - 4
+    title = min(widths["title"], max(TITLE_MIN, spare - widths["id"]))
+    return title, min(widths["id"], max(ID_MIN, spare - title))
 
 
 class HomeScreen(Screen):
@@ -70,7 +83,7 @@ class HomeScreen(Screen):
 
     def on_mount(self) -> None:
         self.shown_columns = [key for key, _ in COLUMNS]
-        self.title_width = TITLE_MAX
+        self.title_width, self.id_width = TITLE_MAX, ID_MAX
         table = self.query_one("#transcripts", DataTable)
         self._fill_table(table)
         index = self.desk.project.index
@@ -99,33 +112,32 @@ class HomeScreen(Screen):
         """The cells each column needs (its widest value or its label), the title at most TITLE_MAX."""
         widths = {key: len(label) for key, label in COLUMNS}
         for e in self.desk.project.index:
-            for key, value in zip((k for k, _ in COLUMNS), self._cells(e, self.desk.rows.get(e.id), TITLE_MAX, all=True)):
+            for key, value in zip((k for k, _ in COLUMNS), self._cells(e, self.desk.rows.get(e.id), (TITLE_MAX, ID_MAX), all=True)):
                 widths[key] = max(widths[key], len(str(value)))
         return widths
 
     def fit_columns(self) -> None:
-        """Show the columns that fit the table's width, dropping by ``DROP_ORDER``, then shortening titles."""
+        """Show the columns that fit the table's width, dropping by ``DROP_ORDER``, then shortening the
+        title and the ID."""
         table = self.query_one("#transcripts", DataTable)
         room = table.size.width - 1  # the scroll bar may take a column
         if room <= 0:
             return
         widths = self._widths()
-        shown = columns_that_fit({**widths, "title": TITLE_MIN}, DROP_ORDER, room)  # the title at its shortest
-
-        def need(keys) -> int:  # DataTable pads each cell by one each side
-            return sum(widths[k] + 2 for k in keys)
-
-        title_width = max(TITLE_MIN, min(widths["title"], room - need(k for k in shown if k != "title") - 2))
-        widths["title"] = title_width
-        if shown != self.shown_columns or title_width != self.title_width or widths != getattr(self, "col_widths", {}):
-            self.shown_columns, self.title_width, self.col_widths = shown, title_width, widths
+        shortest = {"title": min(widths["title"], TITLE_MIN), "id": min(widths["id"], ID_MIN)}
+        shown = columns_that_fit({**widths, **shortest}, DROP_ORDER, room)
+        widths["title"], widths["id"] = squeeze(widths, shown, room)
+        if shown != self.shown_columns or widths != getattr(self, "col_widths", {}):
+            self.shown_columns, self.col_widths = shown, widths
+            self.title_width, self.id_width = widths["title"], widths["id"]
             self._fill_table(table)
 
     def on_resize(self, event) -> None:
         self.call_after_refresh(self.fit_columns)
 
-    def _cells(self, entry, row: TranscriptRow | None, title_width: int | None = None, all: bool = False) -> list:
-        width = title_width or getattr(self, "title_width", TITLE_MAX)
+    def _cells(self, entry, row: TranscriptRow | None, cut: tuple[int, int] | None = None, all: bool = False) -> list:
+        """The row's cells; ``cut``: the title's and the ID's widths (default: as the table now has them)."""
+        width, id_width = cut or (getattr(self, "title_width", TITLE_MAX), getattr(self, "id_width", ID_MAX))
         title = entry.title if len(entry.title) <= width else entry.title[:width - 1] + "…"
         if row is None:
             mine, share = "…", "…"
@@ -133,7 +145,7 @@ class HomeScreen(Screen):
             mine = str(row.mine)
             share = f"{100 * row.coded_chars / entry.chars:.0f}%" if entry.chars else "-"
         status = self.desk.status(entry.id) if self.desk.ready else "…"
-        cells = {"id": entry.id, "title": title, "status": f"{STATUS_MARK.get(status, '')} {status}".strip(),
+        cells = {"id": middle_cut(entry.id, id_width), "title": title, "status": f"{STATUS_MARK.get(status, '')} {status}".strip(),
                  "mine": Text(mine, justify="right"), "share": Text(share, justify="right"), "others": _others(row),
                  "words": Text(str(entry.words), justify="right"), "turns": Text(str(entry.turns), justify="right")}
         keys = [k for k, _ in COLUMNS] if all else getattr(self, "shown_columns", [k for k, _ in COLUMNS])

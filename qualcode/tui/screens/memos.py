@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from qualcode.errors import QualcodeError
-from qualcode.tui.layout import column_widths
+from qualcode.tui.layout import column_widths, middle_cut
 from qualcode.tui.messages import OpenAt
 from qualcode.tui.screens.picker import steady
 from qualcode.tui.widgets.coding_list import one_line
@@ -119,7 +119,8 @@ class MemosScreen(Screen):
 
     @staticmethod
     def _cells(m: Memo) -> list[str]:
-        return [m.transcript, _short(m.on, 28), m.coder, _short(m.text, 50), _short(m.quote, 40)]
+        # a long transcript id (an imported file's name) is cut in the middle: the memo stays in view
+        return [middle_cut(m.transcript, 16), _short(m.on, 20), m.coder, _short(m.text, 50), _short(m.quote, 40)]
 
     def filter(self, query: str) -> None:
         words = query.lower().split()

@@ -22,6 +22,7 @@ from qualcode.domain.coding import Coding
 from qualcode.errors import QualcodeError
 from qualcode.tui.colours import UNKNOWN
 from qualcode.tui.coverage import place
+from qualcode.tui.layout import middle_cut
 from qualcode.tui.markup import as_shown
 from qualcode.tui.screens.picker import CodePicker
 from qualcode.tui.widgets.coding_list import one_line
@@ -63,15 +64,6 @@ def gather(project, codes: set[str], mine: list[Coding], me: str) -> tuple[list[
     return out, problems
 
 
-def middle_cut(name: str, width: int) -> str:
-    """``name`` in at most ``width`` characters, cut in the middle: coders' names often differ only at
-    the end ("researcher_a", "researcher_b"), which a cut at the end would hide."""
-    if len(name) <= width:
-        return name
-    head = (width - 1) // 2
-    return name[:head] + "…" + name[len(name) - (width - 1 - head):]
-
-
 class SegmentList(VirtualList):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -88,7 +80,7 @@ class SegmentList(VirtualList):
         flag = f"⚠{seg.status} " if seg.status != "kept" else ""
         return [
             Segment("■ ", base + Style(color=self.colours.get(seg.coding.code, UNKNOWN))),
-            Segment(seg.coding.transcript[:tw - 1].ljust(tw), base + Style(bold=True)),
+            Segment(middle_cut(seg.coding.transcript, tw - 1).ljust(tw), base + Style(bold=True)),
             Segment(speaker.ljust(sw), base),
             Segment(coder.ljust(cw), base + Style(dim=True)),
             Segment(flag, base + Style(color="#E8A33D", bold=True)),

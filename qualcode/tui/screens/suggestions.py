@@ -47,6 +47,19 @@ def _short(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
+def standing(s: Suggestion) -> str:
+    """Where a suggestion stands, in words that do not contradict each other: the score ranks it among
+    its code's passages; p is the calibrated chance the coder would code it; "low" means a candidate
+    below the threshold (shown to fill the list), not a weak suggestion."""
+    kind = "a candidate, not suggested" if s.confidence == "low" or not s.suggested else "suggested"
+    if s.confidence and s.confidence != "low":
+        kind += f" ({s.confidence} confidence)"
+    said = f"{kind} · score {s.score:.2f} (its rank within the code)"
+    if s.probability is not None:
+        said += f" · p {s.probability:.2f} (the calibrated chance you would code it)"
+    return said
+
+
 class SuggestionsPanel(Vertical, can_focus=False):
     """Ranked suggestions for one transcript, with accept, reject, skip, jump and review mode."""
 
@@ -218,7 +231,7 @@ class SuggestionsPanel(Vertical, can_focus=False):
 
     def _title(self) -> None:
         which = self._code_name(self.code) if self.code else "all codes"
-        mode = "review: least sure first" if self.review else "best first"
+        mode = "review: least sure first" if self.review else "suggested, then candidates, each best first"
         self.query_one("#suggest-title", Static).update(f"Suggestions · {which} · {mode} · {len(self.shown)}")
 
     def _status(self, text: str | None = None) -> None:
@@ -245,10 +258,7 @@ class SuggestionsPanel(Vertical, can_focus=False):
         text = Text()
         name = self._code_name(s.code)
         text.append(f"{name}  " if name == s.code else f"{name} ({s.code})  ", style="bold")
-        conf = f", {s.confidence} confidence" if s.confidence else ""
-        if s.probability is not None:
-            conf += f" (p {s.probability:.2f})"
-        text.append(f"{where}{s.start}-{s.end}  score {s.score:.2f}{conf}  ({', '.join(s.scorers) or 'no scorer'})\n")
+        text.append(f"{where}{s.start}-{s.end}  {standing(s)}  ({', '.join(s.scorers) or 'no scorer'})\n")
         if s.question:
             text.append("Q: " + _short(s.question, 200) + "\n", style="dim italic")
         body = s.quote.strip()

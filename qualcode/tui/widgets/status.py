@@ -13,7 +13,11 @@ class StatusLine(Static):
     StatusLine { height: 1; background: $panel; color: $foreground; padding: 0 1; }
     """
 
+    desk: Desk | None = None
+    where: str = ""
+
     def show(self, desk: Desk, where: str = "") -> None:
+        self.desk, self.where = desk, where
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append("coding as ")
         text.append(desk.coder, style="bold")
@@ -29,3 +33,8 @@ class StatusLine(Static):
             text.append(" · " + where)
         text.append(" · " + desk.project.config.name, style="dim")
         self.update(text, layout=False)  # one line, fixed height: no layout pass per keystroke
+
+    def redraw(self) -> None:
+        """Show again what was last shown, as the desk is now (another coder, the journal opened)."""
+        if self.desk is not None:
+            self.show(self.desk, self.where)
