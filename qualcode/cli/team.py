@@ -81,6 +81,12 @@ def sync_cmd(ctx: Context, as_json: bool) -> None:
                    f"(`codebook remove --codings drop` on another machine): they no longer count. Your journal "
                    "keeps them; for them to count again, that removal must be undone (`qualcode codebook undo` "
                    "on the machine that made it)")
+    from qualcode.store.codebook_merge import open_conflicts
+
+    waiting = len(open_conflicts(project.codebook_path))
+    if waiting:
+        click.echo(f"Codebook: {waiting} conflict(s) to choose on (the same field changed two ways): "
+                   "`qualcode codebook resolve` lists them")
 
 
 def _dropped(project) -> set[str]:

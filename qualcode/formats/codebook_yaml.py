@@ -99,10 +99,23 @@ class _Reader:
         return out
 
 
+def has_conflict_markers(data: bytes | str) -> bool:
+    """Whether the text holds git's conflict markers: a ``<<<<<<< `` line and a ``>>>>>>> `` line (a
+    ``=======`` line alone is a heading's underline in Markdown or reST)."""
+    if isinstance(data, str):
+        data = data.encode("utf-8", "replace")
+    return (data.startswith(b"<<<<<<< ") or b"\n<<<<<<< " in data) and \
+        (data.startswith(b">>>>>>> ") or b"\n>>>>>>> " in data)
+
+
 def parse_codebook(text: str, path: str = "<codebook>") -> Codebook:
     """Parse and validate. Raises CodebookError listing every problem, FormatError for bad YAML."""
     if len(text) > MAX_BYTES:
         raise FormatError("codebook file is too large (over 20 MB)", path=path, hint="is this the right file?")
+    if has_conflict_markers(text):
+        raise FormatError("git left its conflict markers (<<<<<<< ... >>>>>>>) in the codebook: a merge stopped "
+                          "before qualcode could merge it", path=path,
+                          hint="run `qualcode sync`: it merges the codebook with qualcode's driver (do not edit the markers)")
     check_events(text, path, what="a codebook")  # aliases, tags and nesting refused before anything is built
     root = _compose(text, path)
     reader = _Reader(path)

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qualcode.errors import QualcodeError
+from qualcode.formats.codebook_yaml import has_conflict_markers  # noqa: F401 - also used by check
 from qualcode.store.merge import ATTRIBUTES, ensure_driver, merge_journals
 
 IGNORED = (".qualcode/", "codings/*.lock", "codings/*.torn-*", "exports/", "codebooks/.history/")
@@ -453,12 +454,6 @@ def _settled(path: Path) -> bool:
     return not has_conflict_markers(data)
 
 
-def has_conflict_markers(data: bytes) -> bool:
-    """Whether the text holds git's conflict markers: a ``<<<<<<< `` line and a ``>>>>>>> `` line (a
-    ``=======`` line alone is a heading's underline in Markdown or reST)."""
-    return (data.startswith(b"<<<<<<< ") or b"\n<<<<<<< " in data) and \
-        (data.startswith(b">>>>>>> ") or b"\n>>>>>>> " in data)
-
 
 def _changed_paths(root: Path, old: str | None, new: str) -> list[str]:
     if old is None:
@@ -481,6 +476,7 @@ def sync(root: Path, coder: str, codebook: str) -> SyncResult:
     remote = result.remote = _remote(root, branch)
     with _JournalLocks(root / "codings"):
         _clear_interrupted(root, result.notes)
+        start = git(root, "rev-parse", "HEAD").stdout.strip() if _has_head(root) else None
         result.resumed = _finish_merge(root, identity, result.notes)
         git(root, "add", "-A", "--", ".")
         staged = [p for p in git(root, "diff", "--cached", "--name-only", "-z").stdout.split("\0") if p]
@@ -491,6 +487,8 @@ def sync(root: Path, coder: str, codebook: str) -> SyncResult:
             git(root, "commit", "-q", "-m", message, identity=identity)
         _kill_point("committed")
         before = git(root, "rev-parse", "HEAD").stdout.strip() if _has_head(root) else None
+        if result.resumed and not staged:  # what the merge left unfinished brought in: said as arrived
+            before = start
         for _ in range(MAX_ROUNDS):
             fetched = git(root, "fetch", "-q", remote, check=False)
             if fetched.returncode != 0:

@@ -249,8 +249,10 @@ def test_a_codebook_git_merged_as_text_before_qualcode_ran_is_merged_again_by_sy
     gitc(ben, "commit", "-q", "-am", "by hand")
     pulled = subprocess.run(["git", "pull", "-q", "--no-rebase", "--no-edit"], cwd=ben, capture_output=True, text=True)
     assert pulled.returncode != 0 and "<<<<<<<" in book.read_text(encoding="utf-8")
+    shown = qc(ben, "codebook", "show", check=False)
+    assert shown.returncode == 2 and "run `qualcode sync`" in shown.stderr  # not "fix the YAML"
     said = qc(ben, "--coder", "ben", "sync").stdout
-    assert "Pushed to" in said
+    assert "Pushed to" in said and "1 conflict(s) to choose on" in said
     shown = json.loads(qc(ben, "codebook", "show", "theme", "--json").stdout)
     assert shown["name"] == "Ben theme" and shown["keywords"] == ["money"]
     assert "<<<<<<<" not in book.read_text(encoding="utf-8")
