@@ -118,8 +118,14 @@ def _theirs(project: Project, c: Conflict, codings: str | None):
                                     path=project.codebook_path,
                                     hint="say what becomes of them: --codings reassign:OTHER_ID, drop or keep-orphaned")
             return edit.remove_code(book, c.code, codings or "keep-orphaned")
-        raise QualcodeError(f"{c.code} was merged or dropped on this side; the other side's edits cannot be "
-                            "brought back from here", path=project.codebook_path,
+        data = c.detail.get("other_code")
+        if data and book.get(c.code) is None:  # bring the edited code back, its codings counting under it again
+            new = edit._copy(book)
+            edit._forget(new, c.code)
+            _restore(new, data)
+            return edit._done(new)
+        raise QualcodeError(f"{c.code} was merged or dropped; its edits were not recorded with the conflict, so "
+                            "they cannot be brought back from here", path=project.codebook_path,
                             hint=f"take mine, then re-add the code by hand (`qualcode codebook add {c.code} NAME`) if needed")
     if c.field == "became":
         return _their_fate(book, c)
@@ -142,10 +148,18 @@ def _theirs(project: Project, c: Conflict, codings: str | None):
                         hint=f"edit {project.codebook_path.name} by hand, then take mine")
 
 
-def _their_fate(book, c: Conflict):
-    """Apply what the other side made of a code whose id was changed two ways."""
+def _restore(book, data: dict) -> None:
+    """Add back a code as a conflict recorded it (under the root when its parent is gone)."""
     from qualcode.domain.codebook import Code
 
+    data = dict(data)
+    if data.get("parent") not in book:
+        data["parent"] = None
+    book.codes.append(Code(**data))
+
+
+def _their_fate(book, c: Conflict):
+    """Apply what the other side made of a code whose id was changed two ways."""
     mine, theirs = c.detail.get("kept_fate"), c.detail.get("other_fate")
     if not theirs or not mine:
         raise QualcodeError(f"the other side's change to {c.code} cannot be applied from here",
@@ -171,9 +185,7 @@ def _their_fate(book, c: Conflict):
             raise QualcodeError(f"{c.code}'s code as the other side had it was not recorded",
                                 path=book.path, hint=f"take mine, then `qualcode codebook add {to} NAME`")
         edit._forget(new, to)
-        if data.get("parent") not in new:
-            data["parent"] = None
-        new.codes.append(Code(**data))
+        _restore(new, data)
         new.renamed[c.code] = to
     return edit._done(new)
 

@@ -137,9 +137,14 @@ def merge_codebooks(base: Codebook | None, ours: Codebook, theirs: Codebook) -> 
     codes: list[Code] = []
     for cid in order:
         if cid in gone:
-            if (cid in o and cid in b and o[cid] != b[cid]) or (cid in t and cid in b and t[cid] != b[cid]):
-                conflicts.append({"code": cid, "field": "removed", "kept": "removed",
-                                  "other": "edited on one side after the other merged or dropped it", "base": None})
+            edited = next((side[cid] for side in (t, o) if cid in side and cid in b and side[cid] != b[cid]), None)
+            if edited is not None:  # edited on one machine, merged or dropped on the other: the edit is kept here
+                changes = "; ".join(f"{n}: {getattr(edited, n)!r}" for n in FIELDS
+                                    if getattr(edited, n) != getattr(b[cid], n))
+                fate_now = (f"merged into {merged_record[cid]}" if cid in merged_record else "removed with its codings")
+                conflicts.append({"code": cid, "field": "removed", "kept": fate_now,
+                                  "other": f"edited on the other machine ({changes})", "base": None,
+                                  "other_code": {k: v for k, v in asdict(edited).items() if k != "line"}})
             continue
         mine, other, old = o.get(cid), t.get(cid), b.get(cid)
         if mine is None or other is None:

@@ -225,3 +225,18 @@ def test_a_conflict_recorded_by_a_plain_git_pull_is_listed(team):  # noqa: F811
     assert "Pushed to" in qc(ben, "--coder", "ben", "sync").stdout  # and the next sync shares it
     qc(team["lead"], "--coder", "lead", "sync")
     assert len(json.loads(qc(team["lead"], "codebook", "resolve", "--json").stdout)) == 1  # every machine sees it
+
+
+def test_a_code_edited_on_one_machine_and_merged_on_the_other_keeps_the_edit_to_take(team):  # noqa: F811
+    """An outside tester: ben merged theme.sub into theme while ana rewrote its definition; the
+    definition was thrown away, shown nowhere, and taking theirs said it could not be done."""
+    qc(team["ben"], "codebook", "merge", "theme.sub", "theme")
+    qc(team["ben"], "--coder", "ben", "sync")
+    laptop = team["ana-laptop"]
+    qc(laptop, "codebook", "edit", "theme.sub", "--definition", "Ana's carefully written definition.")
+    qc(laptop, "--coder", "ana", "sync")
+    listed = qc(laptop, "codebook", "resolve").stdout
+    assert "carefully written definition" in listed and "merged into theme" in listed
+    qc(laptop, "codebook", "resolve", "theme.sub", "removed", "--take", "theirs")
+    shown = json.loads(qc(laptop, "codebook", "show", "theme.sub", "--json").stdout)
+    assert shown["definition"] == "Ana's carefully written definition."
