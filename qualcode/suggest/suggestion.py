@@ -129,3 +129,23 @@ def overlaps_enough(s1: int, e1: int, s2: int, e2: int) -> bool:
     """The overlap rule: the spans share at least half of the shorter one."""
     shorter = min(e1 - s1, e2 - s2)
     return shorter > 0 and 2 * overlap(s1, e1, s2, e2) >= shorter
+
+
+SNAP_WORDS = 80
+"""A suggested part of a long sentence is coded as the whole sentence when it has at most this many words."""
+
+
+def coding_span(transcript: Transcript, s: Suggestion) -> tuple[int, int]:
+    """What accepting ``s`` codes: the passage, widened to whole sentences when it starts or ends inside
+    one (a long sentence is scored in windows of about 28 words, and a window cut mid-clause makes a
+    broken quotation), as long as the widened passage stays in its turn and within ``SNAP_WORDS`` words.
+    A short answer shown with its question is coded as shown."""
+    if s.question:
+        return s.start, s.end
+    start = min(s.start, transcript.sentence_at(s.start)[0])
+    end = max(s.end, transcript.sentence_at(max(s.start, s.end - 1))[1])
+    turn = transcript.turn_at(s.start)
+    inside = turn is None or (turn.text_start <= start and end <= turn.end)
+    if not inside or len(transcript.text[start:end].split()) > SNAP_WORDS:
+        return s.start, s.end
+    return start, end

@@ -38,6 +38,7 @@ async def test_S_opens_suggestions_and_a_accepts_one_into_the_journal(study):
         await pilot.pause()
         records = journal(study, "ann")
         assert [r["op"] for r in records] == ["add"]
-        s, e = span_of(study, "int-1", "We monitor ethnicity on the board")
+        # the suggested words are part of a sentence: the coding is the whole sentence
+        s, e = span_of(study, "int-1", "We monitor ethnicity on the board, but not in the theme groups.")
         assert (records[0]["coding"]["s"], records[0]["coding"]["e"], records[0]["coding"]["code"]) == (s, e, "theme")
         assert any(c.start == s for c in app.desk.codings.for_transcript("int-1"))

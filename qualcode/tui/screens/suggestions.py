@@ -34,7 +34,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from qualcode.errors import QualcodeError
 from qualcode.suggest import rejections
-from qualcode.suggest.suggestion import Suggester, Suggestion
+from qualcode.suggest.suggestion import Suggester, Suggestion, coding_span
 
 BATCH = 5
 MIN_SHOWN = 10
@@ -285,12 +285,18 @@ class SuggestionsPanel(Vertical, can_focus=False):
         if s is not None:
             self.post_message(self.JumpTo(s.start, s.end, s.transcript))
 
+    def _transcript_of(self, s: Suggestion):
+        if self._transcript is not None and self._transcript.id == s.transcript:
+            return self._transcript
+        return self.project.transcript(s.transcript)
+
     def action_accept(self) -> None:
         s = self.current()
         if s is None:
             return
+        start, end = coding_span(self._transcript_of(s), s)  # whole sentences, not a window cut mid-clause
         try:
-            coding = self.project.session(self.coder).add(s.transcript, s.start, s.end, s.code)
+            coding = self.project.session(self.coder).add(s.transcript, start, end, s.code)
         except QualcodeError as exc:
             self.app.notify(str(exc), title="Not saved", severity="error", timeout=8)
             return
@@ -301,8 +307,7 @@ class SuggestionsPanel(Vertical, can_focus=False):
         s = self.current()
         if s is None:
             return
-        t = self._transcript if self._transcript is not None and self._transcript.id == s.transcript \
-            else self.project.transcript(s.transcript)
+        t = self._transcript_of(s)
         try:
             rejections.record(self.project.codings_dir, self.coder, transcript=s.transcript, start=s.start,
                               end=s.end, code=s.code, text=t.text, th=t.hash)
