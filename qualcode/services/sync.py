@@ -319,6 +319,7 @@ def _finish_merge(root: Path, identity: str | None, notes: list[str] | None = No
     driver, then commit. Returns whether there was one. SyncError for another file in conflict."""
     if not (root / ".git" / "MERGE_HEAD").exists():
         return False
+    from qualcode.services.sync_repair import remerge
     from qualcode.services.sync_transcripts import split_two_transcripts
     from qualcode.store.config import load_config
 
@@ -327,7 +328,7 @@ def _finish_merge(root: Path, identity: str | None, notes: list[str] | None = No
     seen = list(notes or [])
     for path in unmerged:
         if not (path.startswith("codings/") and path.endswith(".jsonl")):
-            if not _settled(root / path) and _remerge(root, path):
+            if not _settled(root / path) and remerge(root, path):
                 continue
             said = None if _settled(root / path) else split_two_transcripts(
                 root, _need_git(), path, load_config(root).transcripts, lambda rev, p: _show(root, rev, p),
@@ -371,80 +372,6 @@ def _finish_merge(root: Path, identity: str | None, notes: list[str] | None = No
     return True
 
 
-def _git_running(root: Path) -> bool | None:
-    """Whether a git process works in this project now (None: cannot tell, no /proc)."""
-    proc_dir = Path("/proc")
-    if not proc_dir.is_dir():
-        return None
-    here = root.resolve()
-    for entry in proc_dir.iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            if not (entry / "comm").read_text().strip().startswith("git"):
-                continue
-            cwd = Path(os.readlink(entry / "cwd")).resolve()
-        except OSError:
-            continue
-        if cwd == here or here in cwd.parents:
-            return True
-    return False
-
-
-def _clear_interrupted(root: Path, notes: list[str]) -> None:
-    """What a git killed midway (a sync killed while git merged) leaves: its index lock, which stops
-    every later git command, and the merge driver's temporary copies (``.merge_file_*``), which
-    ``git add -A`` would commit. Cleared when no git is running here; else the sync stops."""
-    lock = root / ".git" / "index.lock"
-    temps = list(root.glob(".merge_file_*"))
-    if not lock.exists() and not temps:
-        return
-    running = _git_running(root)
-    if running is not False:
-        raise SyncError("a git command is still running in this project (or left .git/index.lock behind)",
-                        path=lock, hint="wait for it to finish and run `qualcode sync` again; if no git is running, "
-                                        "delete .git/index.lock and run `qualcode sync` again")
-    if lock.exists():
-        lock.unlink()
-        notes.append("an earlier git command was interrupted: its lock (.git/index.lock) was removed")
-    for t in temps:
-        t.unlink(missing_ok=True)
-
-
-def _remerge(root: Path, path: str) -> bool:
-    """A codebook (or its conflicts file) git merged as text, because the merge ran where qualcode's
-    driver was not yet set up (a plain `git pull` in a fresh clone): merge git's three versions of it
-    again as the driver would. The file is only replaced when that merge succeeds (a hand edit of the
-    markers is otherwise left as it is). Returns whether the path is now merged and staged."""
-    import tempfile
-
-    from qualcode.store.atomic import write_atomic
-    from qualcode.store.codebook_merge import merge_files
-
-    if not path.startswith("codebooks/"):
-        return False
-    stages = [_show(root, f":{n}", path) for n in (1, 2, 3)]
-    if path.endswith(".conflicts"):  # git's union driver: both sides' lines
-        ours = stages[1].decode("utf-8", "replace").splitlines()
-        theirs = [line for line in stages[2].decode("utf-8", "replace").splitlines() if line not in ours]
-        merged = "".join(line + "\n" for line in ours + theirs).encode("utf-8")
-    elif path.endswith((".yaml", ".yml")):
-        with tempfile.TemporaryDirectory() as tmp:
-            files = [Path(tmp) / name for name in ("base", "ours", "theirs")]
-            for f, data in zip(files, stages):
-                f.write_bytes(data)
-            if merge_files(files[0], files[1], files[2], str(root / path)) != 0:  # conflicts beside it
-                return False
-            merged = files[1].read_bytes()
-    else:
-        return False
-    write_atomic(root / path, merged)
-    git(root, "add", "--", path)
-    if path.endswith((".yaml", ".yml")) and (root / (path + ".conflicts")).exists():
-        git(root, "add", "--", path + ".conflicts")
-    return True
-
-
 def _settled(path: Path) -> bool:
     """Whether a file git could not merge has been settled by hand (it exists without conflict markers)."""
     try:
@@ -475,7 +402,9 @@ def sync(root: Path, coder: str, codebook: str) -> SyncResult:
     branch = _branch(root)
     remote = result.remote = _remote(root, branch)
     with _JournalLocks(root / "codings"):
-        _clear_interrupted(root, result.notes)
+        from qualcode.services.sync_repair import clear_interrupted
+
+        clear_interrupted(root, result.notes)
         start = git(root, "rev-parse", "HEAD").stdout.strip() if _has_head(root) else None
         result.resumed = _finish_merge(root, identity, result.notes)
         git(root, "add", "-A", "--", ".")
