@@ -376,7 +376,8 @@ class CoderSession:
     def redo(self) -> str:
         what = self.codings.describe_redo()
         if what is None:
-            raise QualcodeError("nothing to redo")
+            raise QualcodeError("nothing to redo", hint="a change made after an undo ends what can be redone: "
+                                "one made here, or by you on another machine and brought by a sync")
         self.commit({"op": "redo", **_names(self.codings.redo_stack)})
         return what
 
