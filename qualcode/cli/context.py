@@ -38,6 +38,15 @@ class Context:
                 or _login_name())
         return check_coder_name(name)
 
+    @property
+    def writer(self) -> str:
+        """Who a command that changes codings acts as: ``--coder``, ``QUALCODE_CODER`` or the login
+        name, never the project's ``default_coder`` by itself (it says whose codings reports show: the
+        bundled study's reference coder, whose journal a tour command must not change)."""
+        from qualcode.store.journal import check_coder_name
+
+        return check_coder_name(self.coder_option or os.environ.get("QUALCODE_CODER") or _login_name())
+
 
 def _login_name() -> str:
     try:

@@ -63,7 +63,7 @@ def check_cmd(ctx: Context, fix: bool, as_json: bool) -> None:
     """Validate the whole project. Exit 0 when clean, 1 with findings, 2 on error."""
     from qualcode.services.check import check_project
 
-    report = check_project(ctx.project, fix=fix, coder_for_fix=ctx.coder)  # a coder saves only their own
+    report = check_project(ctx.project, fix=fix, coder_for_fix=ctx.writer)  # a coder saves only their own
     if as_json:
         emit_json(report.to_json())
     else:
@@ -106,7 +106,7 @@ def code_add(ctx: Context, transcript: str, code: str, start, end, quote, occurr
     from qualcode.services.coding_ops import add_coding
 
     transcript = ctx.project.index.find(transcript)
-    c = add_coding(ctx.project, ctx.coder, transcript, code, start=start, end=end, quote=quote,
+    c = add_coding(ctx.project, ctx.writer, transcript, code, start=start, end=end, quote=quote,
                    occurrence=occurrence, memo=memo)
     if as_json:
         emit_json(c.to_json())
@@ -119,7 +119,7 @@ def code_add(ctx: Context, transcript: str, code: str, start, end, quote, occurr
 @pass_ctx
 def code_remove(ctx: Context, coding_id: str) -> None:
     """Remove the coding CODING_ID (see `qualcode code list`)."""
-    ctx.project.session(ctx.coder).remove(coding_id)
+    ctx.project.session(ctx.writer).remove(coding_id)
     click.echo(f"removed {coding_id}")
 
 
@@ -129,7 +129,7 @@ def code_remove(ctx: Context, coding_id: str) -> None:
 @pass_ctx
 def code_recode(ctx: Context, coding_id: str, code: str) -> None:
     """Give the coding CODING_ID another code."""
-    ctx.project.session(ctx.coder).recode(coding_id, code)
+    ctx.project.session(ctx.writer).recode(coding_id, code)
     click.echo(f"recoded {coding_id} to {code}")
 
 
@@ -139,7 +139,7 @@ def code_recode(ctx: Context, coding_id: str, code: str) -> None:
 @pass_ctx
 def code_memo(ctx: Context, coding_id: str, text: str | None) -> None:
     """Set (or, with no TEXT, clear) the memo of a coding."""
-    ctx.project.session(ctx.coder).set_memo(coding_id, text)
+    ctx.project.session(ctx.writer).set_memo(coding_id, text)
     click.echo(f"memo {'saved' if text else 'cleared'} on {coding_id}")
 
 
@@ -147,14 +147,14 @@ def code_memo(ctx: Context, coding_id: str, text: str | None) -> None:
 @pass_ctx
 def code_undo(ctx: Context) -> None:
     """Undo your last change (survives restarts)."""
-    click.echo(f"undone: {ctx.project.session(ctx.coder).undo()}")
+    click.echo(f"undone: {ctx.project.session(ctx.writer).undo()}")
 
 
 @code_group.command("redo")
 @pass_ctx
 def code_redo(ctx: Context) -> None:
     """Redo the change last undone."""
-    click.echo(f"redone: {ctx.project.session(ctx.coder).redo()}")
+    click.echo(f"redone: {ctx.project.session(ctx.writer).redo()}")
 
 
 @code_group.command("list")
@@ -270,11 +270,11 @@ def stats_cmd(ctx: Context, show_codes: bool, as_json: bool) -> None:
 @pass_ctx
 def compact_cmd(ctx: Context) -> None:
     """Rewrite your journal as just its current codings (atomic; the undo history is dropped)."""
-    session = ctx.project.session(ctx.coder)
+    session = ctx.project.session(ctx.writer)
     n = session.compact()
     for note in session.notes:
         click.echo(f"warning: {note}", err=True)
-    click.echo(f"compacted {ctx.coder}'s journal to {n} line(s)")
+    click.echo(f"compacted {ctx.writer}'s journal to {n} line(s)")
 
 
 COMMANDS = [init_cmd, import_cmd, check_cmd, code_group, stats_cmd, compact_cmd]

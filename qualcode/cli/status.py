@@ -38,12 +38,12 @@ def status_cmd(ctx: Context, transcript: str | None, status: str | None, all_cod
         transcript = project.index.find(transcript)
     if status is not None:
         wanted = st.parse_status(status)  # a bad word fails before the journal is opened
-        session = project.session(ctx.coder)
+        session = project.session(ctx.writer)
         try:
             st.set_status(session, transcript, wanted)
         finally:
             session.close()
-        click.echo(f"{transcript}: {wanted} (for {ctx.coder}; saved in codings/{ctx.coder}.jsonl)")
+        click.echo(f"{transcript}: {wanted} (for {ctx.writer}; saved in codings/{ctx.writer}.jsonl)")
         return
     coders = project.coders() if all_coders else [ctx.coder]
     if ctx.coder not in coders:

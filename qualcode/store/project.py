@@ -211,6 +211,14 @@ class Project:
         return entry is None or coding.th != entry.hash
 
 
+def _has_remote(root: Path) -> bool:
+    """Whether the project is a git clone with a remote (shared, even without qualcode's drivers)."""
+    try:
+        return '[remote "' in (root / ".git" / "config").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+
+
 def _names(stack) -> dict:
     """``{"of": <operation id>}`` of the action an undo or redo takes back, so that it stays the one
     taken back after a merge of two machines' histories (``store.merge``); ``{}`` for an old one."""
@@ -385,7 +393,7 @@ class CoderSession:
         """Rewrite the journal from itself (see ``JournalWriter.compact``); ``notes`` says what was set aside."""
         from qualcode.store.merge import routes_journals
 
-        if routes_journals(self.project.root):
+        if routes_journals(self.project.root) or _has_remote(self.project.root):
             raise QualcodeError("this project is shared through git: a compacted journal no longer merges with "
                                 "its copies on other machines (their lines would come back as duplicates)",
                                 path=self.writer.path,

@@ -132,3 +132,23 @@ def test_a_transcript_is_found_by_its_file_name_in_any_case(tmp_path):
     assert "hearing_q1-79" in run("--coder", "ann", "status", "Hearing_Q1-79", "--project", tmp_path / "s", check=0).stdout
     wrong = run("--coder", "ann", "code", "list", "--transcript", "Hearing_Q1-80", "--project", tmp_path / "s", check=2)
     assert "did you mean hearing_q1-79" in wrong.stderr and "Traceback" not in wrong.stderr
+
+
+def test_a_tour_command_never_changes_the_reference_coders_journal(study_copy):
+    """The bundled study's default_coder (researcher_a) chooses whose codings reports show; a command
+    that changes codings acts as you. An outside tester's `qualcode code undo` took back one of
+    researcher_a's reference codings."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "QUALCODE_CODER"}
+    env.update(USER="tourist", LOGNAME="tourist")
+    before = (study_copy / "codings" / "researcher_a.jsonl").read_bytes()
+    for args in (["status", "lsp-b", "done"], ["code", "undo"], ["code", "add", "lsp-a", "monitoring.none", "--quote",
+                                                                  "But we don't track it"]):
+        proc = subprocess.run([*QC, *args], capture_output=True, text=True, cwd=study_copy, env=env)
+        assert proc.returncode == 0, proc.stderr
+    assert (study_copy / "codings" / "researcher_a.jsonl").read_bytes() == before
+    assert (study_copy / "codings" / "tourist.jsonl").exists()
+    shown = subprocess.run([*QC, "code", "list", "--transcript", "lsp-a"], capture_output=True, text=True,
+                           cwd=study_copy, env=env).stdout
+    assert "researcher_a" in shown  # reports still show the reference coder

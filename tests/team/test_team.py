@@ -417,3 +417,16 @@ def test_a_sync_that_brings_a_code_removed_with_its_codings_tells_whoever_used_i
     assert "1 of your coding(s) use code 'theme.sub', which arrived removed with its codings" in out
     assert json.loads(qc(ben, "code", "list", "--json", "--coder", "ben").stdout) == []  # no longer counted
     assert "theme.sub" in (ben / "codings" / "ben.jsonl").read_text(encoding="utf-8")  # but kept in the journal
+
+
+def test_compact_is_refused_in_a_plain_clone_with_a_remote(study_copy, tmp_path):
+    """A clone of the repository (its journals tracked, a remote, no qualcode drivers yet) is shared too:
+    an outside tester compacted researcher_a's journal in a fresh clone of the bundled study."""
+    remote = tmp_path / "r.git"
+    gitc(tmp_path, "init", "-q", "--bare", str(remote))
+    gitc(study_copy, "init", "-q")
+    gitc(study_copy, "remote", "add", "origin", str(remote))
+    before = (study_copy / "codings" / "researcher_a.jsonl").read_bytes()
+    proc = qc(study_copy, "--coder", "researcher_a", "compact", check=False)
+    assert proc.returncode == 2 and "shared through git" in proc.stderr
+    assert (study_copy / "codings" / "researcher_a.jsonl").read_bytes() == before
