@@ -320,8 +320,11 @@ def _finish_merge(root: Path, identity: str | None, notes: list[str] | None = No
     if not (root / ".git" / "MERGE_HEAD").exists():
         return False
     from qualcode.services.sync_repair import remerge
-    from qualcode.services.sync_transcripts import split_two_transcripts
+    from qualcode.services.sync_transcripts import follow_text, split_two_transcripts
     from qualcode.store.config import load_config
+
+    def add(p: str) -> None:
+        git(root, "add", "--", p)
 
     unmerged = [p for p in git(root, "diff", "--name-only", "--diff-filter=U", "-z").stdout.split("\0") if p]
     unmerged.sort(key=lambda p: not p.startswith("codings/"))  # journals first: codings may move after
@@ -330,9 +333,11 @@ def _finish_merge(root: Path, identity: str | None, notes: list[str] | None = No
         if not (path.startswith("codings/") and path.endswith(".jsonl")):
             if not _settled(root / path) and remerge(root, path):
                 continue
-            said = None if _settled(root / path) else split_two_transcripts(
-                root, _need_git(), path, load_config(root).transcripts, lambda rev, p: _show(root, rev, p),
-                lambda p: git(root, "add", "--", p))
+            # git leaves our copy of a file it cannot merge as text (a Word file) without markers: that is
+            # not a choice someone made
+            untouched = not _settled(root / path) or (root / path).read_bytes() == _show(root, ":2", path)
+            said = split_two_transcripts(root, _need_git(), path, load_config(root).transcripts,
+                                         lambda rev, p: _show(root, rev, p), add) if untouched else None
             if said:
                 if notes is not None:
                     notes.append(said)
@@ -351,6 +356,9 @@ def _finish_merge(root: Path, identity: str | None, notes: list[str] | None = No
         merged = merge_journals(merge_journals(_show(root, ":2", path), here), _show(root, ":3", path))
         write_atomic(root / path, merged)
         git(root, "add", "--", path)
+    followed = follow_text(root, add)  # codings made meanwhile on a transcript this merge renamed
+    if followed and notes is not None:
+        notes.append(f"{followed} coding(s) made on a transcript since renamed went with their text")
     from qualcode.store.codebook_merge import apply_pending
 
     apply_pending(root)  # the conflicts this merge's codebook driver recorded, into their file

@@ -33,40 +33,99 @@ def _free_name(root: Path, git_bin: str, path: str) -> str:
     raise QualcodeError(f"no free name beside {path}")
 
 
+def _history_hashes(root: Path, git_bin: str, rev: str, path: str, limit: int = 20) -> set[str]:
+    """The text hashes of the versions of ``path`` in ``rev``'s history (codings carry the hash of the
+    version they were made on)."""
+    from qualcode.formats.transcripts import parse_transcript
+
+    out = set()
+    log = subprocess.run([git_bin, "log", f"-{limit}", "--format=%H", rev, "--", path], cwd=root,
+                         capture_output=True, text=True).stdout.split()
+    for commit in log:
+        data = subprocess.run([git_bin, "show", f"{commit}:{path}"], cwd=root, capture_output=True).stdout
+        try:
+            out.add(parse_transcript(data, path)[0].hash)
+        except QualcodeError:
+            continue
+    return out
+
+
 def split_two_transcripts(root: Path, git_bin: str, path: str, folder: str, show, add) -> str | None:
-    """When ``path`` (under the transcripts ``folder``) was added on both sides with different contents,
-    keep both and move their codings; returns what was done, in words (None: not that case)."""
+    """When ``path`` (under the transcripts ``folder``) met two versions git cannot merge (two interviews
+    added under one name; one replaced two ways, as a Word file always is), keep both: the version
+    already shared (theirs) stays, ours goes beside it, and the codings made on ours go with it.
+    Returns what was done, in words (None: not that case)."""
     from qualcode.formats.transcripts import parse_transcript
     from qualcode.store.atomic import write_atomic
-    from qualcode.store.journal import append_held, replay
 
-    if not path.startswith(folder.rstrip("/") + "/") or _stages(root, git_bin, path) != {2, 3}:
+    stages = _stages(root, git_bin, path)
+    if not path.startswith(folder.rstrip("/") + "/") or not {2, 3} <= stages:
         return None
     ours, theirs = show(":2", path), show(":3", path)
     new_path = _free_name(root, git_bin, path)
     try:
-        mine, _ = parse_transcript(ours, path)
-        other, _ = parse_transcript(theirs, new_path)
+        kept, _ = parse_transcript(theirs, path)
+        moved, _ = parse_transcript(ours, new_path)
     except QualcodeError:
         return None  # a file that does not read as a transcript: left to the person
-    if mine.id == other.id:  # an id in the front matter: the two would still share it
+    if kept.id == moved.id or kept.hash == moved.hash:  # an id in the front matter; or the same text
         return None
-    write_atomic(root / path, ours)
-    write_atomic(root / new_path, theirs)
+    write_atomic(root / path, theirs)
+    write_atomic(root / new_path, ours)
+    mine = (_history_hashes(root, git_bin, "HEAD", path) | {moved.hash}) - _history_hashes(root, git_bin, "MERGE_HEAD", path)
+    n = move_codings(root, {(kept.id, h): moved.id for h in mine}, add)
+    add(path)
+    add(new_path)
+    how = ("two different transcripts were added as" if 1 not in stages else
+           "two versions git cannot merge (a Word file, or the same lines changed) were made of")
+    return (f"{how} {path} on two machines; both are kept: the one already shared, {_which(kept)}, stays "
+            f"{kept.id}, and the other, {_which(moved)}, is now {new_path} ({moved.id}), its {n} coding(s) with it"
+            + ("" if 1 not in stages else "; if they are one interview, keep one version and code it"))
+
+
+def move_codings(root: Path, where: dict[tuple[str, str], str], add) -> int:
+    """Append a ``move`` to another transcript for every coding on transcript t made on text hash h,
+    for each ``(t, h) -> new transcript`` in ``where``, in every coder's journal (the caller holds
+    their locks). Returns how many moved."""
+    from qualcode.store.journal import append_held, replay
+
     moved = 0
     for journal in sorted((root / "codings").glob("*.jsonl")):
         coder = journal.stem
         codings = replay(journal, coder).codings
-        ops = [{"op": "move", "id": c.id, "start": c.start, "end": c.end, "quote": c.quote, "th": c.th, "t": other.id}
-               for c in codings.for_transcript(mine.id) if c.th == other.hash]
+        ops = [{"op": "move", "id": c.id, "start": c.start, "end": c.end, "quote": c.quote, "th": c.th,
+                "t": where[(c.transcript, c.th)]}
+               for t in {t for t, _ in where} for c in codings.for_transcript(t) if (c.transcript, c.th) in where]
         append_held(journal, coder, ops)
         moved += len(ops)
         if ops:
             add(str(journal.relative_to(root)))
-    add(path)
-    add(new_path)
-    return (f"two different transcripts were added as {path} on two machines; both are kept: {_which(mine)} stays "
-            f"{mine.id}, and {_which(other)} is now {new_path} ({other.id}), its {moved} coding(s) with it")
+    return moved
+
+
+def follow_text(root: Path, add) -> int:
+    """Codings made, before they knew, on a transcript that has since moved under another name (a
+    coding made on one machine on its interview while a sync elsewhere renamed it): each follows the
+    text it was made on, when that text is now exactly one other transcript's. Returns how many moved."""
+    from qualcode.store.project import Project
+
+    try:
+        index = Project.open(root, search=False).index
+    except QualcodeError:
+        return 0
+    by_hash: dict[str, list[str]] = {}
+    for e in index:
+        by_hash.setdefault(e.hash, []).append(e.id)
+    from qualcode.store.journal import replay
+
+    where = {}
+    for journal in sorted((root / "codings").glob("*.jsonl")):
+        for c in replay(journal, journal.stem).codings:
+            entry = index.get(c.transcript)
+            others = by_hash.get(c.th, [])
+            if entry is not None and entry.hash != c.th and len(others) == 1 and others[0] != c.transcript:
+                where[(c.transcript, c.th)] = others[0]
+    return move_codings(root, where, add) if where else 0
 
 
 def _which(transcript) -> str:

@@ -281,8 +281,9 @@ def test_two_interviews_imported_under_one_name_on_two_machines_are_both_kept_wi
     for machine in (lead, ben):
         rows = json.loads(qc(machine, "code", "list", "--all-coders", "--json").stdout)
         where = {r["coder"]: (r["t"], r["quote"]) for r in rows if r["t"].startswith("int-9")}
-        assert where == {"lead": ("int-9-2", "the board meets monthly and nobody listens"),
-                         "ben": ("int-9", "I was nominated by the network in 2004")}, machine.name
+        # the interview already shared (the lead's, synced first) keeps its name; ben's, merged in, moves
+        assert where == {"lead": ("int-9", "the board meets monthly and nobody listens"),
+                         "ben": ("int-9-2", "I was nominated by the network in 2004")}, machine.name
         assert "holds git's conflict markers" not in qc(machine, "check", check=False).stdout
         assert "lost its text" not in qc(machine, "check", check=False).stdout
 
@@ -311,6 +312,52 @@ def test_what_a_git_killed_midway_leaves_is_cleared_and_never_committed(team):
     said = qc(ben, "--coder", "ben", "sync").stdout
     assert "Pushed to" in said and "index.lock" in said
     assert ".merge_file" not in gitc(ben, "ls-files") and not (ben / ".merge_file_Ab12Cd").exists()
+
+
+def test_two_word_files_under_one_name_are_both_kept_with_their_codings(team, tmp_path):
+    """Git leaves our copy of a Word file it cannot merge, without markers: the other machine's
+    interview was silently dropped and its codings lost their text."""
+    from tests.formats.conftest import make_docx
+
+    lead, ben = team["lead"], team["ben"]
+    for machine, who, words in ((lead, "Ann", "the manager never listens"), (ben, "Bob", "the garden keeps me sane")):
+        src = tmp_path / f"w-{machine.name}" / "talk.docx"
+        src.parent.mkdir()
+        src.write_bytes(make_docx(["Interviewer: Tell me.", f"{who}: Well, {words}.", "Interviewer: Why?",
+                                   f"{who}: I could not say."]))
+        qc(machine, "import", str(src))
+        qc(machine, "--coder", CODER[machine.name], "code", "add", "talk", "theme", "--quote", words)
+    qc(lead, "--coder", "lead", "sync")
+    assert "talk-2" in qc(ben, "--coder", "ben", "sync").stdout
+    qc(lead, "--coder", "lead", "sync")
+    for machine in (lead, ben):
+        rows = json.loads(qc(machine, "code", "list", "--all-coders", "--json").stdout)
+        assert {r["coder"]: r["t"] for r in rows if r["t"].startswith("talk")} == {"lead": "talk", "ben": "talk-2"}
+        assert "lost its text" not in qc(machine, "check", check=False).stdout
+
+
+def test_a_coding_made_before_the_other_interview_arrived_stays_on_its_text(team, tmp_path):
+    """An outside tester: ana coded the shared int-9 on her laptop without syncing while ben's own
+    int-9 was merged in; her coding ended up on ben's interview. The interview already shared keeps
+    its name (the one merged in moves), so her coding is on the text it was made on."""
+    lead, ben, laptop = team["lead"], team["ben"], team["ana-laptop"]
+    for machine, who, words in ((lead, "Ann", "the board meets monthly and nobody listens"),
+                                (ben, "Bob", "I was nominated by the network in 2004")):
+        src = tmp_path / f"from-{machine.name}" / "int-9.txt"
+        src.parent.mkdir()
+        src.write_text(f"Interviewer: Tell me.\n\n{who}: Well, {words}.\n\nInterviewer: Why?\n\n{who}: I could not say.\n",
+                       encoding="utf-8")
+        qc(machine, "import", str(src))
+    qc(lead, "--coder", "lead", "sync")
+    qc(laptop, "--coder", "ana", "sync")
+    qc(laptop, "--coder", "ana", "code", "add", "int-9", "theme", "--quote", "nobody listens")  # not synced yet
+    qc(ben, "--coder", "ben", "sync")  # ben's interview, merged in, becomes int-9-2 ... on the lead's side too
+    qc(lead, "--coder", "lead", "sync")
+    qc(laptop, "--coder", "ana", "sync")
+    rows = json.loads(qc(laptop, "code", "list", "--all-coders", "--json").stdout)
+    mine = [r for r in rows if r["coder"] == "ana"]
+    assert [(r["t"], r["quote"]) for r in mine] == [("int-9", "nobody listens")]
+    assert "lost its text" not in qc(laptop, "check", check=False).stdout
 
 
 def test_a_text_conflict_stops_the_sync_and_the_next_sync_takes_the_settled_file(team):
@@ -430,3 +477,22 @@ def test_compact_is_refused_in_a_plain_clone_with_a_remote(study_copy, tmp_path)
     proc = qc(study_copy, "--coder", "researcher_a", "compact", check=False)
     assert proc.returncode == 2 and "shared through git" in proc.stderr
     assert (study_copy / "codings" / "researcher_a.jsonl").read_bytes() == before
+
+
+def test_codings_follow_their_text_to_the_transcript_that_now_holds_it(tmp_path):
+    """The safety net of a merge: a coding whose text is now exactly another transcript's moves there."""
+    from qualcode.services.sync_transcripts import follow_text
+    from qualcode.store.project import Project
+
+    qc(tmp_path, "init", str(tmp_path / "p"))
+    root = tmp_path / "p"
+    first = "Interviewer: Tell me.\n\nAnn: Well, nobody listens to us.\n\nInterviewer: Why?\n\nAnn: I could not say.\n"
+    (tmp_path / "x.txt").write_text(first, encoding="utf-8")
+    qc(root, "import", str(tmp_path / "x.txt"))
+    qc(root, "--coder", "ann", "code", "add", "x", "theme", "--quote", "nobody listens")
+    (root / "transcripts" / "x.txt").rename(root / "transcripts" / "y.txt")  # its text now under another name
+    (root / "transcripts" / "x.txt").write_text(first.replace("nobody listens", "we were heard"), encoding="utf-8")
+    assert follow_text(root, lambda p: None) == 1
+    rows = json.loads(qc(root, "--coder", "ann", "code", "list", "--json").stdout)
+    assert [(r["t"], r["quote"]) for r in rows] == [("y", "nobody listens")]
+    assert Project.open(root, search=False).codings("ann").for_transcript("x") == []
