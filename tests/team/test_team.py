@@ -260,18 +260,26 @@ def test_a_codebook_git_merged_as_text_before_qualcode_ran_is_merged_again_by_sy
     assert [(r["code"], r["field"], r["theirs"]) for r in rows] == [("theme", "name", "Lead theme")]
 
 
+def _two_int9(team, tmp_path) -> list[tuple[Path, str]]:
+    """The lead and ben each import their own, different "int-9.txt"; (machine, words it holds)."""
+    out = []
+    for name, who, words in (("lead", "Ann", "the board meets monthly and nobody listens"),
+                             ("ben", "Bob", "I was nominated by the network in 2004")):
+        src = tmp_path / f"from-{name}" / "int-9.txt"
+        src.parent.mkdir()
+        src.write_text(f"Interviewer: Tell me.\n\n{who}: Well, {words}.\n\nInterviewer: Why?\n\n{who}: I could not say.\n",
+                       encoding="utf-8")
+        qc(team[name], "import", str(src))
+        out.append((team[name], words))
+    return out
+
+
 def test_two_interviews_imported_under_one_name_on_two_machines_are_both_kept_with_their_codings(team, tmp_path):
     """ben and the lead each import their own "int-9.txt" (different interviews) and code it. The sync
     keeps both (the second as int-9-2) and moves each coding with the text it was made on; both
     machines are told, and agree."""
     lead, ben = team["lead"], team["ben"]
-    for machine, who, words in ((lead, "Ann", "the board meets monthly and nobody listens"),
-                                (ben, "Bob", "I was nominated by the network in 2004")):
-        src = tmp_path / f"from-{machine.name}" / "int-9.txt"
-        src.parent.mkdir()
-        src.write_text(f"Interviewer: Tell me.\n\n{who}: Well, {words}.\n\nInterviewer: Why?\n\n{who}: I could not say.\n",
-                       encoding="utf-8")
-        qc(machine, "import", str(src))
+    for machine, words in _two_int9(team, tmp_path):
         qc(machine, "--coder", CODER[machine.name], "code", "add", "int-9", "theme", "--quote", words)
     qc(lead, "--coder", "lead", "sync")
     said = qc(ben, "--coder", "ben", "sync").stdout
@@ -341,13 +349,7 @@ def test_a_coding_made_before_the_other_interview_arrived_stays_on_its_text(team
     int-9 was merged in; her coding ended up on ben's interview. The interview already shared keeps
     its name (the one merged in moves), so her coding is on the text it was made on."""
     lead, ben, laptop = team["lead"], team["ben"], team["ana-laptop"]
-    for machine, who, words in ((lead, "Ann", "the board meets monthly and nobody listens"),
-                                (ben, "Bob", "I was nominated by the network in 2004")):
-        src = tmp_path / f"from-{machine.name}" / "int-9.txt"
-        src.parent.mkdir()
-        src.write_text(f"Interviewer: Tell me.\n\n{who}: Well, {words}.\n\nInterviewer: Why?\n\n{who}: I could not say.\n",
-                       encoding="utf-8")
-        qc(machine, "import", str(src))
+    _two_int9(team, tmp_path)
     qc(lead, "--coder", "lead", "sync")
     qc(laptop, "--coder", "ana", "sync")
     qc(laptop, "--coder", "ana", "code", "add", "int-9", "theme", "--quote", "nobody listens")  # not synced yet
