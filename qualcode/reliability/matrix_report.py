@@ -103,6 +103,11 @@ def matrix_coefficients(
 
     if level == "ratio":
         add("Krippendorff's alpha (interval)", lambda: alpha_details(m, "interval", category_scores=scores).alpha)
+    if wlabel == "custom":  # the same table as distances (1 - weight), as DKPro and krippendorff take it
+        import numpy as np
+
+        add("Krippendorff's alpha (custom distances, 1 - weights)",
+            lambda: alpha_details(m, level, distance_matrix=1.0 - np.asarray(weights, dtype=float)).alpha)
     add("percent agreement (exact match, units equal)", lambda: co.percent_agreement(m))
     if level in ("nominal", "ordinal"):
         add("pairable percent agreement", lambda: res.pairable_percent_agreement if level == "nominal"

@@ -225,3 +225,27 @@ def test_verdict_reads_the_interval_not_the_point(tmp_path):
     alpha = c["Krippendorff's alpha (nominal)"]
     assert alpha["value"] == 1.0 and alpha["verdict"].startswith("insufficient data (n = 4")
     assert alpha_details([[1, 2, 1, 2], [1, 2, 1, 2]]).alpha == 1.0
+
+
+def test_a_custom_weights_table_gives_the_custom_distance_alpha_too(tmp_path):
+    """Artstein & Poesio's example with DKPro's custom table: weighted kappa 0.8163 and alpha 0.8156
+    (weights = 1 - distance). The command line gave the kappa only; the alpha needed the API."""
+    from tests.reliability.test_reference_cases import CASES_FILE
+
+    if not CASES_FILE.exists():
+        pytest.skip(f"shared reference cases not found at {CASES_FILE}")
+    cases = json.loads(CASES_FILE.read_text(encoding="utf-8"))
+    case = next(c for c in (cases["cases"] if isinstance(cases, dict) else cases)
+                if c["id"] == "artstein_poesio2008_table2_3cats")
+    data = tmp_path / "ap.csv"
+    data.write_text("".join(",".join(row) + "\n" for row in case["data"]), encoding="utf-8")
+    distance = next(e for e in case["expected"] if e["coefficient"] == "krippendorff_alpha"
+                    and "distance_matrix" in e.get("params", {}))
+    weights = tmp_path / "w.csv"
+    weights.write_text("".join(",".join(str(1 - d) for d in row) + "\n" for row in distance["params"]["distance_matrix"]),
+                       encoding="utf-8")
+    out = json.loads(ok("--matrix", data, "--categories", ",".join(case["categories"]), "--weights", weights, "--json"))
+    rows = out["coefficients"] if isinstance(out, dict) else out
+    values = {r["name"]: r["value"] for r in rows}
+    assert abs(values["Krippendorff's alpha (custom distances, 1 - weights)"] - distance["value"]) <= distance["tolerance"]
+    assert abs(values["Cohen's kappa (custom weights)"] - 0.8163) <= 5e-05
