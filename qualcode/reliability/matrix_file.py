@@ -116,8 +116,11 @@ def _read_text(p: Path) -> str:
 
 
 def _rows(text: str, p: Path) -> tuple[str, list[tuple[int, str]]]:
-    """(delimiter, [(line number, line)]) for the non-blank lines."""
-    lines = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip(" \t,;")]
+    """(delimiter, [(line number, line)]) for the non-blank lines. A line of delimiters only is kept: a
+    coder who coded nothing (left out, and said so, keeping the other coders' numbers)."""
+    lines = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
+    if not any(line.strip(" \t,;") for _, line in lines):
+        lines = []  # nothing but delimiters: an empty matrix
     first = lines[0][1] if lines else ""
     delim = "\t" if "\t" in first else ";" if ";" in first else ","
     return delim, lines
@@ -192,6 +195,8 @@ def read_matrix(path: str | Path, level: str = "nominal", *, header: bool | None
         if row is None:
             row = _split(line, delim, quoted, n, p) if line else []
             numeric = False
+        if width is not None and len(row) != width and not any(str(c).strip() for c in row if c == c):
+            continue  # a spreadsheet's empty line (delimiters only, another width): not a coder
         if width is None:
             width = len(row)
         elif len(row) != width:

@@ -249,3 +249,10 @@ def test_a_custom_weights_table_gives_the_custom_distance_alpha_too(tmp_path):
     values = {r["name"]: r["value"] for r in rows}
     assert abs(values["Krippendorff's alpha (custom distances, 1 - weights)"] - distance["value"]) <= distance["tolerance"]
     assert abs(values["Cohen's kappa (custom weights)"] - 0.8163) <= 5e-05
+
+
+def test_a_coder_row_with_no_value_is_left_out_and_said_keeping_the_others_numbers(tmp_path):
+    data = tmp_path / "e.csv"
+    data.write_text("1,2,3,1\n,,,\n1,2,3,2\n", encoding="utf-8")
+    out = ok("--matrix", data)
+    assert "2 coders (coder 1, coder 3)" in out and "left out: coder 2" in out
