@@ -76,7 +76,10 @@ def agree_cmd(ctx: Context, coders, unit, codes, as_json, as_csv, disagreements,
     project = ctx.project
     names = [c.strip() for c in coders.split(",") if c.strip()] if coders else list(project.config.coders)
     if not coders and len(names) < 2:
-        raise ReliabilityDataError("name the coders to compare", hint="--coders researcher_a,researcher_b")
+        have = project.coders()
+        example = ",".join(have[:2]) if len(have) >= 2 else "ann,ben"
+        raise ReliabilityDataError("name the coders to compare",
+                                   hint=f"--coders {example} (this project's coders: {', '.join(have) or 'none yet'})")
     only = None
     if chosen_transcripts is not None:
         if done_only:

@@ -139,7 +139,8 @@ def collect(
     if len(coders) < 2:
         raise ReliabilityDataError(
             f"agreement needs at least two coders; got {len(coders)} ({', '.join(coders) or 'none'})",
-            hint="name two or more coders, e.g. --coders researcher_a,researcher_b",
+            hint="name two or more coders, e.g. --coders " + (",".join(project.coders()[:2]) if len(project.coders()) >= 2
+                                                             else "ann,ben"),
         )
     if len(set(coders)) != len(coders):
         raise ReliabilityDataError(f"a coder is named twice: {', '.join(coders)}")

@@ -61,6 +61,11 @@ def add_coding(project: Project, coder: str, transcript_id: str, code: str, *, s
                end: int | None = None, quote: str | None = None, occurrence: int | None = None,
                memo: str | None = None) -> Coding:
     transcript = project.transcript(transcript_id)
+    if code not in project.codebook and project.codebook.resolve(code) is None:  # before the quote: one error, the right one
+        from qualcode.errors import UnknownCodeError
+
+        raise UnknownCodeError(f"unknown code {code!r}", path=project.codebook_path,
+                               hint="`qualcode codebook show` lists the codes and their ids")
     if quote is not None:
         start, end = find_quote(transcript, quote, occurrence)
     if start is None or end is None:

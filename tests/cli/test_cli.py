@@ -152,3 +152,8 @@ def test_a_tour_command_never_changes_the_reference_coders_journal(study_copy):
     shown = subprocess.run([*QC, "code", "list", "--transcript", "lsp-a"], capture_output=True, text=True,
                            cwd=study_copy, env=env).stdout
     assert "researcher_a" in shown  # reports still show the reference coder
+
+
+def test_an_unknown_code_is_named_before_the_quote_is_looked_for(project):
+    proc = run("--coder", "ann", "code", "add", "int-1", "nosuch", "--quote", "the", "--project", project.root, check=2)
+    assert "unknown code 'nosuch'" in proc.stderr and "occurs" not in proc.stderr
