@@ -116,6 +116,10 @@ def suggest_cmd(ctx: Context, transcript_id, code_refs, top, all_candidates, inc
             continue
         t = project.transcript(tid)
         click.echo(f"\n{tid}  {t.title}")
+        if not any(s.suggested for s in results[tid]):
+            click.echo("  nothing suggested here: no passage is probable enough for the share of text you code "
+                       f"(learned from {info['codings']} coding(s)); below, each code's best candidates, to accept "
+                       "or reject: each decision teaches it")
         by_code: dict[str, list] = {}
         for s in picked:
             by_code.setdefault(s.code, []).append(s)

@@ -312,3 +312,18 @@ def test_on_a_real_coded_study_suggestions_find_what_its_authors_coded(tmp_path)
     for single in ("definition", "learned"):
         assert full.micro["f1"] >= ev.system(single).micro["f1"]
     project.close()
+
+
+def test_a_transcript_where_nothing_is_suggested_says_so(project, monkeypatch):
+    """An outside tester saw every passage marked 'a candidate, not suggested' with no word on why."""
+    from qualcode.suggest.suggestion import Suggestion
+
+    def only_candidates(self, transcript, codes=None):
+        start = transcript.text.index("We monitor")
+        return [Suggestion(transcript.id, start, start + 10, "theme", 0.3, ("rules",), ("matches 'monitor'",),
+                           suggested=False, confidence="low", probability=0.01)]
+
+    monkeypatch.setattr(SuggestionEngine, "suggest", only_candidates)
+    out = CliRunner().invoke(cli, ["--project", str(project.root), "--coder", "ann", "suggest", "--transcript", "int-1"])
+    assert out.exit_code == 0, out.output
+    assert "nothing suggested here" in out.output and "a candidate, not suggested" in out.output
