@@ -71,8 +71,8 @@ def case_matrix(project, *, coders=None, codes=None, value="presence") -> pd.Dat
             "counts": "the number of codings of the code in the case",
             "words": "the words coded with the code in the case (summed over codings)"}[value]
     shown = "the codes named" if codes is not None else "every code used"
-    caption = (f"Codings by {pooled(choice)}: each cell is {unit}; rows are the {plural(len(cases), 'case')} "
-               f"with codings, columns {shown} (a sub-code counts on its own){unknown_note(sel.unknown)}.")
+    caption = (f"Codings by {pooled(choice)}: each cell is {unit}, for the {plural(len(cases), 'case')} "
+               f"with codings and {shown} (a sub-code counts on its own){unknown_note(sel.unknown)}.")
     return finish(table, kind="case_matrix", title=title, caption=caption, value=value, coders=choice.coders,
                   code_names=sel.names, not_in_codebook=sel.unknown)
 

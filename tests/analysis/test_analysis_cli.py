@@ -114,3 +114,12 @@ def test_table_command_in_a_real_process(small):
 def test_table_module_imports_no_pandas():
     code = "import sys, qualcode.cli.tables; print('pandas' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
+
+
+def test_the_matrix_caption_holds_whichever_way_the_table_is_printed(study_copy, capsys):
+    """The terminal prints codes down the page; the caption said 'rows are the 9 cases'."""
+    from qualcode.store.project import Project
+
+    code, out, _ = run(capsys, Project.open(study_copy, search=False), "table", "matrix", "--by", "cases")
+    assert code == 0 and out.splitlines()[2].startswith("code")
+    assert "rows are the" not in out and "for the 9 cases with codings" in " ".join(out.split())
