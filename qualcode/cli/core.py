@@ -68,7 +68,10 @@ def check_cmd(ctx: Context, fix: bool, as_json: bool) -> None:
         emit_json(report.to_json())
     else:
         c = report.counts
-        click.echo(f"{c['transcripts']} transcripts, {c['codes']} codes, {c['coders']} coders, {c['codings']} codings")
+        from qualcode.analysis.data import plural
+
+        click.echo(f"{plural(c['transcripts'], 'transcript')}, {plural(c['codes'], 'code')}, "
+                   f"{plural(c['coders'], 'coder')}, {plural(c['codings'], 'coding')}")
         a = report.anchors
         click.echo(f"anchors: {a.get('kept', 0)} kept, {a.get('moved', 0)} moved, {a.get('orphaned', 0)} orphaned")
         for f in report.findings:
@@ -257,8 +260,11 @@ def stats_cmd(ctx: Context, show_codes: bool, as_json: bool) -> None:
         emit_json(s)
         return
     click.echo(f"{s['project']}  ({s['root']})")
-    click.echo(f"{s['transcripts']} transcripts, {s['words']} words, {s['turns']} turns; "
-               f"{s['codes']} codes in {s['code_levels']} levels; {s['coders']} coders, {s['codings']} codings")
+    from qualcode.analysis.data import plural
+
+    click.echo(f"{plural(s['transcripts'], 'transcript')}, {plural(s['words'], 'word')}, {plural(s['turns'], 'turn')}; "
+               f"{plural(s['codes'], 'code')} in {plural(s['code_levels'], 'level')}; {plural(s['coders'], 'coder')}, "
+               f"{plural(s['codings'], 'coding')}")
     table([[c, v["codings"], v["transcripts"]] for c, v in s["by_coder"].items()], ["coder", "codings", "transcripts"])
     if show_codes:
         book = ctx.project.codebook
