@@ -31,6 +31,8 @@ def test_init_import_code_list_check_stats(tmp_path):
     assert coding["id"] in journal
     listed = run("--coder", "ann", "code", "list", "--json", "--project", tmp_path / "s", check=0)
     assert [c["id"] for c in json.loads(listed.stdout)] == [coding["id"]]
+    said = run("stats", "--project", tmp_path / "s", check=0).stdout
+    assert "1 transcript," in said and "1 coder, 1 coding" in said  # not "1 coders"
     stats = json.loads(run("stats", "--json", "--project", tmp_path / "s", check=0).stdout)
     assert stats["transcripts"] == 1 and stats["coders"] == 1 and stats["codings"] == 1
     assert run("check", "--project", tmp_path / "s", check=0).stdout.strip().endswith("clean")
