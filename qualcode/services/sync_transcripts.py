@@ -1,11 +1,13 @@
-"""Two different transcripts added under one file name on two machines (each coder imported their own
-"interview-3.docx"), met by a merge: git sees one file added twice with different contents.
+"""Two versions of one transcript file met by a merge that git cannot merge: two different interviews
+added under one file name on two machines (each coder imported their own "interview-3.docx"), or one
+replaced two ways (a Word file always conflicts as a whole).
 
-Both are kept: ours stays where it is, theirs is written beside it under the next free name
-(``interview-3-2.docx``), and every coding made on their text (its ``th``, the hash of the text it was
-coded on, is theirs) moves with it: a ``move`` line with ``"t"`` appended to each coder's journal, in
-the merge, while ``qualcode sync`` holds every journal's lock. Every machine then sees both transcripts
-and each coding on the text it was made on.
+Both are kept: the version already shared (the other side of the merge) stays where it is, so nobody's
+codings of it move; ours is written beside it under the next free name (``interview-3-2.docx``), and
+every coding made on it (its ``th``, the hash of the text it was coded on, is one of our versions')
+moves with it: a ``move`` line with ``"t"`` appended to each coder's journal, in the merge, while
+``qualcode sync`` holds every journal's lock. ``follow_text`` then moves any coding whose text is now
+exactly another transcript's. Every machine sees both transcripts and each coding on its own text.
 """
 
 from __future__ import annotations
