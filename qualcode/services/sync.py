@@ -319,7 +319,7 @@ def _finish_merge(root: Path, identity: str | None, notes: list[str] | None = No
     driver, then commit. Returns whether there was one. SyncError for another file in conflict."""
     if not (root / ".git" / "MERGE_HEAD").exists():
         return False
-    from qualcode.services.sync_repair import remerge
+    from qualcode.services.sync_repair import merge_cases, remerge
     from qualcode.services.sync_transcripts import follow_text, split_two_transcripts
     from qualcode.store.config import load_config
 
@@ -333,6 +333,12 @@ def _finish_merge(root: Path, identity: str | None, notes: list[str] | None = No
         if not (path.startswith("codings/") and path.endswith(".jsonl")):
             if not _settled(root / path) and remerge(root, path):
                 continue
+            if not _settled(root / path):
+                merged, said = merge_cases(root, path, load_config(root).cases)  # row by row
+                if merged:
+                    if said and notes is not None:
+                        notes.append(said)
+                    continue
             # git leaves our copy of a file it cannot merge as text (a Word file) without markers: that is
             # not a choice someone made
             untouched = not _settled(root / path) or (root / path).read_bytes() == _show(root, ":2", path)

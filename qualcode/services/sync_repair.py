@@ -82,3 +82,49 @@ def remerge(root: Path, path: str) -> bool:
     if path.endswith((".yaml", ".yml")) and (root / (path + ".conflicts")).exists():
         sync.git(root, "add", "--", path + ".conflicts")
     return True
+
+
+def merge_cases(root: Path, path: str, cases_name: str) -> tuple[bool, str | None]:
+    """cases.csv changed on two machines (a row added on each, say), which git merges as text and may
+    not: merged row by row, keyed on the transcript. A row changed two ways keeps ours and is said.
+    Returns whether it merged, and what to say (nothing, unless a row was changed two ways). Not
+    cases.csv, or headers that differ: not merged, left to the person."""
+    import csv
+    import io
+
+    from qualcode.store.atomic import write_atomic
+
+    if path != cases_name:
+        return False, None
+
+    def table(data: bytes):
+        rows = [r for r in csv.reader(io.StringIO(data.decode("utf-8-sig", "replace"))) if any(c.strip() for c in r)]
+        if not rows or "transcript" not in [h.strip() for h in rows[0]]:
+            return None, {}
+        header = [h.strip() for h in rows[0]]
+        key = header.index("transcript")
+        return header, {r[key].strip(): r for r in rows[1:] if len(r) > key}
+
+    (hb, base), (ho, ours), (ht, theirs) = (table(sync._show(root, f":{n}", path)) for n in (1, 2, 3))
+    if ho is None or ho != ht or (hb is not None and hb != ho):
+        return False, None
+    merged, kept_ours = {}, []
+    for tid in [*ours, *[t for t in theirs if t not in ours], *[t for t in base if t not in ours and t not in theirs]]:
+        b, o, t = base.get(tid), ours.get(tid), theirs.get(tid)
+        if o == t or t == b:
+            row = o
+        elif o == b:
+            row = t
+        else:
+            row = o
+            kept_ours.append(tid)
+        if row is not None:
+            merged[tid] = row
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(ho)
+    w.writerows(merged.values())
+    write_atomic(root / path, out.getvalue())
+    sync.git(root, "add", "--", path)
+    return True, None if not kept_ours else (f"{path}: the rows of {', '.join(kept_ours)} were changed on two "
+                                             "machines; this machine's were kept (edit them if the other's were right)")

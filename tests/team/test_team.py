@@ -363,18 +363,40 @@ def test_a_coding_made_before_the_other_interview_arrived_stays_on_its_text(team
 
 
 def test_a_text_conflict_stops_the_sync_and_the_next_sync_takes_the_settled_file(team):
-    """cases.csv edited two ways: git cannot merge it; sync names it and says what to do, and once the
-    user has settled it (markers gone), the next sync completes."""
-    for name, row in (("lead", "int-1,lead-case\n"), ("ben", "int-1,ben-case\n")):
-        (team[name] / "cases.csv").write_text("transcript,case\n" + row, encoding="utf-8")
+    """A file of the team's own (notes.txt) edited two ways: git cannot merge it; sync names it and says
+    what to do, and once the user has settled it (markers gone), the next sync completes."""
+    for name, row in (("lead", "lead's plan\n"), ("ben", "ben's plan\n")):
+        (team[name] / "notes.txt").write_text("Plan:\n" + row, encoding="utf-8")
     qc(team["lead"], "--coder", "lead", "sync")
     stopped = qc(team["ben"], "--coder", "ben", "sync", check=False)
-    assert stopped.returncode == 2 and "cases.csv was changed on both sides" in stopped.stderr
+    assert stopped.returncode == 2 and "notes.txt was changed on both sides" in stopped.stderr
     assert "Traceback" not in stopped.stderr
-    (team["ben"] / "cases.csv").write_text("transcript,case\nint-1,agreed-case\n", encoding="utf-8")
+    (team["ben"] / "notes.txt").write_text("Plan:\nagreed plan\n", encoding="utf-8")
     assert "Pushed to" in qc(team["ben"], "--coder", "ben", "sync").stdout
     qc(team["lead"], "--coder", "lead", "sync")
-    assert "agreed-case" in (team["lead"] / "cases.csv").read_text()
+    assert "agreed plan" in (team["lead"] / "notes.txt").read_text()
+
+
+def test_cases_added_on_two_machines_merge_row_by_row(team):
+    """An outside tester: the lead adds one case row and ben another; the sync stopped on cases.csv."""
+    lead, ben = team["lead"], team["ben"]
+    base = (lead / "cases.csv").read_text(encoding="utf-8")
+    header = base.splitlines()[0] if base.strip() else "transcript,case"
+    (lead / "cases.csv").write_text(f"{header}\nint-1,Case A\n", encoding="utf-8")
+    (ben / "cases.csv").write_text(f"{header}\nint-2,Case B\n", encoding="utf-8")
+    qc(lead, "--coder", "lead", "sync")
+    assert "Pushed to" in qc(ben, "--coder", "ben", "sync").stdout
+    qc(lead, "--coder", "lead", "sync")
+    for machine in (lead, ben):
+        rows = (machine / "cases.csv").read_text(encoding="utf-8").splitlines()
+        assert "int-1,Case A" in rows and "int-2,Case B" in rows, machine.name
+    for machine, case in ((lead, "Case A1"), (ben, "Case A2")):  # one row changed two ways: ours, and said
+        path = machine / "cases.csv"
+        path.write_text(path.read_text(encoding="utf-8").replace("int-1,Case A", f"int-1,{case}"), encoding="utf-8")
+    qc(lead, "--coder", "lead", "sync")
+    said = qc(ben, "--coder", "ben", "sync").stdout
+    assert "the rows of int-1 were changed on two machines" in said
+    assert "int-1,Case A2" in (ben / "cases.csv").read_text(encoding="utf-8")
 
 
 def test_compact_is_refused_in_a_shared_project(team):
