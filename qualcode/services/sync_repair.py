@@ -93,6 +93,7 @@ def merge_cases(root: Path, path: str, cases_name: str) -> tuple[bool, str | Non
     import io
 
     from qualcode.store.atomic import write_atomic
+    from qualcode.store.codebook_merge import three_way
 
     if path != cases_name:
         return False, None
@@ -110,13 +111,8 @@ def merge_cases(root: Path, path: str, cases_name: str) -> tuple[bool, str | Non
         return False, None
     merged, kept_ours = {}, []
     for tid in [*ours, *[t for t in theirs if t not in ours], *[t for t in base if t not in ours and t not in theirs]]:
-        b, o, t = base.get(tid), ours.get(tid), theirs.get(tid)
-        if o == t or t == b:
-            row = o
-        elif o == b:
-            row = t
-        else:
-            row = o
+        row, twice = three_way(base.get(tid), ours.get(tid), theirs.get(tid))
+        if twice:
             kept_ours.append(tid)
         if row is not None:
             merged[tid] = row

@@ -42,13 +42,21 @@ def _follow(book_records: dict, code_id: str) -> str:
     return code_id
 
 
-def _pick(name: str, base, ours, theirs, where: str, conflicts: list[dict]):
+def three_way(base, ours, theirs) -> tuple[object, bool]:
+    """The merged value of one thing changed on either side, and whether it was changed two ways (then
+    ours is kept)."""
     if ours == theirs or theirs == base:
-        return ours
+        return ours, False
     if ours == base:
-        return theirs
-    conflicts.append({"code": where, "field": name, "kept": ours, "other": theirs, "base": base})
-    return ours
+        return theirs, False
+    return ours, True
+
+
+def _pick(name: str, base, ours, theirs, where: str, conflicts: list[dict]):
+    value, twice = three_way(base, ours, theirs)
+    if twice:
+        conflicts.append({"code": where, "field": name, "kept": ours, "other": theirs, "base": base})
+    return value
 
 
 def fate(book: Codebook, code_id: str) -> tuple[str, str | None] | None:
@@ -81,12 +89,8 @@ def _merge_records(base: Codebook, ours: Codebook, theirs: Codebook, conflicts: 
     two_ways: list[tuple[str, tuple | None, tuple | None, tuple | None]] = []
     for x in keys:
         fb, fo, ft = fate(base, x), fate(ours, x), fate(theirs, x)
-        if fo == ft or ft == fb:
-            f = fo
-        elif fo == fb:
-            f = ft
-        else:
-            f = fo
+        f, twice = three_way(fb, fo, ft)
+        if twice:
             two_ways.append((x, fb, fo, ft))
         if f:
             chosen[x] = f
