@@ -102,10 +102,9 @@ class _Reader:
 def has_conflict_markers(data: bytes | str) -> bool:
     """Whether the text holds git's conflict markers: a ``<<<<<<< `` line and a ``>>>>>>> `` line (a
     ``=======`` line alone is a heading's underline in Markdown or reST)."""
-    if isinstance(data, str):
-        data = data.encode("utf-8", "replace")
-    return (data.startswith(b"<<<<<<< ") or b"\n<<<<<<< " in data) and \
-        (data.startswith(b">>>>>>> ") or b"\n>>>>>>> " in data)
+    start, end = ("<<<<<<< ", ">>>>>>> ") if isinstance(data, str) else (b"<<<<<<< ", b">>>>>>> ")
+    nl = "\n" if isinstance(data, str) else b"\n"
+    return (data.startswith(start) or nl + start in data) and (data.startswith(end) or nl + end in data)
 
 
 def parse_codebook(text: str, path: str = "<codebook>") -> Codebook:

@@ -155,7 +155,11 @@ def _restore(book, data: dict) -> None:
     data = dict(data)
     if data.get("parent") not in book:
         data["parent"] = None
-    book.codes.append(Code(**data))
+    try:
+        book.codes.append(Code(**data))
+    except TypeError:  # a conflicts file edited by hand, or from another qualcode
+        raise QualcodeError("the code this conflict recorded cannot be read", path=book.path,
+                            hint="take mine, then re-add the code by hand (`qualcode codebook add ID NAME`)") from None
 
 
 def _their_fate(book, c: Conflict):

@@ -326,6 +326,8 @@ def _finish_merge(root: Path, identity: str | None, notes: list[str] | None = No
     def add(p: str) -> None:
         git(root, "add", "--", p)
 
+    config = load_config(root)
+
     unmerged = [p for p in git(root, "diff", "--name-only", "--diff-filter=U", "-z").stdout.split("\0") if p]
     unmerged.sort(key=lambda p: not p.startswith("codings/"))  # journals first: codings may move after
     seen = list(notes or [])
@@ -334,7 +336,7 @@ def _finish_merge(root: Path, identity: str | None, notes: list[str] | None = No
             if not _settled(root / path) and remerge(root, path):
                 continue
             if not _settled(root / path):
-                merged, said = merge_cases(root, path, load_config(root).cases)  # row by row
+                merged, said = merge_cases(root, path, config.cases)  # row by row
                 if merged:
                     if said and notes is not None:
                         notes.append(said)
@@ -342,7 +344,7 @@ def _finish_merge(root: Path, identity: str | None, notes: list[str] | None = No
             # git leaves our copy of a file it cannot merge as text (a Word file) without markers: that is
             # not a choice someone made
             untouched = not _settled(root / path) or (root / path).read_bytes() == _show(root, ":2", path)
-            said = split_two_transcripts(root, _need_git(), path, load_config(root).transcripts,
+            said = split_two_transcripts(root, _need_git(), path, config.transcripts,
                                          lambda rev, p: _show(root, rev, p), add) if untouched else None
             if said:
                 if notes is not None:

@@ -75,7 +75,7 @@ def split_two_transcripts(root: Path, git_bin: str, path: str, folder: str, show
     write_atomic(root / path, theirs)
     write_atomic(root / new_path, ours)
     mine = (_history_hashes(root, git_bin, "HEAD", path) | {moved.hash}) - _history_hashes(root, git_bin, "MERGE_HEAD", path)
-    n = move_codings(root, {(kept.id, h): moved.id for h in mine}, add)
+    n = move_codings(root, lambda c: moved.id if c.th in mine else None, add, {kept.id})
     add(path)
     add(new_path)
     how = ("two different transcripts were added as" if 1 not in stages else
@@ -85,20 +85,19 @@ def split_two_transcripts(root: Path, git_bin: str, path: str, folder: str, show
             + ("" if 1 not in stages else "; if they are one interview, keep one version and code it"))
 
 
-def move_codings(root: Path, where: dict[tuple[str, str], str], add) -> int:
-    """Append a ``move`` to another transcript for every coding on transcript t made on text hash h,
-    for each ``(t, h) -> new transcript`` in ``where``, in every coder's journal (the caller holds
-    their locks). Returns how many moved."""
+def move_codings(root: Path, target, add, transcripts: set[str] | None = None) -> int:
+    """Append a ``move`` to transcript ``target(coding)`` for every coding for which it is not None, in
+    every coder's journal (the caller holds their locks); ``transcripts`` limits the codings looked at.
+    Returns how many moved."""
     from qualcode.store.journal import append_held, replay
 
     moved = 0
     for journal in sorted((root / "codings").glob("*.jsonl")):
-        coder = journal.stem
-        codings = replay(journal, coder).codings
-        ops = [{"op": "move", "id": c.id, "start": c.start, "end": c.end, "quote": c.quote, "th": c.th,
-                "t": where[(c.transcript, c.th)]}
-               for t in {t for t, _ in where} for c in codings.for_transcript(t) if (c.transcript, c.th) in where]
-        append_held(journal, coder, ops)
+        codings = replay(journal, journal.stem).codings
+        chosen = codings if transcripts is None else [c for t in transcripts for c in codings.for_transcript(t)]
+        ops = [{"op": "move", "id": c.id, "start": c.start, "end": c.end, "quote": c.quote, "th": c.th, "t": to}
+               for c in chosen if (to := target(c)) is not None]
+        append_held(journal, journal.stem, ops)
         moved += len(ops)
         if ops:
             add(str(journal.relative_to(root)))
@@ -118,16 +117,14 @@ def follow_text(root: Path, add) -> int:
     by_hash: dict[str, list[str]] = {}
     for e in index:
         by_hash.setdefault(e.hash, []).append(e.id)
-    from qualcode.store.journal import replay
 
-    where = {}
-    for journal in sorted((root / "codings").glob("*.jsonl")):
-        for c in replay(journal, journal.stem).codings:
-            entry = index.get(c.transcript)
-            others = by_hash.get(c.th, [])
-            if entry is not None and entry.hash != c.th and len(others) == 1 and others[0] != c.transcript:
-                where[(c.transcript, c.th)] = others[0]
-    return move_codings(root, where, add) if where else 0
+    def target(c) -> str | None:
+        entry, others = index.get(c.transcript), by_hash.get(c.th, [])
+        if entry is not None and entry.hash != c.th and len(others) == 1 and others[0] != c.transcript:
+            return others[0]
+        return None
+
+    return move_codings(root, target, add)
 
 
 def _which(transcript) -> str:
