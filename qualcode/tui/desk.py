@@ -194,6 +194,42 @@ class Desk:
         self.rows = {}
         self.seq, self.last_saved = 0, None  # the last change shown was the other coder's
 
+    # -- where the researcher left each transcript ------------------------------------------
+    POSITIONS = "positions.json"
+
+    def _positions(self) -> dict:
+        import json
+
+        try:
+            data = json.loads((self.project.cache_dir / self.POSITIONS).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def position(self, tid: str) -> int | None:
+        """Where this coder's cursor was when they last left ``tid`` (None: never opened here)."""
+        mine = self._positions().get(self.coder)
+        at = mine.get(tid) if isinstance(mine, dict) else None
+        return at if isinstance(at, int) and at >= 0 else None
+
+    def remember_position(self, tid: str, offset: int) -> None:
+        """Keep the cursor's place in ``.qualcode/`` (this machine only; a convenience, never an error)."""
+        import json
+
+        from qualcode.store.atomic import write_atomic
+
+        data = self._positions()
+        mine = data.get(self.coder)
+        mine = mine if isinstance(mine, dict) else {}
+        if mine.get(tid) == offset:
+            return
+        mine[tid] = offset
+        data[self.coder] = mine
+        try:
+            write_atomic(self.project.cache_dir / self.POSITIONS, json.dumps(data, sort_keys=True), durable=False)
+        except QualcodeError:
+            pass  # a read-only project: it opens at the top next time
+
     # -- the project home ------------------------------------------------------------------
     def overview(self) -> dict[str, TranscriptRow]:
         """Per transcript: my codings, the share of its text I coded, other coders' counts."""

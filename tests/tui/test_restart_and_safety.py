@@ -141,3 +141,43 @@ async def test_a_coding_whose_transcript_changed_is_flagged(study):
             assert "⚠moved" in row
     finally:
         project.close()
+
+
+async def test_a_transcript_reopens_where_the_coder_left_it(study):
+    """Leaving a transcript and opening it again, even after a restart, goes back to the same place."""
+    root = study.root
+    text = study.transcript("int-1").text
+    at = text.rindex("The outcomes matter")
+    app = make_app(study, "ann")
+    async with app.run_test(size=(80, 12)) as pilot:
+        await settle(app, pilot)
+        app.open_transcript("int-1")
+        await pilot.pause()
+        app.screen.view.move_cursor(at)
+        await pilot.press("escape")  # back home
+        await pilot.pause()
+        app.open_transcript("int-1")
+        await pilot.pause()
+        assert app.screen.view.cursor == at
+        await pilot.press("q")
+        await pilot.pause()
+    study.close()
+
+    reopened = Project.open(root)
+    try:
+        for coder, expected in (("ann", at), ("bob", 0)):  # each coder has their own place
+            app = make_app(reopened, coder)
+            async with app.run_test(size=(80, 12)) as pilot:
+                await settle(app, pilot)
+                app.open_transcript("int-1")
+                await pilot.pause()
+                await pilot.pause()
+                view = app.screen.view
+                assert view.cursor == expected
+                line = view.wrap.line_of(view.cursor)
+                top = int(view.scroll_y)
+                assert top <= line < top + view.scrollable_content_region.height  # and it is on the screen
+                await pilot.press("q")
+                await pilot.pause()
+    finally:
+        reopened.close()

@@ -9,6 +9,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label
 
@@ -109,11 +110,33 @@ class CodingScreen(SearchMixin, Screen):
         except QualcodeError as exc:
             self.app.report(exc)
             return
+        self.remember_position()
         self.tid, self.transcript, self.current = tid, transcript, None
         self._build_index()
         if span is not None:
             self.view.select(span[0], span[1], cursor_at_start=True, center=True)
+        else:  # where this coder left it last time
+            at = self.desk.position(tid)
+            if at:
+                self.view.move_cursor(at)
+                self.call_after_refresh(lambda: self.view.scroll_offset_to(self.view.cursor, center=True))
         self.view.focus()
+
+    def remember_position(self) -> None:
+        """Keep the cursor's place in the open transcript, for the next time it is opened."""
+        if self.tid is None or self.transcript is None:
+            return
+        try:
+            cursor = self.view.cursor
+        except NoMatches:  # the screen is being taken down
+            return
+        self.desk.remember_position(self.tid, cursor)
+
+    def on_screen_suspend(self) -> None:
+        self.remember_position()
+
+    def on_unmount(self) -> None:
+        self.remember_position()
 
     def fit_side(self) -> None:
         """Side pane width for the screen's width: the transcript keeps LEFT_MIN columns."""
