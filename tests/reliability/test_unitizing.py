@@ -75,6 +75,30 @@ def test_published_average_comes_from_rounded_intermediates(case):
     assert res.alpha == pytest.approx(0.858665, abs=1e-6)
 
 
+@pytest.mark.parametrize("case", _cases())
+def test_book_intermediates_to_their_printed_rounding(case):
+    """Krippendorff (2004, p. 254) prints, to 4 decimals: cD_o = .0144, cD_e = .0532, c-alpha = .7286,
+    kD_o = .0000, kD_e = .0490, k-alpha = 1 (also the figures DKPro Statistics'
+    Krippendorff2004Test asserts). Each must hold to its rounding, +/- 0.5e-4.
+
+    Back-solving the printed pooled 0.8591 with *unrounded* cD_o and cD_e gives kD_e = 0.04929,
+    which would print as .0493, not .0490. The back-solved value is therefore an artefact of the
+    rounded intermediates, not a different kD_e. Our 0.048979 prints as .0490."""
+    if case is None or case["id"] != "kripp2004_p254_unitizing":
+        pytest.skip("kripp2004_p254_unitizing not available")
+    res = _run(case)
+    c, k = res.per_category["c"], res.per_category["k"]
+    printed = {(c, "D_o"): 0.0144, (c, "D_e"): 0.0532, (c, "alpha"): 0.7286,
+               (k, "D_o"): 0.0, (k, "D_e"): 0.0490, (k, "alpha"): 1.0}
+    for (cat, attr), value in printed.items():
+        assert abs(getattr(cat, attr) - value) <= 0.5e-4, (cat.category, attr, getattr(cat, attr))
+    # the back-solved kD_e is outside the printed value's rounding interval
+    back_solved = c.D_o / (1 - 0.8591) - c.D_e
+    assert back_solved == pytest.approx(0.04929, abs=1e-5)
+    assert abs(back_solved - 0.0490) > 0.5e-4
+    assert k.D_e == pytest.approx(0.0489786, abs=1e-7)
+
+
 # Krippendorff (1995, p. 57) examples A-D on a 24-position continuum, two coders per
 # category, as used by DKPro Statistics' Krippendorff1995Test (begin, length, coder, cat).
 K1995 = [
