@@ -49,6 +49,8 @@ class Replay:
     future_lines: list[str] = field(default_factory=list)
     torn_tail: bytes = b""
     clean_size: int = 0
+    unterminated: bool = False
+    """The last line is a whole record without its line end (the writer adds it)."""
     unreadable: list[bytes] = field(default_factory=list)
     """Lines not applied (corrupt, wrong types, an operation that does not apply), verbatim."""
     notes: list[str] = field(default_factory=list)
@@ -153,9 +155,10 @@ def parse_line(raw: bytes) -> dict:
 
 
 def set_aside_files(path: Path) -> list[Path]:
-    """``<coder>.jsonl.unreadable-<time>`` files: lines compaction could not apply, kept for a person."""
+    """``<coder>.jsonl.unreadable-<time>`` files (lines compaction could not apply) and
+    ``<coder>.jsonl.torn-<time>`` files (an incomplete last line): kept for a person."""
     try:
-        return sorted(path.parent.glob(f"{path.name}.unreadable-*"))
+        return sorted([*path.parent.glob(f"{path.name}.unreadable-*"), *path.parent.glob(f"{path.name}.torn-*")])
     except OSError:
         return []
 
@@ -189,7 +192,7 @@ def replay(path: Path, coder: str, snapshot_dir: Path | None = None) -> Replay:
     end = _cut_torn(result, data, path, 0)
     result.clean_size = end
     lineno = _apply_lines(result, data[:end], 0, path)
-    if snapshot_dir is not None and end and lineno >= state.MIN_LINES_TO_SAVE:
+    if snapshot_dir is not None and end and lineno >= state.MIN_LINES_TO_SAVE and not result.unterminated:
         same = state.signature(before) == state.signature(after) and before.st_size == len(data)
         sig = state.signature(before) if stable and same else None  # else the next open hashes it
         result.stored = _save_state(result, snapshot_dir, path, None, 0, b"", [], data[:end], lineno, sig)
@@ -201,6 +204,9 @@ def _cut_torn(result: Replay, data: bytes, path: Path, lines_before: int) -> int
     """How many bytes of ``data`` are complete lines; a torn last line goes to ``result.torn_tail``."""
     if data and not data.endswith(b"\n"):
         cut = data.rfind(b"\n") + 1
+        if _whole_line(data[cut:]):  # a line edited by hand, saved without its line end: it counts
+            result.unterminated = True
+            return len(data)
         result.torn_tail = data[cut:]
         result.warnings.append(Problem(
             f"the last line is incomplete (a crash while saving?): {len(result.torn_tail)} bytes set aside, "
@@ -209,12 +215,21 @@ def _cut_torn(result: Replay, data: bytes, path: Path, lines_before: int) -> int
     return len(data)
 
 
+def _whole_line(tail: bytes) -> bool:
+    """A last line without its line end that is a whole record (a cut-short write never is: a JSON
+    object's every proper prefix is invalid)."""
+    try:
+        return isinstance(json.loads(tail), dict)
+    except ValueError:
+        return False
+
+
 def _apply_lines(result: Replay, chunk: bytes, lineno: int, path: Path) -> int:
     """Apply the complete lines of ``chunk`` (numbered from ``lineno`` + 1); return the last line's number."""
     if not chunk:
         return lineno
     codings = result.codings
-    for raw in chunk[:-1].split(b"\n"):
+    for raw in (chunk[:-1] if chunk.endswith(b"\n") else chunk).split(b"\n"):
         lineno += 1
         if not raw.strip():
             continue
@@ -267,7 +282,7 @@ def _continue(result: Replay, loaded: state.Loaded, path: Path, coder: str, fold
     cut = _cut_torn(result, loaded.tail, path, lines)
     result.clean_size = stored.consumed + cut
     lineno = _apply_lines(result, loaded.tail[:cut], lines, path)
-    if loaded.rehashed or lineno - lines >= state.MIN_LINES_TO_SAVE:
+    if (loaded.rehashed or lineno - lines >= state.MIN_LINES_TO_SAVE) and not result.unterminated:
         new = _save_state(result, folder, path, stored, stored.consumed, stored.header["digest"],
                           stored.header["bounds"], loaded.tail[:cut], lineno, loaded.sig, whole=loaded.data)
         result.stored = new or stored
@@ -309,7 +324,9 @@ def _bring_to_top(codings: CodingSet, rec: dict) -> None:
 
 def aside_warnings(path: Path) -> list[Problem]:
     """One finding per ``.unreadable-`` file beside the journal (``check`` reports them until deleted)."""
-    return [Problem("lines that could not be read or applied were moved here when the journal was compacted; "
+    return [Problem("an incomplete last line (a save cut short by a crash, never confirmed) was moved here; "
+                    "read it, then delete the file", str(aside)) if ".torn-" in aside.name else
+            Problem("lines that could not be read or applied were moved here when the journal was compacted; "
                     "read them, re-apply what you need, then delete the file", str(aside))
             for aside in set_aside_files(path)]
 
@@ -371,6 +388,13 @@ class JournalWriter:
             rep = replay(self.path, self.coder, self.snapshot_dir)
             if rep.torn_tail:
                 self._set_aside(rep)
+            elif rep.unterminated:  # end the hand-edited last line, so that the next append starts a line
+                fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
+                try:
+                    os.write(fd, b"\n")
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
             if self.path.exists():
                 self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
             else:  # made by the first change: a coder who only looks leaves no empty journal behind
@@ -415,8 +439,19 @@ class JournalWriter:
 
     def _set_aside(self, rep: Replay) -> None:
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
-        aside = self.path.with_name(f"{self.path.name}.torn-{stamp}")
-        aside.write_bytes(rep.torn_tail)
+        for k in range(1000):  # never over an earlier one
+            aside = self.path.with_name(f"{self.path.name}.torn-{stamp}" + (f"-{k}" if k else ""))
+            try:
+                fd = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+                break
+            except FileExistsError:
+                continue
+        try:
+            os.write(fd, rep.torn_tail)
+            os.fsync(fd)  # kept before the journal is cut
+        finally:
+            os.close(fd)
+        fsync_dir(self.folder)
         with open(self.path, "r+b") as fh:
             fh.truncate(rep.clean_size)
             fh.flush()

@@ -50,6 +50,42 @@ def test_torn_last_line_is_set_aside_not_fatal(tmp_path):
     assert list(tmp_path.glob("alice.jsonl.torn-*"))
 
 
+def test_a_whole_last_line_without_its_line_end_is_kept(tmp_path):
+    """A journal edited by hand (a line pasted back from a set-aside file, an editor that adds no
+    final newline): its last line is complete and confirmed, so it counts, and the next save starts
+    a new line after it; nothing is set aside."""
+    with JournalWriter(tmp_path, "alice") as w:
+        w.open()
+        _add(w, "c1")
+        _add(w, "c2", 10)
+    path = tmp_path / "alice.jsonl"
+    path.write_bytes(path.read_bytes()[:-1])
+    rep = replay(path, "alice")
+    assert sorted(c.id for c in rep.codings) == ["c1", "c2"] and rep.warnings == []
+    with JournalWriter(tmp_path, "alice") as w:
+        w.open()
+        _add(w, "c3", 20)
+    assert sorted(c.id for c in replay(path, "alice").codings) == ["c1", "c2", "c3"]
+    assert not list(tmp_path.glob("alice.jsonl.torn-*"))
+    assert [json.loads(line)["n"] for line in path.read_text().splitlines()] == [1, 2, 3]
+
+
+def test_two_torn_lines_set_aside_in_the_same_second_are_both_kept_and_reported(tmp_path):
+    path = tmp_path / "alice.jsonl"
+    for k, tail in enumerate((b'{"v":1,"n":9,"op":"add","coding":{"id":"ONE"', b'{"v":1,"n":9,"op":"add","coding":{"id":"TWO"')):
+        with JournalWriter(tmp_path, "alice") as w:
+            w.open()
+            _add(w, f"c{k}", 10 * k)
+        with open(path, "ab") as fh:
+            fh.write(tail)
+        with JournalWriter(tmp_path, "alice") as w:
+            w.open()
+    kept = sorted(p.read_bytes() for p in tmp_path.glob("alice.jsonl.torn-*"))
+    assert len(kept) == 2 and b"ONE" in kept[0] and b"TWO" in kept[1]
+    found = replay(path, "alice").warnings  # what `check` reports until the files are deleted
+    assert sum(".torn-" in w.path and "incomplete" in w.message for w in found) == 2
+
+
 def test_line_from_future_version_is_kept_but_not_applied(tmp_path):
     path = tmp_path / "alice.jsonl"
     with JournalWriter(tmp_path, "alice") as w:
