@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -77,9 +78,29 @@ def hoist_global_options(args: list[str]) -> list[str]:
     return front + rest
 
 
+def not_utf8(args: list[str]) -> str | None:
+    """The first argument that is not UTF-8 text (bytes from a Latin-1 terminal or a cp1252 paste
+    arrive as lone surrogates), unless it names an existing file: file names may be any bytes."""
+    for arg in args:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            value = arg.split("=", 1)[1] if arg.startswith("--") and "=" in arg else arg
+            if not os.path.lexists(value):
+                return arg
+    return None
+
+
 def main(argv: list[str] | None = None) -> None:
     args = hoist_global_options(list(argv if argv is not None else sys.argv[1:]))
     debug = "--debug" in args
+    bad = not_utf8(args)
+    if bad is not None:
+        shown = bad.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        click.echo(f"qualcode: the argument {shown!r} is not UTF-8 text (a terminal or a paste in another "
+                   "encoding, such as Latin-1 or cp1252?); nothing was done. Set the terminal to UTF-8 and "
+                   "type it again.", err=True)
+        sys.exit(2)
     try:
         rv = cli.main(args=args, prog_name="qualcode", standalone_mode=False)
     except QualcodeError as exc:

@@ -95,6 +95,14 @@ def _parse(path: Path, aliases: dict[str, str], speakers: dict | None = None) ->
     return read_transcript(path, aliases=aliases or None, speakers=speakers)
 
 
+def _utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class TranscriptIndex:
     def __init__(self, root: Path, folder: Path, cache_dir: Path, aliases: dict[str, str],
                  speakers: dict | None = None) -> None:
@@ -171,6 +179,14 @@ class TranscriptIndex:
         for name in names:
             rel = base + name
             path = os.path.join(folder, name)
+            if not _utf8(name):  # bytes from a Windows zip or a Latin-1 disk: the index and journals are UTF-8
+                shown = base + os.fsencode(name).decode("utf-8", "backslashreplace")
+                self.problems.append(Problem(
+                    "the file name is not UTF-8 text (copied from a Windows zip or a disk in another "
+                    "encoding?): this file is left out; rename it, or `qualcode import` it, which names it anew",
+                    shown))
+                self.errors.append(self.problems[-1])
+                continue
             try:
                 st = os.stat(path)
             except FileNotFoundError:  # deleted while listed

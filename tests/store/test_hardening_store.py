@@ -46,6 +46,34 @@ def test_an_impossible_date_leaves_every_command_working(project):
     assert opened.index.get("bad").metadata["date"] == "2024-02-30"  # kept as written
 
 
+def test_a_transcript_file_name_that_is_not_utf8_is_left_out_and_named(project):
+    """A file copied from a Windows zip or a Latin-1 disk (name bytes b'entrevista-\\xe9.txt'): every
+    command still works, and `check` names the file and what to do."""
+    root = project.root
+    name = os.fsdecode(b"entrevista-\xe9.txt")
+    (root / "transcripts" / name).write_text("Ann: hola\nBob: hola\n", encoding="utf-8")
+    project.close()
+    proc = run("check", "--project", root)
+    assert "internal error" not in proc.stderr + proc.stdout
+    assert "entrevista-\\xe9.txt" in proc.stdout + proc.stderr and "not UTF-8" in proc.stdout + proc.stderr
+    assert proc.returncode == 1
+    proc = run("--coder", "ann", "code", "list", "--project", root)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_an_argument_that_is_not_utf8_is_refused_before_anything_is_saved(project):
+    """A memo typed in a Latin-1 terminal arrives as undecodable bytes: a clear refusal, exit 2, and
+    the journal untouched (before, an internal error from the journal's encoder)."""
+    root = project.root
+    project.close()
+    bad = os.fsdecode(b"caf\xe9")
+    proc = run("--coder", "ann", "code", "add", "int-1", "theme", "--start", "0", "--end", "5", "--memo", bad,
+               "--project", root)
+    assert proc.returncode == 2
+    assert "not UTF-8" in proc.stderr and "internal error" not in proc.stderr
+    assert not (root / "codings" / "ann.jsonl").exists() or "caf" not in (root / "codings" / "ann.jsonl").read_text()
+
+
 def test_a_file_that_breaks_the_importer_is_left_out_and_named(project, monkeypatch):
     (project.root / "transcripts" / "weird.txt").write_text("Ann: x\n", encoding="utf-8")
     import qualcode.store.index as index_mod
