@@ -91,6 +91,7 @@ def load(project, coder: str, digest: str) -> dict | None:
 
 
 def save(project, coder: str, digest: str, data: dict) -> None:
+    from qualcode.errors import QualcodeError
     from qualcode.store.atomic import write_atomic
     from qualcode.store.cache_seal import seal
 
@@ -99,7 +100,7 @@ def save(project, coder: str, digest: str, data: dict) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         payload = json.dumps({**data, "key": digest, "coder": coder}, separators=(",", ":")).encode()
         write_atomic(path, seal(payload), durable=False)
-    except OSError:
+    except (OSError, QualcodeError):  # a full disk or a read-only project
         pass  # a cache that cannot be written is only slower next time
 
 

@@ -211,6 +211,21 @@ def test_the_cache_answers_a_second_call_and_is_keyed_on_the_coders_work(sprojec
     assert "trained again" in (stale.output + repr(stale.exception))
 
 
+def test_a_cache_that_cannot_be_written_does_not_stop_suggestions(sproject, pipeline, monkeypatch):
+    """A full disk: the suggestions are still listed (exit 0); only the cache is missing next time."""
+    import qualcode.store.atomic as atomic
+    from qualcode.errors import QualcodeError
+
+    def full(path, *a, **k):
+        raise QualcodeError("could not save (No space left on device); the previous version is unchanged", path=path)
+
+    monkeypatch.setattr(atomic, "write_atomic", full)
+    res = CliRunner().invoke(cli, ["--project", str(sproject.root), "--coder", "ann", "suggest", "-t", "int-b", "--json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.output)["suggestions"]
+    assert not list((sproject.root / ".qualcode" / "suggest").glob("*.json"))
+
+
 def test_figures_are_identical_from_run_to_run(sproject, pipeline):
     session = sproject.session("gold")
     for tid, quote, code in [("int-a", "Half the town lost their jobs when the factory closed.", "jobs"),
