@@ -9,9 +9,12 @@ coder at once.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
+import os
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -107,6 +110,11 @@ def reshape(project: Project, book: Codebook, what: str, save=None) -> bool:
 
 def undo(project: Project, *, force: bool = False) -> str:
     """Put the codebook back as it was before the last change; returns what was undone."""
+    with changing(project):
+        return _undo(project, force)
+
+
+def _undo(project: Project, force: bool) -> str:
     entries = history(project)
     if not entries:
         raise QualcodeError("no codebook change to undo", path=project.codebook_path,
@@ -136,36 +144,58 @@ def undo(project: Project, *, force: bool = False) -> str:
 
 
 # -- the operations, each one undoable step ------------------------------------------------------
+@contextmanager
+def changing(project: Project):
+    """One codebook change at a time, across processes (two `qualcode codebook` commands run at once,
+    a script in a loop): the change is built on the codebook as it is on disk *inside* the lock, so
+    that neither overwrites the other. A project whose cache folder cannot be written goes unlocked."""
+    fd = None
+    try:
+        project.cache_dir.mkdir(exist_ok=True)
+        fd = os.open(project.cache_dir / "codebook.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        fcntl.flock(fd, fcntl.LOCK_EX)  # another change is being saved: it takes a moment
+    except OSError:
+        if fd is not None:
+            os.close(fd)
+        fd = None
+    try:
+        yield project.reload_codebook()
+    finally:
+        if fd is not None:
+            os.close(fd)
+
+
 def add(project: Project, code_id: str, name: str, parent: str | None = None, **details) -> str:
-    reshape(project, edit.add_code(project.codebook, code_id, name, parent, **details), f"add {code_id}")
+    with changing(project) as book:
+        reshape(project, edit.add_code(book, code_id, name, parent, **details), f"add {code_id}")
     return f"added {code_id} ({name})" + (f" under {parent}" if parent else "")
 
 
 def change(project: Project, code_id: str, **changes) -> str:
-    book = project.codebook
-    real = edit._need(book, code_id).id
-    done = reshape(project, edit.edit_code(book, real, **changes), f"edit {real}")
+    with changing(project) as book:
+        real = edit._need(book, code_id).id
+        done = reshape(project, edit.edit_code(book, real, **changes), f"edit {real}")
     return f"{real}: changed {', '.join(sorted(changes))}" if done else f"{real}: nothing to change"
 
 
 def move(project: Project, code_id: str, parent: str | None) -> str:
-    book = project.codebook
-    real = edit._need(book, code_id).id
-    reshape(project, edit.move_code(book, real, parent), f"move {real}")
+    with changing(project) as book:
+        real = edit._need(book, code_id).id
+        reshape(project, edit.move_code(book, real, parent), f"move {real}")
     return f"moved {real} " + (f"under {parent}" if parent else "to the top level")
 
 
 def rename(project: Project, old: str, new: str) -> str:
-    book = project.codebook
-    real = edit._need(book, old).id
-    reshape(project, edit.rename_id(book, real, new), f"rename-id {real} {new}")
+    with changing(project) as book:
+        real = edit._need(book, old).id
+        reshape(project, edit.rename_id(book, real, new), f"rename-id {real} {new}")
     return f"{real} is now {new}: every coder's codings made with {real} count as {new} (journals unchanged)"
 
 
 def merge(project: Project, source: str, target: str) -> str:
-    book = project.codebook
-    src, dst = edit._need(book, source).id, edit._need(book, target).id
-    reshape(project, edit.merge_codes(book, src, dst), f"merge {src} {dst}")
+    with changing(project) as book:
+        src, dst = edit._need(book, source).id, edit._need(book, target).id
+        reshape(project, edit.merge_codes(book, src, dst), f"merge {src} {dst}")
     # the codings are not counted here: that means replaying every journal, which a merge does not need
     return (f"merged {src} into {dst}: every coder's codings of {src} now count as {dst} (journals unchanged; "
             f"`qualcode codebook show {dst}` counts them)")
@@ -183,7 +213,9 @@ def remove(project: Project, code_id: str, codings: str | None) -> str:
             hint="say what becomes of them: --codings reassign:OTHER_ID (they count as that code), "
                  "--codings drop (no longer counted, for every coder) or --codings keep-orphaned "
                  "(kept with the old id; `qualcode check` lists them)")
-    reshape(project, edit.remove_code(book, real, codings or "keep-orphaned"), f"remove {real}")
+    with changing(project) as book:
+        real = edit._need(book, code_id).id
+        reshape(project, edit.remove_code(book, real, codings or "keep-orphaned"), f"remove {real}")
     if not n:
         return f"removed {real} (it had no codings)"
     fate = {"drop": "dropped", "keep-orphaned": "kept with the old id (see `qualcode check`)"}.get(

@@ -157,3 +157,31 @@ def test_reordering_and_moving_codes_carries_their_section_headings(bundled):
     assert heading in before and heading in after
     assert after.index("id: barriers\n") < after.index("id: recruitment\n")
     assert [c.id for c in load_codebook(bundled).roots][:4] == ["monitoring", "representation", "barriers", "recruitment"]
+
+
+def test_codebook_commands_run_at_once_keep_every_change(tmp_path):
+    """Eight `qualcode codebook add` commands started together (a script, two terminals): all eight
+    codes are in the codebook and in its history (before, each built on the codebook it had read,
+    and the last save won: 1 of 8 kept)."""
+    import subprocess
+    import sys
+
+    from tests.conftest import copy_study
+
+    root = copy_study(tmp_path / "study")
+    procs = [subprocess.Popen([sys.executable, "-m", "qualcode", "--project", str(root), "codebook", "add",
+                               f"par{i}", f"Parallel {i}"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+             for i in range(8)]
+    for p in procs:
+        out, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err
+    ids = {c.id for c in load_codebook(root / "codebooks" / "lsp-participation.yaml").codes}
+    assert {f"par{i}" for i in range(8)} <= ids
+    from qualcode.services.codebook_ops import history
+    from qualcode.store.project import Project
+
+    project = Project.open(root, search=False)
+    try:
+        assert sorted(e["what"] for e in history(project))[-8:] == sorted(f"add par{i}" for i in range(8))
+    finally:
+        project.close()
