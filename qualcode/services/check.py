@@ -71,6 +71,14 @@ def check_project(project: Project, *, fix: bool = False, coder_for_fix: str | N
 
     for p in conflict_findings(project.codebook_path):  # a team's codebook merge left choices to make
         report.add("codebook", p)
+    for key, folder in (("transcripts", project.transcripts_dir), ("codings", project.codings_dir)):
+        # a typo in qualcode.toml showed an empty project as clean (a clone has no empty codings
+        # folder, since git keeps no empty folder: said only when the setting is not the usual one)
+        if not folder.is_dir() and (key == "transcripts" or project.config.codings != "codings"):
+            report.add("project", Problem(
+                f"the {key} folder {getattr(project.config, key)!r} named in qualcode.toml does not exist"
+                + (": no coder's codings are read" if key == "codings" else ": no transcript is read"),
+                str(project.root / "qualcode.toml")))
     index = project.refresh_index()
     left_out = {id(p) for p in index.errors}
     for p in index.problems:  # a file left out is an error; a file read with a warning is a warning

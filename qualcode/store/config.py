@@ -75,6 +75,14 @@ def load_config(root: Path) -> ProjectConfig:
             if not isinstance(proj[key], str):
                 raise ProjectError(f"[project] {key} must be a string", path=path)
             setattr(cfg, key, proj[key])
+    for key in ("codebook", "transcripts", "cases", "codings", "exports"):
+        value = getattr(cfg, key)
+        parts = Path(value).parts
+        if not value.strip() or Path(value).is_absolute() or ".." in parts or has_control(value):
+            raise ProjectError(f"[project] {key} = {value!r} must be a path inside the project folder "
+                               "(no absolute path, no '..')", path=path,
+                               hint=f"write it relative to the folder of qualcode.toml, as {getattr(ProjectConfig, key)!r}; "
+                                    "for reports elsewhere, give `-o` to the export")
     coders = proj.get("coders", [])
     if not isinstance(coders, list) or not all(isinstance(c, str) for c in coders):
         raise ProjectError("[project] coders must be a list of names", path=path)

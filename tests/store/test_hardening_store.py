@@ -376,3 +376,28 @@ def test_importing_the_same_text_under_another_name_warns(project, tmp_path):
     other = tmp_path / "other.txt"
     other.write_text(body.replace("two years", "three years"), encoding="utf-8")
     assert not any("same text" in p.message for p in import_transcripts(project, [other]).warnings)
+
+
+def test_a_project_setting_pointing_outside_the_project_is_refused(project):
+    """A qualcode.toml handed over by someone else must not make `code add` write to /etc."""
+    root = project.root
+    project.close()
+    toml = root / "qualcode.toml"
+    text = toml.read_text(encoding="utf-8")
+    for value in ("../../etc", "/tmp/elsewhere"):
+        toml.write_text(text.replace('codings = "codings"', f'codings = "{value}"'), encoding="utf-8")
+        proc = run("--coder", "ann", "code", "add", "int-1", "theme", "--start", "0", "--end", "5", "--project", root)
+        assert proc.returncode == 2 and "inside the project folder" in proc.stderr, proc.stderr
+        assert "codings" in proc.stderr and "internal error" not in proc.stderr
+    assert not list((root.parent).glob("etc/ann.jsonl"))
+
+
+def test_a_codings_folder_misspelt_in_the_settings_is_said_by_check(project):
+    root = project.root
+    project.close()
+    toml = root / "qualcode.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('codings = "codings"', 'codings = "coding"'),
+                    encoding="utf-8")
+    proc = run("check", "--project", root)
+    assert proc.returncode == 1
+    assert "the codings folder 'coding' named in qualcode.toml does not exist" in proc.stdout
