@@ -206,7 +206,9 @@ def validate(codebook: Codebook) -> list[Problem]:
             problems.append(Problem(f"code {c.id!r}: unknown parent {c.parent!r}", path=path, line=c.line))
     # cycles: follow parents; a chain that returns to its start is a cycle (report once per cycle)
     parent = {c.id: c.parent for c in codebook.codes}
-    reported: set[frozenset] = set()
+    seen_ids: set[str] = set()
+    twice = {c.id for c in codebook.codes if c.id in seen_ids or seen_ids.add(c.id)}
+    reported: set[frozenset] = set(frozenset([d]) for d in twice)  # a code under its own twin: said as a duplicate
     for c in codebook.codes:
         chain = [c.id]
         cur = parent.get(c.id)

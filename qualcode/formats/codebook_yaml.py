@@ -42,6 +42,12 @@ def _compose(text: str, path: str) -> yaml.Node | None:
                           hint="fix the YAML syntax on that line (indentation, quotes, colons)") from None
 
 
+def _as_written(node: yaml.Node, value) -> str:
+    """A scalar as the researcher wrote it: `id: no` is the code "no" (YAML 1.1 would read False),
+    `id: 010` is "010" (not 8)."""
+    return node.value if isinstance(node, yaml.ScalarNode) else str(value)
+
+
 class _Reader:
     """Turns YAML nodes into Python values, refusing tags and aliases (YAML bombs)."""
 
@@ -61,7 +67,18 @@ class _Reader:
             raise FormatError(f"YAML tag {node.tag!r} is not allowed in a codebook", path=self.path,
                               line=node.start_mark.line + 1, hint="remove the '!tag'; codebooks hold plain text")
         if isinstance(node, yaml.MappingNode):
-            return {self.value(k): (v, self.value(v)) for k, v in node.value}
+            out, lines = {}, {}
+            for k, v in node.value:
+                key = self.value(k)
+                if isinstance(key, (dict, list)):
+                    key = str(key)
+                if key in out:  # YAML lets the later one win silently: say it
+                    self.problems.append(Problem(
+                        f"'{key}' is given twice in one entry (lines {lines[key]} and {k.start_mark.line + 1}); "
+                        "only one can count: remove the other", self.path, k.start_mark.line + 1))
+                lines[key] = k.start_mark.line + 1
+                out[key] = (v, self.value(v))
+            return out
         if isinstance(node, yaml.SequenceNode):
             return [(n, self.value(n)) for n in node.value]
         if node.tag == "tag:yaml.org,2002:str":
@@ -77,7 +94,7 @@ class _Reader:
         if isinstance(val, (dict, list)):
             self.problems.append(Problem(f"'{key}' must be text", self.path, node.start_mark.line + 1))
             return ""
-        return str(val).strip()
+        return _as_written(node, val).strip()
 
     def strings(self, mapping: dict, key: str) -> list[str]:
         if key not in mapping:
@@ -95,7 +112,7 @@ class _Reader:
             if isinstance(v, (dict, list)) or v is None:
                 self.problems.append(Problem(f"'{key}' entries must be text", self.path, n.start_mark.line + 1))
             else:
-                out.append(str(v))
+                out.append(_as_written(n, v))
         return out
 
 
@@ -275,12 +292,18 @@ def _in_place(book: Codebook, path: Path) -> tuple[str, str] | None:
         parse_codebook(old, str(path))  # the safe reader first: the round-trip loader sees only what it accepts
         from qualcode.formats.codebook_roundtrip import update_text
 
-        new = update_text(old, book)
+        new = update_text(old.replace("\r\n", "\n"), book)  # a codebook saved on Windows: edited as LF
     except QualcodeError:
         return None
     except Exception:  # noqa: BLE001 - a layout the updater does not handle: write the whole file instead
         return None
+    if new is not None and "\r\n" in old:  # a codebook saved on Windows keeps its line ends
+        new = _crlf(new)
     return (old, new) if new is not None else None
+
+
+def _crlf(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\n", "\r\n")
 
 
 def save_codebook(book: Codebook, path: str | Path) -> bool:
@@ -304,6 +327,11 @@ def save_codebook(book: Codebook, path: str | Path) -> bool:
             write_atomic(path, text)
             return True
     text = _leading_comments(path) + dump_codebook(book)
+    try:
+        if b"\r\n" in path.read_bytes():
+            text = _crlf(text)
+    except OSError:
+        pass
     parse_codebook(text, str(path))  # never write what we could not read back
     write_atomic(path, text)
     return True

@@ -13,6 +13,8 @@ pass; only then are the values constructed. A value YAML cannot build (an imposs
 
 from __future__ import annotations
 
+import re
+
 import yaml
 from yaml.constructor import SafeConstructor
 
@@ -50,6 +52,15 @@ for _tag, _method in (
     ("tag:yaml.org,2002:float", SafeConstructor.construct_yaml_float),
 ):
     _Loader.add_constructor(_tag, _lenient(_method))
+
+
+# Booleans as YAML 1.2 reads them: only true and false. YAML 1.1 also read yes/no/on/off as booleans,
+# so a code with `id: no` became the code False, and a speaker or keyword `no` was lost.
+_BOOL = "tag:yaml.org,2002:bool"
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != _BOOL]
+    for first, resolvers in _BASE.yaml_implicit_resolvers.items()}
+_Loader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 
 
 def _refuse(message: str, name: str, line: int | None, hint: str) -> FormatError:

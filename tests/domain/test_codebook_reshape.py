@@ -185,3 +185,36 @@ def test_codebook_commands_run_at_once_keep_every_change(tmp_path):
         assert sorted(e["what"] for e in history(project))[-8:] == sorted(f"add par{i}" for i in range(8))
     finally:
         project.close()
+
+
+def test_ids_and_words_are_read_as_written(tmp_path):
+    """`id: no` is the code "no" (YAML 1.1 read it as False, and `code add T no` then failed with
+    "unknown code"), `id: 010` is "010", keywords `yes` and `off` stay words."""
+    text = "name: t\ncodes:\n  - id: no\n    name: No\n  - id: 010\n    name: Ten\n    keywords: [yes, off]\n"
+    book = parse_codebook(text, "cb.yaml")
+    assert [(c.id, c.name) for c in book.codes] == [("no", "No"), ("010", "Ten")]
+    assert book.get("010").keywords == ["yes", "off"]
+
+
+def test_a_key_given_twice_is_named_with_both_lines(tmp_path):
+    text = "name: t\ncodes:\n  - id: a\n    name: First\n    name: Second\n"
+    with pytest.raises(CodebookError) as err:
+        parse_codebook(text, "cb.yaml")
+    assert "'name' is given twice in one entry (lines 4 and 5)" in str(err.value)
+
+
+def test_a_duplicate_id_under_itself_is_one_problem_not_a_cycle():
+    text = "name: t\ncodes:\n  - id: theme\n    name: Theme\n    children:\n      - id: theme\n        name: Again\n"
+    with pytest.raises(CodebookError) as err:
+        parse_codebook(text, "cb.yaml")
+    assert "duplicate code id 'theme'" in str(err.value) and "cycle" not in str(err.value)
+
+
+def test_a_windows_codebook_keeps_its_line_ends_when_a_code_is_added(bundled):
+    bundled.write_bytes(bundled.read_bytes().replace(b"\n", b"\r\n"))
+    before = bundled.read_bytes()
+    save_codebook(edit.add_code(load_codebook(bundled), "zz", "Added"), bundled)
+    after = bundled.read_bytes()
+    assert after.count(b"\n") == after.count(b"\r\n") > before.count(b"\n")
+    added, removed = changed_lines(before.decode(), after.decode())
+    assert removed == [] and len(added) < 6  # only the new code's lines changed
