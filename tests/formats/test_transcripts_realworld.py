@@ -60,6 +60,7 @@ def test_covid_inquiry_lawyer_under_two_labels(realworld, check):
     assert labels == {"Counsel Inquiry": 34, "Ms Blackwell": 5}
     assert {x.role for x in t.turns if x.speaker == "Ms Blackwell"} == {INTERVIEWER}
     assert {x.role for x in t.turns if x.speaker == "Mr Marcus Bell"} == {RESPONDENT}
+    assert {x.role for x in t.turns if x.speaker == "Lady Hallett"} == {INTERVIEWER}  # the chair asks
     # headings and stage directions belong to no turn
     assert t.turn_at(t.text.index("Questions From Counsel")) is None
     assert t.turn_at(t.text.index("*MR MARCUS BELL (affirmed).*")) is None
@@ -77,6 +78,17 @@ def test_covid_inquiry_aliases_from_front_matter(realworld):
     assert Counter(x.speaker for x in with_front.turns)["Ms Blackwell"] == 39
     assert with_front.text == plain.text  # front matter is not part of the canonical text
     assert len({x.speaker for x in plain.turns}) == 5  # without aliases the two labels stay apart
+
+
+def test_covid_inquiry_only_the_witness_answers(realworld):
+    """No aliases, no project roles: "*MR MARCUS BELL (affirmed).*" names the witness, so counsel under
+    either label and the chair (who asks no question in these turns) are on the asking side."""
+    t, problems = read_transcript(realworld / INQUIRY)
+    assert {x.speaker: x.role for x in t.turns} == {
+        "Ms Blackwell": INTERVIEWER, "Counsel Inquiry": INTERVIEWER, "Lady Hallett": INTERVIEWER,
+        "Mr Marcus Bell": RESPONDENT, "The Witness": RESPONDENT,
+    }
+    assert problems == []
 
 
 def test_user_study_interview(realworld, check):

@@ -156,3 +156,91 @@ def test_no_roles_at_all_is_reported_with_the_command_that_sets_them():
     _, problems = parse_transcript(text.encode(), "hearing.txt",
                                    speakers={"roles": {"Ms Blackwell": "interviewer", "Mr Bell": "respondent"}})
     assert problems == []
+
+
+# Hearings: the witness answers; counsel, the chair and the panel ask. Known from the layout, never from
+# anyone's name.
+
+SWORN = """Lord Bridges
+------------
+
+*LORD BRIDGES (sworn).*
+
+Questions From Counsel to the Inquiry
+^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+
+**Mr Keith**: My Lord, may I begin. You chaired the committee?
+
+**Lord Bridges**: I did.
+
+**Sir Ian Dale**: Please slow down.
+
+**Lord Bridges**: I'm sorry. We met monthly.
+
+**Mr Keith**: Thank you.
+
+**Sir Ian Dale**: Thank you for your help.
+
+*(The witness withdrew)*
+"""
+
+
+def test_a_sworn_witness_answers_and_everyone_else_in_the_hearing_asks():
+    t, problems = parse_transcript(SWORN.encode(), "hearing.rst")
+    # the chair never asks a question here, and the witness is a peer: the oath says who answers
+    assert {x.speaker: x.role for x in t.turns} == {
+        "Mr Keith": INTERVIEWER, "Lord Bridges": RESPONDENT, "Sir Ian Dale": INTERVIEWER,
+    }
+    assert problems == []
+
+
+UNSWORN = """Questions from Counsel to the Inquiry
+
+MS RAHMAN KC: My Lady, may I begin. Could you give your name?
+
+MR OKONJO: Daniel Okonjo.
+
+MS RAHMAN KC: You led the resilience forum from 2016.
+
+MR OKONJO: I did.
+
+LADY PRICE: Please slow down a little.
+
+MR OKONJO: I'm sorry.
+
+MR FENWICK: Were you consulted on the plan?
+
+MR OKONJO: No.
+
+MR FENWICK: Not at all?
+
+MR OKONJO: Not that I recall.
+
+MR FENWICK: Did you ask to be?
+
+MR OKONJO: We did, in writing.
+
+LADY PRICE: Thank you.
+"""
+
+
+def test_without_an_oath_titles_and_questions_say_who_asks():
+    t, problems = parse_transcript(UNSWORN.encode(), "hearing.txt")
+    assert {x.speaker: x.role for x in t.turns} == {
+        "MS RAHMAN KC": INTERVIEWER,  # counsel's title
+        "LADY PRICE": INTERVIEWER,  # addressed as "my Lady": she presides
+        "MR FENWICK": INTERVIEWER,  # 3 of 3 turns are questions: a guess, said in a note
+        "MR OKONJO": RESPONDENT,
+    }
+    (note,) = problems
+    assert "'MR FENWICK' was taken as asking the questions in this hearing because 3 of 3" in note.message
+
+
+def test_titles_do_not_make_roles_outside_a_hearing():
+    text = ("Interviewer: Where did you grow up?\n\nLady Price: In Northgate, my lady's maid's cottage.\n\n"
+            "Interviewer: And school?\n\nLady Price: The grammar school, Judge Lane's old school.\n")
+    t, _ = parse_transcript(text.encode(), "oral-history.txt")
+    assert {x.speaker: x.role for x in t.turns} == {"Interviewer": INTERVIEWER, "Lady Price": RESPONDENT}
+    initials = "RA: Where?\n\nSC: Here.\n\nRA: When?\n\nSC: Now.\n\nRA: Why?\n\nSC: Because.\n"
+    t, _ = parse_transcript(initials.encode(), "initials.txt")  # "SC" is someone's initials, not Senior Counsel
+    assert {x.speaker: x.role for x in t.turns} == {"RA": INTERVIEWER, "SC": RESPONDENT}

@@ -77,6 +77,8 @@ def test_markdown_bold_labels_headings_and_stage_directions(fixture, check, said
     ]
     assert t.turn_at(t.text.index("(affirmed)")) is None  # heading and stage direction
     assert t.turn_at(t.text.index("withdrew")) is None  # stage direction after the last turn
+    # "*MR PETER LOWE (affirmed).*" names the witness: he answers, counsel asks
+    assert {x.speaker: x.role for x in t.turns} == {"Ms Carter": INTERVIEWER, "Mr Peter Lowe": RESPONDENT}
 
 
 def test_oral_history_capitals_surname_after_first_appearance(fixture, check):
@@ -169,6 +171,11 @@ def test_inquiry_numbered_lines(fixture, check):
     ]
     assert [x.speaker for x in t.turns][:2] == ["LADY HALLETT", "MS CARTER"]
     assert t.text[t.turns[5].text_start:t.turns[5].end] == "I do."  # "(11.15 am)" is a stage direction
+    # the chair and the counsel who calls the witness are on the asking side, not respondents
+    assert {x.speaker: x.role for x in t.turns} == {
+        "LADY HALLETT": INTERVIEWER, "MS CARTER": INTERVIEWER, "Counsel to the Inquiry": INTERVIEWER,
+        "Mr Peter Lowe": RESPONDENT,
+    }
 
 
 INQUIRY_WRAPPED = """\
@@ -221,7 +228,9 @@ def test_maxqda_paragraph_numbers(fixture, check):
     t, _ = read_transcript(fixture("maxqda.txt"))
     check(t)
     assert [x.speaker for x in t.turns] == ["Ruth", "Participant", "Ruth"]
-    assert t.text[t.turns[1].text_start:t.turns[1].end].endswith("voluntary-sector members.")
+    # the page footer "1/5" and the paragraph number printed again after it are not what was said
+    assert t.text[t.turns[1].text_start:t.turns[1].end] == (
+        "Sure. I chair the network, so I'm one of the two\nvoluntary-sector members.")
     assert t.turns[0].role == INTERVIEWER  # the one named speaker beside "Participant"
 
 

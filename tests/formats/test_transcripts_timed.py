@@ -1,4 +1,4 @@
-"""Reconstructed layouts: Otter, Zoom and Teams WebVTT, SubRip."""
+"""Reconstructed layouts: Otter, Zoom and Teams WebVTT, Zoom saved captions, SubRip."""
 
 from __future__ import annotations
 
@@ -224,3 +224,77 @@ def test_annotation_cues_are_not_unattributed_speech():
     transcript, problems = parse_transcript(data, "x.vtt")
     assert [p.message for p in problems] == ["1 of 3 captions name no speaker; their text is kept as paragraphs outside any turn"]
     assert "[music]" in transcript.text
+
+
+# Zoom's "Save captions" file (meeting_saved_closed_caption.txt), current clients: "[Name] HH:MM:SS" on
+# its own line, the caption below, a blank line between captions; one utterance is cut into several
+# captions. Made up here in that layout.
+ZOOM_CAPTIONS = """\
+[Ruth Adebayo] 10:15:32
+Thanks for making time. Could you start with your role
+
+[Ruth Adebayo] 10:15:36
+on the partnership board?
+
+[Tom Keane] 10:15:41
+Sure. I chair the community empowerment network,
+so I sit on the board.
+
+[Ruth Adebayo] 10:16:02
+Who decided that?
+
+[Tom Keane] 10:16:05
+The council, mostly.
+
+[Ruth Adebayo] 10:16:20
+And how did that feel?
+
+[Tom Keane] 10:16:24
+Like an afterthought.
+"""
+
+
+def test_zoom_saved_captions_are_turns_with_speakers(check, said):
+    t, problems = parse_transcript(ZOOM_CAPTIONS.encode(), "meeting_saved_closed_caption.txt")
+    check(t)
+    assert t.format == "zoom-txt"
+    assert said(t) == [
+        ("Ruth Adebayo", "Thanks for making time. Could you start with your role on the partnership board?"),
+        ("Tom Keane", "Sure. I chair the community empowerment network, so I sit on the board."),
+        ("Ruth Adebayo", "Who decided that?"),
+        ("Tom Keane", "The council, mostly."),
+        ("Ruth Adebayo", "And how did that feel?"),
+        ("Tom Keane", "Like an afterthought."),
+    ]
+    assert "[Ruth Adebayo]" not in t.text and "10:15:32" not in t.text
+    assert t.text.startswith("Ruth Adebayo: Thanks for making time.")
+    assert [x.timestamp for x in t.turns][:2] == [10 * 3600 + 15 * 60 + 32, 10 * 3600 + 15 * 60 + 41]  # clock time
+    # the one asking is proposed as the interviewer (a note to confirm), the other answers
+    assert {x.speaker: x.role for x in t.turns} == {"Ruth Adebayo": "interviewer", "Tom Keane": "respondent"}
+    assert [p.message.split(" was taken")[0] for p in problems] == ["'Ruth Adebayo'"]
+
+
+def test_zoom_saved_captions_older_from_lines(check, said):
+    data = (
+        "10:15:32 From Ruth Adebayo : Thanks for making time. Could you start with your role?\n"
+        "10:15:41 From  Tom Keane  : Sure. I chair the network: the community one.\n"
+        "10:15:44 From Tom Keane : It's been a while.\n"
+        "10:15:50 (inaudible)\n"
+        "02:16:02 PM From Ruth Adebayo to Everyone: And who decided that?\n"
+        "\tThe council?\n"
+    ).encode()
+    t, _ = parse_transcript(data, "closed_caption.txt")
+    check(t)
+    assert t.format == "zoom-txt"
+    assert said(t) == [
+        ("Ruth Adebayo", "Thanks for making time. Could you start with your role?"),
+        ("Tom Keane", "Sure. I chair the network: the community one. It's been a while."),
+        ("Ruth Adebayo", "And who decided that? The council?"),
+    ]
+    assert t.turn_at(t.text.index("(inaudible)")) is None  # a caption nobody was named for
+    assert t.turns[2].timestamp == 14 * 3600 + 16 * 60 + 2
+
+
+def test_bracketed_times_before_labels_are_still_labelled_text():
+    data = b"[00:04:10] Interviewer: And monitoring?\n[00:04:13] Respondent: We started in 2006.\n"
+    assert parse_transcript(data, "t.txt")[0].format == "text"

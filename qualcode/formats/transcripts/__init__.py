@@ -14,6 +14,7 @@ parliament      select-committee oral evidence (``Q12 Chair:``, ``Members presen
 f4              f4/f5 transcripts (``I:``/``B:`` with ``#00:00:12-3#`` stamps)
 inquiry         court/inquiry transcripts with numbered lines and ``Q.``/``A.``
 otter           Otter.ai TXT export (``Speaker  0:04`` then text)
+zoom-txt        Zoom saved captions (``[Name] 10:15:32`` then text; ``10:15:32 From Name : text``)
 zoom-vtt        Zoom WebVTT (``Name: text`` cues)
 teams-vtt       Microsoft Teams WebVTT (``<v Name>text</v>``, GUID cue ids)
 srt             SubRip captions
@@ -21,25 +22,28 @@ docx            Word transcripts typed by people or transcription services
 teams-docx      Microsoft Teams .docx transcript download
 ==============  ============================================================================
 
-Text formats keep the body as written (front matter removed; an inquiry transcript's line numbers
-dropped); the others are rendered as one paragraph per turn, ``Speaker: what was said``, with a blank
-line between turns.
+Text formats keep the body as written (front matter removed; page footers and an inquiry transcript's
+line numbers dropped, see ``footers``); the others are rendered as one paragraph per turn,
+``Speaker: what was said``, with a blank line between turns.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path, PurePath
 
 from qualcode.domain.offsets import canonicalize
-from qualcode.domain.transcript import Transcript
+from qualcode.domain.transcript import RESPONDENT, Transcript
 from qualcode.errors import FormatError, Problem
 
 from .balance import balance_warnings
 from .common import RawTurn, build_turns, render
 from .decode import decode
 from .detect import detect_text_format
+from .footers import drop_page_furniture
 from .frontmatter import alias_table, check_id, declared_roles, names_in_metadata, split_front_matter
+from .hearing import hearing_roles
 from .labelled import drop_line_numbers, parse_labelled
 from .rules import apply_rules, fill_respondents, propose_roles
 from .names import key, slug
@@ -47,7 +51,8 @@ from .names import key, slug
 __all__ = ["FORMATS", "parse_transcript", "read_transcript"]
 
 FORMATS = (
-    "text", "markdown", "otter", "zoom-vtt", "teams-vtt", "srt", "docx", "teams-docx", "parliament", "f4", "inquiry",
+    "text", "markdown", "otter", "zoom-txt", "zoom-vtt", "teams-vtt", "srt", "docx", "teams-docx", "parliament", "f4",
+    "inquiry",
 )
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 
@@ -84,9 +89,9 @@ def parse_transcript(
     if data.startswith(_ZIP_MAGIC):
         from .docx import parse_docx
 
-        text, raw, metadata, fmt, problems, known = parse_docx(data, name)
+        text, raw, metadata, fmt, problems, known, hearing = parse_docx(data, name)
     else:
-        text, raw, metadata, fmt, problems, known = _parse_text(data, name, speakers.get("respondent"))
+        text, raw, metadata, fmt, problems, known, hearing = _parse_text(data, name, speakers.get("respondent"))
     if not text.strip():
         if metadata:
             raise FormatError("the transcript has no text after its front matter", path=name,
@@ -96,7 +101,15 @@ def parse_transcript(
     table = alias_table(metadata, name, problems)
     table.update(aliases or {})
     declared = declared_roles(metadata, name, problems)
-    turns = apply_rules(build_turns(raw, aliases=table, declared=declared, known=known), project_roles)
+    if hearing is not None and not hearing.applies(t.label for t in raw):
+        hearing = None
+    if hearing is not None:
+        known = {**known, **{w: RESPONDENT for w in hearing.witnesses}}
+    turns = apply_rules(build_turns(raw, aliases=table, declared=declared, known=known, settle=hearing is None),
+                        project_roles)
+    if hearing is not None:
+        turns, notes = hearing_roles(text, turns, name, project_roles, numbered=fmt == "parliament")
+        problems.extend(notes)
     turns, notes = propose_roles(text, turns, name, project_roles)
     turns = fill_respondents(turns, project_roles, declared)
     problems.extend(notes)
@@ -159,6 +172,7 @@ def _parse_text(data: bytes, name: str, respondent: str | None = None):
     metadata, body, skipped = split_front_matter(text, name)
     fmt = detect_text_format(body)
     known: dict = {}
+    hearing = None
     if fmt in ("zoom-vtt", "teams-vtt"):
         from .vtt import parse_vtt
 
@@ -177,13 +191,18 @@ def _parse_text(data: bytes, name: str, respondent: str | None = None):
         from .otter import parse_otter
 
         body, raw = render(parse_otter(body))
+    elif fmt == "zoom-txt":
+        from .zoomtxt import parse_zoom_captions
+
+        body, raw = render(parse_zoom_captions(body))
     else:
+        body, kept = drop_page_furniture(body)
         if fmt == "inquiry":
             body = drop_line_numbers(body)
         named = metadata.get("respondent") if isinstance(metadata.get("respondent"), str) else respondent
         result = parse_labelled(body, name, fmt=fmt, known_names=names_in_metadata(metadata), line_offset=skipped,
                                 respondent=named)
-        problems.extend(result.problems)
+        problems.extend(_file_lines(result.problems, kept, skipped))
         if result.default_speaker and not named:
             problems.append(Problem(
                 f"only the interviewer is labelled, so each unlabelled paragraph was given to "
@@ -192,5 +211,17 @@ def _parse_text(data: bytes, name: str, respondent: str | None = None):
         if result.header:
             metadata.setdefault("header", result.header)
         known = result.known
+        hearing = result.hearing
         raw: list[RawTurn] = result.turns
-    return body, raw, metadata, fmt, problems, known
+    return body, raw, metadata, fmt, problems, known, hearing
+
+
+def _file_lines(problems: list[Problem], kept: list[int] | None, skipped: int) -> list[Problem]:
+    """Line numbers of the text without its page footers -> the file's line numbers."""
+    if kept is None:
+        return problems
+    out = []
+    for p in problems:
+        i = (p.line or 0) - 1 - skipped
+        out.append(replace(p, line=kept[i] + 1 + skipped) if p.line and 0 <= i < len(kept) else p)
+    return out

@@ -106,11 +106,15 @@ def build_turns(
     aliases: dict[str, str],
     declared: dict[str, str],
     known: dict[str, str | None],
+    settle: bool = True,
 ) -> list[Turn]:
     """Settle each raw turn's speaker (aliases, surnames) and role.
 
     ``declared``: front matter name -> role ("" when the role is not given).
     ``known``: names from the document header -> role they imply (or None).
+    ``settle``: give the speakers nothing in the document names a role (the one named speaker beside
+    "Participant" asks; beside an interviewer, the others answer); off for a hearing, whose roles
+    ``hearing.hearing_roles`` settles.
     """
     folded = {key(k): v for k, v in aliases.items()}
     # 1. explicit speakers: parser override, alias table, directory-name swap
@@ -144,14 +148,14 @@ def build_turns(
             speakers[i] = first_seen.get(key(target), target)
     # one spelling per speaker (the first one met)
     speakers = [first_seen.get(key(s), s) for s in speakers]
-    roles = _roles(raw, speakers, declared, known)
+    roles = _roles(raw, speakers, declared, known, settle)
     return [
         Turn(speakers[i], t.start, t.end, t.text_start, t.timestamp, roles[key(speakers[i])], t.label)
         for i, t in enumerate(raw)
     ]
 
 
-def _roles(raw, speakers, declared, known) -> dict[str, str | None]:
+def _roles(raw, speakers, declared, known, settle: bool = True) -> dict[str, str | None]:
     labels: dict[str, list[RawTurn]] = {}
     display: dict[str, str] = {}
     for t, s in zip(raw, speakers):
@@ -182,6 +186,8 @@ def _roles(raw, speakers, declared, known) -> dict[str, str | None]:
             if len(matches) == 1:
                 role = matches.pop()
         roles[k] = role
+    if not settle:
+        return roles
     unknown = [k for k, r in roles.items() if r is None and k not in generic]
     if not any(r == INTERVIEWER for r in roles.values()) and len(unknown) == 1 and RESPONDENT in roles.values():
         roles[unknown[0]] = INTERVIEWER  # "Dan" beside "Participant": the one named speaker asks

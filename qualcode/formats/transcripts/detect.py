@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from . import otter
+from . import otter, zoomtxt
 from .cues import TIMING
 from .vtt import is_teams
 
@@ -20,7 +20,7 @@ _INQ_LABEL = re.compile(r"[ \t]*\d{1,2}[ \t]+(?:[QA]\.[ \t]|[A-Z][A-Z .'’\-]{1
 
 
 def detect_text_format(body: str) -> str:
-    """One of: zoom-vtt, teams-vtt, srt, otter, inquiry, f4, parliament, markdown, text."""
+    """One of: zoom-vtt, teams-vtt, srt, zoom-txt, otter, inquiry, f4, parliament, markdown, text."""
     sample = body[:SAMPLE_CHARS]
     lines = sample.split("\n")[:5000]
     nonblank = [line for line in lines if line.strip()]
@@ -35,6 +35,8 @@ def detect_text_format(body: str) -> str:
         if comma > len(timings) / 2:
             return "srt"
         return "teams-vtt" if is_teams(sample) else "zoom-vtt"
+    if zoomtxt.detect(sample):
+        return "zoom-txt"
     if otter.detect(sample):
         return "otter"
     numbered = sum(1 for line in nonblank if _INQ_LINE.match(line))

@@ -14,7 +14,9 @@ from . import otter
 from .common import RawTurn, Seg, merge_segs, render
 from .cues import TIMING
 from .detect import detect_text_format
+from .footers import drop_page_furniture
 from .frontmatter import names_in_metadata, split_front_matter
+from .hearing import Hearing
 from .labelled import LabelledResult, drop_line_numbers, match_label, parse_labelled
 from .names import looks_like_name, parse_time
 
@@ -78,8 +80,10 @@ def _paragraphs(document) -> list[str]:
     return out
 
 
-def parse_docx(data: bytes, name: str) -> tuple[str, list[RawTurn], dict, str, list[Problem], dict]:
-    """(text, raw turns, metadata, format, warnings, header-known names)."""
+def parse_docx(data: bytes, name: str
+               ) -> tuple[str, list[RawTurn], dict, str, list[Problem], dict, Hearing | None]:
+    """(text, raw turns, metadata, format, warnings, header-known names, what the layout says of a
+    hearing). Page footers left as paragraphs (a PDF opened in Word) are dropped (``footers``)."""
     document = _open(data, name)
     try:
         paragraphs = _paragraphs(document)
@@ -102,9 +106,10 @@ def parse_docx(data: bytes, name: str) -> tuple[str, list[RawTurn], dict, str, l
         for field, value in header.items():
             metadata.setdefault(field, value)
         text, turns = render(segs)
-        return text, turns, metadata, "teams-docx", problems, {}
-    text = "\n".join(_unwrap(lines))
+        return text, turns, metadata, "teams-docx", problems, {}, None
+    text = "\n".join(_unwrap(drop_page_furniture("\n".join(lines))[0].split("\n")))  # footers left as paragraphs
     fmt = detect_text_format(text)
+    hearing = None
     if fmt == "otter":
         segs = otter.parse_otter(text)
         known = {}
@@ -118,8 +123,9 @@ def parse_docx(data: bytes, name: str) -> tuple[str, list[RawTurn], dict, str, l
             metadata.setdefault("header", {}).setdefault(field, value)
         segs = _segs_from(text, result)
         known = result.known
+        hearing = result.hearing
     rendered, turns = render(segs)
-    return rendered, turns, metadata, "docx", problems, known
+    return rendered, turns, metadata, "docx", problems, known, hearing
 
 
 def _unwrap(lines: list[str]) -> list[str]:

@@ -17,6 +17,7 @@ from qualcode.domain.transcript import INTERVIEWER, RESPONDENT
 from qualcode.errors import Problem
 
 from .common import RawTurn
+from .hearing import Hearing
 from .names import NAME_KEYS, TS, TITLES, is_header_key, is_role_word, key, looks_like_name, parse_time, role_of_word
 
 _LEAD = re.compile(rf"[ \t]*(?:[\[(#]({TS})[\])#][ \t]*)?")
@@ -83,6 +84,7 @@ class LabelledResult:
     known: dict = field(default_factory=dict)  # name -> role, from the header block
     problems: list[Problem] = field(default_factory=list)
     default_speaker: str | None = None  # who unlabelled paragraphs were given to (think-aloud layout)
+    hearing: Hearing = field(default_factory=Hearing)  # witnesses sworn in, examination headings
 
 
 def match_label(line: str, pos: int) -> _Cand | None:
@@ -107,6 +109,17 @@ def match_label(line: str, pos: int) -> _Cand | None:
     a = _AFTER.match(line, p)
     ts = ts or a.group(1)
     return _Cand(label, col, a.end(), parse_time(ts) if ts else None, qnum, bold)
+
+
+def _hearing_line(s: str, hearing: Hearing) -> None:
+    """A witness sworn in (``*MR MARCUS BELL (affirmed).*``) or an examination heading, in any layout."""
+    m = _AFFIRMED.match(s)
+    if m and not s[m.end():].strip(" \t.*_)"):
+        who = nice_case(" ".join(m.group(1).strip(" *_.").split()))
+        if looks_like_name(who) and who not in hearing.witnesses:
+            hearing.witnesses.append(who)
+    elif _QUESTIONS_FROM.match(s) and len(s) <= 100:
+        hearing.examination = True
 
 
 def nice_case(name: str) -> str:
@@ -147,6 +160,7 @@ def parse_labelled(text: str, name: str, *, fmt: str, known_names: list[str], li
     lines = text.split("\n")
     inquiry = fmt == "inquiry"
     n = len(lines)
+    hearing = Hearing(examination=inquiry)
     kinds = bytearray(n)
     cands: dict[int, _Cand] = {}
     context: dict[int, tuple[str, str]] = {}  # inquiry: line -> ("witness"|"questioner", name)
@@ -187,6 +201,8 @@ def parse_labelled(text: str, name: str, *, fmt: str, known_names: list[str], li
                     kind = BREAK
             if kind == CONT and _STAGE.fullmatch(s):
                 kind = STAGE
+        if kind != LABEL:
+            _hearing_line(s, hearing)
         kinds[i] = kind
         prev_nonblank = True
 
@@ -195,7 +211,7 @@ def parse_labelled(text: str, name: str, *, fmt: str, known_names: list[str], li
             kinds[i] = BREAK
             counts[key(c.label)] -= 1
     _link_surnames(cands, counts)
-    result = LabelledResult([])
+    result = LabelledResult([], hearing=hearing)
     known_words: set[str] = set()
     for nm in known_names:
         known_words.update(w.casefold() for w in _WORDS.findall(nm))
