@@ -5,6 +5,7 @@
     import_project(file, folder) -> ProjectImport          qualcode import-project FILE DIR
     import_codebook(project, file, replace=False, force=False) -> CodebookImport
                                                            qualcode import-codebook FILE
+    coder_names(project) -> {coder: name}                  the REFI user's name of each imported coder
 
 What maps to what, what is lost, how offsets are read and why: docs/interchange.md.
 """
@@ -83,6 +84,13 @@ def imported_users(project: Project) -> dict[str, tuple[str, str]]:
     return out
 
 
+def coder_names(project: Project) -> dict[str, str]:
+    """coder -> the user's name as the REFI-QDA file wrote it, for the coders whose id is not that name
+    (``张伟`` for ``han-4e9998``, ``Анна`` for ``Anna``): what to show beside the id wherever coders
+    are listed."""
+    return {coder: name for coder, (name, _) in imported_users(project).items() if name and name != coder}
+
+
 def imported_code_guids(project: Project) -> dict[str, str]:
     """code id -> the GUID it came with (``[refi.codes]``), following codes renamed since."""
     book, out = project.codebook, {}
@@ -148,18 +156,39 @@ def _current_codings(project: Project, warnings: list[Problem]) -> dict[str, lis
     return out
 
 
+def _marks(project: Project, warnings: list[Problem]) -> tuple[dict, dict]:
+    """coder -> transcript id -> that coder's memo on the transcript (``T`` in the workbench), and
+    coder -> transcript id -> the status the coder said (``D``, ``qualcode status``)."""
+    memos: dict[str, dict[str, str]] = {}
+    statuses: dict[str, dict[str, str]] = {}
+    gone = 0
+    for coder in project.coders():
+        for tid, marks in sorted(project.codings(coder).marks.items()):
+            if tid not in project.index:
+                gone += bool(marks.get("memo"))
+                continue
+            if marks.get("memo"):
+                memos.setdefault(coder, {})[tid] = marks["memo"]
+            if marks.get("status"):
+                statuses.setdefault(coder, {})[tid] = marks["status"]
+    if gone:
+        warnings.append(Problem(f"{gone} memo(s) on transcripts that are no longer in the project were left out"))
+    return memos, statuses
+
+
 def export_qdpx(project: Project, dest: str | Path | None = None, *, now: str | None = None) -> ExportResult:
     """Write the project as a REFI-QDA 1.5 .qdpx (valid against Project-mrt2019.xsd)."""
     dest = Path(dest) if dest else _default_name(project, "qdpx")
     warnings: list[Problem] = [Problem(p.message, p.path, p.line) for p in project.index.problems]
     transcripts = [project.transcript(e.id) for e in project.index]
     codings = _current_codings(project, warnings)
+    memos, statuses = _marks(project, warnings)
     cases = project.cases
     data = ExportInput(name=project.config.name, origin=_origin(), codebook=project.codebook, transcripts=transcripts,
                        codings=codings, coders=list(project.config.coders), attributes=cases.attributes,
                        case_of=cases.case_of, columns=cases.columns, now=now or _now(),
                        users=imported_users(project), code_guids=imported_code_guids(project),
-                       notes=_imported_notes(project))
+                       notes=_imported_notes(project), transcript_memos=memos, statuses=statuses)
     model, problems = build(data)
     warnings += problems
     from qualcode.export.provenance import stamp  # where the exported data came from, in the project's Description
@@ -230,10 +259,10 @@ def _build(tmp: Path, plan: ImportPlan, source: Path, origin: str, result: Proje
     project = Project(tmp, load_config(tmp))
     try:
         book = project.codebook
-        n_codings = n_memos = 0
-        for coder, items in plan.codings.items():
+        n_codings = n_memos = n_transcript_memos = 0
+        for coder in dict.fromkeys([*plan.codings, *plan.transcript_memos, *plan.statuses]):
             ops = []
-            for pc in items:
+            for pc in plan.codings.get(coder, []):
                 got = texts.get(pc.transcript)
                 if got is None:
                     continue
@@ -250,15 +279,23 @@ def _build(tmp: Path, plan: ImportPlan, source: Path, origin: str, result: Proje
                 assert c.code in book
                 ops.append({"op": "add", "coding": c.to_json()})
                 n_memos += bool(pc.memo)
+            n_codings += len(ops)
+            # a document's memo is the coder's transcript memo (a ``tset``, as `T` in the workbench saves it)
+            for tid, memo in plan.transcript_memos.get(coder, {}).items():
+                if tid in texts and memo:
+                    ops.append({"op": "tset", "t": tid, "key": "memo", "value": memo})
+                    n_transcript_memos += 1
+            for tid, status in plan.statuses.get(coder, {}).items():
+                if tid in texts:
+                    ops.append({"op": "tset", "t": tid, "key": "status", "value": status})
             if ops:
                 session = project.session(coder)
                 try:
                     session.commit({"op": "batch", "ops": ops})
                 finally:
                     session.close()
-                n_codings += len(ops)
         result.imported = {"transcripts": len(texts), "codes": len(plan.codebook), "coders": len(plan.coders),
-                           "codings": n_codings, "memos": n_memos,
+                           "codings": n_codings, "memos": n_memos, "transcript_memos": n_transcript_memos,
                            "cases": len({plan.case_of[t] for t in texts if t in plan.case_of})}
     finally:
         project.close()

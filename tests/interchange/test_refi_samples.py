@@ -19,17 +19,16 @@ from tests.conftest import shared_path
 SAMPLES = {
     "atlasti-win-23.2.3_blank-atlas-project.qdpx": (2, 0, 0, 0, 0, 0, 0),
     "atlasti-win-23.2.3_target-atlas-project.qdpx": (2, 3, 0, 0, 0, 0, 0),
-    # a bare .qde: its 10 sources' text files are not there, so no transcript is made
-    "maxqda-24.7.0_ICLS_just10_project.qde": (1, 307, 10, 0, 0, 0, 0),
     "nvivo-mac-12.7.0_OltasSzkepticizmus_17June.qdpx": (2, 152, 2, 297, 297, 2, 297),
     # both sources' .txt hold a single newline (NVivo's import had failed upstream)
     "nvivo-mac-15.0.0_qc-project.qdpx": (2, 262, 2, 0, 0, 0, 0),
     "nvivo-win-12.6_oltas.qdpx": (2, 60, 1, 97, 97, 1, 97),
     # several codings per selection
     "qc-1.3.2_demo.qdpx": (1, 262, 2, 158, 205, 2, 205),
-    # the spec's example: no source files; 6 TextSources + 2 PDF text representations
-    "spec-annexA2_atlasti-8.4_project.qde": (3, 14, 6, 8, 9, 0, 0),
 }
+# The two bare .qde samples (MAXQDA's, and the spec's Annex A.2 example: 6 TextSources + 2 PDF text
+# representations) come without their sources/ folder: import-project refuses them
+# (test_refi_coders_memos_qde.py), import-codebook takes their codebook.
 
 
 def _qde(path) -> bytes:

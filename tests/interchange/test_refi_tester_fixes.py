@@ -137,7 +137,10 @@ def test_export_writes_users_back_as_they_were_imported(tmp_path):
     users = "".join(f'<User guid="{n:08d}-2222-4000-8000-000000000000" name="{u}"/>' for n, u in enumerate(names))
     sels = "".join(_coded(n + 1, 0, 5, user=f"{n:08d}-2222-4000-8000-000000000000") for n in range(3))
     result = import_project(_archive(tmp_path, f"<Users>{users}</Users>" + CODE + _source(sels)), tmp_path / "p")
-    assert set(result.coders) == {"Friedrich_Markgraf", "user", "user-2"}
+    coder_of = {name: coder for coder, (name, _) in result.coders.items()}
+    assert coder_of["Friedrich Markgraf"] == "Friedrich_Markgraf"
+    assert re.fullmatch(r"han-[0-9a-f]{6}", coder_of["李明"]) and re.fullmatch(r"han-[0-9a-f]{6}", coder_of["王芳"])
+    assert coder_of["李明"] != coder_of["王芳"]  # ids of their own (test_refi_coders_memos_qde.py)
     project = Project.open(tmp_path / "p", search=False)
     out = export_qdpx(project, tmp_path / "back.qdpx").path
     project.close()
@@ -201,6 +204,8 @@ def test_comment_of_an_uncoded_quotation_goes_to_imported_notes(tmp_path):
 
 # -- project and document memos go back out -------------------------------------------------------
 def test_project_and_document_memos_survive_a_round_trip(tmp_path):
+    """The project's memo goes to imported-notes.md and back out as a project note; the document's
+    memo is the transcript's memo and goes back out on its source (test_refi_coders_memos_qde.py)."""
     notes = (f'<Notes><Note guid="{G["n1"]}" name="Project memo"><PlainTextContent>Why we started.'
              f'</PlainTextContent></Note><Note guid="eeeeeeee-0000-4000-8000-000000000002" name="Doc memo">'
              f'<PlainTextContent>About interview 1.\n\n## not a heading</PlainTextContent></Note></Notes>')
@@ -213,9 +218,11 @@ def test_project_and_document_memos_survive_a_round_trip(tmp_path):
     out = export_qdpx(project, tmp_path / "back.qdpx")
     project.close()
     assert out.counts["memos"] == 2
-    import_project(out.path, tmp_path / "again")
+    assert "Why we started." in first and "About interview 1." not in first
+    again = import_project(out.path, tmp_path / "again")
     assert (tmp_path / "again" / "imported-notes.md").read_text(encoding="utf-8").split("\n", 1)[1] == \
         first.split("\n", 1)[1]
+    assert again.imported["transcript_memos"] == 1
 
 
 def test_own_codebook_reimport_leaves_qualcode_toml_alone(study_copy, tmp_path):

@@ -2,13 +2,15 @@
 
 Coders become users; codes keep their tree, colours and a readable Description; each transcript is
 a TextSource whose text is the canonical transcript text; each coding is one PlainTextSelection with
-one Coding (code points, end exclusive); a coding's memo is a Note referred to from its selection;
+one Coding (code points, end exclusive); a coding's memo is a Note referred to from its selection, a
+transcript memo a Note (by its coder's user) referred to from the transcript's TextSource;
 case attributes are Variables, given on the Case when every transcript of the case agrees and on
 the TextSource otherwise. GUIDs are uuid5 of the project name and the object's id: the same project
 exported twice gives the same GUIDs; users and codes imported from another program keep the name
 and GUID they came with (``[refi.users]``, ``[refi.codes]``); imported-notes.md goes out as
 project notes. qualcode's own data (code ids, shortcuts, transcript ids and
-front matter, coder names, attribute order) travels in the ``qualcode metadata`` note.
+front matter, coder names, attribute order, each coder's status of each transcript) travels in the
+``qualcode metadata`` note.
 """
 
 from __future__ import annotations
@@ -50,6 +52,10 @@ class ExportInput:
     """code id -> the GUID it came with (``[refi.codes]``): written back as it was."""
     notes: list[tuple[str, str]] = field(default_factory=list)
     """(heading, text) of the project's imported notes (imported-notes.md): written as project notes."""
+    transcript_memos: dict[str, dict[str, str]] = field(default_factory=dict)
+    """coder -> transcript id -> the coder's memo on it: a Note the transcript's TextSource refers to."""
+    statuses: dict[str, dict[str, str]] = field(default_factory=dict)
+    """coder -> transcript id -> the status the coder said (REFI-QDA has none: qualcode metadata)."""
 
 
 def selection_name(quote: str) -> str:
@@ -90,7 +96,7 @@ def build(data: ExportInput) -> tuple[model.Project, list[Problem]]:
     guid = GuidMaker(data.name)
     problems: list[Problem] = []
     p = model.Project(name=data.name, origin=data.origin, modified=data.now)
-    coders = list(dict.fromkeys([*data.coders, *data.codings]))
+    coders = list(dict.fromkeys([*data.coders, *data.codings, *data.transcript_memos, *data.statuses]))
     p.users = users(coders, data.users, guid)
     user_guid = {c: u.guid for c, u in zip(coders, p.users)}
     p.codes, book_meta = to_refi(data.codebook, guid, data.code_guids)
@@ -145,7 +151,8 @@ def build(data: ExportInput) -> tuple[model.Project, list[Problem]]:
             # a coding imported from REFI-QDA has its selection's GUID as id: it goes back out unchanged
             sel = model.Selection(c.id if is_guid(c.id) else guid("selection", coder, c.id), c.start, c.end,
                                   name=selection_name(text[c.start:c.end]), user=ug, created=c.created)
-            ref = model.CodingRef(guid("coding", coder, c.id), code_guid[c.code], user=ug, created=c.created)
+            # the Coding's GUID follows its selection's, so it too is the same after a round trip
+            ref = model.CodingRef(guid("coding", coder, sel.guid), code_guid[c.code], user=ug, created=c.created)
             sel.codings.append(ref)
             if c.memo:
                 note = guid("memo", coder, c.id)
@@ -153,6 +160,18 @@ def build(data: ExportInput) -> tuple[model.Project, list[Problem]]:
                                           created=c.created))
                 sel.notes.append(note)
             src.selections.append(sel)
+    # -- transcript memos: a Note (by the coder's user) each TextSource refers to, as REFI-QDA 1.5 §3.9
+    # has notes "made by the user on a project, source, selection or code" ---------------------------
+    shown = {u.id: u.name for u in p.users}
+    for coder, memos in data.transcript_memos.items():
+        for tid, memo in memos.items():
+            src = by_source.get(tid)
+            if src is None or not memo:
+                continue
+            g = guid("transcript memo", coder, tid)
+            p.notes.append(model.Note(g, name=f"Memo: {src.name} ({shown.get(coder) or coder})", text=memo,
+                                      user=user_guid[coder]))
+            src.notes.append(g)
     if skipped_text:
         problems.append(Problem(f"{skipped_text} coding(s) on transcripts that are not in the project were left out"))
     if skipped_code:
@@ -165,6 +184,10 @@ def build(data: ExportInput) -> tuple[model.Project, list[Problem]]:
         "users": {user_guid[c]: c for c in coders},
         "columns": columns,
     }
+    statuses = {user_guid[c]: {guid("source", t): st for t, st in said.items() if t in texts}
+                for c, said in data.statuses.items()}
+    if any(statuses.values()):
+        meta["statuses"] = {u: said for u, said in statuses.items() if said}
     for heading, text in data.notes:
         g = guid("note", heading, text)
         p.notes.append(model.Note(g, name=heading, text=text))

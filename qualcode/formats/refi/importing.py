@@ -17,8 +17,9 @@ from qualcode.errors import FormatError, Problem
 from . import model
 from .codebook import META_NAME, from_refi, read_meta, slug
 from .guids import is_guid
+from .names import coder_id
 from .positions import SourceText, choose, quote_matches
-from .safezip import Package
+from .safezip import Package, is_external
 
 _CODER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _TID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -62,7 +63,11 @@ class ImportPlan:
     attributes: dict[str, dict[str, str]] = field(default_factory=dict)
     case_of: dict[str, str] = field(default_factory=dict)
     other_notes: list[tuple[str, str]] = field(default_factory=list)
-    """(heading, text) of notes not attached to a selection or coding."""
+    """(heading, text) of notes not attached to a source, a selection or a coding."""
+    transcript_memos: dict[str, dict[str, str]] = field(default_factory=dict)
+    """coder -> transcript id -> memo: a source's Description and the notes it refers to."""
+    statuses: dict[str, dict[str, str]] = field(default_factory=dict)
+    """coder -> transcript id -> status (not started, in progress, done), from qualcode metadata."""
     warnings: list[Problem] = field(default_factory=list)
     found: dict[str, int] = field(default_factory=dict)
     offsets: Counter = field(default_factory=Counter)
@@ -83,20 +88,10 @@ def decode_text(data: bytes) -> tuple[str, str | None]:
         return data.decode("cp1252", "replace"), "not UTF-8; read as Windows-1252 (check accented characters)"
 
 
-def coder_name(label: str, taken: set[str]) -> str:
-    """A coder name (``[A-Za-z0-9][A-Za-z0-9_.-]*``) for a REFI user's name."""
-    import unicodedata
-
-    folded = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode("ascii")
-    base = re.sub(r"[^A-Za-z0-9_.-]+", "_", folded).strip("_.-")[:56] or "user"
-    if not base[0].isalnum():
-        base = "u" + base
-    cand, n = base, 2
-    while cand.casefold() in {t.casefold() for t in taken}:
-        cand = f"{base}-{n}"
-        n += 1
-    taken.add(cand)
-    return cand
+def coder_name(label: str, taken: set[str], user_id: str = "") -> str:
+    """A coder id (``[A-Za-z0-9][A-Za-z0-9_.-]*``) for a REFI user's name: transliterated, or, for a
+    script that cannot be, the user's ``id`` or a stable id from the name's hash (``refi.names``)."""
+    return coder_id(label, taken, user_id)
 
 
 class Planner:
@@ -116,6 +111,8 @@ class Planner:
         self.guids_used: set[str] = set()
         self.unreadable: list[str] = []
         """Sources whose text could not be read: 'name': why."""
+        self.not_beside: list[model.Source] = []
+        """A bare .qde's sources whose text file (internal, not external) is not beside it."""
 
     def warn(self, message: str, n: int = 1) -> None:
         self.warn_counts[message] += n
@@ -132,7 +129,7 @@ class Planner:
                 taken.add(wanted)
                 coder = wanted
             else:
-                coder = coder_name(label, taken)
+                coder = coder_name(label, taken, u.id if u.name else "")
             self.coder_of[u.guid] = coder
             self.plan.coders[coder] = (label, u.guid)
         self.taken_coders = taken
@@ -174,6 +171,8 @@ class Planner:
         if data is None:
             if s.text is not None:
                 return s.text
+            if self.package is not None and self.package.zip is None and s.path and not is_external(s.path):
+                self.not_beside.append(s)
             self.warn(f"source {s.name or s.guid!r} left out: {why}")
             self.unreadable.append(f"{s.name or s.guid!r}: {why}")
             return None
@@ -194,6 +193,8 @@ class Planner:
                     self.warn(f"source {s.name or s.guid!r} left out: it has no text")
                 if n_sel:
                     self.warn("selections on sources that were left out were not imported", n_sel)
+                if s.description.strip():  # its notes go to imported-notes.md with the others (leftovers)
+                    self.plan.other_notes.append((f"Description of {s.name or s.guid}", s.description.strip()))
                 continue
             entry = meta_sources.get(s.guid) if isinstance(meta_sources, dict) else None
             entry = entry if isinstance(entry, dict) else {}
@@ -210,11 +211,38 @@ class Planner:
             st = SourceText(raw)
             self.plan.transcripts.append(PlannedTranscript(tid, str(title), st.canonical, dict(metadata)))
             self.selections(s, tid, st)
+            self.source_memos(s, tid)
+        self._refuse_bare_qde()
         self._refuse_no_text()
+
+    def _refuse_bare_qde(self) -> None:
+        """A .qde on its own is the project's XML without its documents. REFI-QDA 1.5 says the .qde
+        "must be embedded in a ZIP file with extension .QDPX" (§5.3), beside the sources/ folder that
+        holds every internal source (§8.1); a TextSource has either its PlainTextContent inline or a
+        plainTextPath (§5.3). So a .qde is imported only when every text it refers to is there: inline,
+        or in a sources/ folder beside it (an unzipped .qdpx). Otherwise nothing is: a project missing
+        its transcripts (or some of them) is not the project that was exported. (External texts,
+        relative:// and absolute://, are left out with a warning, as from a .qdpx.)"""
+        if not self.not_beside:
+            return
+        missing = self.not_beside
+        first = missing[0]
+        example = f"{first.name!r}: {first.path}" if first.name else str(first.path)
+        folder = self.package._sources_dir() if self.package is not None else None
+        where = (f"the {folder.name}/ folder beside it does not hold them" if folder is not None
+                 else "there is no sources/ folder beside it")
+        n_text = len(self.p.sources)
+        what = f"all {n_text}" if len(missing) == n_text else f"{len(missing)} of the {n_text}"
+        raise FormatError(
+            f"this .qde is only the project's XML, without its documents: the text of {what} text source(s) is "
+            f"in files it refers to (e.g. {example}) and {where}; nothing was imported", path=self.path,
+            hint=f"export the project again from {self.p.origin or 'the program that made it'} as a REFI-QDA "
+                 "project (.qdpx: the XML and its documents in one file) and import that, or put this .qde "
+                 "back beside its sources/ folder")
 
     def _refuse_no_text(self) -> None:
         """A .qdpx whose every source is missing from the archive would make a project of nothing (a
-        bare .qde without its sources/ folder still gives its codebook: that is all it can give)."""
+        bare .qde missing its texts is refused before this: ``_refuse_bare_qde``)."""
         if self.plan.transcripts or not self.unreadable or self.package is None or self.package.zip is None:
             return
         shown = "; ".join(self.unreadable[:3]) + (" ..." if len(self.unreadable) > 3 else "")
@@ -222,6 +250,31 @@ class Planner:
                           "nothing was imported", path=self.path,
                           hint="export the project again from your QDA program with its documents "
                                "(the .qdpx must hold its sources/ folder)")
+
+    def source_memos(self, s: model.Source, tid: str) -> None:
+        """A source's Description and the notes its NoteRefs point to (a document memo, as NVivo,
+        MAXQDA and ATLAS.ti write it) become the transcript's memo. qualcode keeps transcript memos per
+        coder: a note goes to the coder of its creatingUser, the Description to the source's."""
+        parts: dict[str, list[str]] = {}
+        if s.description.strip():
+            parts.setdefault(self.coder(s.user, self.p.creating_user), []).append(s.description.strip())
+        for r in s.notes:
+            note = self.notes.get(r)
+            if note is None:
+                continue
+            self.used_notes.add(r)
+            text = "\n\n".join(x for x in (note.description.strip(), self._note_text(note).strip()) if x)
+            if text:
+                parts.setdefault(self.coder(note.user, s.user, self.p.creating_user), []).append(text)
+        for coder, texts in parts.items():
+            self.plan.transcript_memos.setdefault(coder, {})[tid] = "\n\n".join(dict.fromkeys(texts))
+
+    def _note_text(self, note: model.Note) -> str:
+        text = note.text
+        if not text and note.path and self.package is not None:
+            data, _ = self.package.source(note.path)
+            text = decode_text(data)[0] if data else ""
+        return text or ""
 
     def _memo(self, parts: list[str], refs: list[str]) -> list[str]:
         for r in refs:
@@ -338,6 +391,20 @@ class Planner:
             names[v.guid] = name
         return names
 
+    def statuses(self) -> None:
+        """Each coder's status of each transcript, as a qualcode export keeps it in its metadata."""
+        from qualcode.store.status import STATUSES
+
+        said = (self.meta or {}).get("statuses") if self.meta else None
+        if not isinstance(said, dict):
+            return
+        for user, by_source in said.items():
+            if user not in self.coder_of or not isinstance(by_source, dict):
+                continue
+            for g, status in by_source.items():
+                if g in self.tid_of and status in STATUSES:
+                    self.plan.statuses.setdefault(self.coder_of[user], {})[self.tid_of[g]] = status
+
     def cases(self) -> None:
         names = self._column_names()
         cols: list[str] = []
@@ -388,15 +455,12 @@ class Planner:
         for n in self.p.notes:
             if n.guid in self.used_notes or (n.name == META_NAME and self.meta is not None):
                 continue
-            text = n.text or ""
-            if not text and n.path and self.package is not None:
-                data, _ = self.package.source(n.path)
-                text = decode_text(data)[0] if data else ""
+            text = self._note_text(n)
             body = "\n\n".join(x for x in (n.description.strip(), text.strip()) if x)
             self.plan.other_notes.append((n.name or n.guid, body))
         if self.plan.other_notes:
-            self.warn(f"{len(self.plan.other_notes)} note(s) not attached to a coded selection were saved to "
-                      "imported-notes.md")
+            self.warn(f"{len(self.plan.other_notes)} note(s) not attached to a transcript or a coded selection were "
+                      "saved to imported-notes.md")
         for kind, n in sorted(self.p.other_sources.items()):
             self.warn(f"{n} {kind}(s) left out: qualcode codes text only")
         c = self.p.counts
@@ -415,6 +479,7 @@ class Planner:
         self.users()
         self.codes()
         self.sources()
+        self.statuses()
         self.cases()
         self.leftovers()
         self.plan.warnings += [Problem(d.message(self.dropped_codings[k]), self.path)

@@ -16,7 +16,8 @@ from qualcode.store.config import ProjectConfig, render_config
 from .importing import ImportPlan, PlannedTranscript
 
 NOTES_NAME = "imported-notes.md"
-"""Notes of an imported project not attached to a coded selection (written back as project notes)."""
+"""Notes of an imported project not attached to a transcript or a coded selection (written back as project
+notes)."""
 
 
 def transcript_file(t: PlannedTranscript) -> str:
@@ -68,7 +69,7 @@ def read_notes_md(text: str) -> list[tuple[str, str]]:
 
 def notes_md(plan: ImportPlan) -> str:
     parts = [f"# Notes imported from {plan.name}\n",
-             "Notes (memos) from the REFI-QDA file that were not attached to a coded selection.\n"]
+             "Notes (memos) from the REFI-QDA file that were not attached to a transcript or a coded selection.\n"]
     for heading, body in plan.other_notes:
         body = re.sub(r"^(\\*#)", r"\\\1", body, flags=re.M)  # a '#' line of a note is not a heading here
         parts.append(f"## {' '.join(heading.split())}\n\n{body}\n")

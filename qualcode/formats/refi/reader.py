@@ -231,6 +231,8 @@ class Reader:
                     src.name = src.name or s.get("name") or ""
                     src.variables = src.variables or self.values(s)
                     src.notes += self.note_refs(s)
+                    src.description = src.description or self.description(s)  # the document's memo
+                    src.user = src.user or self.guid(s, "creatingUser")
                     p.sources.append(src)
             else:
                 p.other_sources[tag] = p.other_sources.get(tag, 0) + 1

@@ -56,6 +56,11 @@ class Limits:
     """... once it is larger than this (tiny files compress oddly)."""
 
 
+def is_external(ref: str) -> bool:
+    """Whether a ``plainTextPath`` names a file outside the package (``relative://``, ``absolute://`` ...)."""
+    return ref.strip().lower().startswith(_EXTERNAL)
+
+
 def hostile_name(name: str) -> str | None:
     """Why an entry name or internal path is refused (None when it is fine)."""
     if "\x00" in name:
