@@ -33,6 +33,7 @@ from qualcode.formats.refi.reader import read_project, root_name
 from qualcode.formats.refi.safezip import Limits, open_package, parse_xml
 from qualcode.formats.refi.writer import write_qdpx
 from qualcode.store.anchoring import ORPHANED, anchor
+from qualcode.export.output import refuse_inputs
 from qualcode.store.atomic import fsync_dir, write_atomic
 from qualcode.store.config import CONFIG_NAME, load_config, save_config
 from qualcode.store.project import Project
@@ -179,6 +180,7 @@ def _marks(project: Project, warnings: list[Problem]) -> tuple[dict, dict]:
 def export_qdpx(project: Project, dest: str | Path | None = None, *, now: str | None = None) -> ExportResult:
     """Write the project as a REFI-QDA 1.5 .qdpx (valid against Project-mrt2019.xsd)."""
     dest = Path(dest) if dest else _default_name(project, "qdpx")
+    refuse_inputs(project, dest)  # never over a journal, a transcript, the codebook
     warnings: list[Problem] = [Problem(p.message, p.path, p.line) for p in project.index.problems]
     transcripts = [project.transcript(e.id) for e in project.index]
     codings = _current_codings(project, warnings)
@@ -209,6 +211,7 @@ def export_qdpx(project: Project, dest: str | Path | None = None, *, now: str | 
 def export_qdc(project: Project, dest: str | Path | None = None) -> ExportResult:
     """Write the codebook as a REFI-QDA .qdc (valid against Codebook.xsd)."""
     dest = Path(dest) if dest else _default_name(project, "qdc")
+    refuse_inputs(project, dest)
     data = refi_codebook.write_qdc(project.codebook, GuidMaker(project.config.name), _origin(),
                                    imported_code_guids(project))
     write_atomic(dest, data)

@@ -71,6 +71,9 @@ def test_export_group_lists_every_subcommand():
     ["pdf", "-q", "-o", "transcripts/report.pdf"],
     ["csv", "-q", "-o", "transcripts"],
     ["csv", "-q", "-o", "codings/tables"],
+    ["qdpx", "-o", "codings/researcher_a.jsonl"],  # wrote a zip over a coder's journal
+    ["qdc", "-o", "codebooks/lsp-participation.yaml"],
+    ["qdc", "-o", "cases.csv"],
 ])
 def test_exports_refuse_to_write_into_the_projects_inputs(study, capsys, monkeypatch, args):
     monkeypatch.chdir(study.root)
