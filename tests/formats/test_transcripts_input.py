@@ -134,3 +134,19 @@ def test_every_error_is_a_qualcode_error_for_random_bytes():
                 parse_transcript(prefix + data, "fuzz.bin")
             except QualcodeError:
                 pass
+
+
+@pytest.mark.parametrize("xml, points_to", [
+    ('<?xml version="1.0" encoding="utf-8"?>\n<Project name="p" xmlns="urn:QDA-XML:project:1.0">'
+     '<Sources/></Project>', "import-project"),
+    ('<?xml version="1.0"?>\n<!-- made by X -->\n<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes/></CodeBook>',
+     "import-codebook"),
+])
+def test_a_refi_file_given_as_a_transcript_is_refused_and_pointed_to_its_command(xml, points_to):
+    """A .qde or .qdc given to `qualcode import` became one long transcript of XML."""
+    with pytest.raises(FormatError) as err:
+        parse_transcript(xml.encode(), "study.qde")
+    assert "REFI-QDA" in str(err.value) and points_to in str(err.value)
+    # a transcript that talks about XML is still a transcript
+    t, _ = parse_transcript(b"Interviewer: Do you export <Project> files?\n\nAnn: Yes, as XML.\n", "t.txt")
+    assert len(t.turns) == 2

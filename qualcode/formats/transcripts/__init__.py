@@ -166,8 +166,17 @@ def _clip(title: str) -> str:
     return title if len(title) <= TITLE_MAX else title[:TITLE_MAX - 1].rsplit(" ", 1)[0] + "…"
 
 
+_REFI_XML = re.compile(r"\A\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(Project|CodeBook)\b[^>]*urn:QDA-XML", re.S)
+
+
 def _parse_text(data: bytes, name: str, respondent: str | None = None):
     decoded, problems = decode(data, name)
+    refi = _REFI_XML.match(decoded[:4000])
+    if refi:  # a .qde or .qdc given to `import`: read as text it became one long "transcript" of XML
+        project = refi.group(1) == "Project"
+        raise FormatError(f"this is a REFI-QDA {'project' if project else 'codebook'} (XML), not a transcript",
+                          path=name, hint=("bring it in with `qualcode import-project FILE FOLDER` (a .qdpx holds "
+                                           "its texts)" if project else "bring it in with `qualcode import-codebook FILE`"))
     text = canonicalize(decoded)
     metadata, body, skipped = split_front_matter(text, name)
     fmt = detect_text_format(body)

@@ -46,7 +46,9 @@ def _open(data: bytes, name: str):
     if "word/document.xml" not in names:
         what = next((desc for member, desc in _OTHER_ZIPS if member in names), "a zip archive")
         raise FormatError(f"this is {what}, not a Word transcript (it has no word/document.xml)", path=name,
-                          hint="import the transcript itself: a .docx, .txt, .md, .vtt or .srt file")
+                          hint="bring a REFI-QDA project in with `qualcode import-project FILE FOLDER`"
+                          if "project.qde" in names else
+                          "import the transcript itself: a .docx, .txt, .md, .vtt or .srt file")
     from qualcode.formats.refi.safezip import check_docx
 
     check_docx(data, name)  # entries, ratio and sizes bounded, every entry decompresses: as for .qdpx
