@@ -53,7 +53,13 @@ def _login_name() -> str:
         name = getpass.getuser()
     except (KeyError, OSError):
         name = "coder"
-    return "".join(ch if ch.isalnum() or ch in "_.-" else "_" for ch in name) or "coder"
+    plain = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "_.-") else "_" for ch in name).strip("_")
+    if plain == name and plain[:1].isalnum():
+        return plain[:64]
+    from qualcode.formats.refi.names import base_id  # a login such as "анна" or "José": Anna, Jose
+
+    made = base_id(name)
+    return made if made[:1].isalnum() else "coder"
 
 
 pass_ctx = click.make_pass_decorator(Context)

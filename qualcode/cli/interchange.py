@@ -58,7 +58,7 @@ def export_qdc_cmd(ctx: Context, output: str | None, as_json: bool) -> None:
               help="For a Taguette database holding several projects: the project's id.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def import_project_cmd(file: str, folder: str, taguette_project: int | None, as_json: bool) -> None:
-    """Make a new project in FOLDER from a REFI-QDA project FILE (.qdpx, or a bare .qde) or a
+    """Make a new project in FOLDER from a REFI-QDA project FILE (.qdpx, or a .qde that holds its texts) or a
     Taguette project database (.sqlite3)."""
     from qualcode.services.interchange import import_project
     from qualcode.services.taguette import import_taguette, is_sqlite

@@ -401,3 +401,16 @@ def test_a_codings_folder_misspelt_in_the_settings_is_said_by_check(project):
     proc = run("check", "--project", root)
     assert proc.returncode == 1
     assert "the codings folder 'coding' named in qualcode.toml does not exist" in proc.stdout
+
+
+@pytest.mark.parametrize("login, coder", [("анна", "anna"), ("José", "Jose"), ("first last", "first_last"), ("bob", "bob")])
+def test_a_login_name_in_any_script_gives_a_coder_name(monkeypatch, login, coder):
+    """A researcher whose login is "анна" could run no command that codes (the coder name is ASCII)."""
+    import getpass
+
+    from qualcode.cli.context import _login_name
+    from qualcode.store.journal import check_coder_name
+
+    monkeypatch.setattr(getpass, "getuser", lambda: login)
+    assert _login_name() == coder
+    check_coder_name(_login_name())
