@@ -53,7 +53,8 @@ def sync_cmd(ctx: Context, as_json: bool) -> None:
         if result.arrived else {}
     if as_json:
         emit_json({"committed": result.committed, "arrived": result.arrived, "authors": result.authors,
-                   "pushed": result.pushed, "remote": result.remote, "resumed": result.resumed,
+                   "pushed": result.pushed, "up_to_date": result.up_to_date, "remote": result.remote,
+                   "resumed": result.resumed,
                    "codes_not_in_codebook": unknown, "your_codings_dropped": lost, "notes": result.notes})
         return
     if result.resumed:
@@ -72,7 +73,9 @@ def sync_cmd(ctx: Context, as_json: bool) -> None:
             click.echo(f"  {line}")
     else:
         click.echo("Nothing new from the others")
-    click.echo(f"Pushed to {result.remote}" if result.pushed else "Not pushed")
+    click.echo(f"Pushed to {result.remote}" if result.pushed else
+               f"Nothing to push: {result.remote} already has all of this machine's work" if result.up_to_date
+               else "Not pushed")
     for code_id, n in sorted(unknown.items()):
         click.echo(f"Note: {n} coding(s) use code {code_id!r}, which the codebook no longer has (removed on one "
                    "machine, used on another): add it back or recode them; `qualcode check` lists them")

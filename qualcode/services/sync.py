@@ -27,7 +27,10 @@ from qualcode.errors import QualcodeError
 from qualcode.formats.codebook_yaml import has_conflict_markers  # noqa: F401 - also used by check
 from qualcode.store.merge import ATTRIBUTES, ensure_driver, merge_journals
 
-IGNORED = (".qualcode/", "codings/*.lock", "codings/*.torn-*", "exports/", "codebooks/.history/")
+IGNORED = (".qualcode/", "codings/*.lock", "codings/*.torn-*", "exports/", "codebooks/.history/", ".*.tmp")
+STAGED = (".", ":(exclude,glob)**/.*.tmp")
+"""What a sync commits: everything but a rewrite's temporary file left by a killed command
+(``.NAME.XXXX.tmp``; also in IGNORED, for projects shared from now on)."""
 MAX_ROUNDS = 5
 _MARKERS = (b"<<<<<<< ", b"=======", b">>>>>>> ", b"||||||| ")
 
@@ -121,7 +124,7 @@ def share(root: Path, coder: str, remote: str | None = None) -> ShareResult:
     _add_lines(root / ".gitignore", IGNORED)
     _add_lines(root / ".gitattributes", ATTRIBUTES)
     ensure_driver(root)
-    git(root, "add", "-A", "--", ".")
+    git(root, "add", "-A", "--", *STAGED)
     if git(root, "diff", "--cached", "--quiet", check=False).returncode != 0 or not _has_head(root):
         git(root, "commit", "-q", "--allow-empty", "-m", f"qualcode share: the project, shared by {coder}",
             identity=_identity(root, coder))
@@ -264,6 +267,9 @@ class SyncResult:
     """What arrived, one line per journal or file."""
     authors: list[str] = field(default_factory=list)
     pushed: bool = False
+    """Commits were pushed (False when the remote already had every commit of this clone)."""
+    up_to_date: bool = False
+    """Nothing to push: the remote already had every commit of this clone."""
     remote: str = ""
     resumed: bool = False
     """An interrupted sync (a merge not committed) was completed first."""
@@ -319,7 +325,7 @@ def _finish_merge(root: Path, identity: str | None, notes: list[str] | None = No
     driver, then commit. Returns whether there was one. SyncError for another file in conflict."""
     if not (root / ".git" / "MERGE_HEAD").exists():
         return False
-    from qualcode.services.sync_repair import merge_cases, remerge
+    from qualcode.services.sync_repair import follow_case_rows, merge_cases, overridden_changes, remerge
     from qualcode.services.sync_transcripts import follow_text, split_two_transcripts
     from qualcode.store.config import load_config
 
@@ -329,14 +335,17 @@ def _finish_merge(root: Path, identity: str | None, notes: list[str] | None = No
     config = load_config(root)
 
     unmerged = [p for p in git(root, "diff", "--name-only", "--diff-filter=U", "-z").stdout.split("\0") if p]
-    unmerged.sort(key=lambda p: not p.startswith("codings/"))  # journals first: codings may move after
+    folder = config.transcripts.rstrip("/") + "/"
+    # journals first: codings may move after; then transcripts: a case row may move with one
+    unmerged.sort(key=lambda p: 0 if p.startswith("codings/") else 1 if p.startswith(folder) else 2)
     seen = list(notes or [])
+    renamed: dict[str, str] = {}  # transcript kept -> where our version of it went
     for path in unmerged:
         if not (path.startswith("codings/") and path.endswith(".jsonl")):
             if not _settled(root / path) and remerge(root, path):
                 continue
             if not _settled(root / path):
-                merged, said = merge_cases(root, path, config.cases)  # row by row
+                merged, said = merge_cases(root, path, config.cases, set(renamed))  # row by row
                 if merged:
                     if said and notes is not None:
                         notes.append(said)
@@ -345,7 +354,7 @@ def _finish_merge(root: Path, identity: str | None, notes: list[str] | None = No
             # not a choice someone made
             untouched = not _settled(root / path) or (root / path).read_bytes() == _show(root, ":2", path)
             said = split_two_transcripts(root, _need_git(), path, config.transcripts,
-                                         lambda rev, p: _show(root, rev, p), add) if untouched else None
+                                         lambda rev, p: _show(root, rev, p), add, renamed) if untouched else None
             if said:
                 if notes is not None:
                     notes.append(said)
@@ -364,13 +373,18 @@ def _finish_merge(root: Path, identity: str | None, notes: list[str] | None = No
         merged = merge_journals(merge_journals(_show(root, ":2", path), here), _show(root, ":3", path))
         write_atomic(root / path, merged)
         git(root, "add", "--", path)
+    said = follow_case_rows(root, config.cases, renamed)  # after git or merge_cases merged the file
+    if said and notes is not None:
+        notes.append(said)
+    if notes is not None:  # a removal that stands over a change made on another machine
+        notes.extend(overridden_changes(root))
     followed = follow_text(root, add)  # codings made meanwhile on a transcript this merge renamed
     if followed and notes is not None:
         notes.append(f"{followed} coding(s) made on a transcript since renamed went with their text")
     from qualcode.store.codebook_merge import apply_pending
 
     apply_pending(root)  # the conflicts this merge's codebook driver recorded, into their file
-    git(root, "add", "-A", "--", ".")
+    git(root, "add", "-A", "--", *STAGED)
     staged = [p for p in git(root, "diff", "--cached", "--name-only", "-z").stdout.split("\0") if p]
     for path in staged:  # a file marked resolved (`git add`) with git's markers still in it
         if not (path.startswith("codings/") and path.endswith(".jsonl")) and not _settled(root / path) \
@@ -423,7 +437,7 @@ def sync(root: Path, coder: str, codebook: str) -> SyncResult:
         clear_interrupted(root, result.notes)
         start = git(root, "rev-parse", "HEAD").stdout.strip() if _has_head(root) else None
         result.resumed = _finish_merge(root, identity, result.notes)
-        git(root, "add", "-A", "--", ".")
+        git(root, "add", "-A", "--", *STAGED)
         staged = [p for p in git(root, "diff", "--cached", "--name-only", "-z").stdout.split("\0") if p]
         if staged:
             head = "HEAD" if _has_head(root) else None
@@ -441,7 +455,8 @@ def sync(root: Path, coder: str, codebook: str) -> SyncResult:
                                 hint="your work is committed on this machine and nothing is lost; check the network "
                                      "and the remote (`git remote -v`), then run `qualcode sync` again to share it")
             upstream = f"{remote}/{branch}"
-            if git(root, "rev-parse", "-q", "--verify", f"refs/remotes/{upstream}", check=False).returncode == 0:
+            known = git(root, "rev-parse", "-q", "--verify", f"refs/remotes/{upstream}", check=False).returncode == 0
+            if known:
                 proc = git(root, "merge", "-q", "--no-commit", upstream, check=False, identity=identity)
                 _kill_point("merging")
                 if (root / ".git" / "MERGE_HEAD").exists():
@@ -450,6 +465,10 @@ def sync(root: Path, coder: str, codebook: str) -> SyncResult:
                     raise SyncError(f"git merge failed: {git_said(proc)}", path=root,
                                     hint="fix what git says (`git status`), then `qualcode sync` again")
             _kill_point("merged")
+            if known and git(root, "rev-list", "--count", f"{upstream}..HEAD").stdout.strip() == "0":
+                result.up_to_date = True  # the remote has all of it (as fetched just now): nothing to push
+                git(root, "branch", "-q", f"--set-upstream-to={upstream}", check=False)
+                break
             push = git(root, "push", "-q", remote, f"HEAD:{branch}", check=False)
             if push.returncode == 0:
                 result.pushed = True

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from qualcode.formats.codebook_yaml import has_conflict_markers
 from qualcode.services import sync
 
 
@@ -84,43 +85,194 @@ def remerge(root: Path, path: str) -> bool:
     return True
 
 
-def merge_cases(root: Path, path: str, cases_name: str) -> tuple[bool, str | None]:
-    """cases.csv changed on two machines (a row added on each, say), which git merges as text and may
-    not: merged row by row, keyed on the transcript. A row changed two ways keeps ours and is said.
-    Returns whether it merged, and what to say (nothing, unless a row was changed two ways). Not
-    cases.csv, or headers that differ: not merged, left to the person."""
+def _table(data: bytes):
+    """A cases file's header and its rows keyed on the transcript (None, {}: not a cases table)."""
+    import csv
+    import io
+
+    from qualcode.store.cases import cases_delimiter, decode_cases
+
+    text = decode_cases(data)[0]
+    rows = [r for r in csv.reader(io.StringIO(text, newline=""), delimiter=cases_delimiter(text))
+            if any(c.strip() for c in r)]
+    if not rows or "transcript" not in [h.strip() for h in rows[0]]:
+        return None, {}
+    header = [h.strip() for h in rows[0]]
+    key = header.index("transcript")
+    return header, {r[key].strip(): r for r in rows[1:] if len(r) > key}
+
+
+def _write_table(root: Path, path: str, header: list[str], rows, like: bytes = b"") -> None:
+    """``rows`` under ``header`` into the cases file, as ``like`` was written (a BOM, CRLF), and staged."""
+    import codecs
     import csv
     import io
 
     from qualcode.store.atomic import write_atomic
+
+    from qualcode.store.cases import cases_delimiter, decode_cases
+
+    out = io.StringIO()
+    utf16 = like.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    w = csv.writer(out, lineterminator="\r\n" if b"\r\n" in like or "\r\n" in decode_cases(like)[0] else "\n",
+                   delimiter=cases_delimiter(decode_cases(like)[0]) if like else ",")
+    w.writerow(header)
+    w.writerows(rows)
+    bom = codecs.BOM_UTF8 if like.startswith(codecs.BOM_UTF8) else b""
+    write_atomic(root / path, out.getvalue().encode("utf-16") if utf16 else bom + out.getvalue().encode("utf-8"))
+    sync.git(root, "add", "--", path)
+
+
+def merge_cases(root: Path, path: str, cases_name: str,
+                moved: set[str] | frozenset = frozenset()) -> tuple[bool, str | None]:
+    """cases.csv changed on two machines (a row added on each, say), which git merges as text and may
+    not: merged row by row, keyed on the transcript. A row changed two ways keeps ours and is said
+    (except for the transcripts in ``moved``: this merge moved our version of them to a new name, and
+    ``follow_case_rows`` gives each side's row to its own). Returns whether it merged, and what to say
+    (nothing, unless a row was changed two ways). Not cases.csv, or headers that differ: not merged,
+    left to the person."""
     from qualcode.store.codebook_merge import three_way
 
     if path != cases_name:
         return False, None
 
-    def table(data: bytes):
-        rows = [r for r in csv.reader(io.StringIO(data.decode("utf-8-sig", "replace"))) if any(c.strip() for c in r)]
-        if not rows or "transcript" not in [h.strip() for h in rows[0]]:
-            return None, {}
-        header = [h.strip() for h in rows[0]]
-        key = header.index("transcript")
-        return header, {r[key].strip(): r for r in rows[1:] if len(r) > key}
-
-    (hb, base), (ho, ours), (ht, theirs) = (table(sync._show(root, f":{n}", path)) for n in (1, 2, 3))
+    (hb, base), (ho, ours), (ht, theirs) = (_table(sync._show(root, f":{n}", path)) for n in (1, 2, 3))
     if ho is None or ho != ht or (hb is not None and hb != ho):
         return False, None
     merged, kept_ours = {}, []
     for tid in [*ours, *[t for t in theirs if t not in ours], *[t for t in base if t not in ours and t not in theirs]]:
         row, twice = three_way(base.get(tid), ours.get(tid), theirs.get(tid))
-        if twice:
+        if twice and tid not in moved:
             kept_ours.append(tid)
         if row is not None:
             merged[tid] = row
-    out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
-    w.writerow(ho)
-    w.writerows(merged.values())
-    write_atomic(root / path, out.getvalue())
-    sync.git(root, "add", "--", path)
+    _write_table(root, path, ho, merged.values(), sync._show(root, ":2", path))
     return True, None if not kept_ours else (f"{path}: the rows of {', '.join(kept_ours)} were changed on two "
                                              "machines; this machine's were kept (edit them if the other's were right)")
+
+
+def follow_case_rows(root: Path, cases_name: str, renamed: dict[str, str]) -> str | None:
+    """A merge moved our version of transcript ``kept`` to ``moved`` (``renamed``, see
+    ``sync_transcripts.split_two_transcripts``): the case row ours gave ``kept`` becomes ``moved``'s,
+    and ``kept`` has the row the other side gave it (or none), in the merged cases file (after git or
+    ``merge_cases`` merged it); every other row stays as it is. Returns what was done, in words (None:
+    no row of ours to move)."""
+    import csv
+    import io
+
+    if not renamed:
+        return None
+    ho, ours = _table(sync._show(root, "HEAD", cases_name))
+    ht, theirs = _table(sync._show(root, "MERGE_HEAD", cases_name))
+    moves = {kept: moved for kept, moved in renamed.items() if kept in ours}
+    try:
+        data = (root / cases_name).read_bytes()
+    except OSError:
+        return None
+    if not moves or ho is None or has_conflict_markers(data):
+        return None
+    rows = [r for r in csv.reader(io.StringIO(data.decode("utf-8-sig", "replace"))) if any(c.strip() for c in r)]
+    if not rows or "transcript" not in [h.strip() for h in rows[0]]:
+        return None
+    header = [h.strip() for h in rows[0]]
+    key = header.index("transcript")
+
+    def fit(row: list[str], names: list[str], tid: str) -> list[str]:
+        values = dict(zip(names, row))
+        values["transcript"] = tid
+        return [values.get(h, "") for h in header]
+
+    out, placed = [], set()
+    for row in rows[1:]:
+        tid = row[key].strip() if len(row) > key else ""
+        if tid in moves:
+            if tid not in placed:  # its row from the other side, then ours under the new name
+                placed.add(tid)
+                if tid in theirs:
+                    out.append(fit(theirs[tid], ht, tid))
+                out.append(fit(ours[tid], ho, moves[tid]))
+        elif tid not in moves.values():
+            out.append(row)
+    out.extend(fit(ours[k], ho, m) for k, m in moves.items() if k not in placed)
+    _write_table(root, cases_name, rows[0], out, data)
+    return "; ".join(f"{cases_name}: the row of {k} went with its interview to {m}; {k} has "
+                     + ("the other machine's row" if k in theirs else "no row now") for k, m in moves.items())
+
+
+def overridden_changes(root: Path) -> list[str]:
+    """In a merge being made (``MERGE_HEAD``): each coding one coder removed on one machine and changed
+    (recoded, moved, gave a memo) on another, where the removal comes later in the merged journal and
+    stands, so the change no longer shows (documented: docs/team.md). One line each, in words.
+
+    Cheap when there is none: only journals changed on both sides since the merge base are read, and
+    only their new lines are parsed; a journal is replayed only for a coding removed on one side and
+    changed on the other."""
+    from qualcode.services.sync_transcripts import replay_bytes
+    from qualcode.store.journal import replay
+
+    base = sync.git(root, "merge-base", "HEAD", "MERGE_HEAD", check=False).stdout.strip()
+    if not base:
+        return []
+
+    def changed(rev: str) -> set[str]:
+        out = sync.git(root, "diff", "--name-only", "-z", base, rev, "--", "codings/").stdout
+        return {p for p in out.split("\0") if p.endswith(".jsonl")}
+
+    out = []
+    for path in sorted(changed("HEAD") & changed("MERGE_HEAD")):
+        coder = Path(path).name[:-len(".jsonl")]
+        was = sync._show(root, base, path)
+        sides = [sync._show(root, rev, path) for rev in ("HEAD", "MERGE_HEAD")]
+        touched = [_touched(sync._new_lines(was, side)) for side in sides]
+        # (changed on this side, removed on the other): {coding id: what was done to it}
+        found = {cid: (i, touched[i][1][cid]) for i in (0, 1)
+                 for cid in touched[i][1].keys() & touched[1 - i][0]}
+        if not found:
+            continue
+        merged = replay(root / path, coder).codings
+        found = {cid: v for cid, v in found.items() if cid not in merged.codings and cid in merged.removed}
+        if not found:
+            continue
+        before = replay_bytes(was, coder)
+        states = {}
+        for cid, (side, did) in sorted(found.items()):
+            if side not in states:
+                states[side] = replay_bytes(sides[side], coder)
+            now = states[side].get(cid)
+            if now is None or now == before.get(cid):  # the change was undone on its own machine
+                continue
+            c = merged.removed[cid]
+            quote = " ".join(str(c.get("quote", "")).split())
+            quote = quote if len(quote) <= 40 else quote[:39] + "…"
+            out.append(f"{coder}'s coding {cid} ({c.get('t')}, “{quote}”) was {' and '.join(did)} on one machine "
+                       "and removed on another; in the merged journal the removal comes last, so it stands and "
+                       "the change no longer shows (code the passage again if it should)")
+    return out
+
+
+def _touched(lines: list[bytes]) -> tuple[set[str], dict[str, list[str]]]:
+    """The coding ids that journal ``lines`` remove, and those they change (-> what was done, in words)."""
+    import json
+
+    removed: set[str] = set()
+    changed: dict[str, list[str]] = {}
+    for raw in lines:
+        try:
+            rec = json.loads(raw)
+        except ValueError:
+            continue
+        if not isinstance(rec, dict):
+            continue
+        ops = rec.get("ops") if rec.get("op") == "batch" and isinstance(rec.get("ops"), list) else [rec]
+        for op in ops:
+            if not isinstance(op, dict) or not isinstance(op.get("id"), str):
+                continue
+            kind = op.get("op")
+            if kind == "remove":
+                removed.add(op["id"])
+            elif kind in ("recode", "memo", "move"):
+                word = {"recode": f"recoded to {op.get('code')}", "memo": "given a memo",
+                        "move": "moved"}[kind]
+                if word not in changed.setdefault(op["id"], []):
+                    changed[op["id"]].append(word)
+    return removed, changed

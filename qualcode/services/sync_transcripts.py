@@ -6,13 +6,18 @@ Both are kept: the version already shared (the other side of the merge) stays wh
 codings of it move; ours is written beside it under the next free name (``interview-3-2.docx``), and
 every coding made on it (its ``th``, the hash of the text it was coded on, is one of our versions')
 moves with it: a ``move`` line with ``"t"`` appended to each coder's journal, in the merge, while
-``qualcode sync`` holds every journal's lock. ``follow_text`` then moves any coding whose text is now
-exactly another transcript's. Every machine sees both transcripts and each coding on its own text.
+``qualcode sync`` holds every journal's lock. What the coders said about our version (their status of
+it, their transcript memo: ``tset`` lines) goes with it too, and the name keeps what they said about the
+version already shared; its cases.csv row follows it in ``sync_repair.follow_case_rows``.
+``follow_text`` then moves any coding whose text is now exactly another transcript's. Every machine
+sees both transcripts and each coding on its own text.
 """
 
 from __future__ import annotations
 
+import json
 import subprocess
+import tempfile
 from pathlib import Path, PurePosixPath
 
 from qualcode.errors import QualcodeError
@@ -52,11 +57,13 @@ def _history_hashes(root: Path, git_bin: str, rev: str, path: str, limit: int = 
     return out
 
 
-def split_two_transcripts(root: Path, git_bin: str, path: str, folder: str, show, add) -> str | None:
+def split_two_transcripts(root: Path, git_bin: str, path: str, folder: str, show, add,
+                          renamed: dict[str, str] | None = None) -> str | None:
     """When ``path`` (under the transcripts ``folder``) met two versions git cannot merge (two interviews
     added under one name; one replaced two ways, as a Word file always is), keep both: the version
-    already shared (theirs) stays, ours goes beside it, and the codings made on ours go with it.
-    Returns what was done, in words (None: not that case)."""
+    already shared (theirs) stays, ours goes beside it, and the codings made on ours go with it, and
+    so do the coders' status and memo of it. ``renamed`` (when given) gets ``{kept id: new id}``, for
+    its cases.csv row. Returns what was done, in words (None: not that case)."""
     from qualcode.formats.transcripts import parse_transcript
     from qualcode.store.atomic import write_atomic
 
@@ -76,13 +83,74 @@ def split_two_transcripts(root: Path, git_bin: str, path: str, folder: str, show
     write_atomic(root / new_path, ours)
     mine = (_history_hashes(root, git_bin, "HEAD", path) | {moved.hash}) - _history_hashes(root, git_bin, "MERGE_HEAD", path)
     n = move_codings(root, lambda c: moved.id if c.th in mine else None, add, {kept.id})
+    marks = move_marks(root, git_bin, kept.id, moved.id, add)
+    if renamed is not None:
+        renamed[kept.id] = moved.id
     add(path)
     add(new_path)
     how = ("two different transcripts were added as" if 1 not in stages else
            "two versions git cannot merge (a Word file, or the same lines changed) were made of")
+    said = "".join(f", {coder}'s {' and '.join(_MARK_WORDS.get(k, k) for k in keys)}" for coder, keys in marks)
     return (f"{how} {path} on two machines; both are kept: the one already shared, {_which(kept)}, stays "
-            f"{kept.id}, and the other, {_which(moved)}, is now {new_path} ({moved.id}), its {n} coding(s) with it"
-            + ("" if 1 not in stages else "; if they are one interview, keep one version and code it"))
+            f"{kept.id}, and the other, {_which(moved)}, is now {new_path} ({moved.id}), its {n} coding(s){said} "
+            "with it" + ("" if 1 not in stages else "; if they are one interview, keep one version and code it"))
+
+
+_MARK_WORDS = {"status": "status", "memo": "transcript memo"}
+
+
+def _blob(root: Path, git_bin: str, rev: str, path: str) -> bytes:
+    proc = subprocess.run([git_bin, "show", f"{rev}:{path}"], cwd=root, capture_output=True)
+    return proc.stdout if proc.returncode == 0 else b""
+
+
+def replay_bytes(data: bytes, coder: str):
+    """The coding set (``CodingSet``) a journal's bytes replay to (one of git's versions of it)."""
+    from qualcode.store.journal import replay
+
+    with tempfile.TemporaryDirectory() as tmp:
+        journal = Path(tmp) / f"{coder}.jsonl"
+        journal.write_bytes(data)
+        return replay(journal, coder).codings
+
+
+def _marks_in(data: bytes, coder: str, transcript: str) -> dict[str, str]:
+    """What ``coder`` said about ``transcript`` (``status``, ``memo``) in a version of their journal."""
+    spelled = (json.dumps(transcript)[1:-1].encode(), json.dumps(transcript, ensure_ascii=False)[1:-1].encode())
+    if b'"tset"' not in data or not any(s in data for s in spelled):  # the usual case: nothing said, no replay
+        return {}
+    return dict(replay_bytes(data, coder).marks.get(transcript, {}))
+
+
+def move_marks(root: Path, git_bin: str, kept: str, moved: str, add) -> list[tuple[str, list[str]]]:
+    """In a merge that moved our version of transcript ``kept`` to ``moved``: what each coder said about
+    it on our side since the merge base (their status, their transcript memo) goes to ``moved``, and
+    ``kept`` is given back what they said on the other side (the version it now is). A ``tset`` line
+    per value, appended to the coder's journal (the caller holds its lock). Returns (coder, keys moved)."""
+    from qualcode.store.journal import append_held, replay
+
+    proc = subprocess.run([git_bin, "merge-base", "HEAD", "MERGE_HEAD"], cwd=root, capture_output=True, text=True)
+    base = proc.stdout.strip() if proc.returncode == 0 else ""
+    out = []
+    for journal in sorted((root / "codings").glob("*.jsonl")):
+        coder, rel = journal.stem, journal.relative_to(root).as_posix()
+        ours = _marks_in(_blob(root, git_bin, "HEAD", rel), coder, kept)
+        before = _marks_in(_blob(root, git_bin, base, rel), coder, kept) if base else {}
+        keys = sorted((k for k in ours.keys() | before.keys() if ours.get(k) != before.get(k)),
+                      key=lambda k: (k != "status", k))
+        if not keys:  # nothing said on our side about our version (or only what the base already said)
+            continue
+        theirs = _marks_in(_blob(root, git_bin, "MERGE_HEAD", rel), coder, kept)
+        now = replay(journal, coder).codings.marks.get(kept, {})
+        ops = [{"op": "tset", "t": moved, "key": k, "value": ours[k]} for k in keys if ours.get(k)]
+        ops += [{"op": "tset", "t": kept, "key": k, "value": theirs.get(k)} for k in keys
+                if now.get(k) != theirs.get(k)]
+        if ops:
+            append_held(journal, coder, ops)
+            add(rel)
+        if any(ours.get(k) for k in keys):
+            out.append((coder, [k for k in keys if ours.get(k)]))
+    return out
 
 
 def move_codings(root: Path, target, add, transcripts: set[str] | None = None) -> int:
