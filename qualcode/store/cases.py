@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import errno
 import io
@@ -29,6 +30,31 @@ class Cases:
         return self.attributes.get(transcript_id, {}).get(attribute)
 
 
+def decode_cases(data: bytes) -> tuple[str, str | None]:
+    """The text of a cases file as a spreadsheet saved it (UTF-8 with or without BOM, UTF-16 with
+    BOM: Excel's "Unicode text", else Windows-1252), and a note when it fell back on Windows-1252."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", "replace"), None
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError:
+        return data.decode("cp1252", "replace"), "not UTF-8; read as Windows-1252 (check accented characters)"
+
+
+def cases_delimiter(text: str) -> str:
+    """The separator whose split of the first row names a ``transcript`` column: a comma, or the
+    semicolon or tab that spreadsheets use in many locales (comma when none does)."""
+    head = next((line for line in text.splitlines() if line.strip()), "")
+    for d in (",", ";", "\t"):
+        try:
+            cells = next(csv.reader([head], delimiter=d), [])
+        except csv.Error:
+            continue
+        if "transcript" in [c.strip() for c in cells]:
+            return d
+    return ","
+
+
 def load_cases(path: Path) -> Cases:
     cases = Cases()
     try:
@@ -40,13 +66,11 @@ def load_cases(path: Path) -> Cases:
             cases.problems.append(Problem(f"{exc.strerror}: no case attributes read; move it away", str(path)))
             return cases
         raise FormatError(f"cannot read the cases file: {exc.strerror}", path=path) from None
+    text, note = decode_cases(data)
+    if note:
+        cases.problems.append(Problem(note, str(path)))
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", "replace")
-        cases.problems.append(Problem("not UTF-8; read as Windows-1252 (check accented characters)", str(path)))
-    try:
-        rows = list(csv.reader(io.StringIO(text)))
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=cases_delimiter(text)))
     except csv.Error as exc:
         raise FormatError(f"not a readable CSV file: {exc}", path=path, hint="save it as CSV (comma-separated)") from None
     rows = [r for r in rows if any(cell.strip() for cell in r)]

@@ -414,3 +414,20 @@ def test_a_login_name_in_any_script_gives_a_coder_name(monkeypatch, login, coder
     monkeypatch.setattr(getpass, "getuser", lambda: login)
     assert _login_name() == coder
     check_coder_name(_login_name())
+
+
+@pytest.mark.parametrize("data", [
+    b"transcript;case;region\r\nint-1;C1;North\r\n",  # Excel's CSV where the decimal mark is a comma
+    "transcript\tcase\tregion\r\nint-1\tC1\tNorth\r\n".encode("utf-16"),  # Excel's "Unicode text"
+    b"\xef\xbb\xbftranscript,case,region\nint-1,C1,North\n",
+])
+def test_cases_saved_by_a_spreadsheet_in_any_locale_are_read(tmp_path, data):
+    """A semicolon or UTF-16 tab-separated cases.csv stopped every report with "the first row must
+    name the columns, one of them 'transcript'" although it did."""
+    from qualcode.store.cases import load_cases
+
+    path = tmp_path / "cases.csv"
+    path.write_bytes(data)
+    cases = load_cases(path)
+    assert cases.problems == []
+    assert cases.case_of == {"int-1": "C1"} and cases.attributes["int-1"] == {"region": "North"}
