@@ -110,7 +110,7 @@ def reshape(project: Project, book: Codebook, what: str, save=None) -> bool:
 
 def undo(project: Project, *, force: bool = False) -> str:
     """Put the codebook back as it was before the last change; returns what was undone."""
-    with changing(project):
+    with codebook_lock(project):
         return _undo(project, force)
 
 
@@ -148,7 +148,15 @@ def _undo(project: Project, force: bool) -> str:
 def changing(project: Project):
     """One codebook change at a time, across processes (two `qualcode codebook` commands run at once,
     a script in a loop): the change is built on the codebook as it is on disk *inside* the lock, so
-    that neither overwrites the other. A project whose cache folder cannot be written goes unlocked."""
+    that neither overwrites the other."""
+    with codebook_lock(project):
+        yield project.reload_codebook()
+
+
+@contextmanager
+def codebook_lock(project: Project):
+    """The lock every codebook change holds from reading the file to writing it (the workbench's
+    editor too). A project whose cache folder cannot be written goes unlocked."""
     fd = None
     try:
         project.cache_dir.mkdir(exist_ok=True)
@@ -159,7 +167,7 @@ def changing(project: Project):
             os.close(fd)
         fd = None
     try:
-        yield project.reload_codebook()
+        yield
     finally:
         if fd is not None:
             os.close(fd)

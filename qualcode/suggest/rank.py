@@ -173,7 +173,11 @@ def _suggestion(engine, transcript: Transcript, segs, rows, code: str, cand: _Ca
     reasons.sort(key=lambda r: -r[0])
     first, last = segs[cand.first], segs[cand.last]
     start, end = first.start, last.end
-    question = transcript.text[start:first.answer_start].strip() if first.answer_start >= 0 else ""
+    question = ""
+    if first.answer_start >= 0:  # the question, up to the answer's turn (not its speaker label)
+        answer = transcript.turn_at(first.answer_start)
+        stop = answer.start if answer is not None and start < answer.start <= first.answer_start else first.answer_start
+        question = transcript.text[start:stop].strip()
     texts = tuple(text for _, _, text in reasons)
     if question:
         texts += ("a short answer, scored with the question it answers",)

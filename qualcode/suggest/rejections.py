@@ -130,3 +130,30 @@ def stamp(codings_dir: str | Path, coder: str) -> tuple[int, int]:
     except FileNotFoundError:
         return (0, 0)
     return (st.st_mtime_ns, st.st_size)
+
+
+def withdraw(codings_dir: str | Path, coder: str, rej: Rejection) -> bool:
+    """Take back one rejection: the last line recording it leaves ``codings/<coder>.rejections.jsonl``
+    (the file rewritten atomically, every other line as it was). False when no line records it.
+    (``record`` appends; this is its undo, in the workbench panel's ``u``.)"""
+    from qualcode.store.atomic import write_atomic
+
+    path = rejections_path(codings_dir, coder)
+    want = (rej.transcript, rej.start, rej.end, rej.code)
+    with _lock:
+        try:
+            lines = path.read_bytes().splitlines(keepends=True)
+        except FileNotFoundError:
+            return False
+        except OSError as exc:
+            raise JournalError(f"cannot read the rejections file: {exc.strerror}", path=path) from None
+        for i in range(len(lines) - 1, -1, -1):
+            try:
+                d = json.loads(lines[i])
+                found = (d["transcript"], int(d["start"]), int(d["end"]), d["code"])
+            except (ValueError, KeyError, TypeError):
+                continue
+            if found == want and (not rej.at or d.get("at", rej.at) == rej.at):
+                write_atomic(path, b"".join(lines[:i] + lines[i + 1:]))
+                return True
+    return False

@@ -136,16 +136,31 @@ SNAP_WORDS = 80
 
 
 def coding_span(transcript: Transcript, s: Suggestion) -> tuple[int, int]:
-    """What accepting ``s`` codes: the passage, widened to whole sentences when it starts or ends inside
-    one (a long sentence is scored in windows of about 28 words, and a window cut mid-clause makes a
-    broken quotation), as long as the widened passage stays in its turn and within ``SNAP_WORDS`` words.
-    A short answer shown with its question is coded as shown."""
-    if s.question:
-        return s.start, s.end
-    start = min(s.start, transcript.sentence_at(s.start)[0])
-    end = max(s.end, transcript.sentence_at(max(s.start, s.end - 1))[1])
-    turn = transcript.turn_at(s.start)
-    inside = turn is None or (turn.text_start <= start and end <= turn.end)
-    if not inside or len(transcript.text[start:end].split()) > SNAP_WORDS:
-        return s.start, s.end
-    return start, end
+    """What accepting ``s`` codes, and so what the panel shows of it: the passage, widened to whole
+    sentences when it starts or ends inside one (a long sentence is scored in windows of about 28
+    words, and a window cut mid-clause makes a broken quotation), as long as the widened passage stays
+    in its turn and within ``SNAP_WORDS`` words; never starting or ending inside a word, without white
+    space at either end. A short answer scored with its question codes the answer alone: the
+    respondent's words, never the interviewer's question or the answer's speaker label."""
+    text = transcript.text
+    start, end = s.start, s.end
+    if not s.question:
+        wide_start = min(s.start, transcript.sentence_at(s.start)[0])
+        wide_end = max(s.end, transcript.sentence_at(max(s.start, s.end - 1))[1])
+        turn = transcript.turn_at(s.start)
+        inside = turn is None or (turn.text_start <= wide_start and wide_end <= turn.end)
+        if inside and len(text[wide_start:wide_end].split()) <= SNAP_WORDS:
+            start, end = wide_start, wide_end
+    turn = transcript.turn_at(max(start, end - 1))
+    if s.question and turn is not None and start < turn.text_start < end:
+        start = turn.text_start  # the answer's turn, after its label
+    lo, hi = (turn.text_start, turn.end) if turn is not None and turn.text_start <= start else (0, len(text))
+    while lo < start < len(text) and not text[start - 1].isspace() and not text[start].isspace():
+        start -= 1
+    while end < hi and end > 0 and not text[end - 1].isspace() and not text[end].isspace():
+        end += 1
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return (start, end) if end > start else (s.start, s.end)

@@ -24,7 +24,7 @@ from qualcode.errors import QualcodeError
 from qualcode.store.project import Project
 from qualcode.tui.colours import code_colours
 from qualcode.tui.commands import WorkbenchCommands
-from qualcode.tui.desk import Change, Desk, NothingToDo
+from qualcode.tui.desk import Change, Desk, NothingToDo, describe_codebook_changes
 from qualcode.tui.registry import SCREENS
 from qualcode.tui.screens.home import HomeScreen
 from qualcode.tui.team import TeamCheck
@@ -123,7 +123,8 @@ class WorkbenchApp(TeamCheck, App):
                 "This project is open in another qualcode for " + self.desk.coder,
                 f"{self.desk.read_only}\n\nThis window is READ-ONLY: you can read and retrieve, but not code. "
                 "Close the other qualcode and reopen this project to code as "
-                f"{self.desk.coder}, or switch coder with ctrl+k."))
+                f"{self.desk.coder}, or switch coder with ctrl+k. The codebook is every coder's, not this "
+                "journal's: ctrl+e still edits it, and each save keeps what the other window saved."))
         self.redraw_status_lines()
         for screen in self.screen_stack:
             if hasattr(screen, "overview_ready"):
@@ -241,6 +242,10 @@ class WorkbenchApp(TeamCheck, App):
         """An accepted suggestion is saved already: show it everywhere like any coding."""
         self.commit(lambda: self.desk.note_saved([message.coding], "accepted a suggestion"))
 
+    def on_suggestions_panel_withdrawn(self, message) -> None:
+        """An accepted suggestion taken back in the panel (removed from the journal already)."""
+        self.commit(lambda: self.desk.note_removed([message.coding], "took back an accepted suggestion"))
+
     def retrieve(self, code: str) -> None:
         from qualcode.tui.screens.retrieval import RetrievalScreen
 
@@ -259,7 +264,7 @@ class WorkbenchApp(TeamCheck, App):
         from qualcode.tui.screens.dialogs import Choose
 
         choices = [(e.id, f"{e.id} · {e.title}") for e in self.desk.project.index]
-        self.push_screen(Choose("Open a transcript", choices),
+        self.push_screen(Choose("Open a transcript", choices, search=True),
                          lambda tid: self.open_transcript(tid) if tid else None)
 
     def action_switch_coder(self) -> None:
@@ -340,13 +345,43 @@ class WorkbenchApp(TeamCheck, App):
             self.notify(str(problem), title="Codebook conflict", severity="warning", timeout=20)
         self.open_session()
 
+    def check_codebook(self, quiet: bool = False) -> dict | None:
+        """Read the codebook again if its file changed since this workbench read or saved it (another
+        window, ``qualcode codebook`` in a terminal, an editor), and show it everywhere. Called when a
+        screen comes back, when the terminal regains focus, and by the codebook editor before it opens
+        and before every save. Returns what changed (None: nothing); says so unless ``quiet``."""
+        records = self.desk.codebook.records_key()
+        diff = self.desk.refresh_codebook()
+        if diff is None:
+            return None
+        if self.desk.codebook_error is not None:  # the last good codebook stays in use
+            if not quiet:
+                self.report(self.desk.codebook_error, title="The codebook file changed and cannot be read")
+            return diff
+        self.codebook_saved()
+        if records != self.desk.codebook.records_key():  # merged, renamed or dropped there: codings count anew
+            for screen in self.screen_stack:
+                if hasattr(screen, "coder_changed"):
+                    screen.coder_changed()
+        if not quiet:
+            what = describe_codebook_changes(diff)
+            self.notify(f"The codebook file changed on disk and was reloaded{': ' + what if what else ''}.",
+                        title="Codebook", timeout=8, markup=False)
+        return diff
+
+    def on_app_focus(self, event) -> None:
+        """Back from another terminal (where ``qualcode codebook`` may have run): the codebook as it is."""
+        self.check_codebook()
+
     def reload_codebook(self) -> None:
-        error = self.desk.load_codebook(reload=True)
-        if error is not None:
-            self.report(error, title="Codebook not reloaded")
+        self.desk.codebook_stamp = "reload"  # read it whatever its fingerprint: the palette asked for it
+        diff = self.desk.refresh_codebook()
+        if self.desk.codebook_error is not None:
+            self.report(self.desk.codebook_error, title="Codebook not reloaded")
             return
         self.codebook_saved()
-        self.notify("Codebook reloaded.")
+        what = describe_codebook_changes(diff)
+        self.notify(f"Codebook reloaded{': ' + what if what else ''}.", markup=False)
 
 
 def default_coder(project: Project) -> str:

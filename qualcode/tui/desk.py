@@ -106,6 +106,20 @@ def describe_change(book: Codebook, before: dict[str, Coding | None], after: dic
     return said[0] + (f" (and {len(said) - 1} more)" if len(said) > 1 else "")
 
 
+def describe_codebook_changes(diff: dict[str, list[str]] | None, most: int = 3) -> str:
+    """``added usability, trust; changed theme``: what a codebook changed elsewhere brought (from
+    ``Desk.refresh_codebook``); "" when nothing a code has changed (only the order, or records)."""
+    if not diff:
+        return ""
+    parts = []
+    for key in ("added", "removed", "changed"):
+        ids = diff.get(key) or []
+        if ids:
+            more = f" (+{len(ids) - most} more)" if len(ids) > most else ""
+            parts.append(f"{key} {', '.join(ids[:most])}{more}")
+    return "; ".join(parts)
+
+
 @dataclass
 class TranscriptRow:
     """What the project home shows of one transcript's coding."""
@@ -126,22 +140,62 @@ class Desk:
         """True once the coder's journal is open (or known to be read-only)."""
         self.codebook = Codebook()
         self.codebook_error: QualcodeError | None = None
+        self.codebook_stamp: str | None = None
+        """A fingerprint of the codebook file as ``codebook`` was read or saved (``codebook_on_disk``)."""
         self.counts: Counter = Counter()
         """My codings per code, across the project."""
         self.rows: dict[str, TranscriptRow] = {}
         self.seq = 0
         self.last_saved: str | None = None
-        self.load_codebook()
+        self.load_codebook(reload=True)  # the file as it is now, whatever the project read before
 
     # -- opening ---------------------------------------------------------------------------
     def load_codebook(self, reload: bool = False) -> QualcodeError | None:
         """Read the codebook; on an error keep the last good one (or none) and return the error."""
+        stamp = self.codebook_on_disk()  # taken first: a change made while reading is seen next time
         try:
             self.codebook = self.project.reload_codebook() if reload else self.project.codebook
             self.codebook_error = None
         except QualcodeError as exc:
             self.codebook_error = exc
+        self.codebook_stamp = stamp
         return self.codebook_error
+
+    def codebook_on_disk(self) -> str | None:
+        """A fingerprint (SHA-256) of the codebook file as it is now; None when it cannot be read."""
+        import hashlib
+
+        from qualcode.store.atomic import read_regular
+
+        try:
+            return hashlib.sha256(read_regular(self.project.codebook_path)).hexdigest()
+        except OSError:
+            return None
+
+    def codebook_changed_on_disk(self) -> bool:
+        """Whether the codebook file changed since this workbench read or saved it (``qualcode codebook``
+        in another terminal, a second workbench window, an editor, a sync)."""
+        return self.codebook_on_disk() != self.codebook_stamp
+
+    def refresh_codebook(self) -> dict[str, list[str]] | None:
+        """Read the codebook again when its file changed since it was read or saved here. Returns what
+        changed (``domain.codebook_edit.differences``: ids added, removed, changed), or None when the
+        file is as it was. An unreadable file keeps the last good codebook and sets ``codebook_error``.
+        Merges, id changes and drops made elsewhere change which code a coding counts as: the coder's
+        codings are resolved again and the per-code counts recounted."""
+        if not self.codebook_changed_on_disk():
+            return None
+        from qualcode.domain.codebook_edit import differences
+
+        before = self.codebook
+        self.load_codebook(reload=True)
+        if self.codebook_error is not None:
+            return {"added": [], "removed": [], "changed": []}
+        if before.records_key() != self.codebook.records_key():
+            if self.session is not None:
+                self.session.reload()
+            self.counts = Counter(c.code for c in list(self.codings))
+        return differences(before, self.codebook)
 
     def open_session(self) -> list[str]:
         """Take the coder's journal (in a worker thread). Returns notes for the researcher.
@@ -314,6 +368,14 @@ class Desk:
         after = {c.id: s.codings.get(c.id) for c in codings}
         return self._record((what + ": " if what else "") + self.describe(before, after), before, after)
 
+    def note_removed(self, codings: list[Coding], what: str = "") -> Change:
+        """Codings another part of the workbench removed through this coder's session (an accepted
+        suggestion taken back in the suggestions panel): keep the counts and rows in step."""
+        s = self._writer()
+        before = {c.id: c for c in codings}
+        after = {c.id: s.codings.get(c.id) for c in codings}
+        return self._record((what + ": " if what else "") + self.describe(before, after), before, after)
+
     def apply(self, tid: str, start: int, end: int, code: str, memo: str | None = None) -> Change:
         return self._change("", set(), lambda s: s.add(tid, start, end, code, memo=memo))
 
@@ -365,3 +427,4 @@ class Desk:
         self.project.set_codebook(book)
         self.codebook = self.project.codebook
         self.codebook_error = None
+        self.codebook_stamp = self.codebook_on_disk()

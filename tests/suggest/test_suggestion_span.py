@@ -26,9 +26,12 @@ def test_a_window_ending_mid_clause_is_coded_as_its_whole_sentence():
     assert t.text[s:e] == LONG[:LONG.index(" Next")]
 
 
-def test_a_whole_sentence_and_a_short_answer_with_its_question_are_coded_as_shown():
+def test_a_whole_sentence_is_coded_as_shown_and_a_short_answer_without_its_question():
+    """A short answer is scored (and shown) with its question; accepting it codes the respondent's
+    words only: never the interviewer's question or the answer's speaker label."""
     t = _t()
     whole = _s(t, "Next sentence here.")
     assert coding_span(t, whole) == (whole.start, whole.end)
     shown = _s(t, "Why?\n\nWitness: Well", question="Why?")
-    assert coding_span(t, shown) == (shown.start, shown.end)
+    s, e = coding_span(t, shown)
+    assert t.text[s:e] == "Well,"  # whole words (the shown passage ended inside one)

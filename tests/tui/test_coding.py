@@ -235,13 +235,14 @@ async def test_search_finds_and_cycles(study):
         second = text.index("board", first + 1)
         assert screen.view.selection == (first, first + 5)
         assert screen.view.matches == [(first, first + 5), (second, second + 5)]
-        await pilot.press("escape")  # closes the search bar, keeps the matches
+        await pilot.press("escape")  # closes the search bar and puts out the highlights; f3 still steps
+        assert screen.view.matches == []
         await pilot.press("f3")
         assert screen.view.selection == (second, second + 5)
         await pilot.press("f3")  # wraps around
         assert screen.view.selection == (first, first + 5)
-        await pilot.press("escape", "escape")  # clears the selection, then the matches
-        assert screen.view.matches == [] and isinstance(app.screen, CodingScreen)
+        await pilot.press("escape")  # clears the selection
+        assert screen.view.selection is None and isinstance(app.screen, CodingScreen)
 
 
 async def test_no_selection_and_unknown_keys_do_nothing(study):

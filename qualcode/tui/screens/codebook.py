@@ -5,10 +5,19 @@ Every save validates the whole codebook first; a codebook with problems is never
 problems are listed under the form), and a good one is written in place at once, as one step of the
 codebook's undo history (``services.codebook_ops``). Changing an id, merging and removing never
 rewrite a journal: the codebook records them and every reader resolves them.
+
+The codebook file may change while the editor is open (``qualcode codebook add`` in another terminal,
+a second workbench window, a sync): the editor reads it again when it opens, when it comes back from a
+dialog, and before every save, and each save applies the editor's one change (add, edit fields, move,
+merge, remove) to the file as it is then, so nothing saved elsewhere is written over. A change that
+cannot be made on it (its code renamed, merged or removed there, a field changed both ways) is not
+saved, and the notice says so. A read-only window (this coder's journal open elsewhere) edits the
+codebook all the same: the journal's lock is per coder, the codebook is every coder's.
 """
 
 from __future__ import annotations
 
+import copy
 import re
 
 from textual.app import ComposeResult
@@ -23,12 +32,39 @@ from qualcode.domain import codebook_edit as edit
 from qualcode.domain.codebook import RESERVED_KEYS, Code, Codebook
 from qualcode.errors import CodebookError, QualcodeError
 from qualcode.services import codebook_ops
+from qualcode.tui.desk import describe_codebook_changes
 from qualcode.tui.screens.codebook_dialogs import NameDialog, RemoveDialog
 from qualcode.tui.screens.picker import CodePicker, steady
 from qualcode.tui.widgets.code_tree import CodeTree
 from qualcode.tui.widgets.status import StatusLine
 
 TOP = "(top level)"
+
+
+class Stale(QualcodeError):
+    """A change cannot be made on the codebook as it is now (it changed on disk since the editor read it).
+    ``advice``: what the researcher can do."""
+
+    def __init__(self, message: str, advice: str = "Do it again on the codebook shown.") -> None:
+        super().__init__(message)
+        self.advice = advice
+
+
+def _exact(book: Codebook, code_id: str) -> Code:
+    """The code with exactly this id (never the code it was renamed or merged into), or ``Stale``."""
+    code = book.get(code_id)
+    if code is None:
+        now = book.resolve_code(code_id)
+        how = "removed" if now in (None, code_id) else f"renamed or merged into {now}"
+        raise Stale(f"{code_id} is no longer in the codebook (it was {how} there)")
+    return code
+
+
+def _value(v) -> str:
+    if isinstance(v, list):
+        v = ", ".join(v)
+    v = "(empty)" if v in (None, "") else str(v)
+    return repr(v if len(v) <= 30 else v[:29] + "…")
 
 
 def new_id(book: Codebook, name: str, parent: str | None) -> str:
@@ -78,6 +114,7 @@ class CodebookScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.code_id: str | None = None
+        self._shown: Code | None = None
 
     def compose(self) -> ComposeResult:
         yield StatusLine(id="status")
@@ -127,7 +164,8 @@ class CodebookScreen(Screen):
 
     def on_mount(self) -> None:
         steady(self)
-        self.query_one(StatusLine).show(self.desk, f"saved to {self.desk.project.config.codebook} at each save")
+        self.app.check_codebook()  # opened on the codebook as it is on disk, not as it was read before
+        self.query_one(StatusLine).show(self.desk, self._where())
         self._rebuild()
         book = self.desk.codebook
         if book.codes:
@@ -142,8 +180,33 @@ class CodebookScreen(Screen):
         self.query_one("#heading", Label).update(
             f"Codebook: {book.name or self.desk.project.config.codebook} · {len(book)} codes{problem}")
 
+    def _where(self) -> str:
+        path = self.desk.project.config.codebook
+        if self.desk.read_only:  # the lock is on this coder's journal; the codebook is every coder's
+            return f"the codebook is shared, not read-only: edits are saved to {path}"
+        return f"saved to {path} at each save"
+
     def codebook_changed(self) -> None:
         self._rebuild()
+        self.query_one(StatusLine).show(self.desk, self._where())
+
+    def on_screen_resume(self) -> None:
+        """Back from a dialog or another screen: the codebook as it is on disk now."""
+        if self.is_mounted and self.app.check_codebook() is not None:
+            self._after_reload()
+
+    def _after_reload(self) -> None:
+        """The codebook was read again (changed elsewhere): show it; the form keeps what was typed in it
+        (saving it then applies it to the codebook as it is now), else it shows the code as it is now."""
+        self._rebuild()
+        book = self.desk.codebook
+        if self.code_id not in book:
+            self.code_id = None
+            if book.codes:
+                self._load(book.walk()[0].id)
+                self.query_one(CodeTree).select_code(self.code_id)
+        elif not self._typed:
+            self._load(self.code_id)
 
     def codings_changed(self, change) -> None:
         pass
@@ -174,6 +237,7 @@ class CodebookScreen(Screen):
         if code is None:
             return
         self.code_id = code_id
+        self._shown = copy.deepcopy(code)  # the code as the form shows it: what its edits are measured from
         put(self.query_one("#id", Input), code.id)
         put(self.query_one("#name", Input), code.name)
         banned = {code_id, *book.descendants(code_id)}
@@ -191,8 +255,8 @@ class CodebookScreen(Screen):
 
     def _form(self) -> tuple[str, dict, str | None, str] | None:
         """(the code's id, its fields as the form has them, the parent, the id typed)."""
-        code = self.desk.codebook.get(self.code_id) if self.code_id else None
-        if code is None:
+        code = self._shown if self.code_id is not None and self._shown is not None else None
+        if code is None or code.id != self.code_id:
             return None
         parent = self.query_one("#parent", Select).value
         fields = {
@@ -207,47 +271,115 @@ class CodebookScreen(Screen):
         return code.id, fields, None if parent in (TOP, Select.BLANK) else parent, new_id
 
     def _changes(self, code_id: str, fields: dict, parent: str | None, new_id: str) -> dict:
-        code = self.desk.codebook.get(code_id)
+        """What the form changes: measured from the code as the form loaded it (not from the file, which
+        someone else may have changed since)."""
+        code = self._shown
         return {k: v for k, v in fields.items() if getattr(code, k) != v} | (
             {"parent": parent} if parent != code.parent else {}) | ({"id": new_id} if new_id != code_id else {})
 
+    @property
+    def _typed(self) -> bool:
+        """Whether the form holds edits not saved yet."""
+        form = self._form()
+        return form is not None and bool(self._changes(*form))
+
     def _apply_form(self, code_id: str, fields: dict, parent: str | None, new_id: str, select: bool = True) -> bool:
-        """Save the form's changes to ``code_id`` (one undoable step); ``select``: show that code after."""
+        """Save the form's changes to ``code_id`` (one undoable step); ``select``: show that code after.
+        Only the fields changed in the form are written, so changes made elsewhere to the code's other
+        fields stay; a field changed both here and elsewhere is refused (``Stale``), once."""
         changes = self._changes(code_id, fields, parent, new_id)
         if not changes:
             return True
+        shown = self._shown
 
         def build(book: Codebook) -> Codebook:
-            book = edit.edit_code(book, code_id, **fields)
+            now = _exact(book, code_id)
+            clash = [k for k, v in changes.items() if k != "id" and getattr(now, k) != getattr(shown, k)
+                     and getattr(now, k) != v]
+            if clash:
+                said = ", ".join(f"{k} (now {_value(getattr(now, k))})" for k in clash)
+                raise Stale(f"{code_id}'s {said} was changed there too",
+                            "Your form keeps your version: ctrl+s again puts it over theirs.")
+            edited = {k: v for k, v in changes.items() if k in edit.EDITABLE}
+            if edited:
+                book = edit.edit_code(book, code_id, **edited)
             if "parent" in changes:
                 book = edit.move_code(book, code_id, parent)
             if "id" in changes:
                 book = edit.rename_id(book, code_id, new_id)
             return book
 
-        return self._reshape(build, f"edit {code_id}", select=new_id if select else None)
+        return self._reshape(build, f"edit {code_id}", select=new_id if select else None, keep_form=True)
 
-    def _reshape(self, build, what: str, select: str | None = None) -> bool:
-        """Make the new codebook with ``build(book)``, save it as one undoable step, show it."""
+    def _reshape(self, build, what, select=None, keep_form: bool = False) -> bool:
+        """``_reshape_locked`` holding the codebook lock that `qualcode codebook` commands take, so that
+        one of them cannot save between the editor's reading of the file and its writing."""
+        with codebook_ops.codebook_lock(self.desk.project):
+            return self._reshape_locked(build, what, select, keep_form)
+
+    def _reshape_locked(self, build, what, select=None, keep_form: bool = False) -> bool:
+        """Make the new codebook with ``build(book)``, save it as one undoable step, show it.
+
+        The codebook file is read again first when it changed since the editor read it (a code added
+        with ``qualcode codebook`` in another terminal, another workbench window): ``build`` then
+        applies this one change to the codebook as it is now, so nothing saved elsewhere is written
+        over. Where the change cannot be made on it (its code was renamed, merged or removed there, or
+        the same field changed both ways) nothing is saved and the researcher is told, to do it again
+        on the codebook now shown. ``what`` and ``select`` may be functions of the new codebook."""
         box = self.query_one("#problems", Static)
+        seen = self.desk.codebook
+        arrived = self.app.check_codebook(quiet=True)
+        if self.desk.codebook_error is not None:  # never write over a file that cannot be read
+            message = (f"the codebook file cannot be read ({self.desk.codebook_error.message}); fix it, then "
+                       "reload it (ctrl+p, Reload codebook)")
+            box.update(f"Not saved: {message}")
+            self.app.notify(f"Not saved: {message}.", title="Codebook", severity="error", timeout=15, markup=False)
+            return False
+        elsewhere = words = ""
+        if arrived is not None:
+            words = describe_codebook_changes(arrived) or "reordered"
+            elsewhere = f"The codebook changed on disk ({words}) and was reloaded"
         try:
             book = build(self.desk.codebook)
-            records = self.desk.codebook.records_key()
+            what = what(book) if callable(what) else what
+            select = select(book) if callable(select) else select
+            records = seen.records_key()
             codebook_ops.reshape(self.desk.project, book, what, save=self.desk.save_codebook)
         except CodebookError as exc:
-            box.update("Not saved: " + "; ".join(p.message for p in exc.problems))
             first = exc.problems[0].message if exc.problems else exc.message
+            box.update("Not saved: " + "; ".join(p.message for p in exc.problems))
             more = f" (+{len(exc.problems) - 1} more)" if len(exc.problems) > 1 else ""
-            self.app.notify(f"Not saved: {first}{more}", title="Codebook", severity="error")
+            said = f"{elsewhere}: " if elsewhere else ""
+            self.app.notify(f"Not saved: {said}{first}{more}", title="Codebook", severity="error")
+            self._reloaded(arrived, keep_form)
             return False
-        except QualcodeError as exc:
-            box.update(f"Not saved: {exc.message}")
-            self.app.report(exc, title="Codebook not saved")
+        except QualcodeError as exc:  # Stale, or an operation the codebook as it is now refuses
+            if elsewhere:
+                advice = getattr(exc, "advice", "Do it again on the codebook shown.")
+                message = f"{elsewhere}; your change was not saved: {exc.message}. {advice}"
+                box.update(message)
+                self.app.notify(message, title="Codebook changed on disk", severity="warning", timeout=20,
+                                markup=False)
+                self._reloaded(arrived, keep_form)
+            else:
+                box.update(f"Not saved: {exc.message}")
+                self.app.report(exc, title="Codebook not saved")
             return False
         box.update("")
         self._saved(records != book.records_key(), select)
-        self.app.notify(f"Saved {self.desk.project.config.codebook}: {what}.", title="Codebook")
+        said = f" The file had changed on disk ({words}): that is kept, and shown here." if elsewhere else ""
+        self.app.notify(f"Saved {self.desk.project.config.codebook}: {what}.{said}", title="Codebook", markup=False)
         return True
+
+    def _reloaded(self, arrived, keep_form: bool) -> None:
+        """After a refused save on a codebook read again: show it as it is now."""
+        if arrived is None:
+            return
+        if keep_form and self.code_id in self.desk.codebook:
+            self._shown = copy.deepcopy(self.desk.codebook.get(self.code_id))  # saving again puts the form over it
+            self._rebuild()
+            return
+        self._after_reload()
 
     def _saved(self, recount: bool, select: str | None) -> None:
         if recount:  # codings now count under other codes (a merge, a changed id, dropped codings)
@@ -261,6 +393,8 @@ class CodebookScreen(Screen):
             tree.select_code(select)
             tree.call_after_refresh(tree.select_code, select)  # after the rebuild's own cursor move
             self._load(select)
+        elif self.code_id in self.desk.codebook:  # left for another code: this one as saved
+            self._shown = copy.deepcopy(self.desk.codebook.get(self.code_id))
 
     def action_save(self) -> None:
         form = self._form()
@@ -278,11 +412,20 @@ class CodebookScreen(Screen):
         def create(name: str | None) -> None:
             if not name:
                 return
-            code = Code(id=new_id(book, name, parent), name=name, parent=parent)
-            codes = list(book.codes)
-            at = codes.index(here) + 1 if (here is not None and not child) else len(codes)
-            codes.insert(at, code)
-            self._reshape(lambda b: edit.with_codes(b, codes), f"add {code.id}", select=code.id)
+
+            def build(b: Codebook) -> Codebook:  # beside (or under) the highlighted code, as it is now
+                if parent is not None:
+                    _exact(b, parent)
+                code = Code(id=new_id(b, name, parent), name=name, parent=parent)
+                codes = list(b.codes)
+                anchor = b.get(here.id) if here is not None else None
+                at = codes.index(anchor) + 1 if (anchor is not None and not child) else len(codes)
+                codes.insert(at, code)
+                made.append(code.id)
+                return edit.with_codes(b, codes)
+
+            made: list[str] = []
+            self._reshape(build, lambda b: f"add {made[-1]}", select=lambda b: made[-1])
 
         where = f"under {here.name}" if child and here else "beside " + here.name if here else "at the top level"
         self.app.push_screen(NameDialog(f"New code {where}"), create)
@@ -293,15 +436,22 @@ class CodebookScreen(Screen):
         if code is None:
             return
         siblings = book.children(code.parent)
-        i = siblings.index(code)
-        j = i + step
-        if not 0 <= j < len(siblings):
+        if not 0 <= siblings.index(code) + step < len(siblings):
             return
-        codes = list(book.codes)
-        a, b = codes.index(siblings[i]), codes.index(siblings[j])
-        codes[a], codes[b] = codes[b], codes[a]
-        self._reshape(lambda bk: edit.with_codes(bk, codes), f"move {code.id} {'up' if step < 0 else 'down'}",
-                      select=code.id)
+
+        def build(b: Codebook) -> Codebook:  # among its siblings as they are now
+            now = _exact(b, code.id)
+            siblings = b.children(now.parent)
+            i = siblings.index(now)
+            j = i + step
+            if not 0 <= j < len(siblings):
+                raise Stale(f"{code.id} is already {'first' if step < 0 else 'last'} among its siblings")
+            codes = list(b.codes)
+            x, y = codes.index(siblings[i]), codes.index(siblings[j])
+            codes[x], codes[y] = codes[y], codes[x]
+            return edit.with_codes(b, codes)
+
+        self._reshape(build, f"move {code.id} {'up' if step < 0 else 'down'}", select=code.id)
 
     def action_merge(self) -> None:
         code = self.desk.codebook.get(self.code_id) if self.code_id else None
@@ -311,8 +461,8 @@ class CodebookScreen(Screen):
 
         def merge(target: str | None) -> None:
             if target:
-                self._reshape(lambda b: edit.merge_codes(b, code.id, target), f"merge {code.id} into {target}",
-                              select=target)
+                self._reshape(lambda b: edit.merge_codes(b, _exact(b, code.id).id, _exact(b, target).id),
+                              f"merge {code.id} into {target}", select=target)
 
         self.app.push_screen(CodePicker(self.desk.codebook, self.app.colours, title=f"Merge {code.name} into…",
                                         counts=self.desk.counts, exclude={code.id}), merge)
@@ -325,7 +475,13 @@ class CodebookScreen(Screen):
         select = code.parent
 
         def remove(choice: str) -> None:
-            self._reshape(lambda b: edit.remove_code(b, code.id, choice), f"remove {code.id}", select=select)
+            def build(b: Codebook) -> Codebook:
+                _exact(b, code.id)
+                if choice.startswith("reassign:"):
+                    _exact(b, choice.split(":", 1)[1])
+                return edit.remove_code(b, code.id, choice)
+
+            self._reshape(build, f"remove {code.id}", select=select)
 
         def reassign(target: str | None) -> None:
             if target:
@@ -345,6 +501,15 @@ class CodebookScreen(Screen):
         self.app.push_screen(RemoveDialog(code.name, use.of(code.id), use.who(code.id)), chosen)
 
     def action_undo(self) -> None:
+        arrived = self.app.check_codebook(quiet=True)
+        if arrived is not None:  # the last change in the history may not be the one this window made
+            self._after_reload()
+            entries = codebook_ops.history(self.desk.project)
+            last = f"; ctrl+z again undoes the last change, '{entries[-1]['what']}'" if entries else ""
+            words = describe_codebook_changes(arrived) or "reordered"
+            self.app.notify(f"The codebook changed on disk ({words}) and was reloaded; nothing was undone{last}.",
+                            title="Codebook", severity="warning", timeout=15, markup=False)
+            return
         records = self.desk.codebook.records_key()
         try:
             what = codebook_ops.undo(self.desk.project)

@@ -37,8 +37,10 @@ class CodingScreen(SearchMixin, Screen):
     CodingScreen #transcript { height: 1fr; }
     CodingScreen #codes { height: 1fr; }
     CodingScreen #codings { height: 1fr; }
-    CodingScreen #search { dock: bottom; display: none; }
-    CodingScreen #search.open { display: block; }
+    CodingScreen #searchbar { dock: bottom; height: auto; display: none; }
+    CodingScreen #searchbar.open { display: block; }
+    CodingScreen #search { width: 1fr; }
+    CodingScreen #search-count { width: auto; min-width: 12; height: 3; content-align: left middle; padding: 0 1; }
     """
     BINDINGS = [
         Binding("s", "select_sentence", "Sentence"),
@@ -89,7 +91,9 @@ class CodingScreen(SearchMixin, Screen):
                 yield CodeTree(id="codes")
                 yield Label("Codings here (Enter jumps)", classes="heading", id="codings-heading")
                 yield CodingList(id="codings")
-        yield Input(placeholder="search this transcript: Enter finds the next match, Esc closes", id="search")
+        with Horizontal(id="searchbar"):
+            yield Input(placeholder="search this transcript: Enter finds the next match, Esc closes", id="search")
+            yield Label("", id="search-count")
         yield Footer()
 
     @property
@@ -111,6 +115,8 @@ class CodingScreen(SearchMixin, Screen):
             self.app.report(exc)
             return
         self.remember_position()
+        if tid != self.tid:
+            self.forget_search()
         self.tid, self.transcript, self.current = tid, transcript, None
         self._build_index()
         if span is not None:
@@ -251,6 +257,13 @@ class CodingScreen(SearchMixin, Screen):
         self.query_one(CodeTree).update_counts(touched)
         self._refresh_headings()
         self.refresh_status()
+
+    def on_screen_resume(self) -> None:
+        """Back on this screen (from the codebook editor, a dialog, another screen): the codebook as it
+        is on disk now, if it changed elsewhere meanwhile (``WorkbenchApp.check_codebook``)."""
+        check = getattr(self.app, "check_codebook", None)
+        if check is not None:
+            check()
 
     def codebook_changed(self) -> None:
         book, colours = self.desk.codebook, self.app.colours
@@ -479,10 +492,7 @@ class CodingScreen(SearchMixin, Screen):
             ask_transcript_memo(self.app, self.tid)
 
     def action_back(self) -> None:
-        search = self.query_one("#search", Input)
-        if search.has_class("open"):  # close the bar; matches stay lit for f3
-            search.remove_class("open")
-            self.view.focus()
+        if self.close_search():  # the bar closes and the matches go dark; f3 still steps through them
             return
         if self.view.clear_selection():
             return

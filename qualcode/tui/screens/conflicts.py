@@ -58,6 +58,7 @@ class ConflictsDialog(ModalScreen[None]):
             return
         c = self.items[index]
         app = self.app
+        app.check_codebook()  # settled on the codebook as it is on disk, never over changes made elsewhere
         try:
             said = resolve(app.desk.project, c.code, c.field, take)
         except QualcodeError as exc:

@@ -13,29 +13,69 @@ from qualcode.tui.screens.picker import DIALOG_CSS, steady
 
 
 class Choose(ModalScreen[str | None]):
-    """Pick one of ``choices`` [(value, label)]; returns the value or None."""
+    """Pick one of ``choices`` [(value, label)]; returns the value or None.
+
+    ``search``: a box above the list takes what is typed and narrows the list to the choices matching
+    it (``qualcode.tui.rank``: the value, e.g. a transcript's id, exactly or by its start first, then
+    the label's words), best first; ↑↓ move the highlight and Enter picks the highlighted one."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="Choose") + """
     Choose OptionList { height: auto; max-height: 20; }
     """
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
-    def __init__(self, title: str, choices: list[tuple[str, object]], hint: str = "Enter picks · Esc cancels") -> None:
+    def __init__(self, title: str, choices: list[tuple[str, object]], hint: str = "Enter picks · Esc cancels",
+                 search: bool = False) -> None:
         super().__init__()
         self.title_text = title
         self.choices = choices
         self.hint = hint
+        self.search = search
+        self.ranker = None
+        if search:
+            from qualcode.tui.rank import Candidate, Ranker
+
+            self.ranker = Ranker([Candidate(value, value, "", str(label)) for value, label in choices])
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self.title_text, classes="title")
+            if self.search:
+                yield Input(placeholder="type part of the name; ↑↓ move, Enter opens the highlighted one",
+                            id="query")
             yield OptionList(*[Option(label, id=value) for value, label in self.choices])
-            yield Label(self.hint, classes="hint")
+            yield Label(self.hint, classes="hint", id="hint")
 
     def on_mount(self) -> None:
+        steady(self)
         options = self.query_one(OptionList)
-        options.highlighted = 0
-        options.focus()
+        options.highlighted = 0 if self.choices else None
+        (self.query_one(Input) if self.search else options).focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if self.ranker is None:
+            return
+        labels = dict(self.choices)
+        ranked = self.ranker.rank(event.value)
+        options = self.query_one(OptionList)
+        options.set_options([Option(labels[r.candidate.key], id=r.candidate.key) for r in ranked])
+        options.highlighted = 0 if ranked else None
+        self.query_one("#hint", Label).update(self.hint if ranked else "Nothing matches: Backspace to widen · "
+                                              "Esc cancels")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        option = self.query_one(OptionList).highlighted_option
+        if option is not None:
+            self.dismiss(option.id)
+
+    def on_key(self, event) -> None:
+        """↑↓ (and page keys) in the search box move the list's highlight; the box keeps the focus."""
+        if self.search and self.focused is self.query_one(Input) and event.key in ("up", "down", "pageup",
+                                                                                  "pagedown"):
+            options = self.query_one(OptionList)
+            {"up": options.action_cursor_up, "down": options.action_cursor_down,
+             "pageup": options.action_page_up, "pagedown": options.action_page_down}[event.key]()
+            event.stop()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)

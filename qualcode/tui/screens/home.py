@@ -187,6 +187,13 @@ class HomeScreen(Screen):
         self.query_one(CodeTree).update_counts(codes)
         self.refresh_status()
 
+    def on_screen_resume(self) -> None:
+        """Back on this screen (from the codebook editor, a dialog, another screen): the codebook as it
+        is on disk now, if it changed elsewhere meanwhile (``WorkbenchApp.check_codebook``)."""
+        check = getattr(self.app, "check_codebook", None)
+        if check is not None:
+            check()
+
     def codebook_changed(self) -> None:
         book = self.desk.codebook
         levels = max((book.depth(c.id) for c in book.codes), default=-1) + 1

@@ -191,7 +191,7 @@ def ask_transcript_memo(app, tid: str | None) -> None:
     desk = app.desk
     if tid is None:
         choices = [(e.id, f"{e.id} · {e.title}") for e in desk.project.index]
-        app.push_screen(Choose("Memo on which transcript?", choices),
+        app.push_screen(Choose("Memo on which transcript?", choices, search=True),
                         lambda chosen: ask_transcript_memo(app, chosen) if chosen else None)
         return
     from qualcode.store.status import transcript_memo

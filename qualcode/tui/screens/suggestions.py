@@ -8,10 +8,17 @@ never imports spaCy or scikit-learn). Keys while the panel has focus:
   :class:`SuggestionsPanel.Accepted` is posted so the coding screen can show it;
 - ``r`` reject: recorded as a negative example in ``codings/<coder>.rejections.jsonl``;
 - ``k`` skip: leave it undecided (it moves to the bottom of the list);
+- ``u`` take back the last accept or reject made here (the coding is removed, or the rejection
+  leaves the rejections file), and the suggestion is back in the list;
 - ``enter`` jump: posts :class:`SuggestionsPanel.JumpTo` with the span, for the coding screen;
 - ``v`` review mode: every candidate, the ones the engine is least sure about first (active
   learning: your decisions on those teach the model most);
 - ``[`` / ``]`` show one code at a time, or all codes; ``g`` recompute now.
+
+What a row, its offsets and ``enter`` show is exactly what ``a`` codes (``accept_span``): whole words,
+whole sentences where they fit, and for a short answer shown with its question, the answer alone.
+Narrow terminals get fewer columns (the code's name and the passage); the detail below the list
+scrolls (``tab`` into it, or ``shift+↑↓``) and puts the reasons first.
 
 The suggester runs in a worker thread (``group="suggest"``, exclusive): the UI never waits for
 spaCy or for retraining. After every ``BATCH`` decisions (or when the list runs out) the panel asks
@@ -26,7 +33,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
@@ -37,9 +44,25 @@ from qualcode.suggest import rejections
 from qualcode.suggest.suggestion import Suggester, Suggestion, coding_span
 
 BATCH = 5
+"""Decisions after which the suggestions are recomputed (and the model retrained)."""
 MIN_SHOWN = 10
 """Rows the list fills up to with the best candidates below the threshold."""
-"""Decisions after which the suggestions are recomputed (and the model retrained)."""
+WIDE = 110
+"""From this many columns the list also shows why each passage is suggested (narrower: in the detail)."""
+
+
+def accept_span(transcript, s: Suggestion) -> tuple[int, int]:
+    """What accepting ``s`` codes, and so what the panel shows of it (``suggestion.coding_span``)."""
+    return coding_span(transcript, s)
+
+
+def question_of(transcript, s: Suggestion, start: int) -> str:
+    """The question a short answer (coded from ``start``) answers, without the answer's speaker label
+    (the engine's ``question`` runs up to the answer's first word, label included)."""
+    turn = transcript.turn_at(start)
+    if turn is not None and s.start < turn.start:
+        return " ".join(transcript.text[s.start:turn.start].split())
+    return " ".join(s.question.split())
 
 
 def _short(text: str, n: int) -> str:
@@ -67,6 +90,9 @@ class SuggestionsPanel(Vertical, can_focus=False):
         Binding("a", "accept", "Accept"),
         Binding("r", "reject", "Reject"),
         Binding("k", "skip", "Skip"),
+        Binding("u", "undo", "Take back"),
+        Binding("shift+down", "scroll_detail(1)", "Scroll the detail", show=False),
+        Binding("shift+up", "scroll_detail(-1)", "Scroll the detail back", show=False),
         Binding("v", "toggle_review", "Review mode"),
         Binding("right_square_bracket", "cycle_code(1)", "Next code", show=False),
         Binding("left_square_bracket", "cycle_code(-1)", "Prev code", show=False),
@@ -76,8 +102,9 @@ class SuggestionsPanel(Vertical, can_focus=False):
     SuggestionsPanel { height: 1fr; }
     SuggestionsPanel #suggest-title { height: 1; padding: 0 1; background: $panel; text-style: bold; }
     SuggestionsPanel #suggest-status { height: auto; max-height: 3; padding: 0 1; color: $text-muted; }
-    SuggestionsPanel DataTable { height: 1fr; }
-    SuggestionsPanel #suggest-detail { height: auto; max-height: 8; padding: 0 1; border-top: solid $panel; }
+    SuggestionsPanel DataTable { height: 1fr; min-height: 5; }
+    SuggestionsPanel #suggest-detail-box { height: 1fr; min-height: 5; border-top: solid $panel; }
+    SuggestionsPanel #suggest-detail { padding: 0 1; }
     """
 
     class JumpTo(Message):
@@ -104,13 +131,22 @@ class SuggestionsPanel(Vertical, can_focus=False):
             super().__init__()
             self.suggestion = suggestion
 
+    class Withdrawn(Message):
+        """An accepted suggestion was taken back (``u``): ``coding`` is gone from the journal already."""
+
+        def __init__(self, coding, suggestion: Suggestion | None = None) -> None:
+            super().__init__()
+            self.coding = coding
+            self.suggestion = suggestion
+
     class Ready(Message):
         """The worker's result."""
 
-        def __init__(self, suggestions: list[Suggestion], notes: list[str]) -> None:
+        def __init__(self, suggestions: list[Suggestion], notes: list[str], spans: dict | None = None) -> None:
             super().__init__()
             self.suggestions = suggestions
             self.notes = notes
+            self.spans = spans or {}
 
     def __init__(self, project, coder: str, transcript_id: str, suggester: Suggester, *,
                  code: str | None = None, review: bool = False, id: str | None = None) -> None:
@@ -131,14 +167,18 @@ class SuggestionsPanel(Vertical, can_focus=False):
         self.pending = 0
         self.busy = False
         self._transcript = None
+        self.spans: dict[tuple, tuple[int, int]] = {}
+        """What accepting each suggestion codes (``accept_span``), by ``key``."""
+        self.history: list[tuple[str, Suggestion, object]] = []
+        """The decisions made here, for ``u``: ("accept", suggestion, coding) or ("reject", suggestion,
+        rejection)."""
 
     def compose(self) -> ComposeResult:
         yield Static("Suggestions", id="suggest-title")
         yield Static("", id="suggest-status")
-        table = DataTable(cursor_type="row", zebra_stripes=True, id="suggest-table")
-        table.add_columns("score", "code", "passage", "why")  # the code's name; its id in the detail
-        yield table
-        yield Static("", id="suggest-detail")
+        yield DataTable(cursor_type="row", zebra_stripes=True, id="suggest-table")
+        with VerticalScroll(id="suggest-detail-box"):
+            yield Static("", id="suggest-detail")
 
     @property
     def table(self) -> DataTable:
@@ -163,16 +203,18 @@ class SuggestionsPanel(Vertical, can_focus=False):
         found = list(self.suggester.suggest(transcript, None))
         # a suggester may leave the quote out: the passage is the transcript's own text
         found = [f if f.quote else replace(f, quote=transcript.text[f.start:f.end]) for f in found]
+        spans = {self.key(f): accept_span(transcript, f) for f in found}
         notes_fn = getattr(self.suggester, "notes", None)  # optional: the engine has it, fakes need not
         notes = list(notes_fn(None)) if callable(notes_fn) else []
         if not worker.is_cancelled:
-            self.post_message(self.Ready(found, notes))
+            self.post_message(self.Ready(found, notes, spans))
 
     def on_suggestions_panel_ready(self, message: "SuggestionsPanel.Ready") -> None:
         message.stop()
         self.busy = False
         self.suggestions = message.suggestions
         self.notes = message.notes
+        self.spans = dict(message.spans)
         self.decided.clear()
         self.pending = 0
         self._fill()
@@ -207,22 +249,70 @@ class SuggestionsPanel(Vertical, can_focus=False):
         order = {k: i for i, k in enumerate(self.skipped)}
         return sorted(items, key=lambda s: order.get(self.key(s), -1))  # stable: skipped ones last
 
+    def span(self, s: Suggestion) -> tuple[int, int]:
+        """What ``a`` codes for ``s`` (and what its row, its detail and ``enter`` show)."""
+        k = self.key(s)
+        if k not in self.spans:
+            self.spans[k] = accept_span(self._transcript_of(s), s)
+        return self.spans[k]
+
+    def passage(self, s: Suggestion) -> str:
+        start, end = self.span(s)
+        return self._transcript_of(s).text[start:end]
+
+    def _columns(self) -> dict[str, int]:
+        """Each column's width for the panel's width: at every width the passage keeps the most room;
+        below ``WIDE`` columns the "why" column is left out (the detail below has the reasons) and the
+        score is the number alone."""
+        width = self.size.width or self.app.size.width
+        wide = width >= WIDE
+        room = width - 2  # the vertical scrollbar
+        cols = {"score": 11 if wide else 5, "code": 24 if wide else 18}
+        if wide:
+            cols["why"] = 0
+        rest = room - sum(cols.values()) - 2 * (len(cols) + 1)  # each column's padding, the passage's too
+        if wide:
+            cols["why"] = max(20, min(60, rest - max(50, rest * 3 // 5)))
+            rest -= cols["why"]
+        cols["passage"] = max(12, rest)
+        return cols
+
     def _fill(self, keep: int | None = None) -> None:
         table = self.table
         row = table.cursor_row if keep is None else keep
-        table.clear()
+        cols = self._columns()
+        table.clear(columns=True)
+        table.add_column("score", width=cols["score"], key="score")
+        table.add_column("code", width=cols["code"], key="code")
+        table.add_column("passage (what a codes)" if cols["passage"] >= 24 else "passage", width=cols["passage"],
+                         key="passage")
+        if "why" in cols:
+            table.add_column("why", width=cols["why"], key="why")
         self.shown = self.visible()
         for i, s in enumerate(self.shown):
-            score = f"{s.score:.2f} {s.confidence}".rstrip() if not self.review else f"{s.score:.2f}?"
+            if self.review:
+                score = f"{s.score:.2f}?"
+            elif "why" in cols:
+                score = f"{s.score:.2f} {s.confidence}".rstrip()
+            else:
+                score = f"{s.score:.2f}"
             style = "" if self.key(s) not in self.skipped else "dim"
-            table.add_row(Text(score, style=style), Text(_short(self._code_name(s.code), 36), style=style),
-                          Text(_short(s.quote, 60), style=style),
-                          Text(_short(s.reason, 80), style="dim"), key=str(i))
+            candidate = s.confidence == "low" or not s.suggested
+            cells = [Text(score, style=style or ("dim" if candidate else "")),
+                     Text(_short(self._code_name(s.code), cols["code"]), style=style),
+                     Text(_short(self.passage(s), cols["passage"]), style=style)]
+            if "why" in cols:
+                cells.append(Text(_short(s.reason, cols["why"]), style="dim"))
+            table.add_row(*cells, key=str(i))
         if self.shown:
             table.move_cursor(row=max(0, min(row, len(self.shown) - 1)))
         self._title()
         self._status()
         self._detail()
+
+    def on_resize(self, event) -> None:
+        if self.is_mounted and (self.shown or self.suggestions):
+            self._fill(keep=self.table.cursor_row)  # the columns for the new width
 
     def _code_name(self, code: str) -> str:
         """The code as the researcher named it (its id when the codebook has no such code)."""
@@ -240,7 +330,9 @@ class SuggestionsPanel(Vertical, can_focus=False):
             if not self.shown and not self.busy:
                 parts.insert(0, "No suggestions here." + ("" if self.review else " Press v to review weaker candidates."))
             text = "\n".join(parts)
-        self.query_one("#suggest-status", Static).update(Text(text))
+        status = self.query_one("#suggest-status", Static)
+        status.update(Text(text))
+        status.display = bool(text)  # no empty line when there is nothing to say
 
     def current(self) -> Suggestion | None:
         if not self.shown:
@@ -249,28 +341,38 @@ class SuggestionsPanel(Vertical, can_focus=False):
         return self.shown[row] if 0 <= row < len(self.shown) else None
 
     def _detail(self) -> None:
+        """The highlighted suggestion: why first (the reasons, the trust in each scorer, where it stands),
+        then what ``a`` codes, with its offsets (a short answer's question above it, not coded)."""
         s = self.current()
         detail = self.query_one("#suggest-detail", Static)
         if s is None:
             detail.update("")
             return
-        where = f"turn {s.turn + 1}, " if s.turn is not None else ""
+        t = self._transcript_of(s)
+        start, end = self.span(s)
+        turn = t.turn_index(start)
         text = Text()
         name = self._code_name(s.code)
-        text.append(f"{name}  " if name == s.code else f"{name} ({s.code})  ", style="bold")
-        text.append(f"{where}{s.start}-{s.end}  {standing(s)}  ({', '.join(s.scorers) or 'no scorer'})\n")
-        if s.question:
-            text.append("Q: " + _short(s.question, 200) + "\n", style="dim italic")
-        body = s.quote.strip()
-        if s.question and body.startswith(s.question):
-            body = body[len(s.question):].strip()  # the answer; its question is shown above
-        text.append(_short(body, 400) + "\n", style="italic")
+        text.append(name, style="bold")
+        text.append(f" · {'turn ' + str(turn + 1) + ', ' if turn is not None else ''}{start}-{end}\n")
         for reason in s.reasons:
-            text.append(f"• {reason}\n", style="dim")
+            text.append(f"• {reason}\n")
         if s.weights:
             trusted = ", ".join(f"{k} {w:.0%}" for k, w in sorted(s.weights.items(), key=lambda kv: -kv[1]))
             text.append(f"trust for this code (measured on your codings): {trusted}\n", style="dim")
+        text.append(f"{standing(s)} ({', '.join(s.scorers) or 'no scorer'})\n", style="dim")
+        if s.question:
+            text.append("answers: " + _short(question_of(t, s, start), 200) + " (not coded)\n", style="dim italic")
+        text.append("a codes: ", style="bold")
+        text.append("“" + _short(t.text[start:end], 600) + "”\n", style="italic")
+        if name != s.code:
+            text.append(f"code id: {s.code}\n", style="dim")
         detail.update(text)
+        self.query_one("#suggest-detail-box", VerticalScroll).scroll_home(animate=False)
+
+    def action_scroll_detail(self, step: int) -> None:
+        box = self.query_one("#suggest-detail-box", VerticalScroll)
+        box.scroll_relative(y=step * max(1, box.size.height - 1), animate=False)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._detail()
@@ -283,7 +385,8 @@ class SuggestionsPanel(Vertical, can_focus=False):
     def action_jump(self) -> None:
         s = self.current()
         if s is not None:
-            self.post_message(self.JumpTo(s.start, s.end, s.transcript))
+            start, end = self.span(s)  # the passage a would code, selected on the coding screen
+            self.post_message(self.JumpTo(start, end, s.transcript))
 
     def _transcript_of(self, s: Suggestion):
         if self._transcript is not None and self._transcript.id == s.transcript:
@@ -294,12 +397,14 @@ class SuggestionsPanel(Vertical, can_focus=False):
         s = self.current()
         if s is None:
             return
-        start, end = coding_span(self._transcript_of(s), s)  # whole sentences, not a window cut mid-clause
+        start, end = self.span(s)  # what the row shows: whole words and sentences, an answer without its question
         try:
-            coding = self.project.session(self.coder).add(s.transcript, start, end, s.code)
+            session = self.project.session(self.coder)
+            coding = session.add(s.transcript, start, end, s.code)
         except QualcodeError as exc:
             self.app.notify(str(exc), title="Not saved", severity="error", timeout=8)
             return
+        self.history.append(("accept", s, session.codings.get(coding.id) or coding))
         self._decided(s)
         self.post_message(self.Accepted(coding, s))
 
@@ -309,13 +414,59 @@ class SuggestionsPanel(Vertical, can_focus=False):
             return
         t = self._transcript_of(s)
         try:
-            rejections.record(self.project.codings_dir, self.coder, transcript=s.transcript, start=s.start,
-                              end=s.end, code=s.code, text=t.text, th=t.hash)
+            rej = rejections.record(self.project.codings_dir, self.coder, transcript=s.transcript, start=s.start,
+                                    end=s.end, code=s.code, text=t.text, th=t.hash)
         except QualcodeError as exc:
             self.app.notify(str(exc), title="Not saved", severity="error", timeout=8)
             return
+        self.history.append(("reject", s, rej))
         self._decided(s)
         self.post_message(self.Rejected(s))
+
+    def action_undo(self) -> None:
+        """Take back the last accept or reject made in this panel; the suggestion is back in the list."""
+        if not self.history:
+            self.app.notify("Nothing accepted or rejected here to take back (u on the coding screen undoes "
+                            "codings).", severity="warning", timeout=4)
+            return
+        kind, s, thing = self.history[-1]
+        where = f"{self._code_name(s.code)} for “{_short(self.passage(s), 50)}”"
+        try:
+            if kind == "accept":
+                said = self._unaccept(s, thing)
+            else:
+                found = rejections.withdraw(self.project.codings_dir, self.coder, thing)
+                said = (f"Taken back: rejected {where} (no longer a negative example); it is back in the list." if found
+                        else f"Rejected {where} was no longer in the rejections file; it is back in the list.")
+        except QualcodeError as exc:
+            self.app.notify(str(exc), title="Not taken back", severity="error", timeout=8)
+            return
+        self.history.pop()
+        k = self.key(s)
+        self.decided.discard(k)
+        self.pending = max(0, self.pending - 1)
+        if k not in {self.key(x) for x in self.suggestions}:  # the list was recomputed since
+            self.suggestions.append(s)
+        self._fill(keep=self.table.cursor_row)
+        if s in self.shown:
+            self.table.move_cursor(row=self.shown.index(s))
+        self.app.notify(said, title="Suggestions", timeout=6, markup=False)
+
+    def _unaccept(self, s: Suggestion, coding) -> str:
+        """Remove the coding an accept made: the journal's undo when it is the last change (then redo on
+        the coding screen brings it back), else a removal. Returns what was done, in words."""
+        where = f"{self._code_name(s.code)} for “{_short(coding.quote or self.passage(s), 50)}”"
+        session = self.project.session(self.coder)
+        if session.codings.get(coding.id) is None:
+            return f"Accepted {where} was removed already; the suggestion is back in the list."
+        stack = session.codings.undo_stack
+        last = stack[-1][0] if stack else {}
+        if last.get("op") == "add" and last.get("coding", {}).get("id") == coding.id:
+            session.undo()
+        else:
+            session.remove(coding.id)
+        self.post_message(self.Withdrawn(coding, s))
+        return f"Taken back: accepted {where} (the coding is removed); it is back in the list."
 
     def action_skip(self) -> None:
         s = self.current()

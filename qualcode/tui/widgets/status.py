@@ -15,12 +15,19 @@ class StatusLine(Static):
 
     desk: Desk | None = None
     where: str = ""
+    first: bool = False
 
-    def show(self, desk: Desk, where: str = "") -> None:
-        self.desk, self.where = desk, where
+    def show(self, desk: Desk, where: str = "", first: bool = False) -> None:
+        """``where``: what the screen says (the cursor's place...), after the saved state; ``first``: right
+        after the coder instead, so that a narrow terminal cuts the saved state, not it (a search's
+        "match 3 of 33")."""
+        self.desk, self.where, self.first = desk, where, first
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append("coding as ")
         text.append(desk.coder, style="bold")
+        if first and where:
+            text.append(" · " + where, style="bold")
+            where = ""
         if not desk.ready:
             text.append(" · opening your journal…", style="italic")
         elif desk.read_only:
@@ -37,4 +44,4 @@ class StatusLine(Static):
     def redraw(self) -> None:
         """Show again what was last shown, as the desk is now (another coder, the journal opened)."""
         if self.desk is not None:
-            self.show(self.desk, self.where)
+            self.show(self.desk, self.where, self.first)
