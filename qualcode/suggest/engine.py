@@ -51,6 +51,11 @@ EXAMPLES_AS_POSITIVES = True
 """The codebook's example quotes are extra positives for the learned model."""
 
 
+MIN_WORKED = 5
+"""Codings in a transcript (or its status "done") for its uncoded passages, up to the last coding, to
+count as the coder's negatives (once any transcript has that many; before, every coded one counts)."""
+
+
 @dataclass
 class TrainingSet:
     """The coder's decisions as rows of the project's segments."""
@@ -96,6 +101,8 @@ class SuggestionEngine:
         self._segs: dict[str, tuple[str, list["Segment"]]] = {}
         self._corpus_key = None
         self._frozen: tuple[list, list] | None = None
+        self._done: frozenset[str] = frozenset()
+        """Transcripts the coder said are done (their uncoded passages are negatives however few the codings)."""
         self._training_key = None
         self._quote_lemmas: dict[tuple, str] = {}
         self._names: tuple = (None, {})
@@ -266,7 +273,9 @@ class SuggestionEngine:
 
         for _ in range(5):  # the UI thread may add a coding while we copy
             try:
-                codings = list(self.project.codings(self.coder))
+                mine = self.project.codings(self.coder)
+                codings = list(mine)
+                self._done = frozenset(t for t, m in list(mine.marks.items()) if m.get("status") == "done")
                 break
             except RuntimeError:
                 continue
@@ -312,9 +321,16 @@ class SuggestionEngine:
         ts = TrainingSet([p for p in placed if keep(p[0].transcript, p[1], p[2])],
                          [r for r in rejected if keep(r[0].transcript, r[1], r[2])])
         worked: dict[str, int] = {}
+        count: dict[str, int] = {}
         for c, s, e in ts.placed:
             ts.positives.setdefault(c.code, set()).update(self._matching_rows(c.transcript, s, e))
             worked[c.transcript] = max(worked.get(c.transcript, 0), e)
+            count[c.transcript] = count.get(c.transcript, 0) + 1
+        # a transcript with a suggestion or two accepted is not one worked through: its other passages
+        # were not looked at, and taking them as negatives shrank and reordered its whole list (while
+        # no transcript has that many, each coded one counts: the models need some negatives)
+        full = {t: e for t, e in worked.items() if count[t] >= MIN_WORKED or t in self._done}
+        worked = full or worked
         for tid, last in worked.items():
             if tid in self.rows:
                 ts.base.extend(r for r in self._rows_of(tid) if self.all_segments[r].start < last

@@ -23,14 +23,15 @@ if TYPE_CHECKING:
 def folds(engine, ts) -> list:
     """Held-out groups for measuring trust: transcripts (at most ``MAX_FOLDS`` groups), or the two
     halves of the only transcript worked through."""
-    worked = sorted({c.transcript for c, _, _ in ts.placed})
+    segs = engine.all_segments
+    worked = sorted({segs[r].transcript for r in ts.base})  # the transcripts worked through
     if len(worked) >= 2:
         k = min(MAX_FOLDS, len(worked))
         groups = [set(worked[i::k]) for i in range(k)]
         return [(lambda tid, s, e, g=g: tid in g) for g in groups]
     if len(worked) == 1 and len(ts.placed) >= 2:
         tid = worked[0]
-        last = max(e for _, _, e in ts.placed)
+        last = max(e for c, _, e in ts.placed if c.transcript == tid)
         mid = last // 2
         return [(lambda t, s, e, m=mid: t == tid and s < m), (lambda t, s, e, m=mid: t == tid and s >= m)]
     return []
@@ -73,9 +74,11 @@ def measure_trust(engine, ts) -> "Trust":
                 for code, v in raw.get(s, {}).items():
                     arr = oof.setdefault(s, {}).setdefault(code, np.zeros(len(rows)))
                     arr[idx] = v
+    worked = {engine.all_segments[r].transcript for r in ts.base}
     spans = []
     for c, s, e in ts.placed:
-        spans.append((c.code, [pos[r] for r in engine._matching_rows(c.transcript, s, e) if r in pos]))
-    n_worked = len({c.transcript for c, _, _ in ts.placed})
+        if c.transcript in worked:  # a transcript not worked through says nothing of recall
+            spans.append((c.code, [pos[r] for r in engine._matching_rows(c.transcript, s, e) if r in pos]))
+    n_worked = len(worked)
     groups = np.array([engine.all_segments[r].transcript for r in rows])
     return fit_trust(oof, Y, index, spans, n_worked, groups)

@@ -47,7 +47,9 @@ RATIOS = (0.15, 0.25, 0.35, 0.5, 0.65, 0.8, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0)
 DEFAULT_CALIBRATION = {RULES: (6.0, -3.0), DEFINITION: (8.0, -4.0), LEARNED: (4.0, -2.0), SIMILAR: (6.0, -3.0),
                        WORDS: (6.0, -3.0)}
 """(a, b) of p = 1 / (1 + exp(-(a x + b))) for each scorer's raw score when nothing could be measured."""
-DEFAULT_PRIOR = {RULES: 1.0, DEFINITION: 0.3, LEARNED: 0.6, SIMILAR: 0.4, WORDS: 0.4}
+DEFAULT_PRIOR = {RULES: 1.0, DEFINITION: 0.3, LEARNED: 0.2, SIMILAR: 0.2, WORDS: 0.2}
+"""With nothing measured, the codebook's own scorers lead and what was learned from a coding or two
+speaks lightly (a model trained on one coding led the code and buried its obvious passages)."""
 DEFAULT_THRESHOLD = 0.5
 
 

@@ -82,3 +82,38 @@ def test_keywords_taken_from_one_interview_do_not_outvote_a_model_that_carries_o
     # keywords that find the coder's passages in every transcript still lead
     everywhere = (y[:, 0] & (rng.random(n) < 0.8)).astype(float)
     assert _fit(everywhere, learned, y).weights([LEARNED, RULES], "c")[1] == RULES
+
+
+def test_a_suggestion_or_two_accepted_in_a_new_transcript_do_not_make_it_worked_through(tmp_path):
+    """The coder coded lsp-a to lsp-c, then accepted one suggestion in lsp-d: lsp-d's other passages
+    were never looked at, so they are not taken as passages the coder chose not to code (before, its
+    whole list shrank and reordered after that one decision). Five codings, or the status "done",
+    make a transcript worked through."""
+    proj = copy_study(tmp_path / "study")
+    project = Project.open(proj, search=False)
+    mine = [c for c in project.codings("researcher_a") if c.transcript in {"lsp-a", "lsp-b", "lsp-c"}]
+    in_d = [c for c in project.codings("researcher_a") if c.transcript == "lsp-d"]
+    engine = SuggestionEngine(project, "researcher_a")
+
+    def worked(codings):
+        engine.train(codings)
+        return {engine.all_segments[r].transcript for r in engine.training.base}
+
+    assert worked(mine) == {"lsp-a", "lsp-b", "lsp-c"}
+    assert worked(in_d[:2]) == {"lsp-d"}  # a first transcript being coded: the models need negatives
+    assert worked(mine + in_d[:1]) == {"lsp-a", "lsp-b", "lsp-c"}
+    assert worked(mine + in_d[:5]) == {"lsp-a", "lsp-b", "lsp-c", "lsp-d"}
+    engine._done = frozenset({"lsp-d"})  # what `qualcode status lsp-d done` tells it
+    assert worked(mine + in_d[:1]) == {"lsp-a", "lsp-b", "lsp-c", "lsp-d"}
+
+
+def test_with_nothing_measured_the_codebook_leads_what_one_coding_taught():
+    """A first coding: the definition (or the keywords) still lead the code; the model trained on
+    that one coding speaks lightly (it led, and buried "Maybe the SHAP values." for SHAP)."""
+    from qualcode.suggest.suggestion import DEFINITION, SIMILAR, WORDS
+    from qualcode.suggest.trust import default_trust
+
+    trust = default_trust([DEFINITION, LEARNED, SIMILAR, WORDS])
+    weights, lead = trust.weights([DEFINITION, LEARNED, SIMILAR, WORDS], "c")
+    assert lead == DEFINITION and weights[DEFINITION] > 0.5
+    assert default_trust([RULES, LEARNED]).weights([RULES, LEARNED], "c")[1] == RULES
