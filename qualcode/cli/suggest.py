@@ -140,9 +140,10 @@ def suggest_cmd(ctx: Context, transcript_id, code_refs, top, all_candidates, inc
                    "not coded already shares words with the codebook or with your coded passages (text in "
                    "another language, or on a topic nothing is coded for yet?).")
     elif not all_candidates:
-        click.echo("\nEach code shows its best passages (up to --top), the ones not suggested too (low "
-                   "confidence); --all-candidates shows every candidate kept. The first figure ranks a code's "
-                   "passages; p is how likely you are to code it, measured on your own codings.")
+        click.echo("\nEach code shows its best passages (up to --top), the ones not suggested too; "
+                   "--all-candidates shows every candidate kept. The first figure ranks a code's passages; p is "
+                   "how likely you are to code it, measured on your own codings (high from 0.5, medium from 0.2, "
+                   "else low).")
 
 
 def _why(s) -> str:

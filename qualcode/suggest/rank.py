@@ -5,17 +5,17 @@ codings (``trust.Trust.combine``): a probability per segment. Then, within the t
 
 - the transcript's best pairs (segment, code) within its budget (``Trust.budget``), and every
   keyword hit of the codes whose keyword hits the coder codes (``Trust.keyword_codes``), are
-  **suggested** (confidence "high" from 0.5, else "medium"); with no budget (nothing measured, or a
+  **suggested**; with no budget (nothing measured, or a
   threshold given), a segment at or above the threshold is;
 - the ``TOP_K`` best other segments of the code, down to ``MIN_CANDIDATE``, are returned as
-  **candidates** (confidence "low"): new text that no score reaches still shows its best passages,
+  **candidates**: new text that no score reaches still shows its best passages,
   ranked, and review mode shows the least certain first;
 - a segment whose keyword for the code is negated ("we don't work within the framework") is never
   offered for that code where the codebook has a negative sibling for it (``negation.polar_codes``); passages the coder already coded or rejected for a code are not offered
   for it again;
 - adjacent suggested segments of one turn are merged into one suggestion.
 
-Each suggestion says how confident it is and why: each contributing scorer's reason, its own
+Each suggestion says how confident it is (``confidence``: its probability as high, medium or low) and why: each contributing scorer's reason, its own
 score (``parts``) and its share of the trust for that code (``weights``).
 """
 
@@ -36,6 +36,7 @@ text in another language) is not worth a researcher's look."""
 MIN_SUGGEST = 0.05
 """Within the budget, a pair below this combined probability is still not suggested."""
 HIGH = 0.5
+MEDIUM = 0.2
 REASON_MIN = 0.2
 """A scorer's own score must reach this to be named as a reason."""
 
@@ -143,9 +144,10 @@ def _merge(cands: list[_Cand], segs) -> list[_Cand]:
 
 
 def confidence(probability: float, suggested: bool) -> str:
-    if suggested:
-        return "high" if probability >= HIGH else "medium"
-    return "low"
+    """What the calibrated probability says, whether or not the passage is within the budget (said
+    apart, as "suggested" or "a candidate"): "high" from 0.5, "medium" from 0.2, else "low". (Tied to
+    the budget instead, a suggested passage at p 0.05 read "medium" and a candidate at p 0.71 "low".)"""
+    return "high" if probability >= HIGH else "medium" if probability >= MEDIUM else "low"
 
 
 def _suggestion(engine, transcript: Transcript, segs, rows, code: str, cand: _Cand, shares: dict, aux: dict) -> Suggestion:

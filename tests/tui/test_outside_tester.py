@@ -150,7 +150,7 @@ def test_a_candidate_is_not_called_a_low_confidence_suggestion():
     candidate = Suggestion("int-1", 0, 9, "theme", 0.89, ("rules",), (), suggested=False, confidence="low",
                            probability=0.0)
     said = standing(candidate)
-    assert said.startswith("a candidate, not suggested") and "low confidence" not in said
+    assert said.startswith("a candidate, not suggested (low confidence)")  # low: what p says, not what it is
     assert "rank within the code" in said and "chance you would code it" in said
     suggested = Suggestion("int-1", 0, 9, "theme", 0.26, ("rules",), (), suggested=True, confidence="medium")
     assert standing(suggested).startswith("suggested (medium confidence)")

@@ -72,10 +72,10 @@ def _short(text: str, n: int) -> str:
 
 def standing(s: Suggestion) -> str:
     """Where a suggestion stands, in words that do not contradict each other: the score ranks it among
-    its code's passages; p is the calibrated chance the coder would code it; "low" means a candidate
-    below the threshold (shown to fill the list), not a weak suggestion."""
-    kind = "a candidate, not suggested" if s.confidence == "low" or not s.suggested else "suggested"
-    if s.confidence and s.confidence != "low":
+    its code's passages; p is the calibrated chance the coder would code it, and the confidence says
+    the same in a word; a candidate is shown to fill the list (outside the transcript's budget)."""
+    kind = "suggested" if s.suggested else "a candidate, not suggested"
+    if s.confidence:
         kind += f" ({s.confidence} confidence)"
     said = f"{kind} · score {s.score:.2f} (its rank within the code)"
     if s.probability is not None:
@@ -297,7 +297,7 @@ class SuggestionsPanel(Vertical, can_focus=False):
             else:
                 score = f"{s.score:.2f}"
             style = "" if self.key(s) not in self.skipped else "dim"
-            candidate = s.confidence == "low" or not s.suggested
+            candidate = not s.suggested
             cells = [Text(score, style=style or ("dim" if candidate else "")),
                      Text(_short(self._code_name(s.code), cols["code"]), style=style),
                      Text(_short(self.passage(s), cols["passage"]), style=style)]
