@@ -122,6 +122,25 @@ def test_a_short_answer_to_a_speaker_taken_for_a_respondent_still_comes_with_wha
     alone = next(s for s in segs if s.start <= first_yes < s.end)  # "Yes." with nothing before it
     assert (alone.start, alone.answer_start) == (first_yes, -1)
 
+def test_words_any_answer_uses_are_never_offered_as_keywords(sproject, pipeline, monkeypatch):
+    """("maybe", "actually", "stuff" were offered to an outside tester.) Here "mill" stands in for such
+    a word: a term with one is left out of the proposals, the others stay."""
+    import qualcode.suggest.keywords as kw
+
+    session = sproject.session("ann")
+    for tid, quote in [("int-a", "Half the town lost their jobs when the factory closed."),
+                       ("int-b", "My brothers both lost their jobs at the mill in the nineties."),
+                       ("int-b", "The mill was the whole town.")]:
+        session.add(tid, *span(sproject, tid, quote), "jobs")
+    session.close()
+    args = ["--project", str(sproject.root), "--coder", "ann", "suggest", "--keywords", "--json"]
+    before = {p["term"] for p in json.loads(CliRunner().invoke(cli, args).output)["proposals"] if p["code"] == "jobs"}
+    assert any("mill" in t.split() for t in before)
+    monkeypatch.setattr(kw, "SPEECH", kw.SPEECH | {"mill"})
+    after = {p["term"] for p in json.loads(CliRunner().invoke(cli, args).output)["proposals"] if p["code"] == "jobs"}
+    assert after == {t for t in before if "mill" not in t.split()} and after
+
+
 def test_keywords_are_proposed_from_codings_with_evidence_and_added_only_when_accepted(sproject, pipeline):
     session = sproject.session("ann")
     for tid, quote in [("int-a", "Half the town lost their jobs when the factory closed."),
@@ -138,7 +157,7 @@ def test_keywords_are_proposed_from_codings_with_evidence_and_added_only_when_ac
     terms = {p["term"] for p in props}
     assert "mill" in terms or "town" in terms, terms
     p = next(p for p in props if p["term"] in ("mill", "town"))
-    assert p["in_code"] >= 2 and "passages of this code" in p["evidence"]
+    assert p["in_code"] >= 2 and "sentences you coded with this code" in p["evidence"]
     assert sproject.codebook_path.read_bytes() == before  # listing changes nothing
     term = p["term"]
     ok = runner.invoke(cli, ["--project", root, "--coder", "ann", "suggest", "--accept-keywords", "jobs", "--term", term])
