@@ -117,7 +117,9 @@ def suggest_cmd(ctx: Context, transcript_id, code_refs, top, all_candidates, inc
         t = project.transcript(tid)
         click.echo(f"\n{tid}  {t.title}")
         if not any(s.suggested for s in results[tid]):
-            click.echo("  nothing suggested here: no passage is probable enough for the share of text you code "
+            budget = trust.get("ratio") and trust.get("rate")
+            enough = "for the share of text you code" if budget else f"(p {info['threshold']:.2f} or more)"
+            click.echo(f"  nothing suggested here: no passage is probable enough {enough} "
                        f"(learned from {info['codings']} coding(s)); below, each code's best candidates, to accept "
                        "or reject: each decision teaches it")
         by_code: dict[str, list] = {}
@@ -135,7 +137,16 @@ def suggest_cmd(ctx: Context, transcript_id, code_refs, top, all_candidates, inc
                 if why:
                     click.echo(f"          {why}")
                 shown += 1
-    if not shown:
+    unsaid = [tid for tid in ids if not any(s.role != "interviewer" for s in project.transcript(tid).turns)
+              and project.transcript(tid).turns] if not shown else []
+    if not ids:
+        click.echo("\nNo suggestions: the project has no transcripts yet (`qualcode import FILE...`).")
+    elif not shown and unsaid and not include_interviewer:
+        click.echo("\nNo suggestions" + (f" for {transcript_id}" if transcript_id else "") + ": "
+                   + (f"{unsaid[0]} has" if len(unsaid) == 1 else f"{len(unsaid)} transcripts have")
+                   + " no respondent turn (only the interviewer's), and suggestions come from what respondents say: "
+                   "set the speakers' roles (`qualcode speakers`), or use --include-interviewer.")
+    elif not shown:
         click.echo("\nNo suggestions" + (f" for {transcript_id}" if transcript_id else "") + ": no passage that is "
                    "not coded already shares words with the codebook or with your coded passages (text in "
                    "another language, or on a topic nothing is coded for yet?).")

@@ -515,7 +515,9 @@ class SuggestionEngine:
         out = list(self.warnings)
         roles = ("(set the speakers' roles in the transcripts' front matter or [speakers] in qualcode.toml, "
                  "or use --include-interviewer)")
-        if not self.all_segments:
+        if not self.transcripts:
+            out.append("no transcripts in this project yet: import some (`qualcode import FILE...`), then ask again")
+        elif not self.all_segments:
             out.append(f"no candidate passages in this project: no transcript has respondent speech to suggest {roles}")
         outside = sum(1 for c, s, e in self.training.placed if not self._matching_rows(c.transcript, s, e))
         if outside:

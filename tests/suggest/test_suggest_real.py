@@ -273,6 +273,13 @@ def test_a_project_with_no_respondent_speech_says_so(tmp_path):
     out = CliRunner().invoke(cli, ["--project", str(tmp_path / "q"), "--coder", "me", "suggest"])
     assert out.exit_code == 0, out.output
     assert "no candidate passages" in out.output and "Traceback" not in out.output
+    # the last word names the cause, not "text in another language"
+    assert "oq has no respondent turn" in out.output and "another language" not in out.output
+    empty = init_project(tmp_path / "e")
+    empty.close()
+    out = CliRunner().invoke(cli, ["--project", str(tmp_path / "e"), "--coder", "me", "suggest"])
+    assert out.exit_code == 0 and "the project has no transcripts yet" in out.output
+    assert "no transcripts in this project yet" in out.output and "respondent speech" not in out.output
 
 
 def test_a_transcript_in_another_language_gives_a_result_not_a_traceback(sproject, pipeline):
