@@ -282,3 +282,26 @@ def test_retrieval_tells_coders_apart_whose_names_differ_only_at_the_end():
     a, b = middle_cut("researcher_a", 11), middle_cut("researcher_b", 11)
     assert a != b and len(a) == 11 and a.endswith("_a") and b.endswith("_b")
     assert middle_cut("ann", 11) == "ann"
+
+
+async def test_titles_that_differ_only_at_their_end_stay_apart_on_a_narrow_home(study, tmp_path):
+    """Seven PDPilot interviews titled "PDPilot user study: interview with participant P1" ... "P7" all
+    read "PDPilot user st…" at 80 columns: such titles are cut in the middle, so their ends show."""
+    from qualcode.services.project_ops import import_transcripts
+
+    files = []
+    for n in (1, 2, 3):
+        f = tmp_path / f"p{n}.txt"
+        f.write_text(f"---\ntitle: A user study of the plotting tool, interview with participant P{n}\n---\n"
+                     f"Interviewer: What do you use?\n\nAnn: Plots, mostly, number {n}.\n", encoding="utf-8")
+        files.append(f)
+    import_transcripts(study, files)
+    app = make_app(study, "ann")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        table = app.screen.query_one("#transcripts", DataTable)
+        titles = [home_row(table, f"p{n}")["title"] for n in (1, 2, 3)]
+        assert all("…" in t for t in titles)  # cut: they do not fit
+        assert len(set(titles)) == 3 and [t[-2:] for t in titles] == ["P1", "P2", "P3"]
+        short = home_row(table, "int-1")["title"]  # a title alone in its start is cut at its end
+        assert "A short interview".startswith(short.rstrip("…"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -135,10 +137,21 @@ class HomeScreen(Screen):
     def on_resize(self, event) -> None:
         self.call_after_refresh(self.fit_columns)
 
+    def _alike(self, width: int) -> set[str]:
+        """Titles cut at their end to ``width`` that would read the same for two transcripts."""
+        cache = getattr(self, "_alike_cache", None)
+        key = (width, len(self.desk.project.index))
+        if cache is None or cache[0] != key:
+            seen = Counter(e.title[:width - 1] for e in self.desk.project.index if len(e.title) > width)
+            cache = self._alike_cache = (key, {t for t, n in seen.items() if n > 1})
+        return cache[1]
+
     def _cells(self, entry, row: TranscriptRow | None, cut: tuple[int, int] | None = None, all: bool = False) -> list:
         """The row's cells; ``cut``: the title's and the ID's widths (default: as the table now has them)."""
         width, id_width = cut or (getattr(self, "title_width", TITLE_MAX), getattr(self, "id_width", ID_MAX))
         title = entry.title if len(entry.title) <= width else entry.title[:width - 1] + "…"
+        if title.endswith("…") and title[:-1] in self._alike(width):  # "PDPilot user st…" seven times
+            title = middle_cut(entry.title, width)  # keep the ends, where they differ
         if row is None:
             mine, share = "…", "…"
         else:
