@@ -332,7 +332,13 @@ class WorkbenchApp(TeamCheck, App):
         else:
             who = f" from {', '.join(result.authors)}" if result.authors else ""
             said = (f"Arrived{who}: " + "; ".join(result.arrived)) if result.arrived else "Nothing new from the others."
-            self.call_from_thread(self.notify, said + (" Pushed." if result.pushed else ""), title="Sync", timeout=15)
+            pushed = " Pushed." if result.pushed else " Nothing to push." if result.up_to_date else " Not pushed."
+            self.call_from_thread(self.notify, said + pushed, title="Sync", timeout=15, markup=False)
+            for note in result.notes[:5]:  # two interviews kept under one name, a change a removal overrode...
+                self.call_from_thread(self.notify, note, title="Sync", severity="warning", timeout=20, markup=False)
+            if len(result.notes) > 5:
+                self.call_from_thread(self.notify, f"{len(result.notes) - 5} more note(s): `qualcode sync` in a "
+                                      "terminal prints them all", title="Sync", timeout=20)
         self.call_from_thread(self.after_sync)
 
     def after_sync(self) -> None:

@@ -54,3 +54,24 @@ async def test_a_codebook_conflict_that_arrived_is_shown_in_the_workbench(team):
         assert said and "Lead's wording." in said[0] and "Ben's wording." in said[0]
         assert app.desk.codebook.get("theme").definition == "Ben's wording."  # ours kept until the user chooses
     project.close()
+
+
+async def test_the_sync_notes_are_shown_in_the_workbench(team):  # noqa: F811
+    """A removal that stood over a recode made on the other machine is said in the workbench too
+    (before, only `qualcode sync` in a terminal said it), and a sync with nothing to push says so."""
+    laptop, office = team["ana-laptop"], team["ana-office"]
+    kept = code(laptop, "It took us two years")
+    qc(laptop, "--coder", "ana", "sync")
+    qc(office, "--coder", "ana", "sync")
+    qc(laptop, "--coder", "ana", "code", "recode", kept, "theme.sub")
+    qc(office, "--coder", "ana", "code", "remove", kept)
+    qc(office, "--coder", "ana", "sync")
+    project = Project.open(laptop, search=False)
+    app = make_app(project, "ana")
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        said = await synced(app, pilot)
+        assert any(kept in m and "removed" in m for m in said), said
+        app._notifications.clear()
+        again = await synced(app, pilot)
+        assert any("Nothing to push." in m for m in again), again
+    project.close()
