@@ -233,6 +233,11 @@ def _squash(text: str) -> str:
     return lead + body + trail if body else ""
 
 
+MAIN_SHARE = 0.2
+"""An interviewer who asks no questions is proposed as a respondent only when they hold this share of
+the turns of their transcripts (not a hearing's chair, who speaks a few times)."""
+
+
 def project_speakers(project, transcript_ids: list[str] | None = None) -> list[dict]:
     """Every speaker across the project (or the given transcripts): roles, transcripts, turns, the
     share of turns that are questions, and a proposed role where the turns suggest another one."""
@@ -241,10 +246,12 @@ def project_speakers(project, transcript_ids: list[str] | None = None) -> list[d
     rules = project.config.speaker_roles
 
     rows: dict[str, dict] = {}
+    turns_in: dict[str, int] = {}
     for entry in project.index:
         if transcript_ids and entry.id not in transcript_ids:
             continue
         t = project.transcript(entry.id)
+        turns_in[entry.id] = len(t.turns)
         asked = question_share(t.text, t.turns)
         for turn in t.turns:
             r = rows.setdefault(turn.speaker, {"speaker": turn.speaker, "roles": {}, "labels": set(),
@@ -264,7 +271,10 @@ def project_speakers(project, transcript_ids: list[str] | None = None) -> list[d
             pass  # set for the project: never second-guessed
         elif r["turns"] >= 3 and share >= QUESTIONS and role != "interviewer":
             proposed, why = "interviewer", f"{share:.0%} of turns are questions"
-        elif r["turns"] >= 3 and share < 0.1 and role == "interviewer":
+        elif r["turns"] >= 3 and share < 0.1 and role == "interviewer" \
+                and r["turns"] >= MAIN_SHARE * sum(turns_in[t] for t in r["transcripts"]):
+            # a chair who speaks a few times without asking ("Please slow down") is no respondent: only a
+            # speaker who holds a good part of the conversation is proposed
             proposed, why = "respondent", f"only {share:.0%} of turns are questions"
         out.append({"speaker": r["speaker"], "role": role, "roles": r["roles"], "labels": sorted(r["labels"]),
                     "transcripts": sorted(r["transcripts"]), "turns": r["turns"], "questions": round(share, 3),

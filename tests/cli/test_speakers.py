@@ -79,3 +79,18 @@ def test_a_guessed_interviewer_and_a_transcript_without_a_case_row_are_notes_not
     said = [n["message"] for n in report["notes"]]
     assert any("taken as the interviewer" in m for m in said) and any("'b' has no row in cases.csv" in m for m in said)
     assert not [f for f in report["findings"] if "no row" in f["message"] or "interviewer" in f["message"]]
+
+
+def test_a_hearing_chair_who_asks_nothing_is_not_proposed_as_a_respondent(tmp_path):
+    """In the real inquiry 05 Lady Hallett speaks four times ("Please slow down") and asks nothing;
+    the importer makes her an asker (a hearing), and `speakers` no longer proposes "respondent" for her."""
+    from tests.conftest import shared_path
+
+    src = shared_path("realworld", "transcripts", "05_uk-covid-inquiry_m1_2023-07-13_marcus-bell_equality-hub.txt")
+    proj = tmp_path / "h"
+    run("init", proj, check=0)
+    run("import", src, "--project", proj, check=0)
+    rows = {r["speaker"]: r for r in json.loads(run("speakers", "--json", "--project", proj, check=0).stdout)}
+    assert rows["Lady Hallett"]["role"] == "interviewer" and rows["Lady Hallett"]["questions"] < 0.1
+    assert rows["Lady Hallett"]["proposed"] is None
+    assert rows["Mr Marcus Bell"]["role"] == "respondent"
