@@ -307,15 +307,30 @@ def _evaluate(ctx: Context, gold: str | None, code_refs, include_interviewer: bo
         click.echo("\nLearning curve (full system trained on the first N coded transcripts, tested on the rest):")
         table([[p.coded, p.tested, f"{p.micro_f1:.3f}", f"{p.p_at_10:.3f}"] for p in ev.curve],
               ["coded", "tested", "micro F1", "P@10 (mean)"])
+        click.echo(pay_off(ev.curve))
     diff = round(full.micro["f1"], 3) - round(kw.micro["f1"], 3) + 0.0  # the difference of the figures shown
     diff = 0.0 if abs(diff) < 5e-4 else diff  # never "-0.000"
     singles = [s for s in ev.systems if s.name not in ("full", "keywords")]
     best = max(singles, key=lambda s: s.micro["f1"]) if singles else None
-    line = (f"\nmicro F1: full {full.micro['f1']:.3f} vs keywords {kw.micro['f1']:.3f} ({diff:+.3f}); "
+    no_keywords = not any(c.keywords for c in ctx.project.codebook.codes)
+    line = (f"\nmicro F1: full {full.micro['f1']:.3f} vs keywords {kw.micro['f1']:.3f} ({diff:+.3f}"
+            + ("; the codebook has no keywords" if no_keywords else "") + "); "
             f"mean P@10: full {full.macro['p_at_10']:.3f}")
     if best is not None:
         line += f"; best single scorer: {best.name} {best.micro['f1']:.3f}"
     click.echo(line)
+
+
+def pay_off(curve) -> str:
+    """The learning curve in a sentence: after how many coded transcripts the suggestions come within
+    90% of the best F1 the curve reaches (when they start to pay off on this study)."""
+    best = max(p.micro_f1 for p in curve)
+    if best <= 0:
+        return "Suggestions did not find the gold coder's passages at any point of the curve."
+    first = next(p for p in curve if p.micro_f1 >= 0.9 * best)
+    later = " and more coding changes little after that" if first.coded < curve[-1].coded else ""
+    return (f"After {first.coded} coded transcript(s) the suggestions reach F1 {first.micro_f1:.2f}, within 90% of "
+            f"the best on this curve ({best:.2f}){later}. (The last points are tested on few transcripts.)")
 
 
 COMMANDS = [suggest_cmd]

@@ -98,6 +98,8 @@ def test_cli_suggest_lists_and_evaluates(sproject, pipeline):
     assert ev.exit_code == 0, ev.output
     assert "Overlap rule" in ev.output and "keyword-only baseline" in ev.output and "kappa" in ev.output
     assert "learned model alone" in ev.output and "Learning curve" in ev.output and "per held-out transcript" in ev.output
+    assert "coded transcript(s) the suggestions reach F1" in ev.output
+    assert "the codebook has no keywords" not in ev.output  # this one has keywords
     ev_json = runner.invoke(cli, ["--project", root, "suggest", "--evaluate", "--gold", "gold", "--json"])
     assert json.loads(ev_json.output)["gold"] == "gold"
     nogold = runner.invoke(cli, ["--project", root, "suggest", "--evaluate"])
@@ -161,3 +163,16 @@ def test_a_transcript_without_turns_or_line_breaks_is_cut_at_a_sentence():
     end = worked_end(t, text.index("stopped.") + len("stopped."))
     assert text[cut:end].rstrip() == "The money went to the youth club. Then it stopped."
     assert part(t, cut, end, "second half").id == "raw (second half)"
+
+
+def test_the_learning_curve_is_said_in_a_sentence():
+    """When do suggestions start to pay off? The first point within 90% of the curve's best."""
+    from qualcode.cli.suggest import pay_off
+    from qualcode.suggest.evaluate import CurvePoint
+
+    curve = [CurvePoint(k, 9 - k, f, 0.5) for k, f in enumerate((0.30, 0.42, 0.48, 0.57, 0.62, 0.57, 0.60, 0.63), 1)]
+    said = pay_off(curve)
+    assert said.startswith("After 4 coded transcript(s) the suggestions reach F1 0.57") and "0.63" in said
+    assert "changes little after that" in said
+    assert "After 3" in pay_off(curve[:3]) and "changes little" not in pay_off(curve[:3])
+    assert "did not find" in pay_off([CurvePoint(1, 2, 0.0, 0.0)])
