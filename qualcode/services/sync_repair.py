@@ -171,7 +171,11 @@ def follow_case_rows(root: Path, cases_name: str, renamed: dict[str, str]) -> st
         return None
     if not moves or ho is None or has_conflict_markers(data):
         return None
-    rows = [r for r in csv.reader(io.StringIO(data.decode("utf-8-sig", "replace"))) if any(c.strip() for c in r)]
+    from qualcode.store.cases import cases_delimiter, decode_cases
+
+    text = decode_cases(data)[0]  # as merged: a spreadsheet's semicolons or UTF-16 too
+    rows = [r for r in csv.reader(io.StringIO(text, newline=""), delimiter=cases_delimiter(text))
+            if any(c.strip() for c in r)]
     if not rows or "transcript" not in [h.strip() for h in rows[0]]:
         return None
     header = [h.strip() for h in rows[0]]

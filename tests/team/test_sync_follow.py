@@ -74,6 +74,24 @@ def test_the_interview_moved_to_name_2_takes_its_status_memo_and_case_row(team, 
         assert qc(machine, "check", check=False).returncode == 0, qc(machine, "check", check=False).stdout
 
 
+def test_case_rows_follow_their_interviews_when_one_side_saved_cases_csv_with_semicolons(team, tmp_path):
+    """ben's spreadsheet saved cases.csv with semicolons (every line changed): the lead's row stayed
+    lost and ben's row landed on the lead's interview, silently. Each row now goes with its interview."""
+    lead, ben = team["lead"], team["ben"]
+    _two_int9(team, tmp_path)
+    add_case(lead, "int-9,Ann")
+    add_case(ben, "int-9,Bob")
+    path = ben / "cases.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",", ";"), encoding="utf-8")
+    qc(lead, "--coder", "lead", "sync")
+    said = qc(ben, "--coder", "ben", "sync").stdout
+    assert "the row of int-9 went with its interview to int-9-2" in said, said
+    qc(lead, "--coder", "lead", "sync")
+    for machine in (lead, ben):
+        found = cases(machine)
+        assert (found.get("int-9"), found.get("int-9-2")) == ("Ann", "Bob"), machine.name
+
+
 def test_what_only_the_moved_interview_had_does_not_stay_on_the_other(team, tmp_path):
     """Only ben marked, annotated and gave a case row to his int-9 (git merges cases.csv and the journals
     without a conflict): after it moves to int-9-2, the lead's int-9 is not "done by ben", carries no memo
