@@ -316,6 +316,8 @@ class WorkbenchApp(TeamCheck, App):
             return
         self._sync_pending = False
         self.desk.switch(self.desk.coder)
+        for session in list(self.desk.project._sessions.values()):  # the consensus journal the agreement
+            session.close()  # screen wrote to (it reopens it at its next decision): git must not find it held
         self.notify("Syncing with the team…", title="Sync")
         self.sync_worker()
 

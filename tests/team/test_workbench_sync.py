@@ -75,3 +75,22 @@ async def test_the_sync_notes_are_shown_in_the_workbench(team):  # noqa: F811
         again = await synced(app, pilot)
         assert any("Nothing to push." in m for m in again), again
     project.close()
+
+
+async def test_the_workbench_syncs_after_a_decision_on_the_agreement_screen(team):  # noqa: F811
+    """A disagreement settled on the agreement screen keeps the consensus journal open in this very
+    workbench: the sync stopped on "consensus's journal is open in another qualcode" until one quit."""
+    ben = team["ben"]
+    project = Project.open(ben, search=False)
+    app = make_app(project, "ben")
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        settled = project.session("consensus").add("int-1", 0, 11, "theme")  # what the screen's decision does
+        said = await synced(app, pilot)
+        assert not any("open in another qualcode" in m for m in said), said
+        assert any("Pushed." in m for m in said), said
+        assert project.session("consensus").codings.get(settled.id) is not None  # reopened at the next decision
+    project.close()
+    qc(team["lead"], "--coder", "lead", "sync")
+    assert settled.id in {c.id for c in Project.open(team["lead"], search=False).codings("consensus")}
