@@ -102,20 +102,11 @@ def _dropped(project) -> set[str]:
 
 
 def my_dropped_codings(project, coder: str, codes: set[str]) -> dict[str, int]:
-    """This coder's codings (as the journal holds them) of codes that ``codes`` newly records as removed
-    with their codings: work a sync made stop counting, which no table shows any more."""
-    if not codes:
-        return {}
-    from qualcode.store.journal import replay
+    """This coder's codings of codes that ``codes`` newly records as removed with their codings: work a
+    sync made stop counting, which no table shows any more."""
+    from qualcode.services.check import dropped_codings
 
-    path = project.codings_dir / f"{coder}.jsonl"
-    if not path.exists():
-        return {}
-    out: dict[str, int] = {}
-    for c in replay(path, coder).codings:
-        if c.code in codes:
-            out[c.code] = out.get(c.code, 0) + 1
-    return out
+    return dropped_codings(project, coder, codes)
 
 
 def codes_not_in_codebook(project) -> dict[str, int]:

@@ -66,7 +66,7 @@ def check_project(project: Project, *, fix: bool = False, coder_for_fix: str | N
     except QualcodeError as exc:
         report.add("codebook", Problem(exc.message, exc.path, exc.line), "error")
     if book is not None:
-        report.reshaped = reshape_notes(book)
+        report.reshaped = reshape_notes(book, _dropped_counts(project, set(book.dropped)))
     from qualcode.store.codebook_merge import conflict_findings
 
     for p in conflict_findings(project.codebook_path):  # a team's codebook merge left choices to make
@@ -204,9 +204,51 @@ def _merge_leftovers(project: Project, index, report: CheckReport) -> set[str]:
     return marked
 
 
-def reshape_notes(book) -> list[str]:
-    """One line per record of the codebook's ``renamed:``, ``merged:`` and ``dropped:``."""
+def reshape_notes(book, dropped: dict[str, dict[str, int]] | None = None) -> list[str]:
+    """One line per record of the codebook's ``renamed:``, ``merged:`` and ``dropped:`` (``dropped``:
+    code -> coder -> codings of it the journals still hold, named so that nobody's work stops counting
+    unseen, as when the removal arrived by a plain `git pull`)."""
     out = [f"code id {old!r} was renamed to {new!r}: its codings count as {new!r}" for old, new in book.renamed.items()]
     out += [f"code {old!r} was merged into {new!r}: its codings count as {new!r}" for old, new in book.merged.items()]
-    out += [f"code {old!r} was removed with its codings: they are no longer counted" for old in book.dropped]
+    for old in book.dropped:
+        held = (dropped or {}).get(old)
+        who = "; " + ", ".join(f"{coder}'s {n}" for coder, n in sorted(held.items())) + \
+            " in the journals no longer count (add the code back, or `qualcode codebook undo` on the machine " \
+            "that removed it, for them to count again)" if held else ""
+        out.append(f"code {old!r} was removed with its codings: they are no longer counted{who}")
+    return out
+
+
+def dropped_codings(project: Project, coder: str, codes: set[str]) -> dict[str, int]:
+    """This coder's codings (as the journal holds them) of ``codes``, codes removed with their codings:
+    work that no table shows any more."""
+    if not codes:
+        return {}
+    from qualcode.store.journal import replay
+
+    path = project.codings_dir / f"{coder}.jsonl"
+    if not path.exists():
+        return {}
+    out: dict[str, int] = {}
+    for c in replay(path, coder).codings:
+        if c.code in codes:
+            out[c.code] = out.get(c.code, 0) + 1
+    return out
+
+
+def _dropped_counts(project: Project, codes: set[str]) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    if not codes:
+        return out
+    try:
+        coders = project.coders()
+    except QualcodeError:
+        return out
+    for coder in coders:
+        try:
+            found = dropped_codings(project, coder, codes)
+        except QualcodeError:
+            continue
+        for code, n in found.items():
+            out.setdefault(code, {})[coder] = n
     return out

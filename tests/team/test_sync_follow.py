@@ -163,3 +163,19 @@ def test_a_change_that_comes_after_the_removal_is_not_said_as_overridden(team):
     assert kept not in said and "overrid" not in said
     rows = json.loads(qc(laptop, "--coder", "ana", "code", "list", "--json").stdout)
     assert {r["id"]: r["code"] for r in rows}[kept] == "theme.sub"
+
+
+def test_codings_of_a_code_removed_elsewhere_are_named_by_check_after_a_plain_git_pull(team):
+    """The lead removes a code with its codings; ben, not synced, codes with it, then brings the
+    removal in with a plain `git pull`: his coding stops counting, and `check` says whose and how many
+    (before, only `qualcode sync` said it)."""
+    lead, ben = team["lead"], team["ben"]
+    qc(lead, "codebook", "remove", "theme.sub", "--codings", "drop")
+    qc(lead, "--coder", "lead", "sync")
+    code(ben, "It took us two years", "theme.sub")
+    gitc(ben, "add", "-A")
+    gitc(ben, "commit", "-qm", "ben's work")
+    gitc(ben, "pull", "-q", "--no-rebase", "--no-edit")
+    out = qc(ben, "check", check=False).stdout
+    line = next(ln for ln in out.splitlines() if "'theme.sub' was removed with its codings" in ln)
+    assert "ben's 1" in line and "no longer count" in line
