@@ -159,3 +159,12 @@ def test_a_tour_command_never_changes_the_reference_coders_journal(study_copy):
 def test_an_unknown_code_is_named_before_the_quote_is_looked_for(project):
     proc = run("--coder", "ann", "code", "add", "int-1", "nosuch", "--quote", "the", "--project", project.root, check=2)
     assert "unknown code 'nosuch'" in proc.stderr and "occurs" not in proc.stderr
+
+
+def test_an_id_renamed_on_another_machine_still_codes_as_its_new_id(project):
+    """ben kept coding with the old id after the lead's rename-id reached him: it codes as the new id
+    (the codebook's `renamed:` record), where before it was refused as an unknown code."""
+    run("codebook", "rename-id", "theme", "topic", "--project", project.root, check=0)
+    out = run("--coder", "ben", "code", "add", "int-1", "theme", "--start", "0", "--end", "5",
+              "--project", project.root, check=0).stdout
+    assert ": topic on int-1" in out
