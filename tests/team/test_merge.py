@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
 from qualcode.store.journal import replay
@@ -60,6 +61,8 @@ def test_undo_after_a_merge_undoes_what_the_coder_undid(project, tmp_path):
     other = _machine(project, tmp_path / "office")
     here = project.session("ana")
     x = here.add("int-1", 20, 30, "theme")  # A's block starts first
+    time.sleep(0.01)  # "later": blocks are ordered by their first line's time, to the millisecond (a tie
+    # goes by operation id, at random here: the two lines were once written within one millisecond)
     there = other.session("ana")
     assert there.undo() == "add theme"
     redone = there.add("int-1", 60, 70, "theme")
