@@ -159,6 +159,8 @@ def _build(codings) -> pd.DataFrame:
 
 
 def _coder_frame(project, coder: str, words: bool) -> pd.DataFrame:
+    import numpy as np
+
     codings = project.codings(coder)
     per_project = _cache.setdefault(project, {})
     state = _state(codings)
@@ -166,16 +168,21 @@ def _coder_frame(project, coder: str, words: bool) -> pd.DataFrame:
     if cached is None or not _same(cached.state, state):
         cached = per_project[coder] = _Cached(state, _build(codings))
     if words and "words" not in cached.frame.columns:
+        from qualcode.analysis.turns import words_said
         from qualcode.analysis.words import count_words
 
+        f = cached.frame
+        quotes = f["quote"].tolist()
+        said = words_said(project, f["transcript"].tolist(), f["start"].tolist(), f["end"].tolist(), f["th"].tolist(),
+                          quotes, count_words(quotes).tolist())
         # a new frame swapped in whole, so a table being made in another thread never sees half a change
-        cached.frame = cached.frame.assign(words=count_words(cached.frame["quote"].tolist()))
+        cached.frame = f.assign(words=np.array(said, dtype=np.int64))
     return cached.frame
 
 
 def coding_frame(project, coders: list[str], *, words: bool = False) -> pd.DataFrame:
     """The coders' codings, one row each: id, transcript, start, end, code, coder, memo, quote, th,
-    case (and words, the number of words in the quote, when asked for). A new frame: change it freely."""
+    case (and words, the words said in the coding, when asked for: ``turns.words_said``). A new frame: change it freely."""
     import numpy as np
     import pandas as pd
 

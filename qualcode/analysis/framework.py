@@ -1,8 +1,9 @@
 """The Framework method's matrix: cases down the side, codes across, a summary in each cell.
 
 Each cell holds the coders' memos on that case's codings of the code ("Memo: ..."), then the best
-exemplar quotes: said by an interviewee rather than the interviewer, the longest first, never two
-overlapping passages; shown in text order and clipped to ``max_chars``. The attribution of each
+exemplar quotes: said by an interviewee rather than the interviewer (of a coding that runs from a
+question into its answer, the answer's words: never the question, never a speaker's label), the
+longest first, never two overlapping passages; shown in text order and clipped to ``max_chars``. The attribution of each
 quote ("(LSP C, VCS representative on the LSP board)") is kept apart, in
 ``df.attrs["attributions"][case][code]``, a list parallel to ``df.attrs["quotes"][case][code]``,
 so an exporter can set quotes and attributions in their own styles.
@@ -102,8 +103,8 @@ def _choose(project, sub: pd.DataFrame, quotes: int, rank: dict) -> dict[tuple[s
     starts, ends = sub["start"].to_numpy(dtype=np.int64), sub["end"].to_numpy(dtype=np.int64)
     tix, tids = pd.factorize(sub["transcript"])
     records = turn_table(project).many(tids)
-    found, asks, said_by = _single_turns(project, tids, [records.get(t) for t in tids], tix, starts, ends,
-                                         sub["th"].to_numpy())
+    found, asks, said_by, said_from = _single_turns(project, tids, [records.get(t) for t in tids], tix, starts, ends,
+                                                    sub["th"].to_numpy())
     order = np.array([rank.get(t, 0) for t in tids], dtype=np.int64)[tix] if n else np.zeros(0, np.int64)
     cell = pd.factorize(sub["_cell"].to_numpy())[0] if n else np.zeros(0, np.int64)  # 0, 1, 2, ... in order
     easy, chosen_rows = _easy_cells(cell, found >= 0, asks, starts, ends, tix, quotes)
@@ -114,8 +115,10 @@ def _choose(project, sub: pd.DataFrame, quotes: int, rank: dict) -> dict[tuple[s
         cases, codes, quotes_of = sub["case"].to_numpy(), sub["code"].to_numpy(), sub["quote"].to_numpy()
         for r, rk, st in zip(rows.tolist(), order[rows].tolist(), starts[rows].tolist()):
             case, desc = cases[r], said_by[r]
+            label = int(said_from[r]) - st  # a coding that starts on its turn's label: the words after it
             out.setdefault((case, codes[r]), []).append(
-                ((rk, st), quotes_of[r], f"({case}, {desc})" if desc else f"({case})"))
+                ((rk, st), quotes_of[r][label:].lstrip() if label > 0 else quotes_of[r],
+                 f"({case}, {desc})" if desc else f"({case})"))
     hard = np.flatnonzero(~easy[cell]) if n else np.zeros(0, np.int64)
     if len(hard):
         rest = sub.iloc[hard]
@@ -125,9 +128,10 @@ def _choose(project, sub: pd.DataFrame, quotes: int, rank: dict) -> dict[tuple[s
 
 
 def _single_turns(project, tids, recs, tix, starts, ends, ths):
-    """For each coding: the one turn it lies in (-1: several, none, or the transcript was edited
-    since), whether that turn is an interviewer's, and the speaker's description; in one pass over
-    every transcript's turns laid end to end (``TranscriptView.single_turns`` for all at once)."""
+    """For each coding: the one turn it lies in (-1: several, none, only the turn's label, or the
+    transcript was edited since), whether that turn is an interviewer's, the speaker's description and
+    where the turn's words start (after its label); in one pass over every transcript's turns laid end
+    to end (``TranscriptView.single_turns`` for all at once)."""
     n = len(starts)
     lengths = np.array([len(r.starts) if r is not None else 0 for r in recs], dtype=np.int64)
     offsets = np.r_[0, np.cumsum(lengths)[:-1]] if len(lengths) else np.zeros(0, np.int64)
@@ -135,6 +139,7 @@ def _single_turns(project, tids, recs, tix, starts, ends, ths):
     total = int(lengths.sum())
     t_start = np.fromiter(chain.from_iterable(r.starts for r in have), dtype=np.int64, count=total)
     t_end = np.fromiter(chain.from_iterable(r.ends for r in have), dtype=np.int64, count=total)
+    t_words = np.fromiter(chain.from_iterable(r.text_starts for r in have), dtype=np.int64, count=total)
     t_asks = np.array(list(chain.from_iterable(r.roles for r in have)), dtype=object) == "interviewer"
     t_said = np.empty(int(lengths.sum()), dtype=object)
     for k, (tid, r) in enumerate(zip(tids, recs)):
@@ -143,7 +148,8 @@ def _single_turns(project, tids, recs, tix, starts, ends, ths):
             roles = entry.metadata.get("roles") if entry is not None else None
             t_said[offsets[k]:offsets[k] + lengths[k]] = describe_turns(roles, r.speakers, r.roles)
     if not n or not len(t_start):
-        return np.full(n, -1, dtype=np.int64), np.zeros(n, dtype=bool), np.empty(n, dtype=object)
+        return (np.full(n, -1, dtype=np.int64), np.zeros(n, dtype=bool), np.empty(n, dtype=object),
+                np.full(n, -1, dtype=np.int64))
     span = int(max(t_start.max(), t_end.max(), starts.max(), ends.max())) + 1
     t_key = np.repeat(np.arange(len(recs), dtype=np.int64), lengths) * span + t_start
     base = tix.astype(np.int64) * span
@@ -151,11 +157,12 @@ def _single_turns(project, tids, recs, tix, starts, ends, ths):
     last = np.searchsorted(t_key, base + np.maximum(ends - 1, starts), side="right") - 1
     inside = (first == last) & (first >= offsets[tix])
     inside &= starts < t_end[np.maximum(first, 0)]
+    inside &= ends > t_words[np.maximum(first, 0)]  # more than the turn's label
     hashes = np.array([r.hash if r is not None else None for r in recs], dtype=object)[tix]
     inside &= ths == hashes
     at = np.maximum(first, 0)
     found = np.where(inside, first - offsets[tix], -1)
-    return found, inside & t_asks[at], np.where(inside, t_said[at], None)
+    return found, inside & t_asks[at], np.where(inside, t_said[at], None), np.where(inside, t_words[at], -1)
 
 
 def _easy_cells(cell, fast, asks, starts, ends, tids, quotes: int) -> tuple[np.ndarray, np.ndarray]:
@@ -213,6 +220,7 @@ def _walk(sub: pd.DataFrame, turn: np.ndarray, views: dict, quotes: int, rank: d
         view = views[tid]
         t = turn[k]
         loc = view.located(int(t), start, end) if t >= 0 else view.locate(cid, start, end, quote, th)
+        quote, loc = view.spoken(loc, quote, th)  # a respondent's words, without speaker labels
         item = (tid, loc, quote)
         if loc.roles == ["interviewer"]:
             if len(spare) < quotes:

@@ -28,13 +28,19 @@ class PlainTable:
     attrs: dict = field(default_factory=dict)
 
 
-def _words(cs, wanted: set[str]) -> tuple[list, list[int]]:
-    """The codings of ``cs`` with a code in ``wanted``, and the words of each one's quote (counted once,
-    when the coding entered the coder's cached state: ``CodingSet.word_counts``)."""
+def _words(project, cs, wanted: set[str]) -> tuple[list, list[int]]:
+    """The codings of ``cs`` with a code in ``wanted``, and the words said in each one: its quote's words
+    (counted once, when the coding entered the coder's cached state: ``CodingSet.word_counts``) less
+    the speaker labels of a coding across turns (``turns.words_said``)."""
+    from qualcode.analysis.turns import words_said
+
     codings = list(cs)
     words = cs.word_counts()
     keep = [code in wanted for code in map(attrgetter("code"), codings)]
-    return list(compress(codings, keep)), list(compress(words, keep))
+    chosen, counted = list(compress(codings, keep)), list(compress(words, keep))
+    said = words_said(project, [c.transcript for c in chosen], [c.start for c in chosen], [c.end for c in chosen],
+                      [c.th for c in chosen], [c.quote for c in chosen], counted)
+    return chosen, said
 
 
 def frequency_table(project, *, coders=None, codes=None) -> PlainTable:
@@ -53,7 +59,7 @@ def frequency_table(project, *, coders=None, codes=None) -> PlainTable:
         seen_t: set[str] = set()
         n_items = 0
         for who, cs in sources:
-            chosen, words = _words(cs, wanted)
+            chosen, words = _words(project, cs, wanted)
             n_items += len(chosen)
             for c, n in zip(chosen, words):
                 key = (c.coder or who, c.code) if choice.separate else (c.code,)
@@ -90,8 +96,8 @@ def assemble(choice, sel, stats: dict[tuple, tuple], n_items: int, n_transcripts
     columns = ["code", "id"] + ([f"{m} ({who})" for who in choice.coders for m in MEASURES]
                                 if choice.separate else MEASURES)
     who = choice.description + (", each coder in its own columns" if choice.separate else "")
-    caption = (f"Codings by {who}, per code: the number of codings, the words they cover (summed over "
-               f"codings), and the transcripts and cases with at least one coding of the code itself "
+    caption = (f"Codings by {who}, per code: the number of codings, the words said in them (summed over "
+               f"codings; speaker labels not counted), and the transcripts and cases with at least one coding of the code itself "
                f"(a sub-code counts on its own row); {plural(n_items, 'coding')} in "
                f"{plural(n_transcripts, 'transcript')} ({plural(n_cases, 'case')}){unknown_note(sel.unknown)}.")
     return PlainTable(columns, rows, list(sel.ids),

@@ -73,6 +73,7 @@ class TranscriptView:
         self.role_text = {str(k): str(v) for k, v in roles.items()} if isinstance(roles, dict) else {}
         self.starts = record.starts if record is not None else []
         self.ends = record.ends if record is not None else []
+        self.text_starts = record.text_starts if record is not None else []
         self.speakers = record.speakers if record is not None else []
         self.roles = record.roles if record is not None else []
         self.descriptions = describe_turns(self.role_text, self.speakers, self.roles)
@@ -142,6 +143,36 @@ class TranscriptView:
             roles.append(self.roles[i])
             descriptions.append(self.descriptions[i])
         return Located(start, end, status, speakers, roles, descriptions)
+
+    def spoken(self, located: Located, quote: str, th: str | None) -> tuple[str, Located]:
+        """What to quote of a located coding, and who said it: the words of its respondents' turns
+        (each turn's words without its label, the pieces joined with " […] "), or the interviewer's
+        when it holds no one else's; the coding's quote as it is when its turns are not known."""
+        if located.status in (ORPHANED, "no transcript") or not self.starts:
+            return quote, located
+        start, end = located.start, located.end
+        if th == self._hash and located.status == "kept" and len(quote) == end - start:
+            text, base = quote, start  # the quote is the text of the span: no need to read the transcript
+        else:
+            text, base = self.text, 0
+        pieces = []
+        for i in range(max(bisect_right(self.starts, start) - 1, 0), len(self.starts)):
+            if self.starts[i] >= end:
+                break
+            lo, hi = max(start, self.text_starts[i]), min(end, self.ends[i])
+            if hi > lo and text[lo - base:hi - base].strip():
+                pieces.append((i, lo, hi))
+        use = [p for p in pieces if self.roles[p[0]] != "interviewer"] or pieces
+        if not use:
+            return quote, located
+        speakers, roles, descriptions = [], [], []
+        for i, _, _ in use:
+            if self.speakers[i] not in speakers:
+                speakers.append(self.speakers[i])
+                roles.append(self.roles[i])
+                descriptions.append(self.descriptions[i])
+        words = " [\u2026] ".join(text[lo - base:hi - base].strip() for _, lo, hi in use)
+        return words, Located(use[0][1], use[-1][2], located.status, speakers, roles, descriptions)
 
     def locate_many(self, ids, starts, ends, quotes, ths) -> list[Located]:
         """``locate`` for many codings: one vectorised turn lookup, the slow path only for spans

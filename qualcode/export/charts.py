@@ -50,12 +50,10 @@ def choose_attributes(project, limit: int = 2) -> list[str]:
     return [a for *_, a in sorted(scored)[:limit]]
 
 
-MAX_ROWS = 40
-
-
 def chart_rows(project, used: set[str]) -> list[tuple[str, str, bool]]:
     """Rows of the chart: each theme as a heading over its second-level codes (each counting the
-    codes under it too); a theme without children is a row itself. Codes never used are left out."""
+    codes under it too); a theme without children is a row itself. Codes never used are left out; every
+    other row is kept (``split`` makes a long chart into parts that each fit a page)."""
     book = project.codebook
     rows: list[tuple[str, str, bool]] = []
     for theme in book.roots:
@@ -70,16 +68,9 @@ def chart_rows(project, used: set[str]) -> list[tuple[str, str, bool]]:
     if outside:
         rows.append((OUTSIDE, OUTSIDE, True))
         rows += [(c, c, False) for c in outside]
-    kept, shown = [], 0
-    for row in rows:
-        if not row[2]:
-            shown += 1
-            if shown > MAX_ROWS:
-                break
-        kept.append(row)
-    while kept and kept[-1][2]:
-        kept.pop()
-    return kept
+    while rows and rows[-1][2]:
+        rows.pop()
+    return rows
 
 
 def presence(project, codings_by_code: dict[str, list], rows: list[tuple[str, str, bool]]) -> dict[str, set[str]]:
@@ -146,7 +137,7 @@ def crosstab_chart(df) -> ChartData | None:
     if not groups or not body:
         return None
     rows, percent, bold = [], {}, set()
-    for i in body[:MAX_ROWS * 2]:
+    for i in body:  # every row of the table: ``split`` cuts the chart into parts that fit a page
         key = f"row{i}"
         label = str(labels[i])
         rows.append((key, label.strip(), False))
@@ -165,9 +156,109 @@ def _pct(df, column: str) -> str | None:
     return next((c for c in (f"{column} %", f"{column}\u00a0%") if c in df.columns), None)
 
 
+ROW_IN = 0.17
+"""Inches per row of the heatmap."""
+BOTTOM_IN = 0.15
+MIN_FONT = 5.0
+_AXIS_RIGHT = 0.98
+
+
+def _label_width_pt(text: str, size: float) -> float:
+    """The width of ``text`` in points at ``size`` in matplotlib's default font (measured with FreeType,
+    not guessed from the number of characters)."""
+    from matplotlib.font_manager import FontProperties, findfont, get_font
+
+    font = get_font(findfont(FontProperties()))
+    font.set_size(size, 72)
+    font.set_text(text, 0.0)
+    return font.get_width_height()[0] / 64
+
+
+def _wrap_words(text: str, size: float, room_pt: float) -> list[str] | None:
+    """``text`` on lines no wider than ``room_pt``, broken at spaces only; None if a word is wider."""
+    lines: list[str] = []
+    for word in text.split():
+        if _label_width_pt(word, size) > room_pt:
+            return None
+        if lines and _label_width_pt(lines[-1] + " " + word, size) <= room_pt:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+@dataclass
+class ColumnLabels:
+    """How the column labels are set: their text (lines), font size and rotation, and the inches they
+    take above the heatmap (with the attribute's name)."""
+
+    texts: list[str]
+    size: float
+    rotation: int
+    header_in: float
+
+
+def _left(data: ChartData, width_in: float) -> float:
+    labels = _row_labels(data)
+    return min(0.6, (max((len(x) for x in labels), default=10) * 0.058 + 0.15) / width_in)
+
+
+def _row_labels(data: ChartData) -> list[str]:
+    return [textwrap.shorten(label, 56, placeholder="\u2026") for _, label, _ in data.rows]
+
+
+def column_labels(data: ChartData, width_in: float = 6.3) -> ColumnLabels:
+    """The column labels wrapped at spaces, never inside a word: at 7 pt if every word fits its column,
+    else at a smaller size down to 5 pt, else turned upright (one line each) at 7 pt."""
+    n_cols = max(1, len(data.groups))
+    column_pt = width_in * (_AXIS_RIGHT - _left(data, width_in)) / n_cols * 72 - 4
+    names = [str(v) for v, _ in data.groups]
+    counts = [f"(n = {n})" for _, n in data.groups]
+    size = 7.0
+    while size >= MIN_FONT:
+        wrapped = [_wrap_words(v, size, column_pt) for v in names]
+        if all(w is not None for w in wrapped) and all(_label_width_pt(c, size) <= column_pt for c in counts):
+            lines = max(len(w) for w in wrapped) + 1
+            texts = ["\n".join(w) + "\n" + c for w, c in zip(wrapped, counts)]
+            return ColumnLabels(texts, size, 0, max(0.9, 0.4 + lines * size * 1.3 / 72))
+        size -= 0.5
+    texts = [f"{v} {c}" for v, c in zip(names, counts)]
+    longest = max(_label_width_pt(t, 7.0) for t in texts)
+    return ColumnLabels(texts, 7.0, 90, max(0.9, 0.45 + longest / 72))
+
+
+def chart_height(data: ChartData, n_rows: int | None = None, width_in: float = 6.3) -> float:
+    """The height in inches of the heatmap of ``data`` (or of ``n_rows`` of its rows)."""
+    n = len(data.rows) if n_rows is None else n_rows
+    return ROW_IN * n + column_labels(data, width_in).header_in + BOTTOM_IN + 0.05
+
+
+def split(data: ChartData, max_height_in: float, width_in: float = 6.3) -> list[ChartData]:
+    """``data`` in parts whose heatmaps are each at most ``max_height_in`` tall, every row in one part, the
+    parts as even as can be (91 rows in 46 + 45, not 80 + 11); a theme heading never ends a part."""
+    fixed = column_labels(data, width_in).header_in + BOTTOM_IN + 0.05
+    per_part = max(1, int((max_height_in - fixed) / ROW_IN))
+    rows = data.rows
+    if len(rows) <= per_part:
+        return [data]
+    n_parts = -(-len(rows) // per_part)
+    size = -(-len(rows) // n_parts)
+    parts, start = [], 0
+    while start < len(rows):
+        end = min(len(rows), start + size)
+        while end - 1 > start and end < len(rows) and rows[end - 1][2]:
+            end -= 1  # a theme heading goes with the codes under it
+        parts.append(rows[start:end])
+        start = end
+    return [ChartData(data.attribute, data.groups, part,
+                      {k: v for k, v in data.percent.items() if k[0] in {r[0] for r in part}},
+                      data.bold & {r[0] for r in part}) for part in parts]
+
+
 def heatmap_png(data: ChartData, *, width_in: float = 6.3, dpi: int = 170) -> bytes:
     """Codes (rows, grouped under their themes) by attribute value (columns): the share of the
-    group's cases in which the code was coded, as colour and as a number."""
+    group's cases in which the code was coded, as colour and as a number. ``chart_height`` tall
+    (``split`` the data first to keep it within a page)."""
     import matplotlib
 
     matplotlib.use("Agg", force=False)
@@ -180,13 +271,13 @@ def heatmap_png(data: ChartData, *, width_in: float = 6.3, dpi: int = 170) -> by
         if not heading:
             for j, (value, _) in enumerate(data.groups):
                 grid[i, j] = data.percent[(code_id, value)]
-    height = min(9.2, 0.17 * n_rows + 1.1)
+    columns = column_labels(data, width_in)
+    height = chart_height(data, width_in=width_in)
     fig = Figure(figsize=(width_in, height), dpi=dpi)
-    labels = [textwrap.shorten(label, 56, placeholder="\u2026") for _, label, _ in data.rows]
+    labels = _row_labels(data)
     # margins by hand (tight_layout draws the figure once more): labels at about 0.055 in a character
-    left = min(0.6, (max((len(x) for x in labels), default=10) * 0.058 + 0.15) / width_in)
-    top_in = 0.9
-    fig.subplots_adjust(left=left, right=0.98, top=1 - top_in / height, bottom=0.15 / height)
+    left = _left(data, width_in)
+    fig.subplots_adjust(left=left, right=_AXIS_RIGHT, top=1 - columns.header_in / height, bottom=BOTTOM_IN / height)
     ax = fig.add_subplot(1, 1, 1)
     cmap = matplotlib.colormaps["Blues"].with_extremes(bad="white")
     ax.imshow(np.ma.masked_invalid(grid), cmap=cmap, vmin=0, vmax=100, aspect="auto", interpolation="nearest")
@@ -204,8 +295,8 @@ def heatmap_png(data: ChartData, *, width_in: float = 6.3, dpi: int = 170) -> by
         if heading or code_id in data.bold:
             label.set_fontweight("bold")
     ax.set_xticks(range(n_cols))
-    wrap = max(8, int(42 / max(1, n_cols)))
-    ax.set_xticklabels([textwrap.fill(str(v), wrap) + f"\n(n = {n})" for v, n in data.groups], fontsize=size)
+    ax.set_xticklabels(columns.texts, fontsize=columns.size, rotation=columns.rotation,
+                       va="bottom", ha="center")
     ax.xaxis.tick_top()
     ax.set_xlabel(data.attribute.replace("_", " "), fontsize=8)
     ax.xaxis.set_label_position("top")

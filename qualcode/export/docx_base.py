@@ -211,12 +211,13 @@ def add_contents(doc: Document, entries: list[tuple[int, str]], *, levels: str =
     return paragraphs
 
 
-def add_caption(doc, label: str, number: int, text: str):
-    """'Table 3. text' in the Caption style, numbered by a SEQ field."""
+def add_caption(doc, label: str, number: int, text: str, after_number: str = ""):
+    """'Table 3. text' in the Caption style, numbered by a SEQ field (``after_number``: what follows the
+    number, e.g. " (part 1 of 2)")."""
     p = para(doc, "", "Caption")
     p.add_run(f"{label} ")
     add_field(p, f"SEQ {label} \\* ARABIC", str(number))
-    p.add_run(". " + clean_text(text).rstrip("."))
+    p.add_run(after_number + ". " + clean_text(text).rstrip("."))
     p.add_run(".")
     return p
 
@@ -242,6 +243,12 @@ def new_section(doc: Document, landscape: bool):
 
 def is_landscape(doc: Document) -> bool:
     return doc.sections[-1].orientation == WD_ORIENT.LANDSCAPE
+
+
+def text_height(doc: Document) -> int:
+    """The height of the last section's page between its top and bottom margins (EMU)."""
+    s = doc.sections[-1]
+    return int(s.page_height - s.top_margin - s.bottom_margin)
 
 
 def text_width(doc: Document) -> int:

@@ -99,7 +99,10 @@ def transcripts_part(doc, project, stats: dict, add_table) -> None:
                           "their attributes are shown as not recorded.")
 
 
-def codebook_part(doc, project, by_code: dict[str, list], add_table) -> None:
+def codebook_part(doc, project, by_code: dict[str, list], add_table, counted: list[str] | None = None,
+                  who: str = "") -> None:
+    """The codebook in numbers, and its top-level themes with their codings (``counted``: whose codings
+    ``by_code`` holds; ``who``: how the tables name them, "kerrigan and ana pooled")."""
     book = project.codebook
     s = summary(book)
     name = f", {clean_text(book.name)}," if book.name else ""
@@ -113,7 +116,8 @@ def codebook_part(doc, project, by_code: dict[str, list], add_table) -> None:
         rows.append([theme.name, theme.id, len(under) - 1, sum(len(by_code.get(c, ())) for c in under)])
     if rows:
         grid = _grid(["Theme", "Id", "Codes under it", "Codings"], rows, [False, False, True, True], "Themes")
-        add_table(grid, "Top-level themes of the codebook, with the number of codes under each and of codings")
+        add_table(grid, "Top-level themes of the codebook, with the number of codes under each and of codings",
+                  _themes_note({c: cs for c, cs in by_code.items() if c in book}, counted or [], who))
     outside = {code: len(cs) for code, cs in by_code.items() if code not in book}
     if outside:
         listed = ", ".join(f"{code} ({n})" for code, n in sorted(outside.items()))
@@ -122,6 +126,23 @@ def codebook_part(doc, project, by_code: dict[str, list], add_table) -> None:
             f"{_plural(len(outside), 'code')} no longer in the codebook: {listed}. They are counted in the "
             "tables under their ids and have no definition; recode them or put the codes back in the codebook.",
             style="Notice")
+
+
+def _themes_note(by_code: dict[str, list], counted: list[str], who: str) -> str:
+    """Whose codings the themes table adds up, as the other tables say it; the coders' shares when
+    it pools several (a passage both coded counts once for each)."""
+    if not counted:
+        return ""
+    text = f"Note. Codings by {who or ' and '.join(counted)}: a theme's codings are those of the theme and of every code under it"
+    if len(counted) > 1:
+        each = {c: 0 for c in counted}
+        for codings in by_code.values():
+            for c in codings:
+                if c.coder in each:
+                    each[c.coder] += 1
+        text += (f"; the {len(counted)} coders' codings are added together, so a passage they both coded counts "
+                 "once for each (" + ", ".join(f"{c}: {_plural(n, 'coding')}" for c, n in each.items()) + ")")
+    return text + "."
 
 
 def coders_part(doc, project, stats: dict, add_table) -> None:
@@ -269,6 +290,8 @@ def for_word(frame, book=None):
     bounds in one column ("0.746 to 0.968", as `qualcode agree` prints it), short coefficient names
     (defined in the note under the table) and no Note column when every note is empty.
     CSV and XLSX keep the full frame."""
+    from qualcode.reliability.report import CODED_RULE, DISPLAY_RULE, coded_text
+
     low = next((c for c in frame.columns if c.endswith(" low")), None)
     high = next((c for c in frame.columns if c.endswith(" high")), None)
     out = frame.copy()
@@ -280,8 +303,15 @@ def for_word(frame, book=None):
         out.insert(pos, low[: -len(" low")], ci)
     if "Note" in out.columns and not out["Note"].fillna("").astype(str).str.strip().any():
         out = out.drop(columns=["Note"])
-    for c in [c for c in out.columns if c.startswith("Coded by ")]:  # a share of the units, as `agree` shows it
-        out[c] = ["" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{float(v):.1%}" for v in out[c]]
+    units = out["Units"].tolist() if "Units" in out.columns else None
+    for c in [c for c in out.columns if c.startswith("Coded by ")]:  # the units coded and their share: "1 (<0.1%)", one line
+        out[c] = ["" if v is None or (isinstance(v, float) and math.isnan(v)) else
+                  coded_text(float(v), int(n)).replace(" ", "\u00a0") if units is not None else f"{float(v):.1%}"
+                  for v, n in zip(out[c], units or [0] * len(out))]
+    coefficients = [c for c in ("Agreement", "Cohen's kappa", "Fleiss' kappa", "Krippendorff's alpha", "u-alpha",
+                                "Gwet's AC1") if c in out.columns]
+    for c in coefficients:  # never 1.000 unless exactly 1 (0.9997 reads >0.999)
+        out[c] = ["" if v is None or (isinstance(v, float) and math.isnan(v)) else _three(float(v)) for v in out[c]]
     # readers want code names, not ids (the Name column also labels the overall rows)
     if "Name" in out.columns and "Code" in out.columns:
         out = out.drop(columns=["Code"])
@@ -290,10 +320,18 @@ def for_word(frame, book=None):
                               "Gwet's AC1": "AC1", **{c: c.replace("Coded by ", "") + " coded"
                                                       for c in out.columns if c.startswith("Coded by ")}})
     out.attrs = {**frame.attrs, **readable_notes(frame, book)}
+    shown = [CODED_RULE] if units is not None and any(str(c).endswith(" coded") for c in out.columns) else []
+    out.attrs["notes"] = [*shown, DISPLAY_RULE, *out.attrs.get("notes", [])]
+    out.attrs["right"] = [c for c in out.columns if str(c).endswith(" coded")] + \
+        [{"Cohen's kappa": "kappa", "Fleiss' kappa": "kappa", "Krippendorff's alpha": "alpha", "Gwet's AC1": "AC1"}.get(c, c)
+         for c in coefficients]
     return out
 
 
 def _three(x: float) -> str:
-    """Three decimals, without the minus sign of a value that rounds to zero ("-0.000")."""
-    text = f"{x:.3f}"
+    """Three decimals, without the minus sign of a value that rounds to zero ("-0.000"), and never 1.000
+    unless it is 1 (``reliability.report.fmt``: ">0.999")."""
+    from qualcode.reliability.report import fmt
+
+    text = fmt(x, 3)
     return "0.000" if text == "-0.000" else text

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import io
+import math
 from datetime import date
 from pathlib import Path
 from typing import Callable
@@ -31,6 +32,8 @@ WIDE = 7  # more columns than this: a landscape page
 MAX_COLUMNS = 14  # more than this (landscape): the table is split into parts
 MAX_PARTS = 12
 MAX_ROWS = 300  # rows shown in Word; the XLSX export has them all
+FIGURE_CM = 16.0  # a figure's width on the page (charts are drawn 6.3 in wide)
+EMU_PER_INCH = 914400
 
 
 class ReportWriter:
@@ -55,15 +58,15 @@ class ReportWriter:
         if base.is_landscape(self.doc) != landscape:
             base.new_section(self.doc, landscape)
 
-    def caption(self, label: str, text: str):
+    def caption(self, label: str, text: str, after_number: str = ""):
         if label == "Table":
             self.tables += 1
             number = self.tables
         else:
             self.figures += 1
             number = self.figures
-        self.captions[label].append(f"{label} {number}. {clean_text(text).rstrip('.')}.")
-        return base.add_caption(self.doc, label, number, text)
+        self.captions[label].append(f"{label} {number}{after_number}. {clean_text(text).rstrip('.')}.")
+        return base.add_caption(self.doc, label, number, text, after_number)
 
     def note(self, text: str) -> None:
         if text:
@@ -185,14 +188,58 @@ class ReportWriter:
         if len(df) > shown:
             self.note(f"{shown:,} of {len(df):,} segments are shown; `qualcode export xlsx` writes them all.")
 
-    def figure(self, png: bytes, caption: str, width_cm: float = 16.0) -> None:
+    def figure(self, png: bytes, caption: str, width_cm: float = FIGURE_CM, part: tuple[int, int] | None = None,
+               alt: str = "") -> None:
+        """A picture and its caption below it, kept on one page (``part``: (k, n) of a figure in n parts:
+        the first is numbered, the others repeat its number, "Figure 3 (part 2 of 3)")."""
         p = base.para(self.doc)
-        p.add_run().add_picture(io.BytesIO(png), width=Cm(width_cm))
+        shape = p.add_run().add_picture(io.BytesIO(png), width=Cm(width_cm))
+        shape._inline.docPr.set("descr", clean_text(alt or caption))
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         p.paragraph_format.keep_with_next = True
-        below = self.caption("Figure", caption).paragraph_format
-        below.space_after = Pt(12)
-        below.keep_with_next = False  # a figure's caption ends its block: the next heading may start a page
+        p.paragraph_format.space_after = Pt(0)
+        p.paragraph_format.keep_together = True
+        if part is None or part[0] == 1:
+            below = self.caption("Figure", caption, f" (part 1 of {part[1]})" if part else "")
+        else:
+            below = base.para(self.doc, f"Figure {self.figures} (part {part[0]} of {part[1]}). "
+                              f"{clean_text(caption).rstrip('.')}.", style="Caption")
+        below.paragraph_format.space_after = Pt(12)
+        below.paragraph_format.keep_with_next = False  # a figure's caption ends its block: the next heading may start a page
+
+    def figure_room(self, caption: str) -> float:
+        """The tallest picture (inches) that fits on a page of the current section with its caption below
+        it: the height between the margins less the caption's lines (10 pt bold, about 0.068 in a
+        character), the spacing around them and 0.3 in to spare."""
+        width_in = base.text_width(self.doc) / EMU_PER_INCH
+        lines = math.ceil(len(caption) * 0.068 / width_in)
+        return base.text_height(self.doc) / EMU_PER_INCH - lines * 0.19 - (6 + 12) / 72 - 0.3
+
+    def chart(self, data, caption: str, table: int | None = None) -> None:
+        """A heatmap (``charts.ChartData``) as one figure when it fits the page, else in parts that each
+        do (on a portrait page, where more rows fit), every row in one of them; each part's caption says
+        which rows of the table it shows."""
+        from qualcode.export import charts
+
+        rows_of = f"; the rows are those of Table {table}" if table else ""
+        whole = f"Figure 00. {caption}{rows_of}."
+        n = len(str(len(data.rows)))  # the longest caption a part can have
+        longest = f"Figure 00 (part {'0' * n} of {'0' * n}). {caption}{rows_of}; " \
+                  f"this part shows rows {'0' * n} to {'0' * n} of {'0' * n}."
+        height = charts.chart_height(data)
+        if height > self.figure_room(whole) and base.is_landscape(self.doc):
+            self.orient(False)  # a portrait page holds more rows
+        parts = [data] if height <= self.figure_room(whole) else charts.split(data, self.figure_room(longest))
+        first = 1
+        for k, part in enumerate(parts, start=1):
+            where = rows_of
+            if len(parts) > 1:
+                last = first + len(part.rows) - 1
+                where += f"; this part shows rows {first} to {last} of {len(data.rows)}"
+                first = last + 1
+            text = caption + where
+            self.figure(charts.heatmap_png(part), text, part=(k, len(parts)) if len(parts) > 1 else None,
+                        alt="Heatmap. " + text + ". Rows: " + "; ".join(label for _, label, _ in part.rows))
 
 
 def column_units(g: Grid) -> list[list[int]]:
@@ -296,6 +343,13 @@ def _resolve_tables(project, tables, coders):
     for item in tables:
         out += build_tables(project, [item], coders) if isinstance(item, str) else [item]
     return out
+
+
+def _who(project, chosen) -> str:
+    """Whose codings the tables count, as their notes say it ("kerrigan and ana pooled")."""
+    from qualcode.analysis.data import choose_coders, pooled
+
+    return pooled(choose_coders(project, chosen))
 
 
 def _title_page(doc, project, coders: list[str], today: date, stamp) -> None:
@@ -412,7 +466,7 @@ def write_report(project, path=None, *, tables=None, coders=None, progress: Prog
     w.heading("Transcripts", 2)
     methods.transcripts_part(doc, project, stats, w.grid_table)
     w.heading("Codebook", 2)
-    methods.codebook_part(doc, project, by_code, w.grid_table)
+    methods.codebook_part(doc, project, by_code, w.grid_table, counted, _who(project, chosen))
     w.heading("Coding", 2)
     methods.coders_part(doc, project, stats, w.grid_table)
     if counted:
@@ -505,8 +559,8 @@ def _key_findings(doc, w: ReportWriter, project, keys: list, source: str, tick) 
         data = charts.crosstab_chart(view)
         if data is not None:
             label = data.attribute.replace("_", " ")
-            w.figure(charts.heatmap_png(data), f"{g.title}: the percentage of the cases with each value of "
-                     f"{label} (n cases) in which each code occurs; the rows are those of Table {w.tables}")
+            w.chart(data, f"{g.title}: the percentage of the cases with each value of {label} (n cases) in "
+                    "which each code occurs", table=w.tables)
 
 
 def _provenance_part(doc, w: ReportWriter, stamp) -> None:
@@ -532,7 +586,9 @@ def _coded_material(doc, w: ReportWriter, project, by_code: dict, per_code: int,
         return
     base.para(doc,
         f"For each code, up to {per_code} coded passages from different cases, preferring a respondent's "
-        "words within one turn. Each is attributed to its case and the speaker's role.")
+        "words within one turn. What is quoted is what a respondent said within the coding, without speaker "
+        "labels (of a coding that runs from a question into its answer, the answer). Each is attributed to its "
+        "case and the speaker's role.")
     chosen = exemplars(project, by_code, per_code=per_code)
     pooled = len(coders) > 1
 

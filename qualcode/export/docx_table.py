@@ -161,16 +161,18 @@ def table_xml(grid: Grid, *, style_id: str, width: int, columns: list[int] | Non
         "</w:tblGrid>",
         "<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>",
     ]
+    named = set(grid.attrs.get("right") or ())  # columns of numbers set as text (">0.999", "1 (<0.1%)")
+    right = [grid.numeric[j] or grid.headers[j] in named for j in range(len(grid.headers))]
     for j, w in zip(columns, widths):
         text = clean_text(grid.headers[j])
-        out.append(f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr>{_paragraphs(text, grid.numeric[j])}</w:tc>')
+        out.append(f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr>{_paragraphs(text, right[j])}</w:tc>')
     out.append("</w:tr>")
     for i in rows:
         out.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
         keep = KEEP if i == rows[-1] else ""
         for j, w in zip(columns, widths):
             rich = grid.rich.get((i, j)) if grid.rich else None
-            body = _rich(rich, keep) if rich is not None else _paragraphs(grid.text(i, j), grid.numeric[j], keep)
+            body = _rich(rich, keep) if rich is not None else _paragraphs(grid.text(i, j), right[j], keep)
             out.append(f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr>{body}</w:tc>')
         out.append("</w:tr>")
     out.append("</w:tbl>")

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import heapq
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
+from operator import attrgetter
 
 MAX_WORDS = 90
 _HEAD = 400
@@ -86,7 +88,28 @@ def _penalty(c) -> float:
     return abs(n - 300) / 600
 
 
+def said_within(t, start: int, end: int) -> list[tuple]:
+    """What is said within ``[start, end)``: ``(turn, lo, hi)`` for each turn the span touches, its label,
+    timestamp and the blank lines between turns left out, in text order (nothing for a transcript
+    without turns)."""
+    if not t.turns:
+        return []
+    i = max(bisect_right(t.turns, start, key=attrgetter("start")) - 1, 0)
+    out = []
+    for turn in t.turns[i:]:
+        if turn.start >= end:
+            break
+        lo, hi = max(start, turn.text_start), min(end, turn.end)
+        if hi > lo and not t.text[lo:hi].isspace():
+            out.append((turn, lo, hi))
+    return out
+
+
 def _exemplar(project, c, strict: bool) -> Exemplar | None:
+    """The words of a coding to quote: a respondent's, never an interviewer's when the coding holds a
+    respondent's words too (a coder who selects a question with its answer codes the answer), without
+    speaker labels. ``strict``: only a coding whose quoted words are most of what it holds, from one
+    respondent turn."""
     try:
         t = project.transcript(c.transcript)
     except Exception:  # noqa: BLE001 - a transcript gone from the project: its quote still stands
@@ -101,18 +124,31 @@ def _exemplar(project, c, strict: bool) -> Exemplar | None:
             return Exemplar(c.code, c.transcript, project.cases.case(c.transcript), None,
                             project.cases.case(c.transcript), shorten(c.quote), c.coder)
         start, end = anchor.start, anchor.end
-    turn = t.turn_at(start)
-    if turn is not None and start < turn.text_start <= end:
-        start = turn.text_start
-    if strict and (turn is None or turn.role == "interviewer" or end > turn.end + 1):
-        return None
-    text = t.text[start:end] if turn is None else t.text[max(start, turn.text_start):min(end, turn.end)]
+    if not t.turns:
+        text, speaker, role = t.text[start:end], None, None
+    else:
+        pieces = said_within(t, start, end)
+        answers = [p for p in pieces if p[0].role != "interviewer"]
+        if strict:
+            said = sum(hi - lo for _, lo, hi in pieces)
+            if len(answers) != 1 or (answers[0][2] - answers[0][1]) * 2 < said:
+                return None
+        use = answers or pieces[:1]
+        if not use:
+            return None if strict else _quoted(project, c)
+        turn = use[0][0]
+        text = " [\u2026] ".join(t.text[lo:hi].strip() for who, lo, hi in use if who.speaker == turn.speaker)
+        speaker, role = turn.speaker, turn.role
     text = mark_cuts(shorten(text or c.quote))
     if not text:
         return None
-    speaker = turn.speaker if turn is not None else None
     return Exemplar(c.code, c.transcript, project.cases.case(c.transcript), speaker,
-                    attribution(project, c.transcript, speaker, turn.role if turn else None), text, c.coder)
+                    attribution(project, c.transcript, speaker, role), text, c.coder)
+
+
+def _quoted(project, c) -> Exemplar:
+    case = project.cases.case(c.transcript)
+    return Exemplar(c.code, c.transcript, case, None, case, mark_cuts(shorten(c.quote)), c.coder)
 
 
 def exemplars(project, codings_by_code: dict[str, list], per_code: int = 2, tries: int = 12) -> dict[str, list[Exemplar]]:

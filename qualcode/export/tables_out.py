@@ -2,7 +2,8 @@
 
 The workbook opens on an "About" sheet (project, date, coders, what each sheet holds, with the
 tables' captions); each table sheet has its header row bold and frozen, a filter on it, column
-widths from the content and numbers stored as numbers (shown with the table's decimals). Files are
+widths from the content and numbers stored as numbers (shown with the table's decimals), case
+attributes too when a column holds only numbers (``typed``). Files are
 written whole or not at all (temporary file, then rename).
 """
 
@@ -22,7 +23,6 @@ from qualcode.export.frame import Grid, clean_text, format_value, grid
 from qualcode.export.output import check_writable, output_path, refuse_inputs, save_bytes, slug
 
 Progress = Callable[[int, int, str], None]
-_SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 MAX_WIDTH = 60
 
 
@@ -87,27 +87,154 @@ def _named(df, kind: str):
     return out
 
 
-def sheet_name(title: str, used: set[str]) -> str:
-    """Excel's rules: at most 31 characters, none of []:*?/\\, unique (case-insensitively)."""
-    base = _SHEET_BAD.sub("-", clean_text(title)).strip("' ") or "Table"
-    name = base[:31]
+SHEET_LIMIT = 31
+_SHEET_SWAP = str.maketrans({"[": "(", "]": ")", "/": "-", "\\": "-", "*": "", "?": ""})
+_PAIRS = {")": "(", "}": "{"}
+
+
+def _balanced(text: str) -> str:
+    """``text`` without brackets that have no partner (a cut that kept "(" but not its ")")."""
+    drop, open_at = set(), []
+    for i, ch in enumerate(text):
+        if ch in "({":
+            open_at.append(i)
+        elif ch in _PAIRS:
+            if open_at and text[open_at[-1]] == _PAIRS[ch]:
+                open_at.pop()
+            else:
+                drop.add(i)
+    drop.update(open_at)
+    return " ".join("".join(ch for i, ch in enumerate(text) if i not in drop).split())
+
+
+def fit_name(text: str, limit: int = SHEET_LIMIT) -> str:
+    """``text`` in at most ``limit`` characters: whole when it fits, else cut between words, in the middle
+    where that keeps more ("Understanding… by role (cases)": both ends tell sheets apart) or at the end
+    ("Outliers, overfitting…"), never leaving a bracket without its partner; a text with no such cut is
+    cut inside a word, in the middle."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return _balanced(text)
+    words = text.split(" ")
+    best, best_key = "", None
+    for h in range(1, len(words)):
+        for k in range(0, len(words) - h):
+            head = " ".join(words[:h]).rstrip(",;-") + "\u2026"
+            cand = head + (" " + " ".join(words[-k:]) if k else "")
+            if len(cand) > limit:
+                break
+            fixed = _balanced(cand)
+            key = (fixed == cand, len(fixed) + (3 if k else 0), h >= k)  # both ends, when about as long
+            if best_key is None or key > best_key:
+                best, best_key = fixed, key
+    if len(best) >= min(8, limit // 2):
+        return best
+    half = (limit - 1) // 2
+    return _balanced(text[:half].rstrip() + "\u2026" + text[-(limit - 1 - half):].lstrip())
+
+
+def sheet_name(title: str, used: set[str], head: str = "") -> str:
+    """A sheet's name from a short, readable title, by Excel's rules: at most 31 characters, none of
+    []:*?/\\ (a colon reads " -", brackets become parentheses), unique (case-insensitively: " (2)"
+    after a name already used); when too long, cut between words (``fit_name``) after ``head``, which
+    is kept whole ("Segments - ")."""
+
+    def safe(text: str) -> str:
+        return " ".join(clean_text(text).replace(":", " -").translate(_SHEET_SWAP).split())
+
+    head, text = safe(head), safe(title).strip("' ") or "Table"
+    head = head + " " if head else ""
+    name = head + fit_name(text, SHEET_LIMIT - len(head))
     n = 2
     while name.casefold() in used:
         suffix = f" ({n})"
-        name = base[: 31 - len(suffix)] + suffix
+        name = head + fit_name(text, SHEET_LIMIT - len(head) - len(suffix)) + suffix
         n += 1
     used.add(name.casefold())
     return name
+
+
+SHORT_TITLES = {"Code co-occurrence (overlapping codings)": "Co-occurrence (overlapping)",
+                "Code co-occurrence within speaker turns": "Co-occurrence (within turns)"}
+
+
+def readable_title(project, df, title: str) -> str:
+    """A table's title as a reader wants it: code and attribute names, not ids ("Codes by role
+    (cases)", "Coded segments: PDP/ICE"). The sheet's first row and the About sheet give it whole."""
+    kind = df.attrs.get("kind")
+    book = project.codebook
+    if kind == "crosstab" and df.attrs.get("rows"):
+        from qualcode.export.findings import crosstab_title
+
+        return crosstab_title(project, df)
+    if kind == "retrieve" and ": " in title:
+        lead, _, named = title.partition(": ")
+        names = [book.get(c.strip()).name if c.strip() in book else c.strip() for c in named.split(",")]
+        return lead + ": " + ", ".join(names)
+    return title
+
+
+def sheet_label(df, full: str) -> tuple[str, str]:
+    """(a head kept whole, the rest) a sheet is named from: "Segments -" and the code's name for coded
+    segments, a short form of a long standard title, else the title."""
+    if df.attrs.get("kind") == "retrieve" and ": " in full:
+        return "Segments -", full.partition(": ")[2]
+    return "", SHORT_TITLES.get(full, full)
+
+
+IDENTIFIERS = {"id", "code", "coding", "transcript", "transcripts", "case", "coder", "speaker", "parent", "name",
+               "quote", "memo", "before", "after", "attribution", "text"}
+"""Columns that name things, or hold what was said: text even when every value is digits (transcript 101,
+case 7, a quote "5")."""
+_INT = re.compile(r"[+-]?(?:0|[1-9]\d*)")
+_FLOAT = re.compile(r"[+-]?(?:0|[1-9]\d*)\.\d+")
+_BLANK = {"", "(missing)", "(not recorded)"}
+
+
+def typed(g: Grid) -> Grid:
+    """``g`` with each column of text that holds only numbers written as numbers ("4", "8" -> 4, 8;
+    "2.5" -> 2.5; a blank or "(missing)" cell left empty): case attributes such as years or team size,
+    which cases.csv gives as text. Identifiers stay text (``IDENTIFIERS``, the row labels), and so do
+    values a number would change ("007", "1,200", "1e3")."""
+    from dataclasses import replace
+
+    rows = [list(r) for r in g.rows]
+    numeric, decimals = list(g.numeric), list(g.decimals)
+    changed = False
+    for j, header in enumerate(g.headers):
+        if numeric[j] or j < g.index_columns or str(header).strip().casefold() in IDENTIFIERS:
+            continue
+        values = [r[j] for r in rows]
+        texts = [v.strip() for v in values if isinstance(v, str) and v.strip() not in _BLANK]
+        if not texts or any(v is not None and not isinstance(v, str) for v in values):
+            continue
+        if all(_INT.fullmatch(t) for t in texts):
+            convert, places = int, 0
+        elif all(_INT.fullmatch(t) or _FLOAT.fullmatch(t) for t in texts):
+            convert, places = float, max(len(t.partition(".")[2]) for t in texts)
+        else:
+            continue
+        for r in rows:
+            v = r[j].strip() if isinstance(r[j], str) else r[j]
+            r[j] = None if v is None or v in _BLANK else convert(v)
+        numeric[j], decimals[j], changed = True, places, True
+    return replace(g, rows=rows, numeric=numeric, decimals=decimals) if changed else g
 
 
 def _number_format(decimals: int) -> str:
     return "#,##0" if decimals == 0 else "#,##0." + "0" * decimals
 
 
-def _fill_sheet(ws, g: Grid) -> None:
+TITLE_ROWS = 1
+"""Rows above a table sheet's header: its full title."""
+
+
+def _fill_sheet(ws, g: Grid, title: str | None = None) -> None:
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
+    ws.append([clean_text(title if title is not None else g.title)])  # the full title: the sheet's name is short
+    ws["A1"].font = Font(bold=True, size=12)
     ws.append([clean_text(h) for h in headers_of(g)])  # a header row even when the table is empty
     widths = [min(MAX_WIDTH, max(8, len(h) + 2)) for h in headers_of(g)]
     for row in g.rows:
@@ -129,16 +256,17 @@ def _fill_sheet(ws, g: Grid) -> None:
                 widths[j] = max(widths[j], min(MAX_WIDTH, len(format_value(v, True, g.decimals[j])) + 2))
         ws.append(values)
     bold = Font(bold=True)
-    for cell in ws[1]:
+    header = TITLE_ROWS + 1
+    for cell in ws[header]:
         cell.font = bold
         cell.alignment = Alignment(vertical="top", wrap_text=True)
     if g.empty and g.empty_reason:  # why it is empty, beside the header row (the About sheet says it too)
-        note = ws.cell(row=1, column=len(widths) + 2, value=f"No data: {clean_text(g.empty_reason)}")
+        note = ws.cell(row=header, column=len(widths) + 2, value=f"No data: {clean_text(g.empty_reason)}")
         note.font = Font(italic=True)
     for j, width in enumerate(widths[:len(g.headers)]):
         letter = get_column_letter(j + 1)
         ws.column_dimensions[letter].width = width
-        column = ws[letter][1:]
+        column = ws[letter][header:]
         if g.numeric[j] and g.decimals[j]:
             fmt = _number_format(g.decimals[j])
             for cell in column:
@@ -151,9 +279,11 @@ def _fill_sheet(ws, g: Grid) -> None:
             for cell in column:
                 if cell.data_type == "f":
                     cell.data_type = "s"
-    ws.freeze_panes = ws.cell(row=2, column=g.index_columns + 1)
+    ws.freeze_panes = ws.cell(row=header + 1, column=g.index_columns + 1)
     if g.rows:
-        ws.auto_filter.ref = ws.dimensions
+        from openpyxl.utils import get_column_letter as letter_of
+
+        ws.auto_filter.ref = f"A{header}:{letter_of(len(headers_of(g)))}{header + len(g.rows)}"
 
 
 NO_DATA = "no data"
@@ -200,13 +330,15 @@ def workbook_bytes(project, frames: list, *, today: date | None = None, progress
     header_row = about.max_row
     for cell in about[header_row]:
         cell.font = Font(bold=True)
-    grids = [grid(for_spreadsheet(df, project.codebook)) for df in frames]
+    grids = [typed(grid(for_spreadsheet(df, project.codebook))) for df in frames]
     for k, (df, g) in enumerate(zip(frames, grids)):
         if progress is not None:
             progress(k, len(frames) + 1, f"sheet: {g.title}")
-        name = sheet_name(g.title, used)
-        _fill_sheet(wb.create_sheet(name), g)
-        about.append([name, clean_text(g.title), 0 if g.empty else len(g.rows),
+        full = readable_title(project, df, g.title)
+        head, label = sheet_label(df, full)
+        name = sheet_name(label, used, head)
+        _fill_sheet(wb.create_sheet(name), g, full)
+        about.append([name, clean_text(full), 0 if g.empty else len(g.rows),
                       clean_text(g.empty_reason if g.empty and g.empty_reason else g.caption)])
     if memos is not None:
         g = grid(memos)

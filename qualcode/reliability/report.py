@@ -47,10 +47,41 @@ def assessment(alpha: float | None, low: float | None = None, n_units: int | Non
 
 
 def fmt(value: float | None, digits: int = 3) -> str:
-    """A coefficient for reading: "0.812", or "undefined"/"" when there is no number."""
+    """A coefficient for reading: "0.812", "" when there is no number. Never 1.000 unless it is 1: a
+    value that would round to 1 (0.9997, a code one coder used once in 2,607 units and the other
+    never) reads ">0.999", and one that would round to -1 "<-0.999" (``number`` writes them plainly)."""
     if value is None:
         return ""
-    return f"{value:.{digits}f}"
+    text = f"{value:.{digits}f}"
+    if abs(value) != 1 and text.lstrip("-") == f"{1:.{digits}f}":
+        below = f"{1 - 10 ** -digits:.{digits}f}"
+        return ">" + below if value > 0 else "<-" + below
+    return text
+
+
+def number(value: float | None, digits: int = 6) -> str:
+    """A coefficient for a program (CSV): plain, rounded to ``digits``."""
+    return "" if value is None else f"{value:.{digits}f}"
+
+
+def percent(share: float) -> str:
+    """A share for reading, to 0.1 %: never 0.0% unless none, nor 100.0% unless all ("<0.1%", ">99.9%")."""
+    text = f"{share:.1%}"
+    if share > 0 and text == "0.0%":
+        return "<0.1%"
+    if share < 1 and text == "100.0%":
+        return ">99.9%"
+    return text
+
+
+def coded_text(share: float, units: int) -> str:
+    """What a coder coded, for reading: the units and their share, "1 (<0.1%)", "52 (2.0%)"."""
+    return f"{round(share * units):,} ({percent(share)})"
+
+
+DISPLAY_RULE = "A coefficient reads >0.999 when it is above 0.999 but not 1: 1.000 means exactly 1."
+CODED_RULE = ("A coder's column gives the units they coded and their share of all units (<0.1%: at least one, "
+              "but fewer than 1 in 1,000).")
 
 
 @dataclass
@@ -147,7 +178,8 @@ class AgreementReport:
                 f"agreement is percent agreement; kappa is {self.kappa_name}; alpha is Krippendorff's alpha "
                 f"(nominal) with {interval}; AC1 is Gwet's AC1. "
                 f"'{ALL_CODES}' pools every code decision; '{CODE_SETS}' is alpha over the set of codes each "
-                "coder gave each unit, with the MASI distance (Passonneau 2006; no interval). " + RULE)
+                "coder gave each unit, with the MASI distance (Passonneau 2006; no interval). " + DISPLAY_RULE + " "
+                + RULE)
 
     @property
     def caption(self) -> str:
@@ -216,8 +248,8 @@ class AgreementReport:
                       "q_alpha_below_667", "q_alpha_below_800"])
         for r in self.all_rows():
             w.writerow([self.unit, r.scope, r.code, r.name, r.transcript or "", r.units]
-                       + [fmt(v, 6) for v in r.coded]
-                       + [fmt(v, 6) for v in (r.agreement, r.kappa, r.alpha, r.alpha_low, r.alpha_high, r.ac1)]
+                       + [number(v, 6) for v in r.coded]
+                       + [number(v, 6) for v in (r.agreement, r.kappa, r.alpha, r.alpha_low, r.alpha_high, r.ac1)]
                        + [r.assessment, r.note()]
                        + ["" if r.p_below is None else f"{r.p_below[k]:.4f}" for k in (TENTATIVE, RELIABLE)])
         return buf.getvalue()

@@ -78,3 +78,23 @@ def note_after(table) -> str:
     while el is not None and el.tag != W + "p":
         el = el.getnext()
     return "".join(t.text or "" for t in el.iter(W + "t")) if el is not None else ""
+
+
+@pytest.fixture(scope="session")
+def wide_template(tmp_path_factory):
+    """A project shaped like a real study (``wide_study``), made once."""
+    from tests.export.wide_study import build
+
+    root = tmp_path_factory.mktemp("wide") / "pdp"
+    build(root).close()
+    return root
+
+
+@pytest.fixture
+def wide(wide_template, tmp_path):
+    """A copy of the ``wide_study`` project, opened."""
+    from tests.export.wide_study import copy
+
+    p = copy(wide_template, tmp_path / "pdp")
+    yield p
+    p.close()

@@ -183,8 +183,9 @@ def test_control_characters_and_formula_like_text_survive(study):
     assert rows[3][0] == "line one\nline two"
     wb = openpyxl.load_workbook(write_xlsx(study, study.root / "exports" / "t.xlsx", tables=[odd]))
     ws = wb[wb.sheetnames[1]]
-    assert wb.sheetnames[1] == "Odd- text -1--2-"
-    assert ws["A3"].value == "=SUM(A1:A2)" and ws["A3"].data_type == "s"
-    assert ws["B2"].value == 1
+    assert wb.sheetnames[1] == "Odd - text (1)-2"
+    assert ws["A1"].value == "Odd: text [1]/2?"  # the full title above the table
+    assert ws["A4"].value == "=SUM(A1:A2)" and ws["A4"].data_type == "s"
+    assert ws["B3"].value == 1
     files = write_csv(study, study.root / "exports" / "csv", tables=[odd])
     assert files[0].read_text("utf-8").splitlines()[1] == "bell  here,1"

@@ -78,7 +78,7 @@ async def test_other_formats_and_default_paths(study):
         await _settle(app, pilot)
         wb = openpyxl.load_workbook(study.root / "exports" / "tables.xlsx")
         assert wb.sheetnames == ["About", "Cases", "Code frequencies", "Codes by case",
-                                 "Code co-occurrence (overlapping", "Memos"]
+                                 "Co-occurrence (overlapping)", "Memos"]
         fmt.value = "codebook"
         await pilot.pause()
         assert path.value == "exports/codebook.docx"

@@ -254,8 +254,9 @@ def test_memos_in_the_report_and_the_workbook(study_report, report_doc, tmp_path
         assert " ".join(c.memo.split()) in text
     wb = openpyxl.load_workbook(write_xlsx(project, tmp_path / "t.xlsx", tables=["frequencies"]))
     sheet = wb["Memos"]
-    assert [c.value for c in sheet[1]][:6] == ["code", "code name", "transcript", "case", "coder", "memo"]
-    assert sheet.max_row - 1 == len(memos)
+    assert sheet["A1"].value == "Memos"  # the sheet's title, then its header row
+    assert [c.value for c in sheet[2]][:6] == ["code", "code name", "transcript", "case", "coder", "memo"]
+    assert sheet.max_row - 2 == len(memos)
 
 
 def test_memos_by_transcript_or_none(study):
@@ -311,7 +312,8 @@ def test_an_empty_project_gives_tables_with_headers(project, tmp_path):
             assert len(df.columns) >= 1 and len(df) == 0 or f.name.startswith("01-cases")
     wb = openpyxl.load_workbook(write_xlsx(project, tmp_path / "t.xlsx"))
     for name in wb.sheetnames[1:]:
-        assert wb[name]["A1"].value, name  # a header row on every sheet
+        assert wb[name]["A1"].value, name  # a title
+        assert wb[name]["A2"].value, name  # and a header row on every sheet
 
 
 @pytest.mark.parametrize("args, message", [

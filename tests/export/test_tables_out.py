@@ -25,7 +25,8 @@ def test_xlsx_has_one_sheet_per_table_with_a_bold_frozen_header_and_numbers(stud
     wb = openpyxl.load_workbook(path)
     titles = [df.attrs["title"] for df in standard]
     assert wb.sheetnames[0] == "About"
-    assert [n for n in wb.sheetnames[1:-1]] == [t[:31] for t in titles]
+    short = {"Code co-occurrence (overlapping codings)": "Co-occurrence (overlapping)"}
+    assert [n for n in wb.sheetnames[1:-1]] == [short.get(t, t) for t in titles]
     assert wb.sheetnames[-1] == "Memos"  # the study's coders wrote memos
     about = wb["About"]
     assert about["A1"].value == study.config.name
@@ -36,21 +37,22 @@ def test_xlsx_has_one_sheet_per_table_with_a_bold_frozen_header_and_numbers(stud
     assert values["Journal of researcher_a"].startswith("419 lines")
     assert values["Transcript lsp-a"].startswith("content hash ")
     freq = wb["Code frequencies"]
-    header = [c.value for c in freq[1]]
+    assert freq["A1"].value == "Code frequencies"  # the full title, then the header row
+    header = [c.value for c in freq[2]]
     assert header == ["code", "id", "level", "parent", "codings", "words coded", "transcripts", "cases"]
-    assert all(c.font.b for c in freq[1])
-    assert freq.freeze_panes == "A2"
-    assert freq.auto_filter.ref
+    assert all(c.font.b for c in freq[2])
+    assert freq.freeze_panes == "A3"
+    assert freq.auto_filter.ref.startswith("A2:")
     expected = standard[1]
-    assert freq.max_row == len(expected) + 1
-    for i, (_, rec) in enumerate(expected.iterrows(), start=2):
+    assert freq.max_row == len(expected) + 2
+    for i, (_, rec) in enumerate(expected.iterrows(), start=3):
         assert freq.cell(i, 2).value == rec["id"]
         assert freq.cell(i, 5).value == rec["codings"] and isinstance(freq.cell(i, 5).value, int)
     assert freq.column_dimensions["B"].width >= len("recruitment.retention.not_monitored")
     matrix = wb["Codes by case"]
-    assert matrix.freeze_panes == "B2"  # the case column stays in view too
-    assert [c.value for c in matrix[1]][0] == "case"
-    assert matrix["A2"].value == "LSP A"
+    assert matrix.freeze_panes == "B3"  # the case column stays in view too
+    assert [c.value for c in matrix[2]][0] == "case"
+    assert matrix["A3"].value == "LSP A"
 
 
 def test_xlsx_decimals_are_number_formats_on_real_numbers(study):
@@ -60,10 +62,10 @@ def test_xlsx_decimals_are_number_formats_on_real_numbers(study):
     df.attrs.update(title="Shares", caption="", kind="test")
     wb = openpyxl.load_workbook(write_xlsx(study, study.root / "exports" / "s.xlsx", tables=[df]))
     ws = wb["Shares"]
-    assert ws["B2"].value == pytest.approx(0.12345)
-    assert ws["B2"].number_format == "#,##0.000"
-    assert ws["C2"].number_format == "#,##0.0"
-    assert ws["D2"].value == 1
+    assert ws["B3"].value == pytest.approx(0.12345)
+    assert ws["B3"].number_format == "#,##0.000"
+    assert ws["C3"].number_format == "#,##0.0"
+    assert ws["D3"].value == 1
 
 
 def test_empty_table_sheet_says_so(study):
@@ -73,9 +75,9 @@ def test_empty_table_sheet_says_so(study):
     df.attrs.update(title="Nothing", caption="No codings.", kind="x", empty_reason="There are no codings yet.")
     wb = openpyxl.load_workbook(write_xlsx(study, study.root / "exports" / "e.xlsx", tables=[df]))
     ws = wb["Nothing"]
-    assert [ws["A1"].value, ws["B1"].value] == ["a", "b"]  # the header row, as for any table
-    assert ws["D1"].value == "No data: There are no codings yet."
-    assert ws.max_row == 1
+    assert [ws["A2"].value, ws["B2"].value] == ["a", "b"]  # the header row, as for any table
+    assert ws["D2"].value == "No data: There are no codings yet."
+    assert ws.max_row == 2
 
 
 def test_sheet_names_are_valid_and_unique():
@@ -119,7 +121,7 @@ def test_crosstab_rows_say_with_sub_codes_in_csv_and_xlsx_as_in_word(study):
     assert by_id["barriers"][1] == f"{name} (with sub-codes)"  # 9 cases: the code or any code under it
     assert by_id["recruitment.open"][1] == study.codebook.get("recruitment.open").name
     ws = openpyxl.load_workbook(write_xlsx(study, study.root / "exports" / "x.xlsx", tables=[spec])).worksheets[1]
-    cells = {r[0]: r[1] for r in ws.iter_rows(min_row=2, values_only=True)}
+    cells = {r[0]: r[1] for r in ws.iter_rows(min_row=3, values_only=True)}
     assert cells["barriers"] == f"{name} (with sub-codes)"
 
 
