@@ -110,7 +110,7 @@ def agree_cmd(ctx: Context, coders, unit, codes, as_json, as_csv, disagreements,
 
 
 def _print_report(report, by_transcript: bool) -> None:
-    from qualcode.reliability.report import fmt
+    from qualcode.reliability.report import coded_text, fmt
 
     letters = [chr(ord("A") + i) for i in range(len(report.coders))]
     n_what = "characters" if report.unit == "unitized" else report.unit_name
@@ -133,7 +133,7 @@ def _print_report(report, by_transcript: bool) -> None:
                    + ["agreement", "kappa", "alpha", f"alpha {ci}", "AC1", "assessment"])
 
     def line(r, label=None):
-        cells = [label or r.code, r.units] + [f"{v:.1%}" for v in r.coded]
+        cells = [label or r.code, r.units] + [coded_text(v, r.units) for v in r.coded]
         alpha = fmt(r.alpha) if r.alpha is not None else ("undefined" if "alpha" in r.undefined else "")
         if unitized:
             return cells + [alpha, r.assessment]

@@ -24,8 +24,9 @@ def table(rows: list[list], headers: list[str]) -> None:
 
 
 def _isnum(v: str) -> bool:
+    v = v.split(" (")[0]  # "52 (2.0%)": a count and its share
     try:
-        float(v.rstrip("%"))
+        float(v.lstrip("<>").rstrip("%").replace(",", ""))
         return True
     except ValueError:
         return v == ""

@@ -204,7 +204,7 @@ class AgreementScreen(Screen):
             self._show("codes")
 
     def _fill_codes(self) -> None:
-        from qualcode.reliability.report import fmt
+        from qualcode.reliability.report import coded_text, fmt
 
         r = self.report
         table = self.query_one("#codes", DataTable)
@@ -221,7 +221,7 @@ class AgreementScreen(Screen):
             count[d.code] = count.get(d.code, 0) + 1
         for row in r.rows + r.overall:
             n = count.get(row.code, 0) if row.scope == "code" else len(self.disagreements)
-            shares = [f"{v:.1%}" for v in row.coded]
+            shares = [coded_text(v, row.units) for v in row.coded]  # "1 (<0.1%)", never a bare 0.0%
             alpha = fmt(row.alpha) if row.alpha is not None else ("undefined" if row.undefined else "")
             if r.unit == "unitized":
                 cells = [row.code, *shares, alpha, row.assessment, str(n)]
