@@ -446,11 +446,12 @@ class JournalWriter:
                 break
             except FileExistsError:
                 continue
-        try:
-            os.write(fd, rep.torn_tail)
-            os.fsync(fd)  # kept before the journal is cut
-        finally:
-            os.close(fd)
+        else:
+            raise OSError(errno.EEXIST, "too many set-aside files of the same second")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(rep.torn_tail)
+            fh.flush()
+            os.fsync(fh.fileno())  # kept before the journal is cut
         fsync_dir(self.folder)
         with open(self.path, "r+b") as fh:
             fh.truncate(rep.clean_size)
