@@ -42,6 +42,7 @@ def share_cmd(ctx: Context, remote: str | None) -> None:
 def sync_cmd(ctx: Context, as_json: bool) -> None:
     """Share your work and get the team's: commit your changes (saying what changed), fetch, merge
     (journals by qualcode's driver), push; then say what arrived from whom."""
+    from qualcode.services.check import dropped_codings
     from qualcode.services.sync import sync
 
     project = ctx.project
@@ -49,7 +50,7 @@ def sync_cmd(ctx: Context, as_json: bool) -> None:
     result = sync(project.root, ctx.coder, project.config.codebook)
     unknown = codes_not_in_codebook(project) if result.arrived or result.committed else {}
     # (when something arrived, codes_not_in_codebook has just reloaded the codebook)
-    lost = my_dropped_codings(project, ctx.coder, set(project.codebook.dropped) - dropped_before) \
+    lost = dropped_codings(project, ctx.coder, set(project.codebook.dropped) - dropped_before) \
         if result.arrived else {}
     if as_json:
         emit_json({"committed": result.committed, "arrived": result.arrived, "authors": result.authors,
@@ -99,14 +100,6 @@ def _dropped(project) -> set[str]:
         return set(project.reload_codebook().dropped)
     except QualcodeError:
         return set()
-
-
-def my_dropped_codings(project, coder: str, codes: set[str]) -> dict[str, int]:
-    """This coder's codings of codes that ``codes`` newly records as removed with their codings: work a
-    sync made stop counting, which no table shows any more."""
-    from qualcode.services.check import dropped_codings
-
-    return dropped_codings(project, coder, codes)
 
 
 def codes_not_in_codebook(project) -> dict[str, int]:

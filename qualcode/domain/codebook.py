@@ -142,6 +142,11 @@ class Codebook:
         """Changes when the renamed / merged / dropped records change (a cache key for readers)."""
         return (tuple(sorted(self.renamed.items())), tuple(sorted(self.merged.items())), tuple(sorted(self.dropped)))
 
+    def for_coding(self, ref: str) -> Code | None:
+        """The code a new coding given ``ref`` gets: by id or exact name, or the code an id renamed or
+        merged since counts as today (a coder on another machine still using the old id)."""
+        return self.resolve(ref) or self.get(self.resolve_code(ref) or "")
+
     def resolve(self, ref: str) -> Code | None:
         """A code by id, or by exact (case-insensitive) name."""
         if ref in self.by_id:

@@ -138,13 +138,19 @@ def read_table(path: str | Path, *, max_bytes: int = MAX_BYTES) -> Table:
     return t
 
 
-def _decode(data: bytes, path: Path) -> str:
+def decode_spreadsheet(data: bytes) -> tuple[str, str | None]:
+    """The text of a CSV/TSV as a spreadsheet saved it (UTF-8 with or without BOM, UTF-16 with BOM:
+    Excel's "Unicode text", else Windows-1252), and a note when it fell back on Windows-1252."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        return data.decode("utf-16", "replace"), None
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), None
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+        return data.decode("cp1252", "replace"), "not UTF-8; read as Windows-1252 (check accented characters)"
+
+
+def _decode(data: bytes, path: Path) -> str:
+    return decode_spreadsheet(data)[0]
 
 
 def _read_xlsx(path: Path, data: bytes) -> Table:

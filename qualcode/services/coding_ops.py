@@ -61,9 +61,7 @@ def add_coding(project: Project, coder: str, transcript_id: str, code: str, *, s
                end: int | None = None, quote: str | None = None, occurrence: int | None = None,
                memo: str | None = None) -> Coding:
     transcript = project.transcript(transcript_id)
-    book = project.codebook  # a code's name, or an id renamed or merged since (it codes as the new id)
-    if code not in book and book.resolve(code) is None and book.get(book.resolve_code(code) or "") is None:
-        # before the quote: one error, the right one
+    if code not in project.codebook and project.codebook.for_coding(code) is None:  # before the quote: one error
         from qualcode.errors import UnknownCodeError
 
         raise UnknownCodeError(f"unknown code {code!r}", path=project.codebook_path,

@@ -114,8 +114,9 @@ def _write_table(root: Path, path: str, header: list[str], rows, like: bytes = b
 
     out = io.StringIO()
     utf16 = like.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
-    w = csv.writer(out, lineterminator="\r\n" if b"\r\n" in like or "\r\n" in decode_cases(like)[0] else "\n",
-                   delimiter=cases_delimiter(decode_cases(like)[0]) if like else ",")
+    text = decode_cases(like)[0]
+    w = csv.writer(out, lineterminator="\r\n" if "\r\n" in text else "\n",
+                   delimiter=cases_delimiter(text) if like else ",")
     w.writerow(header)
     w.writerows(rows)
     bom = codecs.BOM_UTF8 if like.startswith(codecs.BOM_UTF8) else b""

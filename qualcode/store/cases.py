@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import codecs
 import csv
 import errno
 import io
@@ -10,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qualcode.errors import FormatError, Problem
+from qualcode.formats.segments_table import decode_spreadsheet as decode_cases
 from qualcode.store.atomic import read_regular
 
 
@@ -28,17 +28,6 @@ class Cases:
 
     def value(self, transcript_id: str, attribute: str) -> str | None:
         return self.attributes.get(transcript_id, {}).get(attribute)
-
-
-def decode_cases(data: bytes) -> tuple[str, str | None]:
-    """The text of a cases file as a spreadsheet saved it (UTF-8 with or without BOM, UTF-16 with
-    BOM: Excel's "Unicode text", else Windows-1252), and a note when it fell back on Windows-1252."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16", "replace"), None
-    try:
-        return data.decode("utf-8-sig"), None
-    except UnicodeDecodeError:
-        return data.decode("cp1252", "replace"), "not UTF-8; read as Windows-1252 (check accented characters)"
 
 
 def cases_delimiter(text: str) -> str:

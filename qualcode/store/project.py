@@ -301,7 +301,7 @@ class CoderSession:
     def _new(self, transcript_id: str, start: int, end: int, code: str, memo: str | None) -> Coding:
         book = self.project.codebook
         if code not in book:
-            resolved = book.resolve(code) or book.get(book.resolve_code(code) or "")  # a name, or a merged/old id
+            resolved = book.for_coding(code)  # a name, or a merged/old id
             if resolved is None:
                 raise UnknownCodeError(f"unknown code {code!r}", path=self.project.codebook_path,
                                        hint="use a code id from the codebook (`qualcode stats --codes` lists them)")

@@ -165,6 +165,7 @@ def fit_trust(oof: dict[str, dict[str, np.ndarray]], Y: np.ndarray, code_index: 
     covers), for recall; ``groups`` gives each row's transcript (for the budget).
     """
     positives = Y.sum(axis=0)
+    masks = [groups == g for g in np.unique(groups)] if groups is not None and RULES in oof else []
     quality: dict[str, dict[str, tuple[float, int]]] = {}
     prior: dict[str, float] = {}
     for s, by_code in oof.items():
@@ -175,8 +176,8 @@ def fit_trust(oof: dict[str, dict[str, np.ndarray]], Y: np.ndarray, code_index: 
                 continue
             y = Y[:, j]
             lift = average_precision(v, y) - float(y.mean())
-            if s == RULES and groups is not None:
-                lift = transferable_lift(np.asarray(v), y, groups, lift)
+            if s == RULES and masks:
+                lift = transferable_lift(np.asarray(v), y, masks, lift)
             q[code] = (lift, int(positives[j]))
         quality[s] = q
         prior[s] = float(np.mean([lift for lift, _ in q.values()])) if q else 0.0
@@ -227,7 +228,7 @@ def fit_trust(oof: dict[str, dict[str, np.ndarray]], Y: np.ndarray, code_index: 
     return trust
 
 
-def transferable_lift(v: np.ndarray, y: np.ndarray, groups: np.ndarray, pooled: float) -> float:
+def transferable_lift(v: np.ndarray, y: np.ndarray, masks: list[np.ndarray], pooled: float) -> float:
     """The keywords' lift on a code, without the transcript where they do best.
 
     Keywords are often written from the first interviews read: on those they find what the coder
@@ -237,8 +238,7 @@ def transferable_lift(v: np.ndarray, y: np.ndarray, groups: np.ndarray, pooled: 
     scorer can be expected to do on new text. (The trained scorers are measured out of fold already.)
     """
     lifts = []
-    for g in np.unique(groups):
-        m = groups == g
+    for m in masks:  # one per transcript
         yg = y[m]
         if yg.any():
             lifts.append(average_precision(v[m], yg) - float(yg.mean()))

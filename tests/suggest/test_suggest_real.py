@@ -122,17 +122,22 @@ def test_a_short_answer_to_a_speaker_taken_for_a_respondent_still_comes_with_wha
     alone = next(s for s in segs if s.start <= first_yes < s.end)  # "Yes." with nothing before it
     assert (alone.start, alone.answer_start) == (first_yes, -1)
 
-def test_words_any_answer_uses_are_never_offered_as_keywords(sproject, pipeline, monkeypatch):
-    """("maybe", "actually", "stuff" were offered to an outside tester.) Here "mill" stands in for such
-    a word: a term with one is left out of the proposals, the others stay."""
-    import qualcode.suggest.keywords as kw
-
+def _code_jobs(sproject) -> None:
+    """ann codes three passages about lost jobs (the mill, the town) with "jobs"."""
     session = sproject.session("ann")
     for tid, quote in [("int-a", "Half the town lost their jobs when the factory closed."),
                        ("int-b", "My brothers both lost their jobs at the mill in the nineties."),
                        ("int-b", "The mill was the whole town.")]:
         session.add(tid, *span(sproject, tid, quote), "jobs")
     session.close()
+
+
+def test_words_any_answer_uses_are_never_offered_as_keywords(sproject, pipeline, monkeypatch):
+    """("maybe", "actually", "stuff" were offered to an outside tester.) Here "mill" stands in for such
+    a word: a term with one is left out of the proposals, the others stay."""
+    import qualcode.suggest.keywords as kw
+
+    _code_jobs(sproject)
     args = ["--project", str(sproject.root), "--coder", "ann", "suggest", "--keywords", "--json"]
     before = {p["term"] for p in json.loads(CliRunner().invoke(cli, args).output)["proposals"] if p["code"] == "jobs"}
     assert any("mill" in t.split() for t in before)
@@ -142,12 +147,7 @@ def test_words_any_answer_uses_are_never_offered_as_keywords(sproject, pipeline,
 
 
 def test_keywords_are_proposed_from_codings_with_evidence_and_added_only_when_accepted(sproject, pipeline):
-    session = sproject.session("ann")
-    for tid, quote in [("int-a", "Half the town lost their jobs when the factory closed."),
-                       ("int-b", "My brothers both lost their jobs at the mill in the nineties."),
-                       ("int-b", "The mill was the whole town.")]:
-        session.add(tid, *span(sproject, tid, quote), "jobs")
-    session.close()
+    _code_jobs(sproject)
     root = str(sproject.root)
     before = sproject.codebook_path.read_bytes()
     runner = CliRunner()

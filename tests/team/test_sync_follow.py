@@ -130,9 +130,9 @@ def test_pushed_is_said_only_when_something_was_pushed(team):
     assert gitc(lead, "rev-parse", "HEAD") == gitc(lead, "rev-parse", f"refs/remotes/origin/{branch}")
 
 
-def test_a_removal_that_overrode_a_change_made_on_another_machine_is_said(team):
-    """ana recodes a coding on her laptop, then removes it at the office: in the merged journal the
-    removal comes last and stands (documented), so the recode is lost; both machines are told, once."""
+def recoded_here_removed_there(team) -> str:
+    """ana codes on her laptop and syncs both machines; then recodes it on the laptop and removes it at
+    the office, which syncs: the coding's id (the laptop has not synced since)."""
     laptop, office = team["ana-laptop"], team["ana-office"]
     kept = code(laptop, "It took us two years")
     qc(laptop, "--coder", "ana", "sync")
@@ -140,6 +140,14 @@ def test_a_removal_that_overrode_a_change_made_on_another_machine_is_said(team):
     qc(laptop, "--coder", "ana", "code", "recode", kept, "theme.sub")
     qc(office, "--coder", "ana", "code", "remove", kept)
     qc(office, "--coder", "ana", "sync")
+    return kept
+
+
+def test_a_removal_that_overrode_a_change_made_on_another_machine_is_said(team):
+    """ana recodes a coding on her laptop, then removes it at the office: in the merged journal the
+    removal comes last and stands (documented), so the recode is lost; both machines are told, once."""
+    laptop, office = team["ana-laptop"], team["ana-office"]
+    kept = recoded_here_removed_there(team)
     said = qc(laptop, "--coder", "ana", "sync").stdout
     told = qc(office, "--coder", "ana", "sync").stdout
     for machine, out in ((laptop, said), (office, told)):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from qualcode.store.project import Project
 from qualcode.tui.app import make_app
+from tests.team.test_sync_follow import recoded_here_removed_there
 from tests.team.test_team import code, qc, team  # noqa: F401 - the fixture
 
 
@@ -59,14 +60,8 @@ async def test_a_codebook_conflict_that_arrived_is_shown_in_the_workbench(team):
 async def test_the_sync_notes_are_shown_in_the_workbench(team):  # noqa: F811
     """A removal that stood over a recode made on the other machine is said in the workbench too
     (before, only `qualcode sync` in a terminal said it), and a sync with nothing to push says so."""
-    laptop, office = team["ana-laptop"], team["ana-office"]
-    kept = code(laptop, "It took us two years")
-    qc(laptop, "--coder", "ana", "sync")
-    qc(office, "--coder", "ana", "sync")
-    qc(laptop, "--coder", "ana", "code", "recode", kept, "theme.sub")
-    qc(office, "--coder", "ana", "code", "remove", kept)
-    qc(office, "--coder", "ana", "sync")
-    project = Project.open(laptop, search=False)
+    kept = recoded_here_removed_there(team)
+    project = Project.open(team["ana-laptop"], search=False)
     app = make_app(project, "ana")
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         said = await synced(app, pilot)
