@@ -14,8 +14,8 @@ from qualcode.errors import QualcodeError
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--project", "project_dir", type=click.Path(file_okay=False), default=None,
               help="The project folder (default: the nearest folder with qualcode.toml, here or above).")
-@click.option("--coder", default=None, help="Who you are coding as (default: QUALCODE_CODER, else your login name; reports with no coder "
-                   "show the project's default_coder).")
+@click.option("--coder", default=None, help="Who you are coding as (default: QUALCODE_CODER, else your login name; the workbench first "
+                   "takes the coder you last chose in it; reports with no coder show the project's default_coder).")
 @click.option("--debug", is_flag=True, help="Show the full traceback of an error.")
 @click.version_option(package_name="qualcode")
 @click.pass_context

@@ -18,7 +18,8 @@ def open_workbench(ctx) -> None:
     from qualcode.store.journal import check_coder_name
 
     project = ctx.project
-    # --coder, else QUALCODE_CODER, else your login name: never the project's default_coder by itself
+    # --coder, else QUALCODE_CODER, else the coder last chosen in this workbench, else your login name:
+    # never the project's default_coder by itself
     # (the workbench must not write into a reference coder's journal unless you choose that coder)
     run(project, coder=check_coder_name(ctx.coder_option) if ctx.coder_option else None)
     click.echo("Everything you coded is saved.")

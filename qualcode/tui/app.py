@@ -24,7 +24,7 @@ from qualcode.errors import QualcodeError
 from qualcode.store.project import Project
 from qualcode.tui.colours import code_colours
 from qualcode.tui.commands import WorkbenchCommands
-from qualcode.tui.desk import Change, Desk, NothingToDo, describe_codebook_changes
+from qualcode.tui.desk import Change, Desk, NothingToDo, describe_codebook_changes, remember_coder, remembered_coder
 from qualcode.tui.registry import SCREENS
 from qualcode.tui.screens.home import HomeScreen
 from qualcode.tui.team import TeamCheck
@@ -62,6 +62,8 @@ class WorkbenchApp(TeamCheck, App):
         self.settings = settings
         self.colours: dict[str, str] = code_colours(desk.codebook)
         self.cases = None
+        self.start_note = ""
+        """Said once the workbench is up: why it does not code as the coder last chosen here."""
 
     # -- start -------------------------------------------------------------------------------
     def get_default_screen(self) -> Screen:
@@ -77,6 +79,8 @@ class WorkbenchApp(TeamCheck, App):
             self.report(self.desk.codebook_error, title="Codebook not loaded")
         for problem in self.desk.project.index.problems[:5]:
             self.notify(str(problem), title="Transcript", severity="warning", timeout=10)
+        if self.start_note:
+            self.notify(self.start_note, title="Coder", severity="warning", timeout=20, markup=False)
         if self.settings.open_transcript:
             self.open_transcript(self.settings.open_transcript)
         self.call_after_refresh(self.open_session)
@@ -270,7 +274,7 @@ class WorkbenchApp(TeamCheck, App):
     def action_switch_coder(self) -> None:
         from qualcode.tui.screens.dialogs import CoderDialog
 
-        self.push_screen(CoderDialog(self.desk.coder, self.desk.project.coders()),
+        self.push_screen(CoderDialog(self.desk.coder, self.desk.coder_choices()),
                          lambda name: self.switch_coder(name) if name else None)
 
     def switch_coder(self, name: str) -> None:
@@ -281,6 +285,7 @@ class WorkbenchApp(TeamCheck, App):
         except QualcodeError as exc:
             self.report(exc, title="Cannot switch coder")
             return
+        remember_coder(self.desk.project, name)  # the next start codes as them too
         self.redraw_status_lines()
         for screen in self.screen_stack:
             if hasattr(screen, "coder_changed"):
@@ -392,26 +397,58 @@ class WorkbenchApp(TeamCheck, App):
         self.notify(f"Codebook reloaded{': ' + what if what else ''}.", markup=False)
 
 
-def default_coder(project: Project) -> str:
-    """Who the workbench codes as when ``--coder`` does not say: ``QUALCODE_CODER``, else your login name.
-
-    Never the project's ``default_coder`` (that names whose codings reports and tables use): opening a
-    project someone else coded, such as the bundled study, must not put your keystrokes into their
-    journal. Choose them explicitly with ``--coder NAME`` or ctrl+k."""
-    name = os.environ.get("QUALCODE_CODER", "").strip()
-    if not name:
-        try:
-            name = getpass.getuser()
-        except (KeyError, OSError):
-            name = "coder"
+def as_coder_name(name: str) -> str:
+    """``new person`` -> ``new_person``: what a coder name may hold."""
     return "".join(ch if ch.isalnum() or ch in "_.-" else "_" for ch in name) or "coder"
 
 
+def login_name() -> str:
+    """Your login name as a coder name."""
+    try:
+        return as_coder_name(getpass.getuser())
+    except (KeyError, OSError):
+        return "coder"
+
+
+def default_coder(project: Project) -> str:
+    """Who the workbench codes as when ``--coder`` does not say (``opening_coder``)."""
+    return opening_coder(project)[0]
+
+
+def opening_coder(project: Project) -> tuple[str, str]:
+    """Who the workbench codes as when ``--coder`` does not say, and a note when the coder you last
+    chose could not be used: ``QUALCODE_CODER``; else the coder you last chose in this project's
+    workbench on this machine (ctrl+k or ``--coder``; ``desk.remembered_coder``) while the project
+    still has them (in qualcode.toml or with a journal); else your login name.
+
+    Never the project's ``default_coder`` by itself (that names whose codings reports and tables use):
+    opening a project someone else coded, such as the bundled study, must not put your keystrokes into
+    their journal. Choose them explicitly with ``--coder NAME`` or ctrl+k."""
+    name = os.environ.get("QUALCODE_CODER", "").strip()
+    if name:
+        return as_coder_name(name), ""
+    mine = login_name()
+    last = remembered_coder(project)
+    if last is None or last == mine:
+        return mine, ""
+    if last in project.coders():
+        return last, ""
+    return mine, (f"You last coded here as {last}, but this project has no coder {last} now (not in "
+                  f"qualcode.toml, no codings/{last}.jsonl): coding as {mine}. ctrl+k switches coder.")
+
+
 def make_app(project: Project, coder: str | None = None, settings: Settings | None = None) -> WorkbenchApp:
-    """The workbench on ``project`` for ``coder`` (default: the project's default coder, else your login)."""
+    """The workbench on ``project`` for ``coder`` (remembered for the next start without ``--coder``),
+    else for ``opening_coder``."""
     settings = settings or Settings()
-    desk = Desk(project, coder or default_coder(project))
-    return WorkbenchApp(desk, settings)
+    note = ""
+    if coder:
+        remember_coder(project, coder)
+    else:
+        coder, note = opening_coder(project)
+    app = WorkbenchApp(Desk(project, coder), settings)
+    app.start_note = note
+    return app
 
 
 def run(project: Project, coder: str | None = None) -> None:

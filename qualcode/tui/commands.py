@@ -63,7 +63,7 @@ class WorkbenchCommands(Provider):
         for code in desk.codebook.walk():
             out.append((f"Retrieve: {desk.codebook.path_name(code.id)}", partial(app.retrieve, code.id),
                         "every coded segment of this code", False))
-        for coder in desk.project.coders():
+        for coder in desk.coder_choices():
             if coder != desk.coder:
                 out.append((f"Switch coder: {coder}", partial(app.switch_coder, coder), "code as this coder", False))
         return out

@@ -120,6 +120,54 @@ def describe_codebook_changes(diff: dict[str, list[str]] | None, most: int = 3) 
     return "; ".join(parts)
 
 
+def read_memory(project: Project, name: str, sealed: bool = False) -> dict:
+    """What the workbench keeps in ``.qualcode/NAME`` (JSON) on this machine; {} when it is missing or
+    cannot be read (a convenience, never an error). ``sealed``: only what this user wrote
+    (``store.cache_seal``), never what came with a project folder handed over."""
+    import json
+
+    from qualcode.store.atomic import read_regular
+    from qualcode.store.cache_seal import unseal
+
+    try:
+        raw = read_regular(project.cache_dir / name)
+        data = json.loads((unseal(raw) if sealed else raw) or b"")
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def write_memory(project: Project, name: str, data: dict, sealed: bool = False) -> None:
+    """Keep ``data`` in ``.qualcode/NAME`` (a temporary file renamed over it; ``sealed`` with this
+    user's key); a read-only project keeps nothing."""
+    import json
+
+    from qualcode.store.atomic import write_atomic
+    from qualcode.store.cache_seal import seal
+
+    payload = json.dumps(data, sort_keys=True).encode("utf-8")
+    try:
+        write_atomic(project.cache_dir / name, seal(payload) if sealed else payload, durable=False)
+    except QualcodeError:
+        pass
+
+
+CODER_MEMORY = "coder.json"
+"""The coder you last chose in this project's workbench (ctrl+k, or ``--coder``). Sealed: a project
+folder handed over with its ``.qualcode/`` never makes the next person code as its last coder."""
+
+
+def remembered_coder(project: Project) -> str | None:
+    """The coder you last chose in this project's workbench on this machine, or None."""
+    name = read_memory(project, CODER_MEMORY, sealed=True).get("coder")
+    return name if isinstance(name, str) and name else None
+
+
+def remember_coder(project: Project, coder: str) -> None:
+    if remembered_coder(project) != coder:
+        write_memory(project, CODER_MEMORY, {"coder": coder}, sealed=True)
+
+
 @dataclass
 class TranscriptRow:
     """What the project home shows of one transcript's coding."""
@@ -251,38 +299,41 @@ class Desk:
     # -- where the researcher left each transcript ------------------------------------------
     POSITIONS = "positions.json"
 
-    def _positions(self) -> dict:
-        import json
-
-        try:
-            data = json.loads((self.project.cache_dir / self.POSITIONS).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        return data if isinstance(data, dict) else {}
-
     def position(self, tid: str) -> int | None:
         """Where this coder's cursor was when they last left ``tid`` (None: never opened here)."""
-        mine = self._positions().get(self.coder)
+        mine = read_memory(self.project, self.POSITIONS).get(self.coder)
         at = mine.get(tid) if isinstance(mine, dict) else None
         return at if isinstance(at, int) and at >= 0 else None
 
     def remember_position(self, tid: str, offset: int) -> None:
-        """Keep the cursor's place in ``.qualcode/`` (this machine only; a convenience, never an error)."""
-        import json
-
-        from qualcode.store.atomic import write_atomic
-
-        data = self._positions()
+        """Keep the cursor's place in ``.qualcode/`` (this machine only; a convenience, never an error:
+        a read-only project opens at the top next time)."""
+        data = read_memory(self.project, self.POSITIONS)
         mine = data.get(self.coder)
         mine = mine if isinstance(mine, dict) else {}
         if mine.get(tid) == offset:
             return
         mine[tid] = offset
         data[self.coder] = mine
-        try:
-            write_atomic(self.project.cache_dir / self.POSITIONS, json.dumps(data, sort_keys=True), durable=False)
-        except QualcodeError:
-            pass  # a read-only project: it opens at the top next time
+        write_memory(self.project, self.POSITIONS, data)
+
+    # -- who can be chosen -------------------------------------------------------------------
+    def coder_choices(self) -> list[str]:
+        """The coders ctrl+k (and the palette) offer: those named in qualcode.toml, those with codings,
+        and the current coder. A journal left with no codings (the consensus journal after its
+        decisions were undone, a coder whose codings were all removed) is not offered; typing its name
+        still opens it."""
+        configured = set(self.project.config.coders)
+
+        def has_codings(coder: str) -> bool:
+            if coder == self.coder:
+                return True
+            try:
+                return len(self.project.codings(coder)) > 0
+            except QualcodeError:
+                return True  # unreadable is not empty: offered, and opening it says what is wrong
+
+        return [c for c in self.project.coders() if c in configured or has_codings(c)]
 
     # -- the project home ------------------------------------------------------------------
     def overview(self) -> dict[str, TranscriptRow]:

@@ -60,6 +60,16 @@ def _exact(book: Codebook, code_id: str) -> Code:
     return code
 
 
+def renamed_to(book: Codebook, code_id: str) -> str:
+    """The id ``code_id``'s code has now when only its id changed since (``renamed:``, a chain of renames
+    followed), else ``code_id`` (still there, or merged, removed or unknown)."""
+    now, seen = code_id, {code_id}
+    while now not in book and book.renamed.get(now) not in (None, *seen):
+        now = book.renamed[now]
+        seen.add(now)
+    return now if now in book else code_id
+
+
 def _value(v) -> str:
     if isinstance(v, list):
         v = ", ".join(v)
@@ -115,6 +125,8 @@ class CodebookScreen(Screen):
         super().__init__()
         self.code_id: str | None = None
         self._shown: Code | None = None
+        self._own_change = False
+        """True while the App shows a change this editor saved (the form is set by ``_saved``)."""
 
     def compose(self) -> ComposeResult:
         yield StatusLine(id="status")
@@ -187,26 +199,78 @@ class CodebookScreen(Screen):
         return f"saved to {path} at each save"
 
     def codebook_changed(self) -> None:
+        """The codebook was saved here, or read again after it changed elsewhere (a sync, ``qualcode
+        codebook`` in another terminal, another window): show it, and, when it changed elsewhere, the
+        form's code as it is now (``_follow``)."""
         self._rebuild()
         self.query_one(StatusLine).show(self.desk, self._where())
+        if not self._own_change:
+            self._follow()
 
     def on_screen_resume(self) -> None:
         """Back from a dialog or another screen: the codebook as it is on disk now."""
-        if self.is_mounted and self.app.check_codebook() is not None:
-            self._after_reload()
+        if self.is_mounted:
+            self._check()
 
-    def _after_reload(self) -> None:
-        """The codebook was read again (changed elsewhere): show it; the form keeps what was typed in it
-        (saving it then applies it to the codebook as it is now), else it shows the code as it is now."""
-        self._rebuild()
+    def _check(self, quiet: bool = False) -> dict | None:
+        """``app.check_codebook``: a codebook read again is shown by ``codebook_changed``; one that cannot
+        be read is not, and the heading says why."""
+        arrived = self.app.check_codebook(quiet=quiet)
+        if arrived is not None and self.desk.codebook_error is not None:
+            self._rebuild()
+        return arrived
+
+    def _follow(self) -> None:
+        """The codebook changed elsewhere. The form keeps what was typed in it (saving it then applies it
+        to the codebook as it is now), else it shows its code as it is now. A code whose id changed there
+        is shown under its new id (with what was typed, if anything), so that nothing is saved to the old
+        id; a code merged or removed there gives way to the code it went into (or the first code), and
+        the researcher is told."""
         book = self.desk.codebook
-        if self.code_id not in book:
-            self.code_id = None
+        old = self.code_id
+        if old in book:
+            if not self._typed:
+                self._load(old)
+            return
+        typed = self._typed
+        self.code_id = None
+        if old is None:  # nothing was shown (an empty codebook before)
             if book.codes:
-                self._load(book.walk()[0].id)
-                self.query_one(CodeTree).select_code(self.code_id)
-        elif not self._typed:
-            self._load(self.code_id)
+                self._select(book.walk()[0].id)
+            return
+        new = renamed_to(book, old)
+        if new != old and typed:  # the edits are still the code's: kept, under its new id
+            self.code_id = self._shown.id = new
+            field = self.query_one("#id", Input)
+            if field.value.strip() == old:
+                put(field, new)
+            self._highlight(new)
+            self.app.notify(f"{old} was renamed to {new} elsewhere: the form shows it under its new id, with "
+                            "your unsaved changes (ctrl+s saves them).", title="Codebook", timeout=15, markup=False)
+            return
+        went = book.resolve_code(old)
+        if new != old:
+            said = f"{old} was renamed to {new} elsewhere: the form shows it under its new id"
+        elif went in book:
+            new, said = went, f"{old} was merged into {went} elsewhere: the form shows {went}"
+        else:
+            new = book.walk()[0].id if book.codes else None
+            said = f"{old} was removed from the codebook elsewhere" + (f": the form shows {new}" if new else "")
+        if new is not None:
+            self._select(new)
+        self.app.notify(said + (f"; your unsaved changes to {old} could not be kept." if typed else "."),
+                        title="Codebook", severity="warning" if typed else "information", timeout=15, markup=False)
+
+    def _select(self, code_id: str) -> None:
+        """Show ``code_id`` in the form and highlight it in the tree."""
+        self._load(code_id)
+        self._highlight(code_id)
+
+    def _highlight(self, code_id: str) -> None:
+        """Highlight the form's code in the tree once the tree is rebuilt (its nodes have no line before;
+        moving there now would highlight the first code, which leaving the form's code saves)."""
+        tree = self.query_one(CodeTree)
+        tree.call_after_refresh(tree.select_code, code_id)
 
     def codings_changed(self, change) -> None:
         pass
@@ -293,7 +357,7 @@ class CodebookScreen(Screen):
         shown = self._shown
 
         def build(book: Codebook) -> Codebook:
-            now = _exact(book, code_id)
+            now = _exact(book, renamed_to(book, code_id))  # its id changed elsewhere: the edits are still its
             clash = [k for k, v in changes.items() if k != "id" and getattr(now, k) != getattr(shown, k)
                      and getattr(now, k) != v]
             if clash:
@@ -302,14 +366,18 @@ class CodebookScreen(Screen):
                             "Your form keeps your version: ctrl+s again puts it over theirs.")
             edited = {k: v for k, v in changes.items() if k in edit.EDITABLE}
             if edited:
-                book = edit.edit_code(book, code_id, **edited)
+                book = edit.edit_code(book, now.id, **edited)
             if "parent" in changes:
-                book = edit.move_code(book, code_id, parent)
+                book = edit.move_code(book, now.id, parent)
             if "id" in changes:
-                book = edit.rename_id(book, code_id, new_id)
+                book = edit.rename_id(book, now.id, new_id)
             return book
 
-        return self._reshape(build, f"edit {code_id}", select=new_id if select else None, keep_form=True)
+        def saved_id(book: Codebook) -> str:  # the code's id after the save
+            return new_id if "id" in changes else renamed_to(book, code_id)
+
+        return self._reshape(build, lambda b: f"edit {saved_id(b)}", select=saved_id if select else None,
+                             keep_form=True)
 
     def _reshape(self, build, what, select=None, keep_form: bool = False) -> bool:
         """``_reshape_locked`` holding the codebook lock that `qualcode codebook` commands take, so that
@@ -372,19 +440,19 @@ class CodebookScreen(Screen):
         return True
 
     def _reloaded(self, arrived, keep_form: bool) -> None:
-        """After a refused save on a codebook read again: show it as it is now."""
-        if arrived is None:
-            return
-        if keep_form and self.code_id in self.desk.codebook:
-            self._shown = copy.deepcopy(self.desk.codebook.get(self.code_id))  # saving again puts the form over it
-            self._rebuild()
-            return
-        self._after_reload()
+        """After a refused save on a codebook read again (shown by ``codebook_changed`` already): saving
+        the form again puts it over the code as it is now."""
+        if arrived is not None and keep_form and self.code_id in self.desk.codebook:
+            self._shown = copy.deepcopy(self.desk.codebook.get(self.code_id))
 
     def _saved(self, recount: bool, select: str | None) -> None:
         if recount:  # codings now count under other codes (a merge, a changed id, dropped codings)
             self.desk.counts = Counter(c.code for c in list(self.desk.codings))
-        self.app.codebook_saved()
+        self._own_change = True  # the form is set below, not by ``_follow``
+        try:
+            self.app.codebook_saved()
+        finally:
+            self._own_change = False
         if select and select not in self.desk.codebook:  # removed or merged away: the first code
             select = self.desk.codebook.walk()[0].id if len(self.desk.codebook) else None
         if select:
@@ -501,9 +569,8 @@ class CodebookScreen(Screen):
         self.app.push_screen(RemoveDialog(code.name, use.of(code.id), use.who(code.id)), chosen)
 
     def action_undo(self) -> None:
-        arrived = self.app.check_codebook(quiet=True)
+        arrived = self._check(quiet=True)
         if arrived is not None:  # the last change in the history may not be the one this window made
-            self._after_reload()
             entries = codebook_ops.history(self.desk.project)
             last = f"; ctrl+z again undoes the last change, '{entries[-1]['what']}'" if entries else ""
             words = describe_codebook_changes(arrived) or "reordered"

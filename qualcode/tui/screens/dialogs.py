@@ -131,8 +131,10 @@ class CoderDialog(ModalScreen[str | None]):
 class MemoDialog(ModalScreen[str | None]):
     """Edit a memo; ctrl+s saves (an empty memo clears it), Esc cancels (returns None)."""
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="MemoDialog") + """
-    MemoDialog TextArea { height: 10; }
+    ROWS = 10
+    """The memo box's height when the terminal has room for it (fewer on a short terminal: ``fit``)."""
+    DEFAULT_CSS = DIALOG_CSS.format(name="MemoDialog") + f"""
+    MemoDialog TextArea {{ height: {ROWS}; }}
     """
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Cancel"),
@@ -155,6 +157,24 @@ class MemoDialog(ModalScreen[str | None]):
         area = self.query_one(TextArea)
         area.focus()
         area.move_cursor(area.document.end)
+
+    def on_resize(self, event) -> None:
+        """The terminal changed size (or the dialog opened): lay the memo box out again once the dialog
+        has its new size."""
+        self.call_after_refresh(self.fit)
+
+    def fit(self) -> None:
+        """Give the memo box the rows the dialog has left on this terminal (at most ``ROWS``), so no
+        wrapped line is cut off below the dialog's edge, and keep the cursor's line in view."""
+        box, area = self.query_one(Vertical), self.query_one(TextArea)
+        room = box.styles.max_height  # the dialog's (80% of the screen)
+        limit = int(room.resolve(self.size, self.size)) if room is not None else self.size.height
+        others = box.styles.gutter.height + sum(w.outer_size.height + w.styles.margin.height
+                                                for w in box.children if w is not area)
+        rows = max(area.styles.gutter.height + 1, min(self.ROWS, limit - others - area.styles.margin.height))
+        if area.outer_size.height != rows:
+            area.styles.height = rows
+        area.call_after_refresh(area.scroll_cursor_visible)
 
     def action_save(self) -> None:
         self.dismiss(self.query_one(TextArea).text.strip())
