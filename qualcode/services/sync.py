@@ -376,14 +376,18 @@ def _finish_merge(root: Path, identity: str | None, notes: list[str] | None = No
     said = follow_case_rows(root, config.cases, renamed)  # after git or merge_cases merged the file
     if said and notes is not None:
         notes.append(said)
-    if notes is not None:  # a removal that stands over a change made on another machine
-        notes.extend(overridden_changes(root))
-    followed = follow_text(root, add)  # codings made meanwhile on a transcript this merge renamed
-    if followed and notes is not None:
-        notes.append(f"{followed} coding(s) made on a transcript since renamed went with their text")
-    from qualcode.store.codebook_merge import apply_pending
+    from qualcode.services.sync_consensus import settled_twice
+    from qualcode.services.sync_notes import codebook_notes
 
-    apply_pending(root)  # the conflicts this merge's codebook driver recorded, into their file
+    # this merge's codebook conflicts, into their file with who had which value (before any Project.open
+    # adds them without); a removal that stands over a change made on another machine; a passage settled
+    # on two machines
+    said = codebook_notes(root, config.codebook) + overridden_changes(root) + settled_twice(root, add)
+    followed = follow_text(root, add)  # codings made meanwhile on a transcript this merge renamed
+    if followed:
+        said.append(f"{followed} coding(s) made on a transcript since renamed went with their text")
+    if notes is not None:
+        notes.extend(said)
     git(root, "add", "-A", "--", *STAGED)
     staged = [p for p in git(root, "diff", "--cached", "--name-only", "-z").stdout.split("\0") if p]
     for path in staged:  # a file marked resolved (`git add`) with git's markers still in it
@@ -455,7 +459,8 @@ def sync(root: Path, coder: str, codebook: str) -> SyncResult:
                                 hint="your work is committed on this machine and nothing is lost; check the network "
                                      "and the remote (`git remote -v`), then run `qualcode sync` again to share it")
             upstream = f"{remote}/{branch}"
-            known = git(root, "rev-parse", "-q", "--verify", f"refs/remotes/{upstream}", check=False).returncode == 0
+            theirs = git(root, "rev-parse", "-q", "--verify", f"refs/remotes/{upstream}", check=False).stdout.strip()
+            known = bool(theirs)  # (``theirs``: what the others pushed, merged in; a push moves the ref on)
             if known:
                 proc = git(root, "merge", "-q", "--no-commit", upstream, check=False, identity=identity)
                 _kill_point("merging")
@@ -482,7 +487,11 @@ def sync(root: Path, coder: str, codebook: str) -> SyncResult:
                             hint="run `qualcode sync` again")
         after = git(root, "rev-parse", "HEAD").stdout.strip()
         if after != before:
-            result.arrived = describe(root, before, after, _changed_paths(root, before, after), codebook)
+            # what the others changed (since the version in common), not what this sync's merge did (a
+            # transcript of ours it moved, the lines it appended to journals)
+            common = git(root, "merge-base", before, theirs, check=False).stdout.strip() if before and theirs else ""
+            old, new = (common or None, theirs) if theirs else (before, after)
+            result.arrived = describe(root, old, new, _changed_paths(root, old, new), codebook) if old != new else []
             log = git(root, "log", "--no-merges", "--format=%an", f"{before}..{after}" if before else after).stdout
             result.authors = sorted(set(log.split("\n")) - {""})
             told = git(root, "log", "--format=%B", f"{before}..{after}" if before else after).stdout

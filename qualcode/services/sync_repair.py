@@ -148,8 +148,18 @@ def merge_cases(root: Path, path: str, cases_name: str,
         if row is not None:
             merged[tid] = row
     _write_table(root, path, ho, merged.values(), sync._show(root, ":2", path))
-    return True, None if not kept_ours else (f"{path}: the rows of {', '.join(kept_ours)} were changed on two "
-                                             "machines; this machine's were kept (edit them if the other's were right)")
+    if not kept_ours:
+        return True, None
+    ours_by, theirs_by = _sides(root, path)
+    return True, (f"{path}: the rows of {', '.join(kept_ours)} were changed on two machines; {ours_by}'s were "
+                  f"kept over {theirs_by}'s (edit them if {theirs_by}'s were right)")
+
+
+def _sides(root: Path, path: str) -> tuple[str, str]:
+    """Who changed ``path`` on each side of the merge being made (``sync_notes.sides``)."""
+    from qualcode.services.sync_notes import merge_base, sides
+
+    return sides(root, merge_base(root), path)
 
 
 def follow_case_rows(root: Path, cases_name: str, renamed: dict[str, str]) -> str | None:
@@ -200,8 +210,9 @@ def follow_case_rows(root: Path, cases_name: str, renamed: dict[str, str]) -> st
             out.append(row)
     out.extend(fit(ours[k], ho, m) for k, m in moves.items() if k not in placed)
     _write_table(root, cases_name, rows[0], out, data)
+    theirs_by = _sides(root, cases_name)[1]
     return "; ".join(f"{cases_name}: the row of {k} went with its interview to {m}; {k} has "
-                     + ("the other machine's row" if k in theirs else "no row now") for k, m in moves.items())
+                     + (f"{theirs_by}'s row" if k in theirs else "no row now") for k, m in moves.items())
 
 
 def overridden_changes(root: Path) -> list[str]:

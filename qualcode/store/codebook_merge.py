@@ -167,12 +167,26 @@ def merge_codebooks(base: Codebook | None, ours: Codebook, theirs: Codebook) -> 
                   for name in FIELDS}
         codes.append(Code(id=cid, **values))
     ids = {c.id for c in codes}
-    codes = [replace(c, parent=c.parent if c.parent in ids else None) if c.parent else c for c in codes]
+    codes = [replace(c, parent=_new_home(c.parent, ids, merged_record, renames, (b, o, t)))
+             if c.parent and c.parent not in ids else c for c in codes]
     book = Codebook(codes=_tree_order(codes), name=_pick("name", base.name, ours.name, theirs.name, "(codebook)", conflicts),
                     description=_pick("description", base.description, ours.description, theirs.description,
                                       "(codebook)", conflicts),
                     path=ours.path, renamed=renames, merged=merged_record, dropped=dropped)
     return book, conflicts
+
+
+def _new_home(parent: str, ids: set[str], merged: dict, renames: dict, books) -> str | None:
+    """Where a code goes whose parent the merge removed (a code added under it on one machine while
+    another machine removed it): where that machine's ``codebook merge`` or ``remove`` moved the
+    parent's other children, into the code it was merged into, else up to its own parent (as any
+    version had it); None: the top level. ``qualcode sync`` says so (``sync_notes``)."""
+    seen = set()
+    while parent and parent not in ids and parent not in seen:
+        seen.add(parent)
+        up = merged.get(parent) or next((book[parent].parent for book in books if parent in book), None)
+        parent = _follow(renames, up) if up else None
+    return parent if parent in ids else None
 
 
 def _tree_order(codes: list[Code]) -> list[Code]:
@@ -246,21 +260,49 @@ def _append(path: Path, text: str) -> None:
     write_atomic(path, old + ("" if not old or old.endswith("\n") else "\n") + text)
 
 
-def apply_pending(root: Path) -> list[str]:
-    """Add the conflicts a codebook merge left waiting to their files (after the merge: ``qualcode
-    sync`` before it commits, any project opened after a plain `git pull`). Returns the files changed,
-    relative to ``root``."""
-    pending = root / PENDING
+def _pending_rows(root: Path) -> list[tuple[str, str]] | None:
+    """(conflicts file, line) for each conflict waiting in ``PENDING``; None: no such file, or unreadable
+    (left where it is; nothing depends on it)."""
     try:
-        rows = [json.loads(line) for line in pending.read_text(encoding="utf-8").splitlines() if line.strip()]
-    except FileNotFoundError:
-        return []
+        rows = [json.loads(line) for line in (root / PENDING).read_text(encoding="utf-8").splitlines() if line.strip()]
     except (OSError, UnicodeDecodeError, ValueError):
-        return []  # unreadable: left where it is; nothing depends on it
+        return None
+    return [(row["file"], row["line"]) for row in rows
+            if isinstance(row, dict) and isinstance(row.get("file"), str) and isinstance(row.get("line"), str)]
+
+
+def pending_conflicts(root: Path) -> list[tuple[str, dict]]:
+    """The conflicts a codebook merge recorded and ``apply_pending`` has not yet added: (conflicts file
+    relative to ``root``, record)."""
+    out = []
+    for rel, line in _pending_rows(root) or []:
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(record, dict):
+            out.append((rel, record))
+    return out
+
+
+def apply_pending(root: Path, names=None) -> list[str]:
+    """Add the conflicts a codebook merge left waiting to their files (after the merge: ``qualcode
+    sync`` before it commits, any project opened after a plain `git pull`). ``names(file, record)``,
+    when given, is added to each record (who had the value kept and who the other: ``kept_by``,
+    ``other_by``). Returns the files changed, relative to ``root``."""
+    rows = _pending_rows(root)
+    if rows is None:
+        return []
     by_file: dict[str, list[str]] = {}
-    for row in rows:
-        if isinstance(row, dict) and isinstance(row.get("file"), str) and isinstance(row.get("line"), str):
-            by_file.setdefault(row["file"], []).append(row["line"])
+    for rel, line in rows:
+        try:
+            record = json.loads(line) if names else None
+        except ValueError:
+            record = None
+        extra = names(rel, record) if isinstance(record, dict) else None
+        if extra:
+            line = json.dumps({**record, **extra}, ensure_ascii=False)
+        by_file.setdefault(rel, []).append(line)
     changed = []
     for rel, lines in by_file.items():
         target = (root / rel).resolve()
@@ -268,7 +310,7 @@ def apply_pending(root: Path) -> list[str]:
             continue
         _append(target, "".join(line + "\n" for line in lines))
         changed.append(str(target.relative_to(root.resolve())))
-    pending.unlink(missing_ok=True)
+    (root / PENDING).unlink(missing_ok=True)
     return changed
 
 
@@ -326,8 +368,13 @@ def conflict_findings(codebook: Path) -> list[Problem]:
             if c is None:
                 raise ValueError
             what = "the code" if c["field"] == "became" else c["field"]
-            text = (f"code {c['code']}: {what} was changed two ways when the codebook was merged; "
-                    f"kept {c['kept']!r}, the other side had {c['other']!r}")
+            kept_by, other_by = c.get("kept_by"), c.get("other_by")
+            if isinstance(kept_by, str) and isinstance(other_by, str):  # who had each (recorded by a sync)
+                told = (f"kept {kept_by}'s {c['kept']!r} (`--take mine`), {other_by}'s was {c['other']!r} "
+                        "(`--take theirs`)")
+            else:
+                told = f"kept {c['kept']!r}, the other side had {c['other']!r}"
+            text = f"code {c['code']}: {what} was changed two ways when the codebook was merged; {told}"
         except (ValueError, KeyError, TypeError):
             text = "a line this file should hold is unreadable"
         out.append(Problem(text + "; choose with `qualcode codebook resolve` (or the workbench's "
