@@ -23,11 +23,13 @@ plain       transcript, code, text (or quote), start, end, coder, memo
 
 from __future__ import annotations
 
+import bisect
 import csv
 import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from qualcode.errors import FormatError
 
@@ -120,22 +122,101 @@ def read_table(path: str | Path, *, max_bytes: int = MAX_BYTES) -> Table:
     else:
         delimiter = "\t" if sample.count("\t") > sample.count(",") and sample.count("\t") > sample.count(";") else (
             ";" if sample.count(";") > sample.count(",") else ",")
-    try:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        header = next(reader, None)
-        if not header:
-            raise FormatError("the table is empty", path=path, hint="export the coded segments with a header row")
-        rows: list[list[str]] = []
-        lines: list[int] = []
-        for row in reader:
-            lines.append(reader.line_num)
-            rows.append(row)
-    except csv.Error as exc:
-        raise FormatError(f"the table is not valid CSV: {exc}", path=path, line=reader.line_num,
-                          hint="export it again as CSV (UTF-8) or as XLSX") from None
-    t = Table(str(path), [h.strip() for h in header], rows)
-    t.lines = lines  # type: ignore[attr-defined]
+    records = csv_records(text, delimiter, path, hint="export it again as CSV (UTF-8) or as XLSX")
+    if not records or not records[0].cells:
+        raise FormatError("the table is empty", path=path, hint="export the coded segments with a header row")
+    t = Table(str(path), [h.strip() for h in records[0].cells], [r.cells for r in records[1:]])
+    t.lines = [r.end for r in records[1:]]  # type: ignore[attr-defined]
     return t
+
+
+class CsvRecord(NamedTuple):
+    start: int
+    """The line the record starts on (1-based, as an editor counts them)."""
+    end: int
+    """The line it ends on (later than ``start`` when a quoted cell holds line breaks)."""
+    cells: list[str]
+
+
+# A cell that starts with a quote (at the start of a line or after the delimiter, as csv reads it),
+# up to its closing quote (group 1) or, never closed, the end of the text. Possessive: linear.
+_QUOTED = r'(?<![^{d}\r\n])"[^"]*+(?:""[^"]*+)*+(?:(")|\Z)'
+_UNCLOSED_HINT = ('add the missing closing " at the end of that cell, or remove the stray one (a " inside '
+                  'a quoted cell is written ""), then run the command again')
+
+
+def csv_records(text: str, delimiter: str, path: str | Path, *, one_per_line: bool = False,
+                hint: str = "save it again as CSV (UTF-8)") -> list[CsvRecord]:
+    """Every record of a CSV text (blank lines as empty records), read as csv's default dialect
+    reads it, with the lines it spans. A quote that swallows the rest of the file is a
+    ``FormatError`` naming the line where it opens, not one huge cell: a quoted cell never closed,
+    or one that runs over line ends and then closes on something other than a delimiter or a line
+    end. With ``one_per_line`` (a file whose records are each on one line, such as cases.csv), so
+    is a cell running over line ends that leaves its record with a different number of cells than
+    the header (the first non-blank record). Legitimate multi-line cells are read as before.
+    Other CSV errors are a ``FormatError`` with ``hint``."""
+    spans = _multiline_cells(text, delimiter, path)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records: list[CsvRecord] = []
+    start = 1
+    try:
+        for cells in reader:
+            records.append(CsvRecord(start, reader.line_num, cells))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise FormatError(f"not a readable CSV file: {exc}", path=path, line=reader.line_num, hint=hint) from None
+    if one_per_line and spans:
+        _check_one_per_line(text, records, spans, path)
+    return records
+
+
+def _multiline_cells(text: str, delimiter: str, path: str | Path) -> list[tuple[int, int]]:
+    """(start, end) offsets of the quoted cells that hold a line break. Raises on a quote never
+    closed, or on a multi-line cell whose closing quote is followed by more text (csv would read
+    on as if nothing were wrong: the quote that opened it was the stray one)."""
+    pattern = re.compile(_QUOTED.format(d=re.escape(delimiter)))
+    n = len(text)
+    out = []
+    for m in pattern.finditer(text):
+        s, e = m.span()
+        if m.group(1) is None:
+            raise _unclosed(text, s, path, "is never closed: the rest of the file would be read as that one cell")
+        if text.find("\n", s, e) < 0 and text.find("\r", s, e) < 0:
+            continue
+        if e < n and text[e] not in (delimiter, "\r", "\n"):
+            raise _unclosed(text, s, path, f"runs over line ends to line {_line_at(text, e)}, where a \" "
+                                           "ends it in the middle of a cell: those lines would be read as one cell")
+        out.append((s, e))
+    return out
+
+
+def _check_one_per_line(text: str, records: list[CsvRecord], spans: list[tuple[int, int]],
+                        path: str | Path) -> None:
+    filled = [r for r in records if any(c.strip() for c in r.cells)]
+    if not filled:
+        return
+    header, starts = filled[0], [r.start for r in records]
+    for s, e in spans:
+        rec = records[bisect.bisect_right(starts, _line_at(text, s)) - 1]
+        if rec is header:
+            raise _unclosed(text, s, path, f"runs over line ends to line {_line_at(text, e)}: the header row "
+                                           "would take in the lines below it")
+        if len(rec.cells) != len(header.cells):
+            raise _unclosed(text, s, path, f"runs over line ends to line {_line_at(text, e)}, leaving that row "
+                                           f"{len(rec.cells)} cells where the header has {len(header.cells)}: "
+                                           "those lines would be read as one cell")
+
+
+def _line_at(text: str, pos: int) -> int:
+    """The line (1-based) of offset ``pos``, counting line ends as csv does (\\n, \\r\\n or a lone \\r)."""
+    return 1 + text.count("\n", 0, pos) + text.count("\r", 0, pos) - text.count("\r\n", 0, pos)
+
+
+def _unclosed(text: str, pos: int, path: str | Path, what: str) -> FormatError:
+    shown = re.split(r"[\r\n]", text[pos:pos + 31], maxsplit=1)[0]
+    shown = shown if len(shown) <= 30 else shown[:30] + "..."
+    return FormatError(f"the quote that opens a cell on this line ({shown}) {what}", path=path,
+                       line=_line_at(text, pos), hint=_UNCLOSED_HINT)
 
 
 def decode_spreadsheet(data: bytes) -> tuple[str, str | None]:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import csv
 import errno
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from qualcode.errors import FormatError, Problem
+from qualcode.formats.segments_table import csv_records
 from qualcode.formats.segments_table import decode_spreadsheet as decode_cases
 from qualcode.store.atomic import read_regular
 
@@ -58,21 +58,19 @@ def load_cases(path: Path) -> Cases:
     text, note = decode_cases(data)
     if note:
         cases.problems.append(Problem(note, str(path)))
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=cases_delimiter(text)))
-    except csv.Error as exc:
-        raise FormatError(f"not a readable CSV file: {exc}", path=path, hint="save it as CSV (comma-separated)") from None
-    rows = [r for r in rows if any(cell.strip() for cell in r)]
-    if not rows:
+    # one record per line: a quote left open is named with its line, not read as one huge cell
+    records = [r for r in csv_records(text, cases_delimiter(text), path, one_per_line=True,
+                                      hint="save it as CSV (comma-separated)") if any(c.strip() for c in r.cells)]
+    if not records:
         return cases
-    header = [h.strip() for h in rows[0]]
+    header = [h.strip() for h in records[0].cells]
     if "transcript" not in header:
         raise FormatError("the first row must name the columns, one of them 'transcript'", path=path, line=1,
                           hint="add a header row: transcript,case,<attribute>,...")
     ti = header.index("transcript")
     ci = header.index("case") if "case" in header else None
     cases.columns = [h for h in header if h not in ("transcript", "case")]
-    for lineno, row in enumerate(rows[1:], start=2):
+    for lineno, _, row in records[1:]:
         if len(row) != len(header):
             cases.problems.append(Problem(f"row has {len(row)} cells, the header has {len(header)}", str(path), lineno))
             row = (row + [""] * len(header))[: len(header)]
