@@ -138,6 +138,18 @@ def test_docx_gets_the_qdpx_budget():
         parse_transcript(bomb, "bomb.docx")
 
 
+def test_a_long_word_transcript_that_repeats_itself_is_not_taken_for_a_zip_bomb():
+    """Repeating text compresses as much as a bomb's zeros: 3 MB of document.xml at over 100 times was
+    refused as a zip bomb; the entry and total limits bound a Word file without the ratio."""
+    para = b"<w:p><w:r><w:t>Ann: we met the board again and said the same thing.</w:t></w:r></w:p>"
+    data = _docx_with("word/document.xml", b'<w:document xmlns:w="http://schemas.openxmlformats.org/'
+                      b'wordprocessingml/2006/main"><w:body>' + para * 40_000 + b"</w:body></w:document>")
+    info = zipfile.ZipFile(io.BytesIO(data)).getinfo("word/document.xml")
+    assert info.file_size > 1 << 20 and info.file_size > 100 * info.compress_size
+    transcript, _ = parse_transcript(data, "long.docx")
+    assert transcript.text.count("we met the board again") == 40_000
+
+
 def test_a_docx_with_a_corrupt_deflate_stream_is_refused_clearly():
     good = _docx_with("word/document.xml", b"<w:document>" + b"hello " * 2000 + b"</w:document>")
     zf = zipfile.ZipFile(io.BytesIO(good))

@@ -6,10 +6,16 @@ archive that looks hostile is refused outright, with a ``FormatError`` that says
 
 - an entry name that is absolute (``/x``, ``C:\\x``), climbs out (``..``), or is a symbolic link;
 - more entries than ``Limits.max_entries``; two entries of the same name;
-- an entry whose declared size is more than ``max_ratio`` times its compressed size (a zip bomb),
-  or whose declared sizes add up to more than ``max_declared_bytes``;
+- an entry larger than ``ratio_floor`` whose declared size is more than ``max_ratio`` times its
+  compressed size (a zip bomb), or declared sizes that add up to more than ``max_declared_bytes``;
 - while reading: an entry that decompresses past its declared size, past ``max_entry_bytes``, past
-  ``max_ratio``, or the bytes read in all past ``max_total_bytes`` (declared sizes can lie).
+  ``max_ratio`` once past ``ratio_floor``, or the bytes read in all past ``max_total_bytes``
+  (declared sizes can lie).
+
+The ratio is a test on large entries only: plain text compresses 500 to 1,000 times when it repeats
+(a synthetic transcript, a long run of one line), as much as a zip bomb's zeros, so below
+``ratio_floor`` it tells nothing; what bounds an archive of many such entries is
+``max_total_bytes``.
 
 XML is parsed by lxml with entities left unresolved, no network, no DTD loading and libxml2's size
 and depth limits on; a document with a DOCTYPE is refused (REFI-QDA files never need one).
@@ -52,8 +58,9 @@ class Limits:
     """Sum of the sizes the archive declares (media files included, though they are never read)."""
     max_ratio: float = 200.0
     """Largest uncompressed/compressed ratio of an entry ..."""
-    ratio_floor: int = 1 << 20
-    """... once it is larger than this (tiny files compress oddly)."""
+    ratio_floor: int = 64 << 20
+    """... once it is larger than this. Below it, any ratio is read (within ``max_total_bytes``):
+    a project's own export of a 10 MB transcript that repeats itself compresses 500 times."""
 
 
 def is_external(ref: str) -> bool:
@@ -184,8 +191,8 @@ class Package:
                     if n > info.file_size:
                         raise FormatError(f"{info.filename} is larger than the archive says; refused", path=self.path,
                                           hint="the archive is damaged or crafted; do not use it")
-                    if n > lim.ratio_floor and n > lim.max_ratio * max(info.compress_size, 1):
-                        raise _bomb(self.path, info.filename, lim)
+                    if _too_compressed(n, info, lim):
+                        raise _bomb(self.path, info, n, lim)
                     self.read_bytes = start
                     self._count(n, info.filename, limit)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, RuntimeError, NotImplementedError,
@@ -211,9 +218,15 @@ class Package:
             self.zip = None
 
 
-def _bomb(path, name: str, lim: Limits) -> FormatError:
-    return FormatError(f"{name} expands more than {lim.max_ratio:g} times (a zip bomb?); refused", path=path,
-                       hint="this file is damaged or was crafted to exhaust memory; do not use it")
+def _too_compressed(size: int, info: zipfile.ZipInfo, lim: Limits) -> bool:
+    """Whether ``size`` bytes of ``info`` are a zip bomb's: past ``ratio_floor`` and ``max_ratio``."""
+    return size > lim.ratio_floor and size > lim.max_ratio * max(info.compress_size, 1)
+
+
+def _bomb(path, info: zipfile.ZipInfo, size: int, lim: Limits) -> FormatError:
+    return FormatError(f"{info.filename} expands more than {lim.max_ratio:g} times ({info.compress_size:,} bytes "
+                       f"to {size:,} or more: a zip bomb?); refused",
+                       path=path, hint="this file is damaged or was crafted to exhaust memory; do not use it")
 
 
 def open_package(path: str | Path, limits: Limits | None = None) -> Package:
@@ -282,8 +295,8 @@ def check_entries(zf: zipfile.ZipFile, path, limits: Limits,
         if name in entries:
             raise FormatError(f"the archive has two entries named {name!r}; refused", path=path,
                               hint="the archive is damaged or crafted; do not use it")
-        if info.file_size > limits.ratio_floor and info.file_size > limits.max_ratio * max(info.compress_size, 1):
-            raise _bomb(path, name, limits)
+        if _too_compressed(info.file_size, info, limits):
+            raise _bomb(path, info, info.file_size, limits)
         declared += info.file_size
         entries[name] = info
     if declared > limits.max_declared_bytes:
