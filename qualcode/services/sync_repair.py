@@ -85,16 +85,25 @@ def remerge(root: Path, path: str) -> bool:
     return True
 
 
-def _table(data: bytes):
-    """A cases file's header and its rows keyed on the transcript (None, {}: not a cases table)."""
-    import csv
-    import io
-
+def _rows(data: bytes) -> list[list[str]] | None:
+    """A cases file's non-blank rows (a spreadsheet's semicolons or UTF-16 too); None when it cannot be
+    read row by row: a quote left open would fold the rows after it into one cell, and rewriting the
+    file would lose them, so such a file is left to the person."""
+    from qualcode.errors import FormatError
+    from qualcode.formats.segments_table import csv_records
     from qualcode.store.cases import cases_delimiter, decode_cases
 
     text = decode_cases(data)[0]
-    rows = [r for r in csv.reader(io.StringIO(text, newline=""), delimiter=cases_delimiter(text))
-            if any(c.strip() for c in r)]
+    try:
+        records = csv_records(text, cases_delimiter(text), "cases.csv", one_per_line=True)
+    except FormatError:
+        return None
+    return [r.cells for r in records if any(c.strip() for c in r.cells)]
+
+
+def _table(data: bytes):
+    """A cases file's header and its rows keyed on the transcript (None, {}: not a cases table)."""
+    rows = _rows(data)
     if not rows or "transcript" not in [h.strip() for h in rows[0]]:
         return None, {}
     header = [h.strip() for h in rows[0]]
@@ -168,9 +177,6 @@ def follow_case_rows(root: Path, cases_name: str, renamed: dict[str, str]) -> st
     and ``kept`` has the row the other side gave it (or none), in the merged cases file (after git or
     ``merge_cases`` merged it); every other row stays as it is. Returns what was done, in words (None:
     no row of ours to move)."""
-    import csv
-    import io
-
     if not renamed:
         return None
     ho, ours = _table(sync._show(root, "HEAD", cases_name))
@@ -182,11 +188,7 @@ def follow_case_rows(root: Path, cases_name: str, renamed: dict[str, str]) -> st
         return None
     if not moves or ho is None or has_conflict_markers(data):
         return None
-    from qualcode.store.cases import cases_delimiter, decode_cases
-
-    text = decode_cases(data)[0]  # as merged: a spreadsheet's semicolons or UTF-16 too
-    rows = [r for r in csv.reader(io.StringIO(text, newline=""), delimiter=cases_delimiter(text))
-            if any(c.strip() for c in r)]
+    rows = _rows(data)  # as merged
     if not rows or "transcript" not in [h.strip() for h in rows[0]]:
         return None
     header = [h.strip() for h in rows[0]]

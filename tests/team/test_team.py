@@ -399,6 +399,26 @@ def test_cases_added_on_two_machines_merge_row_by_row(team):
     assert "int-1,Case A2" in (ben / "cases.csv").read_text(encoding="utf-8")
 
 
+def test_a_cases_file_with_a_quote_left_open_is_not_merged_row_by_row(team):
+    """A quote left open folds the rows after it into one cell: merged row by row and written back,
+    those rows were lost (now the file is left to the person, who is told which file)."""
+    lead, ben = team["lead"], team["ben"]
+    (lead / "cases.csv").write_text("transcript,case\nint-1,Case A\n", encoding="utf-8")
+    qc(lead, "--coder", "lead", "sync")
+    (lead / "cases.csv").write_text("transcript,case\nint-1,Case A1\n", encoding="utf-8")
+    qc(lead, "--coder", "lead", "sync")
+    (ben / "cases.csv").write_text('transcript,case\nint-1,"Case A\nint-2,Case B\nint-3,Case C\n', encoding="utf-8")
+    out = qc(ben, "--coder", "ben", "sync", check=False)
+    assert "Traceback" not in out.stdout + out.stderr
+    if out.returncode == 0:  # whatever was merged, ben's rows are still rows
+        import csv
+
+        rows = list(csv.reader((ben / "cases.csv").read_text(encoding="utf-8").splitlines(keepends=True)))
+        assert {"int-2", "int-3"} <= {r[0] for r in rows if r}, rows
+    else:
+        assert out.returncode == 2 and "cases.csv" in out.stderr
+
+
 def test_compact_is_refused_in_a_shared_project(team):
     code(team["ben"], "two years")
     before = (team["ben"] / "codings" / "ben.jsonl").read_bytes()
