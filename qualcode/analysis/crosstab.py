@@ -34,6 +34,9 @@ BY = ("cases", "codings", "words")
 TOTAL = "Total"
 ALL_CODES = ("codes", "*")
 SUB_CODES = " (with sub-codes)"
+SMALL_GROUP = 5
+NOTE = "note"
+"""A column group of a case attribute with fewer cases than this gets a note: its percentages are unstable."""
 
 
 @dataclass
@@ -234,16 +237,43 @@ def crosstab(project, rows: str, cols: str | None = None, *, coders=None, by="ca
         sub_note = ("; a row marked \"with sub-codes\" counts the code itself or any code under it, the "
                     "other rows the code alone")
     caption = f"Codings by {pooled(choice)}: {what}{against}{pct_note}{sub_note}."
+    small = small_groups(attrs, cdim) if percent else {}
     return finish(table, kind="crosstab", title=f"{title} ({unit_word})", caption=caption, coders=choice.coders,
+                  small_groups=small, caution=small_group_note(small, cdim, by),
                   rows=rows, cols=cols, by=by, count_columns=count_columns, percent_columns=percent_columns,
                   total=total, row_labels=dict(rdim.labels), col_labels=dict(cdim.labels) if cdim else {},
                   row_kind=rdim.kind, col_kind=cdim.kind if cdim else "", n_cases=len(cases))
 
 
+def small_groups(attrs: pd.DataFrame, cdim: Dimension | None) -> dict[str, int]:
+    """The columns of a case attribute with fewer than ``SMALL_GROUP`` of the coded cases, and how many
+    they have (in column order)."""
+    if cdim is None or cdim.kind != "attr":
+        return {}
+    sizes = attrs[cdim.attr].fillna(MISSING).value_counts()
+    return {v: int(sizes.get(v, 0)) for v in cdim.categories if 0 < sizes.get(v, 0) < SMALL_GROUP}
+
+
+def small_group_note(small: dict[str, int], cdim: Dimension | None, by: str = "cases") -> str:
+    """"Small groups of background: academia has 2 cases. Percentages of a group of fewer than 5 cases
+    are unstable: ..." ("" for none)."""
+    if not small:
+        return ""
+    named = [f"{v} has {plural(n, 'case')}" for v, n in small.items()]
+    listed = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+    least = min(small.values())
+    why = (f"in a group of {least}, one case more or fewer moves a percentage by {100 / least:.0f} points"
+           if by == "cases" else "they rest on the codings of so few cases")
+    return (f"Small groups of {cdim.attr}: {listed}. Percentages of a group of fewer than {SMALL_GROUP} cases are "
+            f"unstable ({why}): read them with their counts.")
+
+
 def labelled(df: pd.DataFrame) -> pd.DataFrame:
     """The crosstab as a spreadsheet or a terminal shows it: code rows get a ``code`` column beside
     their id, the code's name marked "(with sub-codes)" as in the Word report when the row counts codes
-    under it; code columns carry the same mark. The counts and attrs are unchanged."""
+    under it; code columns carry the same mark; a last column, ``note``, says on the Total row which
+    groups have fewer than ``SMALL_GROUP`` cases (``attrs["caution"]``). The counts and attrs are
+    unchanged."""
     out = df.copy()
     out.attrs = dict(df.attrs)
     if df.attrs.get("row_kind") == "codes":
@@ -253,6 +283,10 @@ def labelled(df: pd.DataFrame) -> pd.DataFrame:
     marked = {c for c, label in (df.attrs.get("col_labels") or {}).items() if str(label).endswith(SUB_CODES)}
     if marked:
         out.columns = [_marked(str(c), marked) for c in out.columns]
+    caution = df.attrs.get("caution")
+    if caution and NOTE not in out.columns:  # on the Total row, the one that gives each group's n
+        total = df.attrs.get("total", TOTAL)
+        out[NOTE] = [caution if i == total else None for i in out.index]
     return out
 
 

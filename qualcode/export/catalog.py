@@ -81,7 +81,9 @@ def build(project, spec: str, coders=None) -> list:
                                 hint="e.g. crosstab=statutory.framework/attr:equality_framework")
         return [analysis.crosstab(project, rows.strip(), cols.strip(), coders=coders)]
     if name == "quotes" and arg.strip():
-        return [analysis.retrieve(project, arg.strip(), coders=coders)]
+        from qualcode.export.segments import said_segments
+
+        return [said_segments(project, analysis.retrieve(project, arg.strip(), coders=coders))]
     raise QualcodeError(f"unknown table {spec!r}", hint="use one of: " + ", ".join(NAMES))
 
 
@@ -92,4 +94,17 @@ def build_tables(project, specs=None, coders=None) -> list:
     out: list = []
     for spec in specs:
         out += build(project, spec, coders)
+    return out
+
+
+def resolve_tables(project, tables=None, coders=None) -> list:
+    """The tables of an export: ``tables`` (specs and/or DataFrames from ``qualcode.analysis``, in
+    order; default the standard set), each spec built, coded segments giving the words said."""
+    from qualcode.export.segments import said_segments
+
+    if tables is None:
+        return build_tables(project, None, coders)
+    out = []
+    for item in tables:
+        out += build_tables(project, [item], coders) if isinstance(item, str) else [said_segments(project, item)]
     return out

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import io
 import math
-import textwrap
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 MISSING = "(not recorded)"
 OUTSIDE = "(not in the codebook)"
@@ -20,6 +20,9 @@ class ChartData:
     rows: list[tuple[str, str, bool]]  # (code id, label, is a theme heading)
     percent: dict[tuple[str, str], float]  # (code, value) -> % of the group's cases with the code
     bold: set = field(default_factory=set)  # row ids whose label is set in bold (themes)
+    peers: tuple = ()
+    """A part of a split figure: (label, bold) of every row of the whole figure, which its labels must
+    read apart from as well (``split``)."""
 
 
 def case_values(project, attribute: str) -> dict[str, str]:
@@ -163,15 +166,24 @@ MIN_FONT = 5.0
 _AXIS_RIGHT = 0.98
 
 
-def _label_width_pt(text: str, size: float) -> float:
-    """The width of ``text`` in points at ``size`` in matplotlib's default font (measured with FreeType,
-    not guessed from the number of characters)."""
+_HINTING = 1.06
+"""Text drawn in the figure runs up to about 5% wider than its glyphs' advances (hinting at small sizes)."""
+
+
+def _label_width_pt(text: str, size: float, bold: bool = False) -> float:
+    """The width of ``text`` in points at ``size`` in matplotlib's default font: its glyphs' advances as
+    FreeType gives them (not guessed from the number of characters), with a margin for hinting."""
+    return sum(_advance(ch, bold) for ch in text) * size * _HINTING
+
+
+@lru_cache(maxsize=2048)
+def _advance(ch: str, bold: bool) -> float:
+    """The advance of ``ch`` at 1 pt (FreeType's unhinted advance, which grows with the size)."""
     from matplotlib.font_manager import FontProperties, findfont, get_font
 
-    font = get_font(findfont(FontProperties()))
-    font.set_size(size, 72)
-    font.set_text(text, 0.0)
-    return font.get_width_height()[0] / 64
+    font = get_font(findfont(FontProperties(weight="bold" if bold else "normal")))
+    font.set_size(100, 72)
+    return font.load_char(ord(ch)).linearHoriAdvance / 65536 / 100
 
 
 def _wrap_words(text: str, size: float, room_pt: float) -> list[str] | None:
@@ -198,13 +210,118 @@ class ColumnLabels:
     header_in: float
 
 
+LABEL_SHARE = (0.5, 0.6)
+"""The share of the figure's width the row labels may take: up to the larger, leaving each column of the
+heatmap ``COLUMN_MIN_IN`` wide (its label broken between words); never less than the smaller (many columns
+have their labels turned upright)."""
+COLUMN_MIN_IN = 0.56
+_LABEL_MARGIN_IN = 0.15  # left of the labels
+_LABEL_PAD_PT = 6.0  # between a label and the heatmap (the tick's pad, and some air)
+
+
+def row_font(data: ChartData) -> float:
+    """The size of the row labels and of the numbers in the cells."""
+    return 7.0 if len(data.rows) <= 45 else 6.0
+
+
+def _bold_rows(data: ChartData) -> list[bool]:
+    return [heading or code_id in data.bold for code_id, _, heading in data.rows]
+
+
 def _left(data: ChartData, width_in: float) -> float:
-    labels = _row_labels(data)
-    return min(0.6, (max((len(x) for x in labels), default=10) * 0.058 + 0.15) / width_in)
+    """The share of the width left of the heatmap: the widest row label as drawn, within the labels' share."""
+    size = row_font(data)
+    widths = [_label_width_pt(label, size, bold) for label, bold in zip(_row_labels(data, width_in), _bold_rows(data))]
+    need = ((max(widths, default=40.0) + _LABEL_PAD_PT) / 72 + _LABEL_MARGIN_IN) / width_in
+    return min(_label_share(data, width_in), need)
 
 
-def _row_labels(data: ChartData) -> list[str]:
-    return [textwrap.shorten(label, 56, placeholder="\u2026") for _, label, _ in data.rows]
+def _label_share(data: ChartData, width_in: float) -> float:
+    least, most = LABEL_SHARE
+    return max(least, min(most, _AXIS_RIGHT - len(data.groups) * COLUMN_MIN_IN / width_in))
+
+
+def _labelled_rows(data: ChartData) -> tuple:
+    """(label, bold) of each row, the label's white space folded."""
+    return tuple((" ".join(label.split()), bold) for (_, label, _), bold in zip(data.rows, _bold_rows(data)))
+
+
+def _row_labels(data: ChartData, width_in: float = 6.3) -> list[str]:
+    """Each row's label as drawn: whole when it fits the labels' share of the width, else cut between words
+    in the middle, keeping its end ("Pain point in comparing… different types of plots"); a cut that could
+    be another row's name cut (in any part of a split figure) keeps its end as far as the word that tells
+    them apart ("Which features to look… (purposes 4) (with sub-codes)")."""
+    room = (_label_share(data, width_in) * width_in - _LABEL_MARGIN_IN) * 72 - _LABEL_PAD_PT
+    cuts = _fitted(data.peers or _labelled_rows(data), row_font(data), room)
+    return [cuts[row] for row in _labelled_rows(data)]
+
+
+@lru_cache(maxsize=64)
+def _fitted(every: tuple, size: float, room: float) -> dict[tuple, str]:
+    """(label, bold) -> the label as drawn, for every row of a figure (a chart's size and parts ask often)."""
+    names = list(dict.fromkeys(text for text, _ in every))
+    cuts = {}
+    for row in dict.fromkeys(every):
+        cut = fit_label(*row, size=size, room_pt=room)
+        alike = _read_as(cut, row[0], names) if cut != row[0] else []
+        cuts[row] = (_apart(row, alike, size, room) if alike else None) or cut
+    return cuts
+
+
+def _read_as(cut: str, text: str, names: list[str]) -> list[str]:
+    """The other names ``cut`` (a cut of ``text``: "head… tail") could be read as a cut of."""
+    head, _, tail = cut.partition("\u2026")
+    tail = tail.strip()
+    return [n for n in names if n != text and n.startswith(head) and n.endswith(tail)]
+
+
+def _apart(row: tuple, others: list[str], size: float, room: float) -> str | None:
+    """``row``'s label cut so that it keeps its last words as far as the one where its name differs from
+    each of ``others``; None when they differ only where no cut can show it."""
+    text = row[0]
+    shared = max(_shared_end(text, other) for other in others)
+    if shared < len(text.split()) - 2:
+        return fit_label(*row, size=size, room_pt=room, tail_words=shared + 1)
+    return None
+
+
+def _shared_end(a: str, b: str) -> int:
+    """How many last words ``a`` and ``b`` have in common."""
+    n = 0
+    for x, y in zip(reversed(a.split()), reversed(b.split())):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+TAIL_SHARE = 0.45
+"""A row label cut in the middle keeps its last words within this share of the room: its distinctive end."""
+
+
+@lru_cache(maxsize=4096)
+def fit_label(text: str, bold: bool = False, *, size: float, room_pt: float, tail_words: int = 1) -> str:
+    """``text`` whole if it is at most ``room_pt`` wide at ``size``; else its first words, "…" and its
+    last words (at least ``tail_words``; as many as fit in ``TAIL_SHARE`` of the room), with as many first
+    words as fit beside them; neither part opens a bracket the other closes."""
+    text = " ".join(text.split())
+    if _label_width_pt(text, size, bold) <= room_pt:
+        return text
+    words = text.split(" ")
+    heads = [(h, " ".join(words[:h]).rstrip(",;:-") + "\u2026") for h in range(len(words) - 1, 0, -1)]
+    heads = [(h, head, _label_width_pt(head, size, bold)) for h, head in heads
+             if head.count("(") == head.count(")") or h == 1]  # no bracket left open
+    tails = [(k, " " + " ".join(words[-k:])) for k in range(max(1, tail_words), len(words) - 1)]
+    tails = [(k, tail, _label_width_pt(tail, size, bold)) for k, tail in tails if tail.count("(") == tail.count(")")]
+    fitting = [t for t in tails if t[2] <= TAIL_SHARE * room_pt] or tails[:1]
+    for k, tail, tail_pt in [*reversed(fitting), (0, "", 0.0)]:  # the longest tail first
+        for h, head, head_pt in heads:  # the longest head first; widths add up (and are checked whole)
+            if h + k < len(words) and head_pt + tail_pt <= room_pt \
+                    and _label_width_pt(head + tail, size, bold) <= room_pt:
+                return head + tail
+    while len(text) > 1 and _label_width_pt(text + "\u2026", size, bold) > room_pt:
+        text = text[:-1]  # one word wider than the room: cut inside it
+    return text + "\u2026"
 
 
 def column_labels(data: ChartData, width_in: float = 6.3) -> ColumnLabels:
@@ -250,9 +367,10 @@ def split(data: ChartData, max_height_in: float, width_in: float = 6.3) -> list[
             end -= 1  # a theme heading goes with the codes under it
         parts.append(rows[start:end])
         start = end
+    peers = data.peers or _labelled_rows(data)
     return [ChartData(data.attribute, data.groups, part,
                       {k: v for k, v in data.percent.items() if k[0] in {r[0] for r in part}},
-                      data.bold & {r[0] for r in part}) for part in parts]
+                      data.bold & {r[0] for r in part}, peers) for part in parts]
 
 
 def heatmap_png(data: ChartData, *, width_in: float = 6.3, dpi: int = 170) -> bytes:
@@ -274,14 +392,13 @@ def heatmap_png(data: ChartData, *, width_in: float = 6.3, dpi: int = 170) -> by
     columns = column_labels(data, width_in)
     height = chart_height(data, width_in=width_in)
     fig = Figure(figsize=(width_in, height), dpi=dpi)
-    labels = _row_labels(data)
-    # margins by hand (tight_layout draws the figure once more): labels at about 0.055 in a character
-    left = _left(data, width_in)
+    labels = _row_labels(data, width_in)
+    left = _left(data, width_in)  # margins by hand (tight_layout draws the figure once more)
     fig.subplots_adjust(left=left, right=_AXIS_RIGHT, top=1 - columns.header_in / height, bottom=BOTTOM_IN / height)
     ax = fig.add_subplot(1, 1, 1)
     cmap = matplotlib.colormaps["Blues"].with_extremes(bad="white")
     ax.imshow(np.ma.masked_invalid(grid), cmap=cmap, vmin=0, vmax=100, aspect="auto", interpolation="nearest")
-    size = 7 if n_rows <= 45 else 6
+    size = row_font(data)
     for i, (_, _, heading) in enumerate(data.rows):
         if heading:
             continue
@@ -291,8 +408,8 @@ def heatmap_png(data: ChartData, *, width_in: float = 6.3, dpi: int = 170) -> by
                     color="white" if v >= 60 else "#222222")
     ax.set_yticks(range(n_rows))
     ticks = ax.set_yticklabels(labels, fontsize=size)
-    for label, (code_id, _, heading) in zip(ticks, data.rows):
-        if heading or code_id in data.bold:
+    for label, bold in zip(ticks, _bold_rows(data)):
+        if bold:
             label.set_fontweight("bold")
     ax.set_xticks(range(n_cols))
     ax.set_xticklabels(columns.texts, fontsize=columns.size, rotation=columns.rotation,

@@ -293,8 +293,12 @@ class _ProjectBook:
 
 
 def describe(g: Grid) -> str:
-    """The note under a table: its caption (what the numbers are) and any notes, each said once."""
-    parts = [g.caption.strip()] if g.caption.strip() and g.caption.strip() != g.title else []
+    """The note under a table: a caution first (a crosstab's small groups), then its caption (what the
+    numbers are) and any notes, each said once."""
+    caution = str(g.attrs.get("caution") or "").strip()
+    parts = [caution] if caution else []
+    if g.caption.strip() and g.caption.strip() != g.title:
+        parts.append(g.caption.strip())
     notes = g.attrs.get("notes")
     if isinstance(notes, (list, tuple)):
         for n in notes:
@@ -332,17 +336,6 @@ def counted_coders(project, coders=None) -> list[str]:
     if default and len(project.codings(default)):
         return [default]
     return project.coders_with_codings()
-
-
-def _resolve_tables(project, tables, coders):
-    from qualcode.export.catalog import build_tables
-
-    if tables is None:
-        return build_tables(project, None, coders)
-    out = []
-    for item in tables:
-        out += build_tables(project, [item], coders) if isinstance(item, str) else [item]
-    return out
 
 
 def _who(project, chosen) -> str:
@@ -419,7 +412,7 @@ def write_report(project, path=None, *, tables=None, coders=None, progress: Prog
     command line). Nothing is written, and no folder made, unless the whole report is ready.
     """
     from qualcode.export import provenance
-    from qualcode.export.catalog import check_coders
+    from qualcode.export.catalog import check_coders, resolve_tables
     from qualcode.export.findings import build_key_tables, key_specs
 
     path = check_writable(output_path(project, path, "report.docx"), suffix=".docx")
@@ -440,7 +433,7 @@ def write_report(project, path=None, *, tables=None, coders=None, progress: Prog
                                 hint="the attributes are: " + (", ".join(project.cases.columns) or "none"))
     specs, source = key_specs(project, chart_by) if key_tables else ([], "")
     keys = build_key_tables(project, specs, chosen)
-    frames = _resolve_tables(project, tables, chosen)
+    frames = resolve_tables(project, tables, chosen)
     state["total"] += len(frames) + len(keys)
     counted = counted_coders(project, chosen)
     described = chosen if chosen is not None else project.coders_with_codings()

@@ -27,21 +27,16 @@ MAX_WIDTH = 60
 
 
 def _frames(project, tables, coders):
-    from qualcode.export.catalog import build_tables, check_coders
+    from qualcode.export.catalog import check_coders, resolve_tables
 
-    chosen = check_coders(project, coders)
-    if tables is None:
-        return build_tables(project, None, chosen)
-    out = []
-    for item in tables:
-        out += build_tables(project, [item], chosen) if isinstance(item, str) else [item]
-    return out
+    return resolve_tables(project, tables, check_coders(project, coders))
 
 
 def for_spreadsheet(df, book):
     """A table as a spreadsheet wants it: crosstab rows named and marked "(with sub-codes)" as in
     Word; frequencies with a level and parent column instead of an indented name (which breaks
-    sorting and filtering); the matrix and co-occurrence headed by code names, not ids."""
+    sorting and filtering); the matrix, the Framework matrix and co-occurrence headed by code names, not
+    ids."""
     kind = df.attrs.get("kind")
     if kind == "crosstab":
         from qualcode.analysis.crosstab import labelled
@@ -49,7 +44,7 @@ def for_spreadsheet(df, book):
         return labelled(df)
     if kind == "frequencies" and "id" in df.columns and len(df):
         return _leveled(df, book)
-    if kind in ("case_matrix", "cooccurrence") and len(df.columns):
+    if kind in ("case_matrix", "framework_matrix", "cooccurrence") and len(df.columns):
         return _named(df, kind)
     return df
 
