@@ -226,6 +226,8 @@ def _place(text: str, quote: str, start: int | None, end: int | None):
         if has_pos:
             return (start, end), PLACED, ""
         return None, NOT_FOUND, "the row gives neither text nor offsets"
+    if has_pos and _words_of(text[start:end], quote):
+        return (start, end), PLACED, ""
     spans = _spans(text, quote)
     if not spans:
         return None, NOT_FOUND, f"text not found: {_short(quote)!r}"
@@ -235,6 +237,22 @@ def _place(text: str, quote: str, start: int | None, end: int | None):
         best = min(spans, key=lambda s: abs(s[0] - start))
         return best, PLACED, ""
     return None, AMBIGUOUS, f"the text occurs {len(spans)} times: {_short(quote)!r} (give start/end offsets, or a longer text)"
+
+
+_GAP = re.compile(r"\s*\[(?:…|\.\.\.)\]\s*")
+
+
+def _words_of(span: str, quote: str) -> bool:
+    """Whether ``quote`` is words said within ``span``, its pieces (split at "[…]") in order: qualcode's
+    own coded-segments table quotes a coded question and answer by the answer, and a passage with the
+    interviewer's words between by its pieces, beside the coding's offsets."""
+    at = 0
+    for piece in (p for p in _GAP.split(quote.strip()) if p.strip()):
+        found = _spans(span[at:], piece)
+        if not found:
+            return False
+        at += found[0][1]
+    return True
 
 
 def _short(text: str, n: int = 60) -> str:

@@ -9,7 +9,7 @@ import shutil
 import yaml
 
 from tests.cli.test_cli import run
-from tests.conftest import INTERVIEW, shared_path
+from tests.conftest import INTERVIEW, copy_study, shared_path
 
 
 def _maxqda_from_segments(pdpilot, dest):
@@ -35,7 +35,8 @@ def _maxqda_from_segments(pdpilot, dest):
     return len(rows)
 
 
-def test_pdpilot_maxqda_segments_all_placed_in_one_step(tmp_path):
+def _pdpilot(tmp_path):
+    """A project of PDPilot's transcripts and codebook, and its coding as a MAXQDA table (not imported)."""
     pdpilot = shared_path("realworld", "coded", "pdpilot")
     proj = tmp_path / "pd"
     run("init", proj, check=0)
@@ -44,6 +45,11 @@ def test_pdpilot_maxqda_segments_all_placed_in_one_step(tmp_path):
     table = tmp_path / "coded-segments.csv"
     n = _maxqda_from_segments(pdpilot, table)
     assert n == 261
+    return proj, table
+
+
+def test_pdpilot_maxqda_segments_all_placed_in_one_step(tmp_path):
+    proj, table = _pdpilot(tmp_path)
     out = run("--coder", "kerrigan", "code", "import", table, "--json", "--project", proj, check=0)
     report = json.loads(out.stdout)
     assert report["layout"] == "maxqda" and report["counts"] == {"placed": 261}
@@ -87,3 +93,30 @@ def test_unplaced_rows_exit_2_and_write_nothing_unless_partial(tmp_path):
     mapped.write_text("Interview;Theme;Passage\nint-1;A first theme;the council says\n", encoding="utf-8")
     run("--coder", "ann", "code", "import", mapped, "--map", "transcript=Interview", "--map", "code=Theme",
         "--map", "text=Passage", "--project", proj, check=0)
+
+
+def test_the_coded_segments_qualcode_exports_come_back_at_their_own_spans(tmp_path):
+    """The coded-segments tables quote the respondents' words: an answer without the question coded
+    with it (120 of PDPilot's 261 codings), pieces joined by "[…]". Brought back with `code import`,
+    such rows were placed at the answer alone, or not found; the offsets beside the quote say where
+    the coding was."""
+    root, maxqda = _pdpilot(tmp_path)
+    run("--coder", "kerrigan", "code", "import", maxqda, "--project", root, check=0)
+    book = yaml.safe_load((root / "codebooks" / "codebook.yaml").read_text(encoding="utf-8"))
+    themes = ",".join(f"quotes={c['id']}" for c in book["codes"])
+    run("--coder", "kerrigan", "export", "csv", "--tables", themes, "-o", tmp_path / "out", "--project", root, check=0)
+    rows = []
+    for f in sorted((tmp_path / "out").glob("*coded-segments*.csv")):
+        with open(f, encoding="utf-8", newline="") as fh:
+            rows += [{k: r[k] for k in ("transcript", "code", "quote", "start", "end")} for r in csv.DictReader(fh)]
+    # the case the import must read: quotes shorter than their coded spans (a question left out)
+    assert sum(int(r["end"]) - int(r["start"]) > len(r["quote"]) + 10 for r in rows) >= 20
+    table = tmp_path / "back.csv"
+    with open(table, "w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    run("--coder", "back", "code", "import", table, "--project", root, check=0)
+    listed = {c: {(x["t"], x["s"], x["e"], x["code"]) for x in json.loads(
+        run("--coder", c, "code", "list", "--json", "--project", root, check=0).stdout)} for c in ("kerrigan", "back")}
+    assert len(listed["kerrigan"]) == 261 and listed["back"] == listed["kerrigan"]
