@@ -41,6 +41,9 @@ def negated(doc, start: int, end: int, window: int = WINDOW) -> bool:
     return False
 
 
+RESTRICTIVE = frozenset("only just except alone solely exclusively".split())
+"""Words that make an affirmative name partly negative: "Monitors sub-group members only" is what
+"the board isn't monitored" says, so its words negated are no reason against it."""
 NEGATIVE_NAMES = frozenset("no none not never outside without under non lack lacking absent".split())
 
 
@@ -50,17 +53,49 @@ def _words(text: str) -> set[str]:
     return set(re.split(r"[^a-z]+", text.lower())) - {""}
 
 
-def polar_codes(codebook) -> set[str]:
-    """Codes whose siblings include a negative case (an id or name saying no, none, not, outside...):
-    for these, a negated keyword means the other sibling, so the code is not suggested."""
-    out: set[str] = set()
+def is_negative(code) -> bool:
+    """Whether the code is a negative case: its id or its (short) name says no, none, not, outside..."""
+    name = _words(_unquoted(code.name))
+    said = NEGATIVE_NAMES | NEGATORS
+    return bool(_words(code.id.rsplit(".", 1)[-1]) & said or (name & said and len(name) <= 4))
+
+
+def _unquoted(text: str) -> str:
+    """"Didn't use" -> "Didnt use", so that the contracted negators read as words."""
+    return text.replace("'", "").replace("\u2019", "")
+
+
+def _polar_groups(codebook) -> list[list]:
     groups: dict[str | None, list] = {}
     for code in codebook.codes:
         groups.setdefault(code.parent, []).append(code)
-    for parent, codes in groups.items():
-        if len(codes) < 2:
-            continue
-        if any(_words(c.id.rsplit(".", 1)[-1]) & NEGATIVE_NAMES or
-               (_words(c.name) & NEGATIVE_NAMES and len(_words(c.name)) <= 4) for c in codes):
-            out.update(c.id for c in codes)
+    return [codes for codes in groups.values() if len(codes) >= 2 and any(is_negative(c) for c in codes)]
+
+
+def polar_codes(codebook) -> set[str]:
+    """Codes whose siblings include a negative case (an id or name saying no, none, not, outside...):
+    for these, a negated keyword means the other sibling, so the code is not suggested."""
+    return {c.id for codes in _polar_groups(codebook) for c in codes}
+
+
+def name_terms(codebook, content_lemmas) -> dict[str, list[str]]:
+    """For each affirmative code of a polar group, the words of its name that a negative sibling's
+    name uses too: "Uses PDPs and ICE plots" beside "Does not use PDPs or ICE plots" gives use, PDP,
+    ICE, plot. A passage that negates them ("I don't use ICE plots") and uses none of them plainly
+    says the negative sibling, with or without keywords in the codebook.
+
+    Only where the two names share at least half of the affirmative one's words ("Comparing
+    different types of plots" and "No good approach to which plots to look at" share just "plots").
+    ``content_lemmas(text)`` gives ``[(word as written, lemma)]`` for the content words of a name."""
+    out: dict[str, list[str]] = {}
+    for codes in _polar_groups(codebook):
+        negative = [c for c in codes if is_negative(c)]
+        said_no = {lemma for c in negative for _, lemma in content_lemmas(c.name)}
+        for code in codes:
+            if code in negative or _words(_unquoted(code.name)) & (NEGATORS | RESTRICTIVE):
+                continue
+            words = content_lemmas(code.name)
+            terms = [word for word, lemma in words if lemma in said_no]
+            if terms and 2 * len(terms) >= len(words):  # opposites share most of their words
+                out[code.id] = list(dict.fromkeys(terms))
     return out

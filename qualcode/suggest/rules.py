@@ -48,6 +48,9 @@ class RuleSet:
     def __init__(self, nlp, codebook: Codebook, codes: list[str] | None = None) -> None:
         self.vocab = nlp.vocab
         self.rules: dict[str, Rule] = {}
+        self.deny: dict[str, Rule] = {}
+        """Words of an affirmative code's name that its negative sibling's name shares (``negation.name_terms``):
+        matched only to see them negated, never scored."""
         self.by_code: dict[str, list[str]] = {}
         self.phrase = PhraseMatcher(nlp.vocab, attr="LEMMA")
         wanted = None if codes is None else set(codes)
@@ -88,6 +91,22 @@ class RuleSet:
                 chain.append(part_keys[lemmas])
             self.by_first.setdefault(chain[0], []).append(len(self.gapped))
             self.gapped.append((key, chain))
+        self._add_name_terms(nlp, codebook, wanted)
+
+    def _add_name_terms(self, nlp, codebook: Codebook, wanted) -> None:
+        from qualcode.suggest.negation import NEGATORS, name_terms
+
+        def content(text: str) -> list[tuple[str, str]]:
+            return [(t.text, t.lemma_.lower() or t.lower_) for t in nlp(text)
+                    if t.is_alpha and not t.is_stop and t.lower_ not in NEGATORS]
+
+        for code, terms in sorted(name_terms(codebook, content).items()):
+            if wanted is not None and code not in wanted:
+                continue
+            for term, doc in zip(terms, nlp.pipe(terms)):
+                key = f"n{len(self.deny)}"
+                self.deny[key] = Rule(key, code, term)
+                self.phrase.add(key, [doc])
 
     def __len__(self) -> int:
         return len(self.rules)
@@ -176,12 +195,14 @@ class RuleScorer:
         match plainly ("we don't work within the framework")."""
         if not segment.denied:
             return {}
-        rules = self.ruleset.rules
+        rules, names = self.ruleset.rules, self.ruleset.deny
         plain = {rules[k].code for k in segment.hits if k in rules}
+        # a word of the code's name said plainly cancels only the name's own veto, not a keyword's
+        plain_name = plain | {names[k].code for k in segment.hits if k in names}
         out: dict[str, list[str]] = {}
         for key in segment.denied:
-            rule = rules.get(key)
-            if rule is not None and rule.code not in plain:
+            rule, said = (rules[key], plain) if key in rules else (names.get(key), plain_name)
+            if rule is not None and rule.code not in said:
                 out.setdefault(rule.code, []).append(rule.label)
         return out
 

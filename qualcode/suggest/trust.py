@@ -168,6 +168,7 @@ def fit_trust(oof: dict[str, dict[str, np.ndarray]], Y: np.ndarray, code_index: 
     masks = [groups == g for g in np.unique(groups)] if groups is not None and RULES in oof else []
     quality: dict[str, dict[str, tuple[float, int]]] = {}
     prior: dict[str, float] = {}
+    single: dict[str, tuple[float, int]] = {}
     for s, by_code in oof.items():
         q: dict[str, tuple[float, int]] = {}
         for code, v in by_code.items():
@@ -177,10 +178,15 @@ def fit_trust(oof: dict[str, dict[str, np.ndarray]], Y: np.ndarray, code_index: 
             y = Y[:, j]
             lift = average_precision(v, y) - float(y.mean())
             if s == RULES and masks:
-                lift = transferable_lift(np.asarray(v), y, masks, lift)
+                moved = transferable_lift(np.asarray(v), y, masks, lift)
+                if moved is None:  # coded in one transcript: nothing says the keywords carry over
+                    single[code] = (lift, int(positives[j]))
+                    continue
+                lift = moved
             q[code] = (lift, int(positives[j]))
         quality[s] = q
-        prior[s] = float(np.mean([lift for lift, _ in q.values()])) if q else 0.0
+        prior[s] = float(np.mean([lift for lift, _ in (q or single).values()])) if q or single else 0.0
+        single.clear()
     trust = Trust(quality, prior, {}, DEFAULT_THRESHOLD, f"out-of-fold on {n_transcripts} transcript(s)")
     codes = sorted({c for by_code in oof.values() for c in by_code})
     means: dict[str, tuple[np.ndarray, str]] = {}
@@ -228,8 +234,10 @@ def fit_trust(oof: dict[str, dict[str, np.ndarray]], Y: np.ndarray, code_index: 
     return trust
 
 
-def transferable_lift(v: np.ndarray, y: np.ndarray, masks: list[np.ndarray], pooled: float) -> float:
-    """The keywords' lift on a code, without the transcript where they do best.
+def transferable_lift(v: np.ndarray, y: np.ndarray, masks: list[np.ndarray], pooled: float) -> float | None:
+    """The keywords' lift on a code, without the transcript where they do best; None for a code coded
+    in one transcript only (its quality is then the keywords' record on the codes that could be
+    measured so).
 
     Keywords are often written from the first interviews read: on those they find what the coder
     coded because they were taken from it, and the pooled figure promises more than they bring to
@@ -243,7 +251,7 @@ def transferable_lift(v: np.ndarray, y: np.ndarray, masks: list[np.ndarray], poo
         if yg.any():
             lifts.append(average_precision(v[m], yg) - float(yg.mean()))
     if len(lifts) < 2:
-        return pooled
+        return None
     lifts.sort()
     return min(pooled, float(np.mean(lifts[:-1])))
 

@@ -56,7 +56,7 @@ def test_negated_sentences_are_never_suggested_for_the_code_they_deny(tmp_path):
         start = t.text.index(sentence)
         seg = next(s for s in segs if s.start <= start < s.end)
         # no keyword of the code counts plainly (a negated one is set apart)
-        plain = {engine.ruleset.rules[k].code for k in seg.hits}
+        plain = {engine.ruleset.rules[k].code for k in seg.hits if k in engine.ruleset.rules}
         assert code not in plain, (sentence, seg.hits, seg.denied)
         bad = [s for s in found if s.code == code and s.suggested and s.start <= start < s.end]
         assert not bad, f"{sentence!r} suggested for {code} ({bad[0].score:.2f}: {bad[0].reasons})"
@@ -65,6 +65,37 @@ def test_negated_sentences_are_never_suggested_for_the_code_they_deny(tmp_path):
         next(x for x in segs if x.start <= t.text.index(sentence) < x.end))]
     assert len(denied) >= 3, denied
     project.close()
+
+
+PDP_ICE = [("uses_both", "Uses PDPs and ICE plots"), ("pdps_only", "Uses PDPs but not ICE plots"),
+           ("neither", "Does not use PDPs or ICE plots"), ("no_two_way", "Don't primarily look at two-way plots")]
+
+
+def test_a_passage_negating_the_codes_own_words_is_not_offered_without_keywords(tmp_path, pipeline):
+    """PDPilot's codebook has no keywords; an outside tester saw "I don't use ICE plots" offered for
+    "Uses PDPs and ICE plots", beside its negative sibling "Does not use PDPs or ICE plots"."""
+    from qualcode.domain.codebook import Code, Codebook
+    from qualcode.services.project_ops import import_transcripts, init_project
+
+    proj = init_project(tmp_path / "study")
+    proj.set_codebook(Codebook(name="PDP/ICE", codes=[Code(id="pdp_ice", name="PDP/ICE")] + [
+        Code(id=f"pdp_ice.{i}", name=n, parent="pdp_ice") for i, n in PDP_ICE]))
+    src = tmp_path / "p1.txt"
+    src.write_text("---\nid: p1\ntitle: P1\nspeakers:\n  Dan: interviewer\n  Participant: respondent\n---\n"
+                   "Dan: Do you use PDPs and ICE plots in your work?\n\n"
+                   "Participant: I don't use ICE plots for this, to be honest. "
+                   "But we use PDPs and ICE plots together when we check a model.\n", encoding="utf-8")
+    import_transcripts(proj, [src])
+    engine = SuggestionEngine(proj, "dan")
+    t = proj.transcript("p1")
+    got = {(s.code, t.text[s.start:s.end]) for s in engine.suggest(t)}
+    denied = "I don't use ICE plots for this, to be honest."
+    plain = "But we use PDPs and ICE plots together when we check a model."
+    assert ("pdp_ice.uses_both", denied) not in got
+    # the same words said plainly are offered, and the negated passage still is for the siblings it fits
+    assert ("pdp_ice.uses_both", plain) in got
+    assert ("pdp_ice.neither", denied) in got
+    proj.close()
 
 
 def test_a_topic_code_still_takes_a_passage_about_absence(sproject, pipeline):
@@ -308,6 +339,30 @@ def test_trust_prefers_the_scorer_that_ranks_the_coders_passages():
     assert average_precision(combined, y[:, 0]) > 0.8
     # with nothing measured, the keywords lead
     assert default_trust([RULES, LEARNED]).weights([RULES, LEARNED], "c")[1] == RULES
+
+
+def test_keywords_of_a_code_coded_in_one_transcript_are_not_trusted_on_that_transcript_alone():
+    """Keywords written from the first interviews find, there, what the coder coded, since they were
+    taken from it. A code coded in one transcript says nothing of whether its keywords carry over:
+    they were leading such codes on PDPilot with keywords from P1-P2 (F1 after two transcripts 0.11;
+    0.27 without keywords). Its keyword quality is now the keywords' record across transcripts."""
+    rng = np.random.default_rng(3)
+    n = 600
+    groups = np.array(["t1", "t2"] * (n // 2))
+    codes = ["once", "moved", "miss1", "miss2", "miss3"]
+    y = np.zeros((n, len(codes)), dtype=bool)
+    y[[0, 2, 4, 6, 8, 10], 0] = True                  # "once": coded in t1 only
+    for j in range(1, len(codes)):                    # the others: coded in both transcripts
+        y[[100 * j + k for k in range(20 if j == 1 else 6)], j] = True
+    rules = {c: np.where(rng.random(n) < 0.1, 0.8, 0.0) for c in codes[2:]}  # keywords that miss
+    rules.update({"once": y[:, 0] * 1.0, "moved": y[:, 1] * 1.0})  # found exactly (taken from it; carry over)
+    learned = {c: np.where(y[:, j], 0.35, 0.0) + rng.random(n) * 0.5 for j, c in enumerate(codes)}
+    index = {c: j for j, c in enumerate(codes)}
+    spans = [(c, [i]) for c, j in index.items() for i in np.flatnonzero(y[:, j])]
+    trust = fit_trust({RULES: rules, LEARNED: learned}, y, index, spans, 2, groups)
+    assert trust.weights([RULES, LEARNED], "once")[1] == LEARNED
+    assert trust.weights([RULES, LEARNED], "moved")[1] == RULES  # keywords that carry over still lead
+    assert "once" not in trust.quality[RULES] and "moved" in trust.quality[RULES]
 
 
 def _pdpilot_project(tmp_path) -> Path:
