@@ -194,13 +194,35 @@ def remove_code(book: Codebook, code_id: str, codings: str) -> Codebook:
     return _done(new)
 
 
+def renamed_to(book: Codebook, code_id: str) -> str:
+    """The id ``code_id``'s code has now when only its id changed since (``renamed:``, a chain of renames
+    followed), else ``code_id`` (still there, or merged, removed or unknown)."""
+    now, seen = code_id, {code_id}
+    while now not in book and book.renamed.get(now) not in (None, *seen):
+        now = book.renamed[now]
+        seen.add(now)
+    return now if now in book else code_id
+
+
 def differences(old: Codebook, new: Codebook) -> dict[str, list[str]]:
-    """Ids added, removed and changed between two codebooks (for messages and for no-op checks)."""
-    names = [f.name for f in fields(Code) if f.name != "line"]
-    changed = [c.id for c in new.codes if c.id in old and
-               any(getattr(c, n) != getattr(old.get(c.id), n) for n in names)]
-    return {"added": [c.id for c in new.codes if c.id not in old],
-            "removed": [c.id for c in old.codes if c.id not in new], "changed": changed}
+    """What changed between two codebooks (for messages and for no-op checks): ids ``added``,
+    ``removed`` and ``changed``, and ``renamed``: ``"X to Y"`` for a code whose id changed (``new``
+    records ``X`` as renamed to ``Y``, chains followed), which is then neither added nor removed (and
+    is ``changed`` as ``Y`` only when more than its id changed). A parent's new id is no change of
+    its children."""
+    renames: dict[str, str] = {}
+    for code in old.codes:
+        now = renamed_to(new, code.id)
+        if now != code.id and now not in old and now not in renames.values():
+            renames[code.id] = now
+    before = {renames.get(c.id, c.id): c for c in old.codes}
+    names = [f.name for f in fields(Code) if f.name not in ("line", "id", "parent")]
+    changed = [c.id for c in new.codes if c.id in before and (
+        any(getattr(c, n) != getattr(before[c.id], n) for n in names)
+        or c.parent != renames.get(before[c.id].parent, before[c.id].parent))]
+    return {"added": [c.id for c in new.codes if c.id not in before],
+            "removed": [c.id for c in old.codes if c.id not in new and c.id not in renames],
+            "renamed": [f"{was} to {now}" for was, now in renames.items()], "changed": changed}
 
 
 def resolve_codings(codings, book: Codebook, ids=None) -> int:

@@ -107,12 +107,13 @@ def describe_change(book: Codebook, before: dict[str, Coding | None], after: dic
 
 
 def describe_codebook_changes(diff: dict[str, list[str]] | None, most: int = 3) -> str:
-    """``added usability, trust; changed theme``: what a codebook changed elsewhere brought (from
-    ``Desk.refresh_codebook``); "" when nothing a code has changed (only the order, or records)."""
+    """``renamed barrier to obstacle; added usability, trust; changed theme``: what a codebook changed
+    elsewhere brought (from ``Desk.refresh_codebook``); "" when nothing a code has changed (only the
+    order, or records)."""
     if not diff:
         return ""
     parts = []
-    for key in ("added", "removed", "changed"):
+    for key in ("renamed", "added", "removed", "changed"):
         ids = diff.get(key) or []
         if ids:
             more = f" (+{len(ids) - most} more)" if len(ids) > most else ""
@@ -227,7 +228,7 @@ class Desk:
 
     def refresh_codebook(self) -> dict[str, list[str]] | None:
         """Read the codebook again when its file changed since it was read or saved here. Returns what
-        changed (``domain.codebook_edit.differences``: ids added, removed, changed), or None when the
+        changed (``domain.codebook_edit.differences``: renamed, added, removed, changed), or None when the
         file is as it was. An unreadable file keeps the last good codebook and sets ``codebook_error``.
         Merges, id changes and drops made elsewhere change which code a coding counts as: the coder's
         codings are resolved again and the per-code counts recounted."""

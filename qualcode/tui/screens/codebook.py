@@ -11,7 +11,8 @@ a second workbench window, a sync): the editor reads it again when it opens, whe
 dialog, and before every save, and each save applies the editor's one change (add, edit fields, move,
 merge, remove) to the file as it is then, so nothing saved elsewhere is written over. A change that
 cannot be made on it (its code renamed, merged or removed there, a field changed both ways) is not
-saved, and the notice says so. A read-only window (this coder's journal open elsewhere) edits the
+saved, and the notice says so. A save writes only the fields edited in the form; the others always
+show the code as the editor read it last. A read-only window (this coder's journal open elsewhere) edits the
 codebook all the same: the journal's lock is per coder, the codebook is every coder's.
 """
 
@@ -39,6 +40,8 @@ from qualcode.tui.widgets.code_tree import CodeTree
 from qualcode.tui.widgets.status import StatusLine
 
 TOP = "(top level)"
+FIELDS = frozenset({"id", "parent", *edit.EDITABLE})
+"""What the form shows of a code."""
 
 
 class Stale(QualcodeError):
@@ -58,16 +61,6 @@ def _exact(book: Codebook, code_id: str) -> Code:
         how = "removed" if now in (None, code_id) else f"renamed or merged into {now}"
         raise Stale(f"{code_id} is no longer in the codebook (it was {how} there)")
     return code
-
-
-def renamed_to(book: Codebook, code_id: str) -> str:
-    """The id ``code_id``'s code has now when only its id changed since (``renamed:``, a chain of renames
-    followed), else ``code_id`` (still there, or merged, removed or unknown)."""
-    now, seen = code_id, {code_id}
-    while now not in book and book.renamed.get(now) not in (None, *seen):
-        now = book.renamed[now]
-        seen.add(now)
-    return now if now in book else code_id
 
 
 def _value(v) -> str:
@@ -221,29 +214,29 @@ class CodebookScreen(Screen):
         return arrived
 
     def _follow(self) -> None:
-        """The codebook changed elsewhere. The form keeps what was typed in it (saving it then applies it
-        to the codebook as it is now), else it shows its code as it is now. A code whose id changed there
-        is shown under its new id (with what was typed, if anything), so that nothing is saved to the old
-        id; a code merged or removed there gives way to the code it went into (or the first code), and
-        the researcher is told."""
+        """The codebook changed elsewhere. The form shows its code as it is now, except in the fields
+        edited in it, which keep what was typed (``_refill``: saving then applies only those to the
+        codebook as it is now). A code whose id changed there is shown under its new id (with what was
+        typed, if anything), so that nothing is saved to the old id; a code merged or removed there
+        gives way to the code it went into (or the first code), and the researcher is told."""
         book = self.desk.codebook
         old = self.code_id
+        edits = self._edits()
+        typed = bool(edits)
         if old in book:
-            if not self._typed:
+            if typed:
+                self._refill(old, edits)
+            else:
                 self._load(old)
             return
-        typed = self._typed
         self.code_id = None
         if old is None:  # nothing was shown (an empty codebook before)
             if book.codes:
                 self._select(book.walk()[0].id)
             return
-        new = renamed_to(book, old)
+        new = edit.renamed_to(book, old)
         if new != old and typed:  # the edits are still the code's: kept, under its new id
-            self.code_id = self._shown.id = new
-            field = self.query_one("#id", Input)
-            if field.value.strip() == old:
-                put(field, new)
+            self._refill(new, edits)
             self._highlight(new)
             self.app.notify(f"{old} was renamed to {new} elsewhere: the form shows it under its new id, with "
                             "your unsaved changes (ctrl+s saves them).", title="Codebook", timeout=15, markup=False)
@@ -296,26 +289,52 @@ class CodebookScreen(Screen):
         return True
 
     def _load(self, code_id: str) -> None:
-        book = self.desk.codebook
-        code = book.get(code_id)
+        code = self.desk.codebook.get(code_id)
         if code is None:
             return
         self.code_id = code_id
         self._shown = copy.deepcopy(code)  # the code as the form shows it: what its edits are measured from
-        put(self.query_one("#id", Input), code.id)
-        put(self.query_one("#name", Input), code.name)
-        banned = {code_id, *book.descendants(code_id)}
+        self._fill(code, FIELDS)
+        self.query_one("#problems", Static).update("")
+
+    def _refill(self, code_id: str, edits: dict, measured: bool = True) -> None:
+        """The codebook was read again while the form holds ``edits`` (``_edits``) to the code now called
+        ``code_id``: the fields not edited show the code as it is now (so that nothing is saved from the
+        code as it was), the edited ones keep what was typed. ``measured``: the edits stay measured from
+        the code as the form was loaded with, so that a field changed here and elsewhere too is refused
+        at the save (``_apply_form``); else (the researcher was told of the clash) from the code as it is
+        now, so that saving again puts them over it."""
+        code = self.desk.codebook.get(code_id)
+        shown = copy.deepcopy(code)
+        if measured:
+            for key in edits.keys() - {"id"}:
+                setattr(shown, key, getattr(self._shown, key))
+        before, self.code_id, self._shown = self._shown, code_id, shown
+        self._fill(code, {k for k in FIELDS if k not in edits and getattr(code, k) != getattr(before, k)})
+        if "parent" in edits and self.query_one("#parent", Select).value != (edits["parent"] or TOP):
+            shown.parent = code.parent  # the parent chosen is no longer a code: no move is left to save
+
+    def _fill(self, code: Code, keys) -> None:
+        """Show the code's ``keys`` (of ``FIELDS``) in the form; the parent's choices always follow the
+        codebook (a parent chosen in the form that is no longer a code gives way to the code's own)."""
+        book = self.desk.codebook
+        for key in keys & {"id", "name"}:
+            put(self.query_one(f"#{key}", Input), getattr(code, key))
+        banned = {code.id, *book.descendants(code.id)}
         options = [(TOP, TOP)] + [("  " * book.depth(c.id) + c.name, c.id) for c in book.walk() if c.id not in banned]
         parent = self.query_one("#parent", Select)
+        chosen = parent.value
         parent.set_options(options)
-        parent.value = code.parent or TOP
-        for key in ("definition", "include", "exclude"):
+        keep = "parent" not in keys and chosen in {value for _, value in options}
+        parent.value = chosen if keep else code.parent or TOP
+        for key in keys & {"definition", "include", "exclude"}:
             self.query_one(f"#{key}", TextArea).text = getattr(code, key)
-        self.query_one("#examples", TextArea).text = "\n".join(code.examples)
-        put(self.query_one("#keywords", Input), ", ".join(code.keywords))
-        put(self.query_one("#colour", Input), code.colour or "")
-        put(self.query_one("#shortcut", Input), code.shortcut or "")
-        self.query_one("#problems", Static).update("")
+        if "examples" in keys:
+            self.query_one("#examples", TextArea).text = "\n".join(code.examples)
+        if "keywords" in keys:
+            put(self.query_one("#keywords", Input), ", ".join(code.keywords))
+        for key in keys & {"colour", "shortcut"}:
+            put(self.query_one(f"#{key}", Input), getattr(code, key) or "")
 
     def _form(self) -> tuple[str, dict, str | None, str] | None:
         """(the code's id, its fields as the form has them, the parent, the id typed)."""
@@ -341,11 +360,10 @@ class CodebookScreen(Screen):
         return {k: v for k, v in fields.items() if getattr(code, k) != v} | (
             {"parent": parent} if parent != code.parent else {}) | ({"id": new_id} if new_id != code_id else {})
 
-    @property
-    def _typed(self) -> bool:
-        """Whether the form holds edits not saved yet."""
+    def _edits(self) -> dict:
+        """The form's edits not saved yet (``_changes``; {} when there are none)."""
         form = self._form()
-        return form is not None and bool(self._changes(*form))
+        return self._changes(*form) if form is not None else {}
 
     def _apply_form(self, code_id: str, fields: dict, parent: str | None, new_id: str, select: bool = True) -> bool:
         """Save the form's changes to ``code_id`` (one undoable step); ``select``: show that code after.
@@ -357,7 +375,7 @@ class CodebookScreen(Screen):
         shown = self._shown
 
         def build(book: Codebook) -> Codebook:
-            now = _exact(book, renamed_to(book, code_id))  # its id changed elsewhere: the edits are still its
+            now = _exact(book, edit.renamed_to(book, code_id))  # its id changed elsewhere: still its edits
             clash = [k for k, v in changes.items() if k != "id" and getattr(now, k) != getattr(shown, k)
                      and getattr(now, k) != v]
             if clash:
@@ -374,7 +392,7 @@ class CodebookScreen(Screen):
             return book
 
         def saved_id(book: Codebook) -> str:  # the code's id after the save
-            return new_id if "id" in changes else renamed_to(book, code_id)
+            return new_id if "id" in changes else edit.renamed_to(book, code_id)
 
         return self._reshape(build, lambda b: f"edit {saved_id(b)}", select=saved_id if select else None,
                              keep_form=True)
@@ -419,16 +437,18 @@ class CodebookScreen(Screen):
             more = f" (+{len(exc.problems) - 1} more)" if len(exc.problems) > 1 else ""
             said = f"{elsewhere}: " if elsewhere else ""
             self.app.notify(f"Not saved: {said}{first}{more}", title="Codebook", severity="error")
-            self._reloaded(arrived, keep_form)
+            if arrived is not None:
+                self._reloaded(keep_form)
             return False
         except QualcodeError as exc:  # Stale, or an operation the codebook as it is now refuses
-            if elsewhere:
+            if elsewhere or isinstance(exc, Stale):  # (read again before: at a focus, a sync, a dialog)
                 advice = getattr(exc, "advice", "Do it again on the codebook shown.")
-                message = f"{elsewhere}; your change was not saved: {exc.message}. {advice}"
+                said = f"{elsewhere}; your change was not saved" if elsewhere else "Not saved"
+                message = f"{said}: {exc.message}. {advice}"
                 box.update(message)
                 self.app.notify(message, title="Codebook changed on disk", severity="warning", timeout=20,
                                 markup=False)
-                self._reloaded(arrived, keep_form)
+                self._reloaded(keep_form)
             else:
                 box.update(f"Not saved: {exc.message}")
                 self.app.report(exc, title="Codebook not saved")
@@ -439,11 +459,12 @@ class CodebookScreen(Screen):
         self.app.notify(f"Saved {self.desk.project.config.codebook}: {what}.{said}", title="Codebook", markup=False)
         return True
 
-    def _reloaded(self, arrived, keep_form: bool) -> None:
-        """After a refused save on a codebook read again (shown by ``codebook_changed`` already): saving
-        the form again puts it over the code as it is now."""
-        if arrived is not None and keep_form and self.code_id in self.desk.codebook:
-            self._shown = copy.deepcopy(self.desk.codebook.get(self.code_id))
+    def _reloaded(self, keep_form: bool) -> None:
+        """After a save refused on a codebook read again (shown by ``codebook_changed`` already): the
+        researcher was told, so saving the form again puts its edits over the code as it is now (and
+        only its edits: the other fields show the code as it is now)."""
+        if keep_form and self.code_id in self.desk.codebook:
+            self._refill(self.code_id, self._edits(), measured=False)
 
     def _saved(self, recount: bool, select: str | None) -> None:
         if recount:  # codings now count under other codes (a merge, a changed id, dropped codings)
