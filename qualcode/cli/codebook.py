@@ -235,7 +235,8 @@ def resolve_cmd(ctx: Context, code: str | None, field: str | None, take: str | N
     if code is None:
         found = conflicts(project.codebook_path, project.codebook)
         if as_json:
-            emit_json([{"code": c.code, "field": c.field, "mine": c.mine, "theirs": c.theirs} for c in found])
+            emit_json([{"code": c.code, "field": c.field, "mine": c.mine, "theirs": c.theirs,
+                        **dict(zip(("mine_by", "theirs_by"), c.names or (None, None)))} for c in found])
             return
         if not found:
             click.echo("no codebook conflicts to choose on")

@@ -6,6 +6,9 @@ A codebook merge keeps our value and writes each true conflict to ``<codebook>.c
 codebook) or ``theirs`` (the other side's value, applied as one undoable codebook change through
 ``codebook_ops.reshape``); either way the choice is appended to the file (``codebook_merge.open_conflicts``:
 the file only grows, so that a union merge of two machines' choices brings no conflict back).
+Where the sync recorded who had each value (``kept_by``, ``other_by``: ``sync_notes``), the list, the
+dialog and the choice's words name them ("ben's 'Ours.' (kept, --take mine)"); mine and theirs stay
+the words of the choice.
 """
 
 from __future__ import annotations
@@ -44,8 +47,29 @@ class Conflict:
         """The field as a researcher reads it."""
         return "became (what became of the code)" if self.field == "became" else self.field
 
+    @property
+    def names(self) -> tuple[str | None, str] | None:
+        """Who had each value, as the sync recorded them (``kept_by``, ``other_by``): (mine's, theirs');
+        mine's None when the codebook no longer holds the value kept (changed since). None when the
+        record names nobody (written by hand, or by a qualcode before the names)."""
+        kept_by, other_by = self.detail.get("kept_by"), self.detail.get("other_by")
+        if not (isinstance(kept_by, str) and isinstance(other_by, str) and kept_by and other_by):
+            return None
+        kept = self.detail.get("kept")
+        return (kept_by if self.mine == kept or (not self.mine and not kept) else None), other_by
+
+    def whose(self, take: str) -> str:
+        """The value ``take`` (mine or theirs) gives, in words: "ben's 'Ours.'" ("'Ours.'" unnamed)."""
+        value = show(self.mine if take == "mine" else self.theirs)
+        if self.names is None:
+            return value
+        return f"{self.names[take != 'mine'] or 'the codebook'}'s {value}"
+
     def words(self) -> str:
-        return f"{self.code} {self.what}: mine {show(self.mine)} · theirs {show(self.theirs)}"
+        if self.names is None:
+            return f"{self.code} {self.what}: mine {show(self.mine)} · theirs {show(self.theirs)}"
+        return (f"{self.code} {self.what}: {self.whose('mine')} (kept, --take mine) · "
+                f"{self.whose('theirs')} (--take theirs)")
 
 
 def show(value) -> str:
@@ -208,7 +232,7 @@ def resolve(project: Project, code: str, field: str, take: str, codings: str | N
             reshape(project, book, f"resolve {c.code} {c.field}: theirs")
     _forget(path, c.key, take)
     left = len(conflicts(path, project.codebook))
-    chose = f"kept mine ({show(c.mine)})" if take == "mine" else f"took theirs ({show(c.theirs)})"
+    chose = f"kept mine ({c.whose('mine')})" if take == "mine" else f"took theirs ({c.whose('theirs')})"
     return (f"{c.code} {c.what}: {chose}; " +
             (f"{left} conflict{'s' if left != 1 else ''} left" if left else "no conflicts left")
             + " (`qualcode sync` shares the choice)")

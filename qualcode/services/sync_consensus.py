@@ -12,7 +12,10 @@ line no longer applies).
 and says so, naming both people, what each chose and what the consensus holds now, and how to settle
 it again. The identical codings the merge made (one added on each side, same transcript, code, span,
 text and memo) are the one thing set right here: one is kept, the others removed, in one line appended
-to the consensus journal (the sync holds its lock). No other coding is ever removed.
+to the consensus journal (the sync holds its lock). That line is the sync's, not a decision
+(``journal.append_held`` marks it ``"by": "sync"``): undo (``z`` in the Agreement screen) passes it by
+and takes back the last decision, which no longer brings the duplicate back. No other coding is ever
+removed.
 """
 
 from __future__ import annotations

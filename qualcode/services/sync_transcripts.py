@@ -6,11 +6,12 @@ Both are kept: the version already shared (the other side of the merge) stays wh
 codings of it move; ours is written beside it under the next free name (``interview-3-2.docx``), and
 every coding made on it (its ``th``, the hash of the text it was coded on, is one of our versions')
 moves with it: a ``move`` line with ``"t"`` appended to each coder's journal, in the merge, while
-``qualcode sync`` holds every journal's lock. What the coders said about our version (their status of
+``qualcode sync`` holds every journal's lock (marked as the sync's, ``journal.append_held``: the coder's
+undo passes it by, and never moves a coding back). What the coders said about our version (their status of
 it, their transcript memo: ``tset`` lines) goes with it too, and the name keeps what they said about the
 version already shared; its cases.csv row follows it in ``sync_repair.follow_case_rows``.
 ``follow_text`` then moves any coding whose text is now exactly another transcript's. Every machine
-sees both transcripts and each coding on its own text.
+sees both transcripts and each coding on its own text, and the note names whose version is which.
 """
 
 from __future__ import annotations
@@ -63,8 +64,10 @@ def split_two_transcripts(root: Path, git_bin: str, path: str, folder: str, show
     added under one name; one replaced two ways, as a Word file always is), keep both: the version
     already shared (theirs) stays, ours goes beside it, and the codings made on ours go with it, and
     so do the coders' status and memo of it. ``renamed`` (when given) gets ``{kept id: new id}``, for
-    its cases.csv row. Returns what was done, in words (None: not that case)."""
+    its cases.csv row. Returns what was done, in words, naming who added (or changed) each version
+    (``sync_notes.sides``) (None: not that case)."""
     from qualcode.formats.transcripts import parse_transcript
+    from qualcode.services.sync_notes import merge_base, sides
     from qualcode.store.atomic import write_atomic
 
     stages = _stages(root, git_bin, path)
@@ -91,8 +94,9 @@ def split_two_transcripts(root: Path, git_bin: str, path: str, folder: str, show
     how = ("two different transcripts were added as" if 1 not in stages else
            "two versions git cannot merge (a Word file, or the same lines changed) were made of")
     said = "".join(f", {coder}'s {' and '.join(_MARK_WORDS.get(k, k) for k in keys)}" for coder, keys in marks)
-    return (f"{how} {path} on two machines; both are kept: the one already shared, {_which(kept)}, stays "
-            f"{kept.id}, and the other, {_which(moved)}, is now {new_path} ({moved.id}), its {n} coding(s){said} "
+    ours_by, theirs_by = sides(root, merge_base(root), path)  # the note travels: people, not "this machine"
+    return (f"{how} {path} on two machines; both are kept: {theirs_by}'s, already shared, {_which(kept)}, stays "
+            f"{kept.id}, and {ours_by}'s, {_which(moved)}, is now {new_path} ({moved.id}), its {n} coding(s){said} "
             "with it" + ("" if 1 not in stages else "; if they are one interview, keep one version and code it"))
 
 
@@ -196,8 +200,9 @@ def follow_text(root: Path, add) -> int:
 
 
 def _which(transcript) -> str:
-    """How a researcher recognises a transcript: its title, else its first words."""
-    if transcript.title:
+    """How a researcher recognises a transcript: its title, else (none, or only its file's name) its
+    first words."""
+    if transcript.title and transcript.title != transcript.id:
         return repr(transcript.title)
     words = transcript.text.split()
     return repr(" ".join(words[:8]) + ("…" if len(words) > 8 else ""))

@@ -8,6 +8,11 @@ A line is flushed and fsynced before ``append`` returns. A torn last line (a cra
 aside into ``<coder>.jsonl.torn-<time>`` and never applied; a line written by a newer qualcode
 (``v`` > 1) is kept in the file but not applied. Only one process writes a journal at a time
 (``fcntl.flock`` on ``<coder>.lock``); readers need no lock.
+
+A line ``qualcode sync`` appends to set a merged journal right (``append_held``: an exact duplicate
+consensus coding removed, codings moved with their transcript, a transcript's status following it)
+carries ``"by": "sync"``: it is not the coder's action, so undo and redo pass it by (``apply_record``).
+A reader that does not know the key applies it as an ordinary action, as before.
 """
 
 from __future__ import annotations
@@ -229,6 +234,7 @@ def _apply_lines(result: Replay, chunk: bytes, lineno: int, path: Path) -> int:
     if not chunk:
         return lineno
     codings = result.codings
+    done: dict[str, dict] = {}  # what the sync's latest lines removed and moved (``apply_record``)
     for raw in (chunk[:-1] if chunk.endswith(b"\n") else chunk).split(b"\n"):
         lineno += 1
         if not raw.strip():
@@ -256,12 +262,15 @@ def _apply_lines(result: Replay, chunk: bytes, lineno: int, path: Path) -> int:
             continue
         result.last_seq = max(result.last_seq, rec.get("n", 0))
         try:
+            if done and not by_sync(rec):
+                follow_history(codings, done)  # once after a run of the sync's lines
             if "of" in rec:
                 _bring_to_top(codings, rec)
-            codings.apply(rec)
+            apply_record(codings, rec, done)
         except (OperationError, KeyError, TypeError, ValueError, AttributeError) as exc:
             result.unreadable.append(raw)
             result.warnings.append(Problem(f"operation skipped: {exc}", str(path), lineno))
+    follow_history(codings, done)
     return lineno
 
 
@@ -304,6 +313,66 @@ def _save_state(result: Replay, folder: Path, path: Path, base, consumed: int, d
                       bounds=bounds, digest=digest, sig=sig, lines=lines, last_seq=result.last_seq,
                       warnings=[w for w in result.warnings if "incomplete" not in w.message],
                       future=result.future_lines)
+
+
+BY_SYNC = "sync"
+"""``"by"`` of a line ``qualcode sync`` appended (``append_held``): not the coder's action."""
+
+
+def by_sync(rec: dict) -> bool:
+    """Whether a journal line is one ``qualcode sync`` appended (never an undo or a redo)."""
+    return rec.get("by") == BY_SYNC and rec.get("op") not in ("undo", "redo")
+
+
+def apply_record(codings: CodingSet, rec: dict, done: dict[str, dict] | None = None) -> None:
+    """Apply one journal line. A line ``"by": "sync"`` is not an action of the coder's: it changes the
+    codings without entering the undo history (nor ending what can be redone), so that undo takes back
+    the coder's last action, not the sync's. The actions in the history follow it (``_follow``): undoing
+    or redoing one never brings back a coding the sync removed, nor puts one it moved back where it was.
+    With ``done``, what the line removed and moved is collected there instead, for ``follow_history``
+    once after a run of such lines (a sync may append hundreds)."""
+    if not by_sync(rec):
+        codings.apply(rec)
+        return
+    codings._apply_one(rec)
+    ops = rec["ops"] if rec["op"] == "batch" else [rec]
+    found = {op["id"]: op for op in ops if op.get("op") in ("remove", "move")}
+    if done is None:
+        follow_history(codings, found)
+    else:
+        done.update(found)
+
+
+def follow_history(codings: CodingSet, done: dict[str, dict]) -> None:
+    """Make the undo and redo history follow the sync's removals and moves ``done`` (coding id -> its
+    remove or move, the latest of each), then empty ``done``."""
+    if not done:
+        return
+    for stack in (codings.undo_stack, codings.redo_stack):
+        entries = [(_follow(forward, done), _follow(inverse, done)) for forward, inverse in stack]
+        stack.clear()
+        stack.extend(entry for entry in entries if None not in entry)  # an action left with nothing to do goes
+    done.clear()
+
+
+def _follow(op: dict, done: dict[str, dict]) -> dict | None:
+    """``op`` after the sync's removals and moves ``done`` (coding id -> its remove or move): without its
+    parts about a coding removed (None: nothing left), a coding's ``add`` placed where it was moved."""
+    if op.get("op") == "batch":
+        ops = [_follow(sub, done) for sub in op["ops"]]
+        if all(new is old for new, old in zip(ops, op["ops"])):
+            return op
+        ops = [sub for sub in ops if sub is not None]
+        return {**op, "ops": ops} if ops else None
+    by = done.get(op.get("id") or (op.get("coding") or {}).get("id"))
+    if by is None:
+        return op
+    if by["op"] == "remove":
+        return None
+    if op.get("op") == "add":
+        place = {"s": by["start"], "e": by["end"], **{k: by[k] for k in ("t", "quote", "th") if k in by}}
+        return {**op, "coding": {**op["coding"], **place}}
+    return op
 
 
 def _bring_to_top(codings: CodingSet, rec: dict) -> None:
@@ -575,13 +644,15 @@ def _record(op: dict, n: int) -> tuple[dict, bytes]:
 
 def append_held(path: Path, coder: str, ops: list[dict]) -> None:
     """Append ``ops`` to a journal whose lock the caller already holds (``qualcode sync`` moving
-    codings while it holds every journal's lock), durably, after checking that each applies."""
+    codings while it holds every journal's lock), durably, after checking that each applies. Each
+    line is marked ``"by": "sync"`` (``apply_record``: undo passes it by)."""
     rep = replay(path, coder)
     data = b""
     for i, op in enumerate(ops, 1):
+        op = {**op, "by": BY_SYNC}
         check_record(op)
         rep.codings.check(op)
-        rep.codings.apply(op)
+        apply_record(rep.codings, op, {})  # only checked: this replay's history is not used
         data += _record(op, rep.last_seq + i)[1]
     if data:
         _append_durably(path, data, "codings not moved")

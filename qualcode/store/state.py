@@ -46,7 +46,7 @@ from qualcode.errors import Problem, QualcodeError
 from qualcode.store.atomic import write_atomic
 from qualcode.store.cache_seal import mac, seal, unseal
 
-VERSION = 4
+VERSION = 5
 BUCKETS = 1024
 MIN_LINES_TO_SAVE = 2000
 """A journal shorter than this is replayed whole (fast enough); longer ones get a cached state."""

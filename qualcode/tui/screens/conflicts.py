@@ -1,5 +1,6 @@
 """Codebook conflicts a team merge left (the same field changed two ways on two machines): each with
-the value kept (mine) and the other side's (theirs); ``m`` keeps mine, ``t`` takes theirs (one undoable
+the value kept (mine) and the other side's (theirs), and who had each when the sync recorded it
+("mine: ben's 'Ours.'"); ``m`` keeps mine, ``t`` takes theirs (one undoable
 codebook change, ``services.conflicts``). Opened from the command palette: "Codebook conflicts"."""
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from qualcode.errors import QualcodeError
-from qualcode.services.conflicts import Conflict, conflicts, resolve, show
+from qualcode.services.conflicts import Conflict, conflicts, resolve
 from qualcode.tui.screens.picker import DIALOG_CSS
 
 
@@ -48,8 +49,8 @@ class ConflictsDialog(ModalScreen[None]):
         if not self.items:
             options.add_option(Option("No conflicts left to choose on.", id="none", disabled=True))
             return
-        options.add_options([Option(f"{c.code} · {c.what}\n  mine:   {show(c.mine)}\n  theirs: {show(c.theirs)}",
-                                    id=str(i)) for i, c in enumerate(self.items)])
+        options.add_options([Option(f"{c.code} · {c.what}\n  mine:   {c.whose('mine')}\n"
+                                    f"  theirs: {c.whose('theirs')}", id=str(i)) for i, c in enumerate(self.items)])
         options.highlighted = min(keep, len(self.items) - 1)
 
     def action_take(self, take: str) -> None:
