@@ -161,8 +161,8 @@ def code_redo(ctx: Context) -> None:
 
 
 @code_group.command("list")
-@click.option("--transcript", "transcript_id", help="Only this transcript.")
-@click.option("--code", "code_id", help="Only this code (and its children).")
+@click.option("--transcript", "-t", "transcript_id", help="Only this transcript.")
+@click.option("--code", "-c", "code_id", help="Only this code (and its children).")
 @click.option("--all-coders", is_flag=True, help="Every coder's codings, not only yours.")
 @click.option("--json", "as_json", is_flag=True)
 @pass_ctx

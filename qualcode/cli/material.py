@@ -85,7 +85,7 @@ def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
 
 
 @click.command("speakers")
-@click.option("--transcript", "transcripts", multiple=True, help="Only these transcripts.")
+@click.option("--transcript", "-t", "transcripts", multiple=True, help="Only these transcripts.")
 @click.option("--role", "roles", multiple=True, metavar="LABEL=ROLE",
               help="Set a role for every transcript: LABEL (a name, a glob like 'Lead *', or 're:REGEX') = "
                    "interviewer, respondent or none. Saved in qualcode.toml [speakers.roles].")

@@ -168,3 +168,13 @@ def test_an_id_renamed_on_another_machine_still_codes_as_its_new_id(project):
     out = run("--coder", "ben", "code", "add", "int-1", "theme", "--start", "0", "--end", "5",
               "--project", project.root, check=0).stdout
     assert ": topic on int-1" in out
+
+
+def test_code_list_takes_the_short_options_suggest_takes(tmp_path):
+    """An outside tester typed `code list -t P4` after `suggest -t P4`: "No such option '-t'"."""
+    run("init", tmp_path / "s", check=0)
+    src = tmp_path / "int-1.txt"
+    src.write_text(INTERVIEW, encoding="utf-8")
+    run("import", src, "--project", tmp_path / "s", check=0)
+    out = run("--coder", "ann", "code", "list", "-t", "int-1", "-c", "anything", "--project", tmp_path / "s")
+    assert "No such option" not in out.stderr

@@ -74,7 +74,7 @@ async def open_panel(app, pilot, tid="p7"):
 
 
 def columns(table: DataTable) -> dict[str, int]:
-    """Each column's width by the first word of its heading ("passage (what a codes)" is "passage")."""
+    """Each column's width by the first word of its heading ("passage ('a' codes it)" is "passage")."""
     return {str(c.label).split()[0]: c.get_render_width(table) - 2 for c in table.columns.values()}
 
 

@@ -284,7 +284,7 @@ class SuggestionsPanel(Vertical, can_focus=False):
         table.clear(columns=True)
         table.add_column("score", width=cols["score"], key="score")
         table.add_column("code", width=cols["code"], key="code")
-        table.add_column("passage (what a codes)" if cols["passage"] >= 24 else "passage", width=cols["passage"],
+        table.add_column("passage ('a' codes it)" if cols["passage"] >= 24 else "passage", width=cols["passage"],
                          key="passage")
         if "why" in cols:
             table.add_column("why", width=cols["why"], key="why")
