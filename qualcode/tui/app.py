@@ -154,8 +154,12 @@ class WorkbenchApp(TeamCheck, App):
         cached = getattr(self, "_suggester", None)
         if cached is None or cached[0] != key:
             factory = self.settings.suggester
-            if factory is None:
-                from qualcode.suggest.engine import SuggestionEngine as factory
+            if factory is None:  # the disk cache the CLI fills: a first panel needs no spaCy, no training
+                from functools import partial
+
+                from qualcode.suggest.engine import SuggestionEngine
+
+                factory = partial(SuggestionEngine, cache=True)
             cached = (key, factory(self.desk.project, key))
             self._suggester = cached
         return cached[1]

@@ -63,3 +63,27 @@ def test_the_check_sees_an_import_table_frequencies_csv_uses_pandas(tmp_path, st
     stdout, heavy = imported(tmp_path, study_copy, "table", "frequencies", "--csv")
     assert stdout.startswith("code,id,codings")
     assert "pandas" in heavy
+
+
+PANEL = """
+import json, os, sys
+from qualcode.store.project import Project
+from qualcode.tui.app import make_app
+
+project = Project.open(sys.argv[1], search=False)
+found = make_app(project, "researcher_a").suggester().suggest(project.transcript("lsp-c"))
+heavy = sorted({m.split('.')[0] for m in sys.modules} & set(os.environ['QC_HEAVY'].split(',')))
+print(json.dumps({"found": len(found), "heavy": heavy}))
+"""
+
+
+def test_the_workbench_panel_answers_from_the_cache_the_cli_filled(tmp_path, study_copy):
+    """An outside tester waited 7 to 9 s for the panel of a fresh workbench where `qualcode suggest`
+    answered the same transcript from its cache in under a second: the panel now reads that cache."""
+    stdout, heavy = imported(tmp_path, study_copy, "suggest", "--transcript", "lsp-c")
+    assert "spacy" in heavy  # the first call computes (and fills the cache)
+    env = dict(os.environ, QC_HEAVY=",".join(HEAVY))
+    proc = subprocess.run([sys.executable, "-c", PANEL, str(study_copy)], capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stderr
+    said = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert said["found"] > 0 and "spacy" not in said["heavy"] and "sklearn" not in said["heavy"], said
