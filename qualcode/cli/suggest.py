@@ -110,8 +110,13 @@ def suggest_cmd(ctx: Context, transcript_id, code_refs, top, all_candidates, inc
                f"{info['rejections']} rejection(s); {rule}; {how})")
     book = project.codebook
     shown = 0
+    held = 0
     for tid in ids:
         picked = _pick(results[tid], top, all_candidates)
+        if not (all_candidates or code_refs):  # every code's candidates were a thousand lines
+            below = [s for s in picked if not s.suggested]
+            picked = [s for s in picked if s.suggested] or sorted(below, key=lambda s: -(s.probability or 0))[:LEAD]
+            held += len(below) - len([s for s in picked if not s.suggested])
         if not picked:
             continue
         t = project.transcript(tid)
@@ -120,7 +125,7 @@ def suggest_cmd(ctx: Context, transcript_id, code_refs, top, all_candidates, inc
             budget = trust.get("ratio") and trust.get("rate")
             enough = "for the share of text you code" if budget else f"(p {info['threshold']:.2f} or more)"
             click.echo(f"  nothing suggested here: no passage is probable enough {enough} "
-                       f"(learned from {info['codings']} coding(s)); below, each code's best candidates, to accept "
+                       f"(learned from {info['codings']} coding(s)); below, the most probable candidates, to accept "
                        "or reject: each decision teaches it")
         by_code: dict[str, list] = {}
         for s in picked:
@@ -151,10 +156,16 @@ def suggest_cmd(ctx: Context, transcript_id, code_refs, top, all_candidates, inc
                    "not coded already shares words with the codebook or with your coded passages (text in "
                    "another language, or on a topic nothing is coded for yet?).")
     elif not all_candidates:
-        click.echo("\nEach code shows its best passages (up to --top), the ones not suggested too; "
-                   "--all-candidates shows every candidate kept. The first figure ranks a code's passages; p is "
-                   "how likely you are to code it, measured on your own codings (high from 0.5, medium from 0.2, "
-                   "else low).")
+        more = (f"{held} candidate(s) below the bar are not listed: --code CODE shows that code's best (up to "
+                "--top), --all-candidates every one. " if held else
+                "Each code shows its best passages (up to --top), the ones not suggested too; --all-candidates "
+                "shows every candidate kept. ")
+        click.echo(f"\n{more}The first figure ranks a code's passages; p is how likely you are to code it, "
+                   "measured on your own codings (high from 0.5, medium from 0.2, else low).")
+
+
+LEAD = 10
+"""Candidates listed for a transcript with nothing suggested (the most probable, whatever their code)."""
 
 
 def _why(s) -> str:

@@ -12,6 +12,10 @@ FILLERS = frozenset("erm er um uh mm yeah ok okay oh like well sort kind mean kn
 """Words of speech that say nothing about a theme."""
 
 
+EMPTY = "qcempty"
+"""The one word of a vocabulary that would otherwise be empty (not a stop word: spaCy's list has "empty")."""
+
+
 class Features:
     """TF-IDF over lemma strings; fitted once per set of project segments."""
 
@@ -25,8 +29,11 @@ class Features:
     def fit(self, texts: list[str]) -> "Features":
         texts = list(texts)
         if not any(t.strip() for t in texts):
-            texts = texts + ["empty"]
-        self.vectorizer.fit(texts)
+            texts = texts + [EMPTY]
+        try:
+            self.vectorizer.fit(texts)
+        except ValueError:  # every word a stop word ("Do you?", "No."): an empty vocabulary
+            self.vectorizer.fit(texts + [EMPTY])
         self.fitted = True
         self._names = None
         return self

@@ -178,3 +178,16 @@ def test_code_list_takes_the_short_options_suggest_takes(tmp_path):
     run("import", src, "--project", tmp_path / "s", check=0)
     out = run("--coder", "ann", "code", "list", "-t", "int-1", "-c", "anything", "--project", tmp_path / "s")
     assert "No such option" not in out.stderr
+
+
+def test_suggest_lists_what_it_suggests_not_every_codes_candidates(tmp_path):
+    """An outside tester got 998 lines for one transcript: every one of 91 codes with five candidates.
+    The list holds what is suggested; each code's candidates come with --code or --all-candidates."""
+    from tests.conftest import copy_study
+
+    root = copy_study(tmp_path / "study")
+    said = run("--coder", "researcher_a", "suggest", "--transcript", "lsp-c", "--project", root, check=0).stdout
+    assert "(a candidate, not suggested)" not in said and "below the bar are not listed" in said
+    one = run("--coder", "researcher_a", "suggest", "-t", "lsp-c", "-c", "outcomes.matter", "--project", root,
+              check=0).stdout
+    assert "(a candidate, not suggested)" in one
