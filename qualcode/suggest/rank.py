@@ -97,7 +97,8 @@ def rank_transcript(engine, transcript: Transcript, segs, rows, codes: list[str]
         names = list(scored)
         P = np.stack([scored[c][3] for c in names], axis=1)
         flat = P.ravel()
-        order = np.argsort(-flat, kind="stable")[:budget]
+        ties = np.stack([scored[c][0] for c in names], axis=1).ravel()  # equal probabilities: the better score
+        order = np.lexsort((-ties, -flat))[:budget]
         chosen = {(names[k % len(names)], int(k // len(names))) for k in order if flat[k] >= MIN_SUGGEST}
         # codes whose keyword hits the coder has coded often enough: every hit, budget or not
         for code in trust.keyword_codes:

@@ -198,7 +198,11 @@ def fit_trust(oof: dict[str, dict[str, np.ndarray]], Y: np.ndarray, code_index: 
     for lead in sorted({ld for _, ld in means.values()}):
         xs = [means[c][0] for c in codes if means[c][1] == lead and c in code_index and positives[code_index[c]]]
         ys = [Y[:, code_index[c]] for c in codes if means[c][1] == lead and c in code_index and positives[code_index[c]]]
-        trust.calibration[lead] = platt(np.concatenate(xs), np.concatenate(ys)) if xs else DEFAULT_CALIBRATION.get(lead, (4.0, -2.0))
+        fitted = platt(np.concatenate(xs), np.concatenate(ys)) if xs else (0.0, 0.0)
+        # no rising slope (nothing measured, or a few codings ranked backwards): every passage would get
+        # the same probability and the budget would take a transcript's first sentences; the default
+        # calibration keeps the order the combined score gives
+        trust.calibration[lead] = fitted if fitted[0] > 0 else DEFAULT_CALIBRATION.get(lead, (4.0, -2.0))
     combined = {}
     for code in codes:
         raw = {s: by_code[code] for s, by_code in oof.items() if code in by_code}
@@ -324,7 +328,9 @@ def _fit_budget(trust: Trust, combined: dict[str, np.ndarray], Y, code_index, sp
     # above F1/2 (what adding one suggestion must bring to raise F1), shrunk towards all codes' share
     extra = H & ~chosen0
     prior = float((extra & L).sum()) / max(1, int(extra.sum()))
-    sure_codes = [c for c in codes if extra[:, col[c]].any()
+    # (a code coded in one transcript only: its keywords may have been taken from it, see fit_trust)
+    moved = [c for c in codes if len(np.unique(groups[L[:, col[c]]])) >= 2]
+    sure_codes = [c for c in moved if extra[:, col[c]].any()
                   and keyword_precision(extra[:, col[c]], L[:, col[c]], prior) > f0 / 2]
     options = []
     if sure_codes:

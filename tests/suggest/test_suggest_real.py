@@ -365,6 +365,39 @@ def test_keywords_of_a_code_coded_in_one_transcript_are_not_trusted_on_that_tran
     assert "once" not in trust.quality[RULES] and "moved" in trust.quality[RULES]
 
 
+def test_two_codings_in_one_transcript_do_not_suggest_its_first_sentences(tmp_path):
+    """An outside tester coded two passages of lsp-a as a new coder: every suggestion was lsp-a's first
+    sentence (about the room), score 0.00 and p 0.56 for five codes, while keyword matches at 0.96
+    were "not suggested". The keywords' calibration had no rising slope on two codings, so every
+    passage had the same probability and the budget took the first ones."""
+    from qualcode.store.project import Project
+
+    root = copy_study(tmp_path / "study")
+    project = Project.open(root, search=False)
+    session = project.session("tester")
+    text = project.transcript("lsp-a").text
+    quote = "I've been the LSP coordinator since, what, March 2004?"
+    session.add("lsp-a", text.index(quote), text.index(quote) + len(quote), "recruitment")
+    session.add("lsp-a", 317, 1588, "recruitment.nomination")
+    session.close()
+    found = [s for s in SuggestionEngine(project, "tester").suggest(project.transcript("lsp-a")) if s.suggested]
+    assert found and min(s.score for s in found) > 0.3, [(s.code, s.score, s.quote[:40]) for s in found[:5]]
+    assert len({round(s.probability, 3) for s in found}) > 1
+    project.close()
+
+
+def test_a_filler_answer_is_not_close_to_a_negative_codes_name():
+    """"Oh, uh, I don't know." was suggested for three of PDPilot's "Didn't use ..." codes: the
+    definition scorer matched "do" and "not". Words of negation and auxiliaries say nothing of a topic."""
+    from qualcode.suggest.definition import DefinitionScorer, Description
+
+    segments = ["oh uh i do not know", "we do not use the cluster difference", "the plot look good to me",
+                "i never look at the histogram"]
+    scorer = DefinitionScorer().fit(segments, [Description("didnt", "do not use cluster difference")])
+    scores = scorer.score(scorer.transform(segments))["didnt"]
+    assert scores[0] == 0 and scores[1] > 0.5
+
+
 def _pdpilot_project(tmp_path) -> Path:
     """The PDPilot study as a qualcode project: transcripts and codebook from ../shared, the authors'
     segments entered through `qualcode code import` (line breaks restored in the quotes)."""
