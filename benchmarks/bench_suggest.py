@@ -217,7 +217,7 @@ def bench_retrain(tmp: Path) -> None:
     spans = []
     for e in proj.index:
         for s in engine.segments(proj.transcript(e.id)):
-            hit = [engine.ruleset.rules[k].code for k in s.hits]
+            hit = [engine.ruleset.rules[k].code for k in s.hits if k in engine.ruleset.rules]
             spans.append((e.id, s.start, s.end, hit[0] if hit and rng.random() < 0.8 else rng.choice(leaves)))
     rng.shuffle(spans)
     session = proj.session("bench")

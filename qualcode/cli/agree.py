@@ -71,11 +71,11 @@ def agree_cmd(ctx: Context, coders, unit, codes, as_json, as_csv, disagreements,
         if given is not None:
             raise click.UsageError(f"{flag} goes with --matrix FILE")
     from qualcode.reliability.matrix import ReliabilityDataError
-    from qualcode.reliability.report import agreement_report
+    from qualcode.reliability.report import agreement_coders, agreement_report
 
     project = ctx.project
-    names = [c.strip() for c in coders.split(",") if c.strip()] if coders else list(project.config.coders)
-    if not coders and len(names) < 2:
+    names = [c.strip() for c in coders.split(",") if c.strip()] if coders else agreement_coders(project)
+    if not coders and len(project.config.coders) < 2:
         have = project.coders()
         example = ",".join(have[:2]) if len(have) >= 2 else "ann,ben"
         raise ReliabilityDataError("name the coders to compare",

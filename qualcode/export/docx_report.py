@@ -25,7 +25,7 @@ from qualcode.export.frame import Grid, clean_text, grid
 from qualcode.export.output import check_writable, output_path, save_bytes
 from qualcode.export.quotes import exemplars, group_codings, is_illustrative
 
-__all__ = ["write_report", "write_codebook_docx", "counted_coders"]
+__all__ = ["write_report", "write_codebook_docx", "counted_coders", "report_coders"]
 
 Progress = Callable[[int, int, str], None]
 WIDE = 7  # more columns than this: a landscape page
@@ -338,6 +338,17 @@ def counted_coders(project, coders=None) -> list[str]:
     return project.coders_with_codings()
 
 
+def report_coders(project, counted: list[str]) -> list[str]:
+    """The coders the report is about when none are named (its cover, methods and agreement): the
+    coders `qualcode agree` compares by default (``agreement_coders``: the configured coders, never
+    the consensus coder nor a stray workbench login's journal), then any other whose codings the
+    tables count."""
+    from qualcode.reliability.report import agreement_coders
+
+    have = set(project.coders_with_codings())
+    return list(dict.fromkeys([c for c in agreement_coders(project) if c in have] + list(counted)))
+
+
 def _who(project, chosen) -> str:
     """Whose codings the tables count, as their notes say it ("kerrigan and ana pooled")."""
     from qualcode.analysis.data import choose_coders, pooled
@@ -436,7 +447,7 @@ def write_report(project, path=None, *, tables=None, coders=None, progress: Prog
     frames = resolve_tables(project, tables, chosen)
     state["total"] += len(frames) + len(keys)
     counted = counted_coders(project, chosen)
-    described = chosen if chosen is not None else project.coders_with_codings()
+    described = chosen if chosen is not None else report_coders(project, counted)
     by_code = group_codings(project, counted)
     book = project.codebook
     stamp = provenance.stamp(project, command=command, coders=counted)

@@ -23,6 +23,7 @@ from qualcode.reliability.alpha import RELIABLE, TENTATIVE
 import numpy as np
 
 from qualcode.reliability.binary import BinaryCounts, coefficients
+from qualcode.reliability.disagreements import CONSENSUS
 from qualcode.reliability.clusters import char_clusters, cluster_groups, grouped_bootstrap
 from qualcode.reliability.matrix import ReliabilityDataError, UndefinedCoefficient
 from qualcode.reliability.sets import masi_distance, sets_alpha, sets_alpha_details  # noqa: F401 - re-exported
@@ -39,11 +40,22 @@ ALL_CODES = "(all codes)"
 CODE_SETS = "(sets of codes)"
 
 
+def agreement_coders(project, consensus: str = CONSENSUS) -> list[str]:
+    """The coders agreement compares unless told: the project's configured coders (qualcode.toml's
+    ``coders``) when it names two or more, as `qualcode agree` does; else every coder with codings.
+    Never the consensus coder, and never a journal nobody configured (the workbench writes one per
+    login) while coders are configured."""
+    configured = [c for c in project.config.coders if c != consensus]
+    if len(configured) >= 2:
+        return configured
+    return [c for c in project.coders_with_codings() if c != consensus]
+
+
 def assessment(alpha: float | None, low: float | None = None, n_units: int | None = None,
-               p_c: float | None = None, n_coders: int = 2) -> str:
+               p_c: float | None = None, n_coders: int = 2, n_codings: int | None = None) -> str:
     """The verdict on an alpha: :func:`qualcode.reliability.verdict.verdict` (the one rule the CLI,
     the workbench and the Word report share)."""
-    return verdict(alpha, low=low, n_units=n_units, p_c=p_c, n_coders=n_coders)
+    return verdict(alpha, low=low, n_units=n_units, p_c=p_c, n_coders=n_coders, n_codings=n_codings)
 
 
 def fmt(value: float | None, digits: int = 3) -> str:
@@ -105,10 +117,11 @@ class Row:
     n_pairable: int | None = None  # units coded by two or more coders (all of them here)
     p_c: float | None = None  # share of the less used value ("coded" or not) among the pairable values
     n_coders: int = 2
+    n_codings: int | None = None  # unitized rows (no interval can be computed): the codings compared
 
     @property
     def assessment(self) -> str:
-        return assessment(self.alpha, self.alpha_low, self.n_pairable, self.p_c, self.n_coders)
+        return assessment(self.alpha, self.alpha_low, self.n_pairable, self.p_c, self.n_coders, self.n_codings)
 
     def note(self) -> str:
         return "; ".join(dict.fromkeys(self.undefined.values()))
@@ -419,7 +432,8 @@ def _unitized_report(data: CodingData, names: dict, boot: dict) -> AgreementRepo
     pooled = unitizing_alpha(segs, pos, categories=list(data.codes), merge=True) if data.codes else None
     for code in data.codes:
         coded = tuple(sum(e - s for s, e, c in segs[coder] if c == code) / pos for coder in data.coders)
-        row = Row(code=code, name=names.get(code, code), units=pos, coded=coded)
+        row = Row(code=code, name=names.get(code, code), units=pos, coded=coded,
+                  n_codings=_codings(segs, code))
         _unitizing_alpha_into(row, pooled.per_category[code])
         rows.append(row)
     for t in data.transcripts:
@@ -433,13 +447,13 @@ def _unitized_report(data: CodingData, names: dict, boot: dict) -> AgreementRepo
             coded = tuple(sum(e - s for s, e, c in local[coder] if c == code) / data.lengths[t]
                           for coder in data.coders)
             row = Row(code=code, name=names.get(code, code), units=data.lengths[t], coded=coded,
-                      transcript=t, scope="transcript")
+                      transcript=t, scope="transcript", n_codings=_codings(local, code))
             _unitizing_alpha_into(row, result.per_category[code])
             by_transcript.append(row)
     if pooled is not None:
         coded = tuple(_covered(segs[c]) / pos for c in data.coders)
         overall.append(Row(code=ALL_CODES, name="all codes, unitizing alpha pooled over codes", units=pos,
-                           coded=coded, alpha=pooled.alpha, scope="overall"))
+                           coded=coded, alpha=pooled.alpha, scope="overall", n_codings=_codings(segs)))
     return AgreementReport(
         unit="unitized",
         rule="Krippendorff's unitizing alpha over the characters of the compared transcripts, end to end",
@@ -447,6 +461,11 @@ def _unitized_report(data: CodingData, names: dict, boot: dict) -> AgreementRepo
         overall=overall, by_transcript=by_transcript, left_out=data.left_out, unused_codes=data.unused_codes,
         orphaned=data.orphaned, bootstrap={}, data=data,
     )
+
+
+def _codings(segs: dict, code: str | None = None) -> int:
+    """The codings (of ``code``; None: of every code) all the coders made in ``segs``."""
+    return sum(1 for spans in segs.values() for *_, c in spans if code is None or c == code)
 
 
 def _unitizing_alpha_into(row: Row, result) -> None:

@@ -15,8 +15,11 @@ data must be large enough to reach it (2004, pp. 239-241; 2019, pp. 288-292, aft
    >= .667; **below .667** when the point estimate is below .667; otherwise **inconclusive** (the
    point estimate reaches .667 but the interval does not rule out less). With a 95% interval the
    lower bound >= .800 is the same as q(alpha < .800) <= .025.
-3. Without an interval (unitizing alpha, the sets-of-codes row, per-transcript rows, `--resamples 0`)
-   the point estimate is read with the same thresholds and " (no interval)" is added.
+3. Where no interval can be computed at all (unitizing alpha: qualcode has no bootstrap for it, and a
+   code each coder marked once or twice gives nothing to resample): **no interval: not judged (n = N
+   codings)**. The point estimate alone is never a verdict.
+4. Without an interval that could have been computed (the sets-of-codes row, per-transcript rows,
+   `--resamples 0`) the point estimate is read with the same thresholds and " (no interval)" is added.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ RULE = (
     "p = .05 (Krippendorff 2019, after Bloch & Kraemer 1989); otherwise reliable when the lower bound of "
     "the bootstrap interval is >= .800, tentative when it is >= .667, below .667 when alpha is below .667, "
     "inconclusive when alpha reaches .667 but the interval does not (Krippendorff 2004, p. 241; Hayes & "
-    "Krippendorff 2007)."
+    "Krippendorff 2007). Unitizing alpha has no interval, so it is not judged (\"no interval: not judged\")."
 )
 
 
@@ -47,11 +50,13 @@ def minimum_units(p_c: float, n_coders: int = 2, alpha_min: float = TENTATIVE, z
 
 
 def verdict(alpha: float | None, *, low: float | None = None, n_units: int | None = None,
-            p_c: float | None = None, n_coders: int = 2) -> str:
+            p_c: float | None = None, n_coders: int = 2, n_codings: int | None = None) -> str:
     """The verdict on one alpha (see the module docstring for the rule and its sources).
 
     ``low``: the lower bound of the bootstrap interval (None: no interval); ``n_units``: pairable
-    units; ``p_c``: share of the least used value among the pairable values.
+    units; ``p_c``: share of the least used value among the pairable values; ``n_codings``: given
+    where no interval can be computed (unitizing alpha), the codings the alpha rests on: the verdict
+    is then "no interval: not judged (n = N codings)", never read off the point estimate.
     """
     if alpha is None or (isinstance(alpha, float) and math.isnan(alpha)):
         return ""
@@ -60,7 +65,10 @@ def verdict(alpha: float | None, *, low: float | None = None, n_units: int | Non
         if n_units < need:
             shown = "more than any study" if math.isinf(need) or need > 1e9 else f"{math.ceil(need):,}"
             return f"insufficient data (n = {n_units:,}, needs {shown})"
-    if low is None or (isinstance(low, float) and math.isnan(low)):
+    no_interval = low is None or (isinstance(low, float) and math.isnan(low))
+    if no_interval and n_codings is not None:
+        return f"no interval: not judged (n = {n_codings:,} coding{'' if n_codings == 1 else 's'})"
+    if no_interval:
         return _point(alpha) + " (no interval)"
     if low >= RELIABLE:
         return "reliable"
