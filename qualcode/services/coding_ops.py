@@ -24,11 +24,31 @@ def find_quote(transcript: Transcript, quote: str, occurrence: int | None = None
     if occurrence is not None:
         if not 1 <= occurrence <= len(spans):
             raise AnchorError(f"the quote occurs {len(spans)} time(s) in {transcript.id}; --occurrence {occurrence} is out of range")
-        return spans[occurrence - 1]
+        return off_labels(transcript, spans[occurrence - 1], quote)
     if len(spans) > 1:
         raise AnchorError(f"the quote occurs {len(spans)} times in {transcript.id}",
                           hint="lengthen the quote, or pick one with --occurrence N")
-    return spans[0]
+    return off_labels(transcript, spans[0], quote)
+
+
+def off_labels(transcript: Transcript, span: tuple[int, int], quote: str) -> tuple[int, int]:
+    """``span`` without the speaker label (with its markup: ``**Name**:``, a timestamp) it starts in: a
+    quote copied with the label around the speech codes the speech, as the workbench's selections do
+    (the label is the transcript's layout, not what was said; the coding's text shows what was coded).
+    A quote wholly within a label is refused: there is nothing said to code."""
+    start, end = span
+    turn = transcript.turn_at(start)
+    if turn is None or not turn.start <= start < turn.text_start:
+        return span
+    speech = turn.text_start
+    while speech < end and transcript.text[speech].isspace():
+        speech += 1
+    if speech >= end:
+        raise AnchorError(f"the quote {quote[:60]!r} is the speaker label of a turn in {transcript.id} "
+                          f"({transcript.text[turn.start:turn.text_start].strip()!r}), not something said",
+                          hint="quote the words said after the label (or pick another with --occurrence N); "
+                               "to code a whole turn, quote its speech")
+    return speech, end
 
 
 def quote_spans(text: str, quote: str) -> list[tuple[int, int]]:

@@ -101,6 +101,15 @@ def import_transcripts(project: Project, files: list[str | Path], *, replace: bo
             data = stamp_front_matter(data, src.name, {"id": transcript_id or "", "title": title or ""})
         transcript, warnings = parse_transcript(data, name, aliases=project.config.aliases or None,
                                                 speakers=project.speaker_settings())
+        own = transcript.metadata.get("id")
+        if transcript_id and transcript.id != transcript_id and name != src.name and own not in (None, ""):
+            # a Word file's id: its front matter's, else its file name (which --id sets); the front matter
+            # of a Word file cannot be rewritten here as a text transcript's is
+            raise FormatError(f"{src.name} gives its own id {str(own).strip()!r} in its front matter, and a Word file's "
+                              f"own id wins over --id {transcript_id!r}", path=src,
+                              hint=f"import it without --id (it becomes transcript {transcript.id!r}), or change the "
+                                   f"`id:` line at the top of the document to {transcript_id} (or delete it) and "
+                                   "import again")
         if transcript_id and transcript.id != transcript_id:
             raise FormatError(f"--id {transcript_id!r} cannot be used as a transcript id", path=src,
                               hint="use letters, digits, '-' and '_' (e.g. --id hearing-07)")

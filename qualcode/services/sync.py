@@ -16,6 +16,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -492,12 +493,33 @@ def sync(root: Path, coder: str, codebook: str) -> SyncResult:
             common = git(root, "merge-base", before, theirs, check=False).stdout.strip() if before and theirs else ""
             old, new = (common or None, theirs) if theirs else (before, after)
             result.arrived = describe(root, old, new, _changed_paths(root, old, new), codebook) if old != new else []
-            log = git(root, "log", "--no-merges", "--format=%an", f"{before}..{after}" if before else after).stdout
-            result.authors = sorted(set(log.split("\n")) - {""})
+            log = git(root, "log", "--no-merges", "--format=%an%x1f%P%x1f%s", f"{before}..{after}" if before else after).stdout
+            result.authors = sorted({_author(*line.split("\x1f", 2)) for line in log.splitlines() if line.count("\x1f") == 2}
+                                    - {""})
             told = git(root, "log", "--format=%B", f"{before}..{after}" if before else after).stdout
-            result.notes.extend(line[len("Note: "):] for line in told.splitlines()
-                                if line.startswith("Note: ") and line[len("Note: "):] not in result.notes)
+            from qualcode.services.sync_notes import still_open
+
+            result.notes.extend(still_open(root, codebook, list(dict.fromkeys(
+                line[len("Note: "):] for line in told.splitlines()
+                if line.startswith("Note: ") and line[len("Note: "):] not in result.notes))))
     return result
+
+
+_SHARED = re.compile(r"^qualcode share: the project, shared by (.+)$")
+
+
+def _author(name: str, parents: str, subject: str) -> str:
+    """Who made a commit that arrived, in words: the git author of a ``qualcode sync`` commit (the
+    coder's machine); for a commit made otherwise, what it was rather than a git identity that reads
+    like a person (a project seeded by a tool: "Seed e616255b maintainers")."""
+    if subject.startswith("qualcode sync: "):
+        return name
+    shared = _SHARED.match(subject)
+    if shared:
+        return f"{shared.group(1)}'s `qualcode share`"
+    if not parents.strip():
+        return "the project's first commit"
+    return f"a commit made outside qualcode (git user {name!r})"
 
 
 def describe_staged(root: Path, head: str | None, paths: list[str], codebook: str) -> list[str]:

@@ -106,6 +106,20 @@ def codebook_notes(root: Path, codebook: str) -> list[str]:
     return notes
 
 
+def still_open(root: Path, codebook: str, notes: list[str]) -> list[str]:
+    """``notes`` (read from the commits a sync brought in) without the codebook conflicts chosen on since
+    they were noted: a conflict is open while it was recorded after the last choice on its code and
+    field (``codebook_merge.open_conflicts``, as ``qualcode check`` says it)."""
+    from qualcode.store.codebook_merge import open_conflicts
+
+    prefix = "codebook conflict on "
+    if not any(n.startswith(prefix) for n in notes):
+        return notes
+    told = [f"{prefix}{_subject(str(c['code']), str(c['field']))}:" for _, c in open_conflicts(Path(root) / codebook)
+            if c is not None and "code" in c and "field" in c]
+    return [n for n in notes if not n.startswith(prefix) or n.startswith(tuple(told))]
+
+
 def _changed_on_both(root: Path, base: str, path: str) -> bool:
     """Whether both sides of the merge being made changed ``path`` since ``base``."""
     was = sync._show(root, base, path)
