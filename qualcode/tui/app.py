@@ -20,7 +20,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from qualcode.errors import QualcodeError
+from qualcode.errors import JournalError, QualcodeError
+from qualcode.store.journal import check_coder_name
 from qualcode.store.project import Project
 from qualcode.tui.colours import code_colours
 from qualcode.tui.commands import WorkbenchCommands
@@ -422,8 +423,9 @@ def default_coder(project: Project) -> str:
 def opening_coder(project: Project) -> tuple[str, str]:
     """Who the workbench codes as when ``--coder`` does not say, and a note when the coder you last
     chose could not be used: ``QUALCODE_CODER``; else the coder you last chose in this project's
-    workbench on this machine (ctrl+k or ``--coder``; ``desk.remembered_coder``) while the project
-    still has them (in qualcode.toml or with a journal); else your login name.
+    workbench on this machine (ctrl+k or ``--coder``; ``desk.remembered_coder``), journal or not: the
+    memory is sealed with your key, so only you chose them (a name that is not a usable coder name
+    gives way, with a note); else your login name.
 
     Never the project's ``default_coder`` by itself (that names whose codings reports and tables use):
     opening a project someone else coded, such as the bundled study, must not put your keystrokes into
@@ -435,10 +437,11 @@ def opening_coder(project: Project) -> tuple[str, str]:
     last = remembered_coder(project)
     if last is None or last == mine:
         return mine, ""
-    if last in project.coders():
-        return last, ""
-    return mine, (f"You last coded here as {last}, but this project has no coder {last} now (not in "
-                  f"qualcode.toml, no codings/{last}.jsonl): coding as {mine}. ctrl+k switches coder.")
+    try:
+        return check_coder_name(last), ""  # sealed with your key: you chose them, journal or not
+    except JournalError:
+        return mine, (f"You last coded here as {last!r}, which is not a usable coder name (letters, "
+                      f"digits, '_', '.' or '-'): coding as {mine}. ctrl+k switches coder.")
 
 
 def make_app(project: Project, coder: str | None = None, settings: Settings | None = None) -> WorkbenchApp:

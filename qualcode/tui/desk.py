@@ -14,6 +14,7 @@ from qualcode.domain.codebook import Codebook
 from qualcode.domain.coding import Coding, CodingSet
 from qualcode.errors import LockError, QualcodeError
 from qualcode.store.project import CoderSession, Project
+from qualcode.tui.layout import middle_cut
 
 
 class NothingToDo(QualcodeError):
@@ -77,30 +78,53 @@ def coverage(codings: list[Coding]) -> int:
     return total
 
 
-def place(c: Coding) -> str:
-    """Where a coding is: ``int-3 “the first words of the passage…”``."""
+def place(c: Coding, quote_width: int = 40) -> str:
+    """Where a coding is: ``int-3 “the first words of the passage…”`` (the quote ``quote_width`` at most)."""
     quote = " ".join(c.quote.split())
-    return f"{c.transcript} “{quote if len(quote) <= 40 else quote[:39] + '…'}”"
+    return f"{c.transcript} “{quote if len(quote) <= quote_width else quote[:quote_width - 1] + '…'}”"
 
 
-def describe_change(book: Codebook, before: dict[str, Coding | None], after: dict[str, Coding | None]) -> str:
-    """What a change did, naming the code and the place: ``removed Barriers from int-3 “…”`` (and N more)."""
+def name_cut(name: str, width: int | None) -> str:
+    """``Recruitment…of members``: a code name in ``width`` characters at most, its middle left out, its
+    first and last words whole when they fit (else ``layout.middle_cut``, the last word kept if it can)."""
+    if width is None or len(name) <= width:
+        return name
+    words = name.split()
+    if len(words) > 1 and len(words[0]) + 1 + len(words[-1]) <= width:
+        kept = 1
+        while kept < len(words) - 1 and len(words[0]) + 1 + len(" ".join(words[-kept - 1:])) <= width:
+            kept += 1
+        return words[0] + "…" + " ".join(words[-kept:])
+    if len(words) > 1 and len(words[-1]) <= width - 4:
+        return name[:width - 1 - len(words[-1])].rstrip() + "…" + words[-1]
+    return middle_cut(name, width)
+
+
+DESCRIPTION_SIZES = ((None, 40), (32, 28), (24, 20), (20, 16), (16, 12), (14, 10), (12, 8))
+"""The widths (code name, quote) a saved change is described in, widest first: the status line uses
+the widest that fits (``Desk.last_saved_forms``)."""
+
+
+def describe_change(book: Codebook, before: dict[str, Coding | None], after: dict[str, Coding | None],
+                    name_width: int | None = None, quote_width: int = 40) -> str:
+    """What a change did, naming the code and the place: ``removed Barriers from int-3 “…”`` (and N more);
+    a code name longer than ``name_width`` loses its middle, a quote longer than ``quote_width`` its end."""
 
     def name(code: str) -> str:
         found = book.get(code)
-        return found.name if found else code
+        return name_cut(found.name if found else code, name_width)
 
     said = []
     for i in sorted(set(before) | set(after)):
         b, a = before.get(i), after.get(i)
         if b is None and a is not None:
-            said.append(f"coded {name(a.code)} in {place(a)}")
+            said.append(f"coded {name(a.code)} in {place(a, quote_width)}")
         elif a is None and b is not None:
-            said.append(f"removed {name(b.code)} from {place(b)}")
+            said.append(f"removed {name(b.code)} from {place(b, quote_width)}")
         elif a is not None and b is not None and a.code != b.code:
-            said.append(f"recoded {name(b.code)} to {name(a.code)} in {place(a)}")
+            said.append(f"recoded {name(b.code)} to {name(a.code)} in {place(a, quote_width)}")
         elif a is not None and b is not None and a.memo != b.memo:
-            said.append(f"memo {'saved' if a.memo else 'cleared'} on {name(a.code)} in {place(a)}")
+            said.append(f"memo {'saved' if a.memo else 'cleared'} on {name(a.code)} in {place(a, quote_width)}")
     if not said:
         return "no change"
     return said[0] + (f" (and {len(said) - 1} more)" if len(said) > 1 else "")
@@ -196,6 +220,8 @@ class Desk:
         self.rows: dict[str, TranscriptRow] = {}
         self.seq = 0
         self.last_saved: str | None = None
+        self.last_saved_forms: list[str] = []
+        """``last_saved`` and shorter descriptions of the same change (``DESCRIPTION_SIZES``)."""
         self.load_codebook(reload=True)  # the file as it is now, whatever the project read before
 
     # -- opening ---------------------------------------------------------------------------
@@ -295,7 +321,7 @@ class Desk:
         self.read_only = None
         self.counts = Counter()
         self.rows = {}
-        self.seq, self.last_saved = 0, None  # the last change shown was the other coder's
+        self.seq, self.last_saved, self.last_saved_forms = 0, None, []  # that was the other coder's
 
     # -- where the researcher left each transcript ------------------------------------------
     POSITIONS = "positions.json"
@@ -390,15 +416,21 @@ class Desk:
                 ids = ids | {c.id}
                 before.setdefault(c.id, None)
         after = {i: s.codings.get(i) for i in ids}
-        said = self.describe(after, before) if undoing else self.describe(before, after)
-        if said == "no change" and otherwise:
-            said = otherwise
-        return self._record(prefix + said, before, after, marked)
+        return self._record(prefix, before, after, marked, otherwise, undoing)
 
-    def _record(self, what: str, before: dict, after: dict, marked: set[str] = frozenset()) -> Change:
-        """A saved change: keep the per-code counts and the home's rows in step with it."""
-        change = Change(what, before, after, self._writer().writer.seq, set(marked))
-        self.seq, self.last_saved = change.seq, what
+    def _record(self, prefix: str, before: dict, after: dict, marked: set[str] = frozenset(),
+                otherwise: str = "", undoing: bool = False) -> Change:
+        """A saved change, described (``prefix`` first; see ``_change``): keep the per-code counts and
+        the home's rows in step with it."""
+
+        def said(name_width: int | None, quote_width: int) -> str:
+            was, now = (after, before) if undoing else (before, after)
+            text = describe_change(self.codebook, was, now, name_width, quote_width)
+            return prefix + (otherwise if text == "no change" and otherwise else text)
+
+        forms = list(dict.fromkeys(said(*size) for size in DESCRIPTION_SIZES))
+        change = Change(forms[0], before, after, self._writer().writer.seq, set(marked))
+        self.seq, self.last_saved, self.last_saved_forms = change.seq, forms[0], forms
         for c in before.values():
             if c is not None:
                 self.counts[c.code] -= 1
@@ -409,16 +441,13 @@ class Desk:
             self.refresh_row(tid)
         return change
 
-    def describe(self, before: dict[str, Coding | None], after: dict[str, Coding | None]) -> str:
-        return describe_change(self.codebook, before, after)
-
     def note_saved(self, codings: list[Coding], what: str = "") -> Change:
         """Codings another part of the workbench saved through this coder's session (the suggestions
         panel's accepted passages): they are in the journal already; keep the counts and rows in step."""
         s = self._writer()
         before = {c.id: None for c in codings}
         after = {c.id: s.codings.get(c.id) for c in codings}
-        return self._record((what + ": " if what else "") + self.describe(before, after), before, after)
+        return self._record(what + ": " if what else "", before, after)
 
     def note_removed(self, codings: list[Coding], what: str = "") -> Change:
         """Codings another part of the workbench removed through this coder's session (an accepted
@@ -426,7 +455,7 @@ class Desk:
         s = self._writer()
         before = {c.id: c for c in codings}
         after = {c.id: s.codings.get(c.id) for c in codings}
-        return self._record((what + ": " if what else "") + self.describe(before, after), before, after)
+        return self._record(what + ": " if what else "", before, after)
 
     def apply(self, tid: str, start: int, end: int, code: str, memo: str | None = None) -> Change:
         return self._change("", set(), lambda s: s.add(tid, start, end, code, memo=memo))

@@ -1,6 +1,6 @@
 """The coder chosen with ctrl+k is the coder the workbench opens as next time (in this project, on
-this machine), unless ``--coder`` or ``QUALCODE_CODER`` says otherwise; a remembered coder the project
-no longer has gives way to your login name, and a notice says so. The memory is kept in
+this machine), unless ``--coder`` or ``QUALCODE_CODER`` says otherwise, whether or not they have coded
+yet; only a remembered name that is not a usable coder name gives way to your login name, with a notice. The memory is kept in
 ``.qualcode/``, sealed with this user's key: a project folder handed over never makes its next user
 code in its last coder's journal. ctrl+k (and the palette) offer the coders named in qualcode.toml,
 those with codings, and the current one: a consensus journal whose codings are all gone is not offered."""
@@ -15,6 +15,7 @@ from textual.widgets import OptionList
 
 from qualcode.store.project import Project
 from qualcode.tui.app import make_app
+from qualcode.tui.desk import CODER_MEMORY, write_memory
 from qualcode.tui.commands import WorkbenchCommands
 from qualcode.tui.screens.dialogs import CoderDialog
 from test_open_and_search import seen as screenshot_text
@@ -71,16 +72,26 @@ async def test_the_coder_chosen_with_ctrl_k_is_the_coder_next_time(study, you):
     assert leftovers == []  # written through a temporary file renamed over it
 
 
-async def test_a_remembered_coder_the_project_no_longer_has_gives_way_to_your_login_name(study, you):
+async def test_a_remembered_coder_without_a_journal_is_still_the_coder_next_time(study, you):
     coded(study, "ben")
     await quit_after_switching_to(study, "ben")
     (study.codings_dir / "ben.jsonl").unlink()  # ben's journal gone (moved away, or a sync took it)
     app = make_app(study)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await settle(app, pilot)
+        assert app.desk.coder == "ben"  # the memory is sealed with your key: you chose ben
+        assert "coding as ben" in seen(app)
+        assert not any("You last coded here" in n for n in notes(app))
+
+
+async def test_a_remembered_name_that_is_no_coder_name_gives_way_to_your_login_name(study, you):
+    write_memory(study, CODER_MEMORY, {"coder": "not a name"}, sealed=True)
+    app = make_app(study)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(app, pilot)
         assert app.desk.coder == "visitor"
         assert "coding as visitor" in seen(app)
-        assert any("You last coded here as ben" in n and "coding as visitor" in n for n in notes(app))
+        assert any("You last coded here as 'not a name'" in n and "coding as visitor" in n for n in notes(app))
 
 
 async def test_coder_and_qualcode_coder_still_say_who_codes(study, you, monkeypatch):

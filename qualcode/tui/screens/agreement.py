@@ -54,6 +54,7 @@ class AgreementScreen(Screen):
     AgreementScreen #agreement-title { height: 1; padding: 0 1; background: $panel; text-style: bold; }
     AgreementScreen #agreement-caption { height: auto; max-height: 6; padding: 0 1; color: $text-muted; }
     AgreementScreen DataTable { height: 1fr; }
+    AgreementScreen #code-detail { height: auto; max-height: 2; padding: 0 1; background: $panel; }
     AgreementScreen #passage { height: 1fr; padding: 0 1; }
     AgreementScreen #passage-who { height: auto; padding: 1 1 0 1; border-top: solid $panel; }
     """
@@ -107,12 +108,15 @@ class AgreementScreen(Screen):
         self.done_only = False
         """Compare only the transcripts every coder marked done (D); ``left_out`` says which were not."""
         self.left_out: list[str] = []
+        self.details: dict[str, str] = {}
+        """Per row of the codes table, its code and assessment in full (the cells may cut them)."""
 
     # -- layout -----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Static("Agreement", id="agreement-title")
         yield Static("Computing…", id="agreement-caption")
         yield DataTable(id="codes", cursor_type="row", zebra_stripes=True)
+        yield Static(id="code-detail")
         yield DataTable(id="disagreements", cursor_type="row", zebra_stripes=True)
         with VerticalScroll(id="passage"):
             yield Static(id="passage-text")
@@ -134,7 +138,7 @@ class AgreementScreen(Screen):
 
     def _show(self, view: str) -> None:
         self.view = view
-        self.query_one("#codes").display = view == "codes"
+        self.query_one("#codes").display = self.query_one("#code-detail").display = view == "codes"
         self.query_one("#disagreements").display = view == "list"
         self.query_one("#passage").display = view == "passage"
         target = {"codes": "#codes", "list": "#disagreements", "passage": "#passage"}[view]
@@ -216,6 +220,7 @@ class AgreementScreen(Screen):
             headers = ["code", "units", *coded, "agreement", "kappa", "alpha", "95% CI", "AC1",
                        "assessment", "disagreements"]
         rows = []
+        self.details = {}
         count = {}
         for d in self.disagreements:
             count[d.code] = count.get(d.code, 0) + 1
@@ -232,6 +237,7 @@ class AgreementScreen(Screen):
                          row.assessment, str(n)]
             cells[-2] = _cut(cells[-2], ASSESSMENT_MAX if self.app.size.width >= 100 else ASSESSMENT_MIN)
             rows.append((row.code, [_cut(cells[0], CODE_MAX), *cells[1:]]))
+            self.details[row.code] = f"{row.code}: {row.assessment}" if row.assessment else row.code
         # narrow screens: the least needed columns go first (alpha, the assessment and the code stay)
         widths = dict(zip(headers, column_widths(headers, [cells for _, cells in rows])))
         drop = ["units", *coded, "95% CI", "AC1", "agreement", "kappa", "disagreements"]
@@ -242,6 +248,17 @@ class AgreementScreen(Screen):
         for key, cells in rows:
             table.add_row(*[cells[j] for j in keep], key=key)
         self.shown_columns = [headers[j] for j in keep]
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        """Below the codes table: the highlighted row's code and assessment in full."""
+        table = self.query_one("#codes", DataTable)
+        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value if table.row_count else None
+        self.query_one("#code-detail", Static).update(Text(self.details.get(key, "")))
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id == "codes":
+            self._show_detail()
 
     def on_resize(self, event) -> None:
         if self.report is not None and self.view == "codes":
@@ -447,7 +464,12 @@ table; the rest is cut with "…"."""
 
 
 def _cut(text: str, n: int) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
+    """``text`` in ``n`` characters, cut with "…" after a whole word when there is one past the middle."""
+    if len(text) <= n:
+        return text
+    kept = text[: n - 1]
+    space = kept.rfind(" ")
+    return (kept[:space] if space > n // 2 else kept).rstrip() + "…"
 
 
 def default_coders(project, consensus: str = CONSENSUS) -> list[str]:

@@ -71,21 +71,35 @@ class SegmentList(VirtualList):
         self.book = None
         self.colours: dict[str, str] = {}
 
+    @staticmethod
+    def cells(transcript: str, speaker: str, coder: str, width: int) -> tuple[str, str, str]:
+        """The transcript, speaker and coder columns of a list ``width`` wide (after the "■ " mark), each
+        cut to fit and padded: the header (``header``) and the rows line up."""
+        tw, sw, cw = 12, max(8, width // 6), 12
+        speaker = speaker if len(speaker) < sw else speaker[: sw - 2] + "…"
+        return (middle_cut(transcript, tw - 1).ljust(tw), speaker.ljust(sw), middle_cut(coder, cw - 1).ljust(cw))
+
+    def header(self) -> str:
+        """The columns' names, over the rows as this list is wide now."""
+        return "  " + "".join(self.cells("transcript", "speaker", "coder", self.size.width)) + "quote"
+
     def row_segments(self, index: int, width: int) -> list[Segment]:
         seg = self.rows[index]
         base = self.rich_style
-        tw, sw, cw = 10, max(8, width // 6), 12
-        speaker = seg.speaker if len(seg.speaker) < sw else seg.speaker[: sw - 2] + "…"
-        coder = middle_cut(seg.coding.coder, cw - 1)
+        # the list's whole width, not ``width``: a scrollbar appearing must not move the columns
+        transcript, speaker, coder = self.cells(seg.coding.transcript, seg.speaker, seg.coding.coder, self.size.width)
         flag = f"⚠{seg.status} " if seg.status != "kept" else ""
         return [
             Segment("■ ", base + Style(color=self.colours.get(seg.coding.code, UNKNOWN))),
-            Segment(middle_cut(seg.coding.transcript, tw - 1).ljust(tw), base + Style(bold=True)),
-            Segment(speaker.ljust(sw), base),
-            Segment(coder.ljust(cw), base + Style(dim=True)),
+            Segment(transcript, base + Style(bold=True)),
+            Segment(speaker, base),
+            Segment(coder, base + Style(dim=True)),
             Segment(flag, base + Style(color="#E8A33D", bold=True)),
             Segment(one_line(seg.text), base),
         ]
+
+    def on_resize(self) -> None:
+        self.screen.query_one("#columns", Label).update(self.header())
 
 
 class RetrievalScreen(Screen):

@@ -20,8 +20,24 @@ class StatusLine(Static):
     def show(self, desk: Desk, where: str = "", first: bool = False) -> None:
         """``where``: what the screen says (the cursor's place...), after the saved state; ``first``: right
         after the coder instead, so that a narrow terminal cuts the saved state, not it (a search's
-        "match 3 of 33")."""
+        "match 3 of 33"). The last change is described as widely as the line has room for: a narrow
+        terminal gets the code name cut in the middle and a shorter quote, never the place left out."""
         self.desk, self.where, self.first = desk, where, first
+        room = self.size.width or max(self.app.size.width - 2, 0)
+        forms = desk.last_saved_forms or [None]
+        # "journal line N" while the change is still said roomily (DESCRIPTION_SIZES' first three), then
+        # "line N" with each form in turn
+        widest_first = (self.line(desk, where, first, saved, label) for label, saved in
+                        [*(("journal line", f) for f in forms[:3]), *(("line", f) for f in forms)])
+        for text, essential in widest_first:  # usually the first fits; else the last (narrowest) is shown
+            if essential <= room:
+                break
+        self.update(text, layout=False)  # one line, fixed height: no layout pass per keystroke
+
+    @staticmethod
+    def line(desk: Desk, where: str, first: bool, saved: str | None, label: str) -> tuple[Text, int]:
+        """The line, with the last change said as ``saved`` after ``saved (LABEL N)``, and the cells up
+        to the end of the saved state (what should fit; the rest may be cut)."""
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append("coding as ")
         text.append(desk.coder, style="bold")
@@ -32,14 +48,18 @@ class StatusLine(Static):
             text.append(" · opening your journal…", style="italic")
         elif desk.read_only:
             text.append(" · READ-ONLY (journal open in another qualcode)", style="bold #FF6B6B")
-        elif desk.last_saved:
-            text.append(f" · ✓ saved (journal line {desk.seq}): {desk.last_saved}", style="#7CC47C")
+        elif saved:
+            text.append(f" · ✓ saved ({label} {desk.seq}): {saved}", style="#7CC47C")
         else:
             text.append(" · ✓ all saved", style="#7CC47C")
+        essential = text.cell_len
         if where:
             text.append(" · " + where)
         text.append(" · " + desk.project.config.name, style="dim")
-        self.update(text, layout=False)  # one line, fixed height: no layout pass per keystroke
+        return text, essential
+
+    def on_resize(self) -> None:
+        self.redraw()
 
     def redraw(self) -> None:
         """Show again what was last shown, as the desk is now (another coder, the journal opened)."""
