@@ -133,7 +133,7 @@ def has_control(text: str) -> bool:
 
 def render_config(cfg: ProjectConfig) -> str:
     lines = [
-        "# qualcode project settings (https://github.com/ - see README)",
+        "# qualcode project settings (qualcode's README, \"A project is a folder\", says what each is for)",
         "[project]",
         f"name = {_q(cfg.name)}",
         f"codebook = {_q(cfg.codebook)}",
