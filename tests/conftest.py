@@ -50,13 +50,21 @@ def project(tmp_path):
     proj.close()
 
 
+STUDY_CODERS = ("researcher_a.", "researcher_b.")
+"""The bundled study's journals (and their rejections) as the repository holds them."""
+
+
 def copy_study(dest: Path) -> Path:
     """Copy the bundled study (the repository root's project files) to ``dest``."""
     dest.mkdir(parents=True)
     for name in ("qualcode.toml", "cases.csv"):
         shutil.copy(REPO / name, dest / name)
-    for folder in ("codebooks", "transcripts", "codings"):
+    for folder in ("codebooks", "transcripts"):
         shutil.copytree(REPO / folder, dest / folder, ignore=shutil.ignore_patterns("*.lock", "*.torn-*"))
+    # the study's two reference coders only: a researcher who explored the study first (the README's
+    # tour writes codings/<login>.jsonl, settling disagreements codings/consensus.jsonl) runs the same tests
+    shutil.copytree(REPO / "codings", dest / "codings", ignore=lambda _, names: [
+        n for n in names if n != ".gitkeep" and (not n.startswith(STUDY_CODERS) or n.endswith(".lock") or ".torn-" in n)])
     return dest
 
 
