@@ -168,9 +168,9 @@ def fit_trust(oof: dict[str, dict[str, np.ndarray]], Y: np.ndarray, code_index: 
     masks = [groups == g for g in np.unique(groups)] if groups is not None and RULES in oof else []
     quality: dict[str, dict[str, tuple[float, int]]] = {}
     prior: dict[str, float] = {}
-    single: dict[str, tuple[float, int]] = {}
     for s, by_code in oof.items():
         q: dict[str, tuple[float, int]] = {}
+        single: dict[str, tuple[float, int]] = {}  # the keywords' codes coded in one transcript only
         for code, v in by_code.items():
             j = code_index.get(code)
             if j is None or positives[j] == 0:
@@ -186,7 +186,6 @@ def fit_trust(oof: dict[str, dict[str, np.ndarray]], Y: np.ndarray, code_index: 
             q[code] = (lift, int(positives[j]))
         quality[s] = q
         prior[s] = float(np.mean([lift for lift, _ in (q or single).values()])) if q or single else 0.0
-        single.clear()
     trust = Trust(quality, prior, {}, DEFAULT_THRESHOLD, f"out-of-fold on {n_transcripts} transcript(s)")
     codes = sorted({c for by_code in oof.values() for c in by_code})
     means: dict[str, tuple[np.ndarray, str]] = {}

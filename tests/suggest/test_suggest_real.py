@@ -39,17 +39,23 @@ def _hearing(sentences: list[str]) -> str:
     return "".join(out)
 
 
-def test_negated_sentences_are_never_suggested_for_the_code_they_deny(tmp_path):
+def _imported(project, tmp_path, tid: str, text: str):
+    """``text`` (a transcript file's content) imported into ``project`` as ``tid``; its Transcript."""
     from qualcode.services.project_ops import import_transcripts
+
+    src = tmp_path / f"{tid}.txt"
+    src.write_text(text, encoding="utf-8")
+    import_transcripts(project, [src])
+    return project.transcript(tid)
+
+
+def test_negated_sentences_are_never_suggested_for_the_code_they_deny(tmp_path):
     from qualcode.store.project import Project
 
     root = copy_study(tmp_path / "study")
-    src = tmp_path / "neg.txt"
-    src.write_text(_hearing([s for s, _ in NEGATED]), encoding="utf-8")
     project = Project.open(root, search=False)
-    import_transcripts(project, [src])
+    t = _imported(project, tmp_path, "neg", _hearing([s for s, _ in NEGATED]))
     engine = SuggestionEngine(project, "researcher_a")
-    t = project.transcript("neg")
     found = engine.suggest(t)
     segs = engine.segments(t)
     for sentence, code in NEGATED:
@@ -75,19 +81,17 @@ def test_a_passage_negating_the_codes_own_words_is_not_offered_without_keywords(
     """PDPilot's codebook has no keywords; an outside tester saw "I don't use ICE plots" offered for
     "Uses PDPs and ICE plots", beside its negative sibling "Does not use PDPs or ICE plots"."""
     from qualcode.domain.codebook import Code, Codebook
-    from qualcode.services.project_ops import import_transcripts, init_project
+    from qualcode.services.project_ops import init_project
 
     proj = init_project(tmp_path / "study")
     proj.set_codebook(Codebook(name="PDP/ICE", codes=[Code(id="pdp_ice", name="PDP/ICE")] + [
         Code(id=f"pdp_ice.{i}", name=n, parent="pdp_ice") for i, n in PDP_ICE]))
-    src = tmp_path / "p1.txt"
-    src.write_text("---\nid: p1\ntitle: P1\nspeakers:\n  Dan: interviewer\n  Participant: respondent\n---\n"
-                   "Dan: Do you use PDPs and ICE plots in your work?\n\n"
-                   "Participant: I don't use ICE plots for this, to be honest. "
-                   "But we use PDPs and ICE plots together when we check a model.\n", encoding="utf-8")
-    import_transcripts(proj, [src])
+    t = _imported(proj, tmp_path, "p1",
+                  "---\nid: p1\ntitle: P1\nspeakers:\n  Dan: interviewer\n  Participant: respondent\n---\n"
+                  "Dan: Do you use PDPs and ICE plots in your work?\n\n"
+                  "Participant: I don't use ICE plots for this, to be honest. "
+                  "But we use PDPs and ICE plots together when we check a model.\n")
     engine = SuggestionEngine(proj, "dan")
-    t = proj.transcript("p1")
     got = {(s.code, t.text[s.start:s.end]) for s in engine.suggest(t)}
     denied = "I don't use ICE plots for this, to be honest."
     plain = "But we use PDPs and ICE plots together when we check a model."
@@ -106,15 +110,11 @@ def test_a_topic_code_still_takes_a_passage_about_absence(sproject, pipeline):
 
 
 def test_a_short_answer_is_scored_and_shown_with_its_question(sproject, pipeline, tmp_path):
-    from qualcode.services.project_ops import import_transcripts
-
-    src = tmp_path / "short.txt"
-    src.write_text("---\nid: short\nspeakers:\n  Interviewer: interviewer\n  Ana: respondent\n---\n"
-                   "Interviewer: Do you publish the framework with the equality targets on your website?\n\n"
-                   "Ana: Yes.\n\nInterviewer: And the monitoring?\n\n"
-                   "Ana: We do ethnic monitoring of every member of the board now.\n", encoding="utf-8")
-    import_transcripts(sproject, [src])
-    t = sproject.transcript("short")
+    t = _imported(sproject, tmp_path, "short",
+                  "---\nid: short\nspeakers:\n  Interviewer: interviewer\n  Ana: respondent\n---\n"
+                  "Interviewer: Do you publish the framework with the equality targets on your website?\n\n"
+                  "Ana: Yes.\n\nInterviewer: And the monitoring?\n\n"
+                  "Ana: We do ethnic monitoring of every member of the board now.\n")
     engine = SuggestionEngine(sproject, "ann")
     segs = engine.segments(t)
     q = t.text.index("Do you publish")
@@ -134,16 +134,12 @@ def test_a_short_answer_to_a_speaker_taken_for_a_respondent_still_comes_with_wha
                                                                                               tmp_path):
     """A hearing whose counsel was set as a respondent (as in the real hearing 05): "I can." answers
     the question in the turn before it, whoever asked it; with no question before it, it stays alone."""
-    from qualcode.services.project_ops import import_transcripts
-
-    src = tmp_path / "hearing.txt"
-    src.write_text("---\nid: hearing\nspeakers:\n  Counsel: respondent\n  Witness: respondent\n---\n"
-                   "Witness: Yes.\n\n"
-                   "Counsel: Can you confirm that the statement on the website is true?\n\n"
-                   "Witness: I can.\n\n"
-                   "Counsel: Thank you. We can see it has been signed by you.\n", encoding="utf-8")
-    import_transcripts(sproject, [src])
-    t = sproject.transcript("hearing")
+    t = _imported(sproject, tmp_path, "hearing",
+                  "---\nid: hearing\nspeakers:\n  Counsel: respondent\n  Witness: respondent\n---\n"
+                  "Witness: Yes.\n\n"
+                  "Counsel: Can you confirm that the statement on the website is true?\n\n"
+                  "Witness: I can.\n\n"
+                  "Counsel: Thank you. We can see it has been signed by you.\n")
     segs = SuggestionEngine(sproject, "ann").segments(t)
     can = t.text.index("I can.")
     short = next(s for s in segs if s.start <= can < s.end)
@@ -293,13 +289,11 @@ def test_figures_are_identical_from_run_to_run(sproject, pipeline):
 
 
 def test_a_project_with_no_respondent_speech_says_so(tmp_path):
-    from qualcode.services.project_ops import import_transcripts, init_project
+    from qualcode.services.project_ops import init_project
 
     proj = init_project(tmp_path / "q")
-    src = tmp_path / "only-questions.txt"
-    src.write_text("---\nid: oq\nspeakers:\n  Interviewer: interviewer\n---\n"
-                   "Interviewer: Do you monitor ethnicity?\n\nInterviewer: Nobody answered.\n", encoding="utf-8")
-    import_transcripts(proj, [src])
+    _imported(proj, tmp_path, "oq", "---\nid: oq\nspeakers:\n  Interviewer: interviewer\n---\n"
+              "Interviewer: Do you monitor ethnicity?\n\nInterviewer: Nobody answered.\n")
     proj.close()
     out = CliRunner().invoke(cli, ["--project", str(tmp_path / "q"), "--coder", "me", "suggest"])
     assert out.exit_code == 0, out.output
