@@ -189,6 +189,7 @@ def code_list(ctx: Context, transcript_id, code_id, all_coders, as_json) -> None
                 continue
             rows.append(c)
     places = _places(project, rows)
+    hint = _other_coders_hint(project, ctx.coder) if not rows and not all_coders else None
     if as_json:
         out = []
         for c in rows:
@@ -201,6 +202,8 @@ def code_list(ctx: Context, transcript_id, code_id, all_coders, as_json) -> None
                     d["place"]["quote"] = _text_now(project, c, a)
             out.append(d)
         emit_json(out)
+        if hint:
+            click.echo(hint, err=True)
         return
     shown = []
     for c in rows:
@@ -217,6 +220,23 @@ def code_list(ctx: Context, transcript_id, code_id, all_coders, as_json) -> None
         click.echo(f"{len(places)} coding(s) are shown where their text is now: their transcript changed since "
                    "they were made (run `qualcode check` for the list, `qualcode check --fix` to save the places)",
                    err=True)
+    if hint:
+        click.echo(hint, err=True)
+
+
+def _other_coders_hint(project, coder: str) -> str | None:
+    """When ``coder`` has no codings at all but others do (a project imported from NVivo or ATLAS.ti,
+    listed as your login name): who has them and how to see theirs; else None."""
+    if len(project.codings(coder)):
+        return None
+    others = [(c, len(project.codings(c))) for c in project.coders_with_codings() if c != coder]
+    if not others:
+        return None
+    first = others[0][0]
+    have = ", ".join(f"{c} ({n} coding{'s' if n != 1 else ''})" for c, n in others)
+    return (f"note: {coder} (the coder shown) has no codings in this project; codings are by {have}.\n"
+            f"  To see them: `qualcode --coder {first} code list` (one coder's) or `qualcode code list --all-coders` "
+            f"(every coder's); default_coder in qualcode.toml sets whose codings reports show")
 
 
 def _places(project, codings) -> dict:
