@@ -46,11 +46,17 @@ LEVEL_CHOICES = ["nominal", "ordinal", "interval", "ratio"]
 @click.option("--header/--no-header", default=None,
               help="With --matrix: the first row names the units (default: only when its first cell is 'coder').")
 @click.option("--coder-column/--no-coder-column", default=None,
-              help="With --matrix: the first column names the coders (default: only with a 'coder' header).")
+              help="With --matrix: the first column names the coders (default: only with a 'coder' header). "
+                   "With --transpose: the first column names the units.")
+@click.option("--transpose", is_flag=True,
+              help="With --matrix: the file has one row per unit and one column per coder (as SPSS and R "
+                   "keep ratings); --header then says the first row names the coders (default: when its first "
+                   "cell is empty, 'unit', 'item', 'id', 'case' or 'subject', which also makes the first "
+                   "column the units' names).")
 @pass_ctx
 def agree_cmd(ctx: Context, coders, unit, codes, as_json, as_csv, disagreements, by_transcript, min_overlap,
               resamples, seed, matrix_file, level, categories, scores, weights, header, coder_column,
-              done_only=False, chosen_transcripts=None) -> None:
+              done_only=False, chosen_transcripts=None, transpose=False) -> None:
     """Inter-coder agreement per code and overall, with Krippendorff's thresholds.
 
     \b
@@ -59,15 +65,16 @@ def agree_cmd(ctx: Context, coders, unit, codes, as_json, as_csv, disagreements,
     qualcode agree --transcripts lsp-a,lsp-c            (the others are listed as left out)
     qualcode agree --matrix ratings.csv --level ordinal --json
     qualcode agree --matrix ratings.csv --coder-column --categories low,mid,high --weights quadratic
+    qualcode agree --matrix ratings.csv --transpose     (one row per unit, one column per coder)
     """
     if as_json and as_csv:
         raise click.UsageError("choose one of --json and --csv")
     if matrix_file:
         _matrix(matrix_file, level, categories, as_json, as_csv, resamples, seed,
-                scores=scores, weights=weights, header=header, coder_column=coder_column)
+                scores=scores, weights=weights, header=header, coder_column=coder_column, transpose=transpose)
         return
     for flag, given in (("--scores", scores), ("--weights", weights), ("--categories", categories),
-                        ("--header", header), ("--coder-column", coder_column)):
+                        ("--header", header), ("--coder-column", coder_column), ("--transpose", transpose or None)):
         if given is not None:
             raise click.UsageError(f"{flag} goes with --matrix FILE")
     from qualcode.reliability.matrix import ReliabilityDataError
@@ -204,12 +211,88 @@ def _disagreements_csv(report, found) -> str:
 # ------------------------------------------------------------------------- matrix file
 
 
+_UNIT_WORDS = {"", "unit", "units", "item", "items", "id", "case", "cases", "subject", "subjects"}
+"""With --transpose: a first cell that says the first row names the coders and the first column the units."""
+
+_TRANSPOSED = "with --transpose the file has one row per unit and one column per coder"
+
+
+def _first_cells(path) -> list[str]:
+    """The first non-blank line's cells (empty when the file cannot be read: read_matrix says why)."""
+    import csv
+
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace", newline="") as f:
+            line = next((ln for ln in f if ln.strip()), "")
+    except OSError:
+        return []
+    delim = "\t" if "\t" in line else ";" if ";" in line else ","
+    try:
+        return [c.strip() for c in next(csv.reader([line], delimiter=delim), [])]
+    except csv.Error:
+        return []
+
+
+def _read_transposed(path, level, header, coder_column):
+    """A units x coders file read as read_matrix reads coders x units, then turned round: the same
+    MatrixData (coders, units, what was left out) as the file written the other way would give."""
+    import re
+
+    import numpy as np
+
+    from qualcode.reliability.matrix import ReliabilityDataError
+    from qualcode.reliability.matrix_file import MatrixData, number, read_matrix
+
+    first = _first_cells(path)
+    word = bool(first) and first[0].casefold() in _UNIT_WORDS
+    if header is None:
+        header = word
+        if not header and len(first) > 1 and all(c and number(c) is None for c in first):
+            raise ReliabilityDataError(
+                f"the first row ({', '.join(first[:4])}{', ...' if len(first) > 4 else ''}) may name the coders "
+                "or hold the values of unit 1; qualcode will not guess which", path=path, line=1,
+                hint="add --header if it names the coders, --no-header if it holds values (or start it with an "
+                     "empty cell or 'unit', then the first column names the units)")
+    if coder_column is None:
+        coder_column = header and word
+    try:
+        data = read_matrix(path, level, header=header, coder_column=coder_column)
+    except ReliabilityDataError as exc:  # said the other way round: rows are units, columns coders
+        swapped = re.sub(r"\b(coder|unit)(s?)\b", lambda m: ("unit" if m[1] == "coder" else "coder") + m[2],
+                         exc.message)
+        raise ReliabilityDataError(swapped, path=exc.path, line=exc.line, hint=_TRANSPOSED + (
+            f"; {exc.hint}" if exc.hint and "--" in exc.hint else "")) from None
+    column = re.compile(r"\(column (\d+)\)")
+    gone = [int(m[1]) for d in data.dropped_units if (m := column.search(d))]
+    if header and data.unit_names and len(data.unit_names) == data.n_units:
+        names = list(data.unit_names)
+    elif len(gone) == len(data.dropped_units):  # every column left out is named: number the others as in the file
+        offset = 2 if coder_column else 1
+        kept = [c for c in range(offset, offset + data.n_units + len(gone)) if c not in gone]
+        names = [f"coder {c - offset + 1}" for c in kept]
+    else:
+        names = [f"coder {i + 1}" for i in range(data.n_units)]
+    if len(names) < 2:
+        raise ReliabilityDataError(f"the matrix has {len(names)} coder(s) with values; agreement needs at least two",
+                                   path=data.path, hint=_TRANSPOSED + ": add the other coders' columns")
+    values = np.ascontiguousarray(data.values.T) if data.numeric else [list(col) for col in zip(*data.values)]
+    out = MatrixData(data.path, names, len(data.coders), values, [data.lines[0]] * len(names), data.numeric,
+                     list(data.coders) if coder_column else None, header, coder_column)
+    out.dropped_coders = [column.sub(lambda m: f"(column {m[1]})", d.removeprefix("unit ")) for d in data.dropped_units
+                          if d]
+    out.dropped_units = [d if coder_column else re.sub(r"^coder (\d+)$", r"row \1", d) for d in data.dropped_coders]
+    return out
+
+
 def _matrix(path, level, categories, as_json, as_csv, resamples, seed, *, scores=None, weights=None,
-            header=None, coder_column=None) -> None:
+            header=None, coder_column=None, transpose=False) -> None:
     from qualcode.reliability.matrix_file import prepare, read_matrix, read_weights
     from qualcode.reliability.matrix_report import matrix_coefficients
 
-    data = read_matrix(path, level, header=header, coder_column=coder_column)
+    if transpose:
+        data = _read_transposed(path, level, header, coder_column)
+    else:
+        data = read_matrix(path, level, header=header, coder_column=coder_column)
     m, score_list, order = prepare(data, level, categories, scores)
     w = weights
     if weights is not None and weights not in ("linear", "quadratic"):
@@ -220,6 +303,7 @@ def _matrix(path, level, categories, as_json, as_csv, resamples, seed, *, scores
     if as_json:
         emit_json({"file": data.path, "level": level, "coders": data.coders, "units": data.n_units,
                    "missing": data.n_missing, "header": data.header, "coder_column": data.coder_column,
+                   "transpose": transpose,
                    "categories": list(m.categories), "category_order": order, "scores": score_list,
                    "left_out_units": len(data.dropped_units), "left_out_coders": data.dropped_coders,
                    "notes": data.notes(), "coefficients": [r.to_json() for r in results]})
@@ -240,7 +324,14 @@ def _matrix(path, level, categories, as_json, as_csv, resamples, seed, *, scores
     click.echo(f"{data.path}: {len(data.coders)} coders ({', '.join(data.coders[:10])}"
                f"{', ...' if len(data.coders) > 10 else ''}) x {data.n_units:,} units, level {level}, "
                f"{data.n_missing:,} missing value(s)")
-    click.echo(data.layout())
+    if transpose:
+        click.echo("Read with --transpose (one row per unit, one column per coder); "
+                   + ("the first row names the coders" if data.header else "no header row (--header if the first "
+                      "row names the coders)") + "; "
+                   + ("the first column names the units." if data.coder_column else "no unit-name column "
+                      "(--coder-column if the first column names the units)."))
+    else:
+        click.echo(data.layout())
     click.echo(f"Categories ({order}): {cats}" + (f"; scores {', '.join(map(str, score_list))}" if score_list else ""))
     for note in data.notes():
         click.echo(f"Note: {note}")
