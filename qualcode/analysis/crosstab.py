@@ -268,12 +268,22 @@ def small_group_note(small: dict[str, int], cdim: Dimension | None, by: str = "c
             f"unstable ({why}): read them with their counts.")
 
 
-def labelled(df: pd.DataFrame) -> pd.DataFrame:
+def small_group_flag(small: dict[str, int]) -> str:
+    """The small-group caution in a few words, for one cell: "Fewer than 5 cases, percentages unstable:
+    within (4)" ("" for none)."""
+    if not small:
+        return ""
+    return (f"Fewer than {SMALL_GROUP} cases, percentages unstable: "
+            + ", ".join(f"{v} ({n})" for v, n in small.items()))
+
+
+def labelled(df: pd.DataFrame, note: str | None = "full") -> pd.DataFrame:
     """The crosstab as a spreadsheet or a terminal shows it: code rows get a ``code`` column beside
     their id, the code's name marked "(with sub-codes)" as in the Word report when the row counts codes
     under it; code columns carry the same mark; a last column, ``note``, says on the Total row which
-    groups have fewer than ``SMALL_GROUP`` cases (``attrs["caution"]``). The counts and attrs are
-    unchanged."""
+    groups have fewer than ``SMALL_GROUP`` cases: ``note="full"`` the whole caution (``attrs["caution"]``),
+    ``"short"`` its few words (``small_group_flag``), None no note column (the caution said elsewhere,
+    once). The counts and attrs are unchanged."""
     out = df.copy()
     out.attrs = dict(df.attrs)
     if df.attrs.get("row_kind") == "codes":
@@ -283,7 +293,8 @@ def labelled(df: pd.DataFrame) -> pd.DataFrame:
     marked = {c for c, label in (df.attrs.get("col_labels") or {}).items() if str(label).endswith(SUB_CODES)}
     if marked:
         out.columns = [_marked(str(c), marked) for c in out.columns]
-    caution = df.attrs.get("caution")
+    caution = {"full": df.attrs.get("caution"), "short": small_group_flag(df.attrs.get("small_groups") or {}),
+               None: None}[note]
     if caution and NOTE not in out.columns:  # on the Total row, the one that gives each group's n
         total = df.attrs.get("total", TOTAL)
         out[NOTE] = [caution if i == total else None for i in out.index]

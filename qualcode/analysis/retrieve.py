@@ -1,7 +1,17 @@
 """Retrieval: every coded segment of a code, with who said it, its context and its case's attributes.
 
 The segments are found in plain Python (``segment_table``, which `qualcode table retrieve` prints
-without importing pandas or numpy); ``retrieve`` makes the DataFrame the other callers use.
+without importing pandas or numpy); ``retrieve`` makes the DataFrame the other callers use (the Word,
+CSV and XLSX listings of coded segments among them).
+
+Each segment quotes the words said within its coding (``speakers.said_fields``): a coding can start on
+a turn's label ("Participant: Yeah...") or run from the interviewer's question into the answer. The
+quote is what the report's Framework cells quote (``TranscriptView.spoken``): the words of its respondents'
+turns, each without its label, joined by " […] " where someone else spoke between them (the
+interviewer's words only when no one else speaks). What it leaves out before or after those words
+(the question, with its labels) joins the context around the quote, so a reader still sees what was
+asked. The speaker, role and attribution columns name who said the words quoted ("Ann; Bob" and
+"(case, Ann and Bob)" when several did); start and end stay the coding's own.
 """
 
 from __future__ import annotations
@@ -14,7 +24,9 @@ from qualcode.analysis.data import (
     resolve_code, split_list, transcript_order,
 )
 from qualcode.analysis.frequency import _NUMPY_FROM, PlainTable
-from qualcode.analysis.speakers import TranscriptView, attribution, context_after, context_before, visiting
+from qualcode.analysis.speakers import (
+    SAID, SAID_NOTE, TranscriptView, attribution, context_after, context_before, said_fields, visiting,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -28,9 +40,10 @@ def retrieve(project, code, *, coders=None, include_children=True, context=150) 
     it unless ``include_children=False``), indexed by coding id, in case and text order.
 
     Columns: transcript, case, speaker ("; " between several), role (interviewer/respondent),
-    start, end (where the passage is now), coder, code, quote (the words there now: a typo fixed in the
-    transcript since shows fixed; as coded when its text is lost), memo, before/after (up
-    to ``context`` characters around it, cut at a space), attribution ("(LSP C, coordinator)"),
+    start, end (where the passage is now), coder, code, quote (the words said there now, without speaker
+    labels: see the module docstring; a typo fixed in the transcript since shows fixed; as coded when
+    its text is lost), memo, before/after (up to ``context`` characters around it, cut at a space, and
+    what the quote leaves out of the coding), attribution ("(LSP C, coordinator)": who said the quote),
     status (kept, moved, orphaned: see ``qualcode check``), then one column per case attribute
     ("(missing)" where a case has no value).
     """
@@ -97,20 +110,28 @@ def segment_table(project, code, *, coders=None, include_children=True, context=
             single = _single_turns(view, here) if many else [-1] * len(here)
             for (who, c), t in zip(here, single):
                 index.append(c.id)
-                if t >= 0:  # within one turn of the transcript as coded: its speaker, no anchoring
+                if t >= 0 and c.start >= view.text_starts[t] and c.quote.strip():
+                    # within one turn's words of the transcript as coded: its speaker, no anchoring
                     desc = view.descriptions[t]
                     rows.append([tid, case, view.speakers[t] or None, view.roles[t] or None, c.start, c.end, who,
-                                 c.code, c.quote, c.memo or None, context_before(text, c.start, context),
+                                 c.code, c.quote.strip(), c.memo or None, context_before(text, c.start, context),
                                  context_after(text, c.end, context), f"({case}, {desc})" if desc else f"({case})",
                                  "kept", *attrs])
                     continue
                 loc = view.locate(c.id, c.start, c.end, c.quote, c.th)
-                found = loc.status in ("kept", "moved")
-                rows.append([tid, case, "; ".join(loc.speakers) or None, "; ".join(dict.fromkeys(loc.roles)) or None,
-                             loc.start, loc.end, who, c.code, text[loc.start:loc.end] if found else c.quote, c.memo or None,
-                             context_before(text, loc.start, context) if found else "",
-                             context_after(text, loc.end, context) if found else "",
-                             attribution(case, loc), loc.status, *attrs])
+                if loc.status not in ("kept", "moved"):
+                    rows.append([tid, case, None, None, loc.start, loc.end, who, c.code, c.quote, c.memo or None,
+                                 "", "", attribution(case, loc), loc.status, *attrs])
+                    continue
+                quote = text[loc.start:loc.end]
+                before, after = context_before(text, loc.start, context), context_after(text, loc.end, context)
+                # the words said in it, and who said them; else as it reads, with whoever's turns it touches
+                quote, speaker, role, said_by, before, after = (
+                    said_fields(view, case, loc.start, loc.end, quote, before, after)
+                    or (quote, "; ".join(loc.speakers) or None, "; ".join(dict.fromkeys(loc.roles)) or None,
+                        attribution(case, loc), before, after))
+                rows.append([tid, case, speaker, role, loc.start, loc.end, who, c.code, quote, c.memo or None,
+                             before, after, said_by, loc.status, *attrs])
     moved = sum(1 for r in rows if r[13] != "kept")
     n_cases = len({r[1] for r in rows})
     scope = f"{named} and the codes under it" if include_children else named
@@ -118,8 +139,8 @@ def segment_table(project, code, *, coders=None, include_children=True, context=
                f"{plural(len(ordered), 'transcript')} ({plural(n_cases, 'case')}), each with its "
                f"speaker, up to {context} characters of context either side and its case's attributes"
                + (f"; {plural(moved, 'segment')} moved or orphaned by transcript edits (run `qualcode check`)"
-                  if moved else "") + ".")
-    return PlainTable(columns, rows, index, {"title": title, "caption": caption, "kind": "retrieve",
+                  if moved else "") + "." + SAID_NOTE)
+    return PlainTable(columns, rows, index, {"title": title, "caption": caption, "kind": "retrieve", SAID: True,
                                              "coders": choice.coders, "codes": wanted})
 
 

@@ -56,9 +56,9 @@ class TranscriptView:
     itself is loaded only when its text is needed (a passage across turns, an edited transcript,
     context around a quote)."""
 
-    def __init__(self, project, transcript_id: str, record=None) -> None:
+    def __init__(self, project, transcript_id: str, record=None, transcript=None) -> None:
         self._project, self.id = project, transcript_id
-        self._transcript = _UNSET
+        self._transcript = _UNSET if transcript is None else transcript
         entry = project.index.get(transcript_id)
         if record is None:
             t = self.transcript
@@ -144,16 +144,13 @@ class TranscriptView:
             descriptions.append(self.descriptions[i])
         return Located(start, end, status, speakers, roles, descriptions)
 
-    def spoken(self, located: Located, quote: str, th: str | None) -> tuple[str, Located]:
-        """What to quote of a located coding, and who said it: the words of its respondents' turns
-        (each turn's words without its label, the pieces joined with " […] "), or the interviewer's
-        when it holds no one else's; the coding's quote as it is when its turns are not known."""
-        if located.status in (ORPHANED, "no transcript") or not self.starts:
-            return quote, located
-        start, end = located.start, located.end
-        if th == self._hash and located.status == "kept" and len(quote) == end - start:
-            text, base = quote, start  # the quote is the text of the span: no need to read the transcript
-        else:
+    def said(self, start: int, end: int, text: str | None = None, base: int = 0) -> list[tuple[int, int, int]]:
+        """What is said within ``[start, end)``: ``(turn, lo, hi)`` for each turn the span touches, its
+        label, timestamp and the blank lines between turns left out, in text order (nothing for a
+        transcript without turns). ``text``: the transcript's text from ``base`` on (default all of it).
+        The one place that tells the words said in a span from the labels around them (the Framework
+        cells, the coded-segment listings, `table retrieve` and the report's exemplar quotes)."""
+        if text is None:
             text, base = self.text, 0
         pieces = []
         for i in range(max(bisect_right(self.starts, start) - 1, 0), len(self.starts)):
@@ -162,6 +159,21 @@ class TranscriptView:
             lo, hi = max(start, self.text_starts[i]), min(end, self.ends[i])
             if hi > lo and text[lo - base:hi - base].strip():
                 pieces.append((i, lo, hi))
+        return pieces
+
+    def spoken(self, located: Located, quote: str, th: str | None) -> tuple[str, Located]:
+        """What to quote of a located coding, and who said it: the words of its respondents' turns
+        (each turn's words without its label, the pieces joined with " […] "), or the interviewer's
+        when it holds no one else's; the coding's quote as it is (and ``located`` itself) when its turns
+        are not known or it holds no words said."""
+        if located.status in (ORPHANED, "no transcript") or not self.starts:
+            return quote, located
+        start, end = located.start, located.end
+        if th == self._hash and located.status == "kept" and len(quote) == end - start:
+            text, base = quote, start  # the quote is the text of the span: no need to read the transcript
+        else:
+            text, base = self.text, 0
+        pieces = self.said(start, end, text, base)
         use = [p for p in pieces if self.roles[p[0]] != "interviewer"] or pieces
         if not use:
             return quote, located
@@ -190,6 +202,35 @@ class TranscriptView:
             else:
                 out.append(self.locate(cid, int(s[k]), int(e[k]), quotes[k], th))
         return out
+
+
+SAID = "said"
+"""``attrs`` flag: the segments give the words said (``said_fields``)."""
+SAID_NOTE = (" Each quote is what was said within the coding, without speaker labels: its respondents' words "
+             "(\u201c[\u2026]\u201d where someone else spoke between them), the interviewer's only when no one "
+             "else speaks; a question coded with its answer stands in the context before the quote, and the quote "
+             "is attributed to who said its words.")
+
+
+def said_fields(view: TranscriptView, case: str, start: int, end: int, quote: str, before, after):
+    """(quote, speaker, role, attribution, before, after) of a segment found at ``[start, end)`` with
+    ``quote`` its text and ``before``/``after`` its context: the words said within it and who said them
+    (``TranscriptView.spoken``), what it leaves out joined to the context; None when it holds no words
+    said (or its transcript has no turns)."""
+    located = Located(start, end, "kept", [], [], [])
+    words, said = view.spoken(located, quote, view.hash)
+    if said is located:
+        return None
+    head = view.text[start:said.start] if said.start > start else ""
+    tail = view.text[said.end:end] if said.end < end else ""
+    return (words, "; ".join(said.speakers) or None, "; ".join(dict.fromkeys(said.roles)) or None,
+            attribution(case, said), _run_on(before, head), _run_on(tail, after))
+
+
+def _run_on(*parts) -> str:
+    """The parts as one stretch of context, runs of white space made single spaces ("" for none)."""
+    text = "".join(str(p) for p in parts if isinstance(p, str))
+    return context_before(text, len(text), len(text))  # all of it: nothing is cut
 
 
 def describe_turns(roles, speakers: list[str], turn_roles: list[str]) -> list[str]:

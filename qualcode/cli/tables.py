@@ -107,12 +107,22 @@ def framework_cmd(ctx, quotes, max_chars, codes, coders, as_json, as_csv) -> Non
 @pass_ctx
 def crosstab_cmd(ctx, rows, cols, by, no_percent, coders, as_json, as_csv) -> None:
     """Codes against case attributes (attr:NAME) or against codes, counting cases by default. Code rows
-    show the code's name beside its id, marked "(with sub-codes)" when the row counts codes under it."""
-    from qualcode.analysis import crosstab
+    show the code's name beside its id, marked "(with sub-codes)" when the row counts codes under it.
+
+    Groups of fewer than 5 cases are named once: under the table, in the JSON's "caution", or (--csv)
+    in a short note on the Total row with the whole warning on stderr."""
     from qualcode.analysis.crosstab import labelled
 
+    from qualcode.analysis.crosstab import crosstab
+
     df = crosstab(ctx.project, rows, cols, coders=_coders(ctx, coders), by=by, percent=not no_percent)
-    show(labelled(df), as_json, as_csv)
+    caution = df.attrs.get("caution") or None
+    if as_csv:
+        show(labelled(df, note="short"), False, True)
+        if caution:
+            click.echo(textwrap.fill(caution, width=100), err=True)
+        return
+    show(labelled(df, note=None), as_json, False, extra={"caution": caution})
 
 
 @table_group.command("cooccurrence")
@@ -143,9 +153,8 @@ def retrieve_cmd(ctx, code_args, codes, no_children, context, coders, as_json, a
     if not wanted:
         raise QualcodeError("name a code to retrieve", hint="e.g. `qualcode table retrieve outcomes.matter`")
     how = dict(coders=_coders(ctx, coders), include_children=not no_children, context=context)
+    from qualcode.analysis.retrieve import retrieve  # imports no pandas: only calling it does
     if as_csv:  # pandas writes the CSV; the text and JSON are made without it (a fast start)
-        from qualcode.analysis import retrieve
-
         show(retrieve(ctx.project, wanted, **how), as_json, as_csv)
         return
     from qualcode.analysis.retrieve import segment_table
@@ -222,6 +231,9 @@ def show_rows(attrs: dict, index_name, columns: list[str], rows, as_json: bool, 
         return
     text()
     click.echo()
+    if attrs.get("caution"):  # a crosstab's small groups: said once, under the table
+        click.echo(textwrap.fill(attrs["caution"], width=100))
+        click.echo()
     click.echo(textwrap.fill(attrs.get("caption", ""), width=100))
 
 
@@ -284,7 +296,9 @@ def _fill(text: str, indent: str, width: int = 100) -> str:
 
 
 def _retrieve_text(rows) -> None:
-    """``rows``: (coding id, row) pairs, each row a mapping of column to value."""
+    """``rows``: (coding id, row) pairs, each row a mapping of column to value. Each segment: its code,
+    place, coder and id; the words said within it in [brackets] in their context (a question coded with
+    its answer, with its labels, in the context before); who said them."""
     for coding_id, row in rows:
         where = f"{row['transcript']} {row['start']}-{row['end']}"
         memo = row["memo"] if isinstance(row["memo"], str) and row["memo"] else ""
@@ -292,5 +306,13 @@ def _retrieve_text(rows) -> None:
         click.echo(f"{row['code']}  {where}  {row['coder']}  {coding_id}{status}")
         body = f"{row['before']}[{row['quote']}]{row['after']}"
         click.echo(_fill(" ".join(body.split()), "    "))
-        click.echo(f"    {row['attribution']}" + (f"  memo: {memo}" if memo else ""))
+        click.echo(f"    {_said_by(row)}" + (f"  memo: {memo}" if memo else ""))
         click.echo()
+
+
+def _said_by(row) -> str:
+    """Who said the quote, as the spreadsheets' speaker and attribution columns name them: "Yvonne Okafor
+    (LSP C, VCS representative)"; the attribution alone when it names them already ("(LSP B, Bo Chan)")."""
+    said_by = str(row["attribution"] or "")
+    names = [n for n in str(row["speaker"] or "").split("; ") if n and n.lower() not in said_by.lower()]
+    return f"{' and '.join(names)} {said_by}" if names else said_by

@@ -79,11 +79,16 @@ def build(project, spec: str, coders=None) -> list:
         if not sep or not rows.strip() or not cols.strip():
             raise QualcodeError(f"table {spec!r}: write crosstab=ROWS/COLS",
                                 hint="e.g. crosstab=statutory.framework/attr:equality_framework")
-        return [analysis.crosstab(project, rows.strip(), cols.strip(), coders=coders)]
+        # from the modules: once ``qualcode.analysis.crosstab`` is imported, the package's
+        # ``crosstab`` is that module, not the function
+        from qualcode.analysis.crosstab import crosstab
+
+        return [crosstab(project, rows.strip(), cols.strip(), coders=coders)]
     if name == "quotes" and arg.strip():
+        from qualcode.analysis.retrieve import retrieve
         from qualcode.export.segments import said_segments
 
-        return [said_segments(project, analysis.retrieve(project, arg.strip(), coders=coders))]
+        return [said_segments(project, retrieve(project, arg.strip(), coders=coders))]
     raise QualcodeError(f"unknown table {spec!r}", hint="use one of: " + ", ".join(NAMES))
 
 

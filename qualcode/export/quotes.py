@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import heapq
 import re
-from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
-from operator import attrgetter
 
 MAX_WORDS = 90
 _HEAD = 400
@@ -88,28 +86,12 @@ def _penalty(c) -> float:
     return abs(n - 300) / 600
 
 
-def said_within(t, start: int, end: int) -> list[tuple]:
-    """What is said within ``[start, end)``: ``(turn, lo, hi)`` for each turn the span touches, its label,
-    timestamp and the blank lines between turns left out, in text order (nothing for a transcript
-    without turns)."""
-    if not t.turns:
-        return []
-    i = max(bisect_right(t.turns, start, key=attrgetter("start")) - 1, 0)
-    out = []
-    for turn in t.turns[i:]:
-        if turn.start >= end:
-            break
-        lo, hi = max(start, turn.text_start), min(end, turn.end)
-        if hi > lo and not t.text[lo:hi].isspace():
-            out.append((turn, lo, hi))
-    return out
-
-
-def _exemplar(project, c, strict: bool) -> Exemplar | None:
+def _exemplar(project, c, strict: bool, views: dict | None = None) -> Exemplar | None:
     """The words of a coding to quote: a respondent's, never an interviewer's when the coding holds a
     respondent's words too (a coder who selects a question with its answer codes the answer), without
-    speaker labels. ``strict``: only a coding whose quoted words are most of what it holds, from one
-    respondent turn."""
+    speaker labels (``TranscriptView.said``). ``strict``: only a coding whose quoted words are most of
+    what it holds, from one respondent turn. ``views``: each transcript's ``TranscriptView``, kept
+    between calls."""
     try:
         t = project.transcript(c.transcript)
     except Exception:  # noqa: BLE001 - a transcript gone from the project: its quote still stands
@@ -127,7 +109,7 @@ def _exemplar(project, c, strict: bool) -> Exemplar | None:
     if not t.turns:
         text, speaker, role = t.text[start:end], None, None
     else:
-        pieces = said_within(t, start, end)
+        pieces = [(t.turns[i], lo, hi) for i, lo, hi in _view(project, t, views).said(start, end)]
         answers = [p for p in pieces if p[0].role != "interviewer"]
         if strict:
             said = sum(hi - lo for _, lo, hi in pieces)
@@ -146,6 +128,18 @@ def _exemplar(project, c, strict: bool) -> Exemplar | None:
                     attribution(project, c.transcript, speaker, role), text, c.coder)
 
 
+def _view(project, t, views: dict | None):
+    """The ``TranscriptView`` of the loaded transcript ``t`` (kept in ``views`` for the next coding in it)."""
+    from qualcode.analysis.speakers import TranscriptView
+
+    view = views.get(t.id) if views is not None else None
+    if view is None or view.transcript is not t:
+        view = TranscriptView(project, t.id, transcript=t)
+        if views is not None:
+            views[t.id] = view
+    return view
+
+
 def _quoted(project, c) -> Exemplar:
     case = project.cases.case(c.transcript)
     return Exemplar(c.code, c.transcript, case, None, case, mark_cuts(shorten(c.quote)), c.coder)
@@ -160,9 +154,10 @@ def exemplars(project, codings_by_code: dict[str, list], per_code: int = 2, trie
     from qualcode.analysis.speakers import visiting
 
     out: dict[str, list[Exemplar]] = {}
+    views: dict = {}
     with visiting(project):  # the transcripts read for the passages are let go after
         for code, codings in codings_by_code.items():
-            out[code] = _choose(project, codings, per_code, tries)
+            out[code] = _choose(project, codings, per_code, tries, views)
     return out
 
 
@@ -170,7 +165,7 @@ def _key(c) -> tuple:
     return (round(_penalty(c), 2), c.transcript, c.start)
 
 
-def _choose(project, codings: list, per_code: int, tries: int) -> list[Exemplar]:
+def _choose(project, codings: list, per_code: int, tries: int, views: dict | None = None) -> list[Exemplar]:
     # the best few hundred in rank order (heapq.nsmallest is sorted(...)[:n], without sorting all of
     # a code's 20,000 codings); all of them only when a walk runs past those
     ranked = heapq.nsmallest(_HEAD, codings, key=_key)
@@ -185,7 +180,7 @@ def _choose(project, codings: list, per_code: int, tries: int) -> list[Exemplar]
             if case in cases:
                 continue
             attempts += 1
-            ex = _exemplar(project, c, strict)
+            ex = _exemplar(project, c, strict, views)
             if ex is not None:
                 chosen.append(ex)
                 cases.add(case)
