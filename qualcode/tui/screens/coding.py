@@ -16,6 +16,7 @@ from textual.widgets import Footer, Input, Label
 from qualcode.domain.codebook import RESERVED_KEYS
 from qualcode.errors import QualcodeError
 from qualcode.store.index import speaker_roles
+from qualcode.tui.colours import UNKNOWN, swatch
 from qualcode.tui.coverage import CodingIndex, Shown
 from qualcode.tui.desk import Change, place
 from qualcode.tui.screens.coding_search import SearchMixin
@@ -35,6 +36,7 @@ class CodingScreen(SearchMixin, Screen):
     CodingScreen #side { width: 46; border-left: tall $panel-lighten-1; }
     CodingScreen Label.heading { text-style: bold; padding: 0 1; width: 100%; height: 1; background: $boost; }
     CodingScreen #transcript { height: 1fr; }
+    CodingScreen #here { height: 1; width: 100%; padding: 0 1; background: $boost; display: none; }
     CodingScreen #codes { height: 1fr; }
     CodingScreen #codings { height: 1fr; }
     CodingScreen #searchbar { dock: bottom; height: auto; display: none; }
@@ -86,6 +88,7 @@ class CodingScreen(SearchMixin, Screen):
             with Vertical(id="left"):
                 yield Label("", classes="heading", id="title")
                 yield TranscriptView(id="transcript")
+                yield Label("", id="here")  # the codes under the cursor, while the side pane is hidden
             with Vertical(id="side"):
                 yield Label("Codebook  key · here/project", classes="heading")
                 yield CodeTree(id="codes")
@@ -155,13 +158,16 @@ class CodingScreen(SearchMixin, Screen):
         side.styles.width = max(room, self.SIDE_MIN)
         if side.display != show:
             side.display = show
+            self.query_one("#here").display = not show
             if not show and self.focused is not None and side in self.focused.ancestors:
                 self.view.focus()
             self._refresh_headings()
+            self.refresh_here()
 
     def on_resize(self, event) -> None:
         self.fit_side()
         self._refresh_headings()
+        self.refresh_here()  # the names' cut depends on the width
 
     def action_toggle_side(self) -> None:
         """Show or hide the codebook and codings pane (it hides by itself when the screen is narrow)."""
@@ -173,7 +179,7 @@ class CodingScreen(SearchMixin, Screen):
     def on_mount(self) -> None:
         self._mounted = True
         self.fit_side()
-        self.view.on_selection = self.refresh_status  # the status line changes in the same frame
+        self.view.on_selection = self._cursor_moved  # the status line changes in the same frame
         steady(self)
         if self._pending is not None:
             tid, span = self._pending
@@ -193,6 +199,7 @@ class CodingScreen(SearchMixin, Screen):
         self.query_one(CodeTree).rebuild(book, colours, self.index.codes, self.desk.counts)
         self._refresh_headings()
         self.refresh_status()
+        self.refresh_here()
         flagged = self.index.flagged()
         if flagged:
             moved = sum(1 for s in flagged if s.status == "moved")
@@ -229,6 +236,36 @@ class CodingScreen(SearchMixin, Screen):
         where = self.view.describe_position() if self.transcript is not None else ""
         self.query_one(StatusLine).show(self.desk, where)
 
+    def _cursor_moved(self) -> None:
+        self.refresh_status()
+        self.refresh_here()
+
+    def refresh_here(self) -> None:
+        """Name the codes under the cursor (those x, m and C act on) on the line under the transcript, when
+        the side pane, which would show them, is hidden: otherwise a highlight's meaning is nowhere."""
+        here = self.query_one("#here", Label)
+        if not here.display or self.index is None:
+            return
+        hits = self._under_cursor()
+        line = Text(no_wrap=True, overflow="ellipsis")
+        if not hits:
+            line.append("No code here", style="dim")
+            if len(self.index):
+                line.append(" · n / p jump to codings", style="dim")
+        else:
+            line.append("Here: " if len(hits) == 1 else f"{len(hits)} codes here: ", style="bold")
+            names = [self._code_name(s.code) for s in hits]
+            room = (here.size.width or self.app.size.width) - 2 - line.cell_len - 5 * len(hits)
+            if sum(len(n) for n in names) > room:  # each name its share, so that the last shows too
+                width = max(8, room // len(hits))
+                names = [n if len(n) <= width else n[:width - 1] + "…" for n in names]
+            for i, (s, name) in enumerate(zip(hits, names)):
+                if i:
+                    line.append(" · ")
+                line.append("■ ", style=swatch(self.app.colours.get(s.code, UNKNOWN)))
+                line.append(name + (" ⚠" if s.flagged else ""))
+        here.update(line, layout=False)
+
     # -- updates from the App ----------------------------------------------------------------
     def codings_changed(self, change: Change) -> None:
         if self.index is None or self.tid not in change.transcripts:
@@ -257,6 +294,7 @@ class CodingScreen(SearchMixin, Screen):
         self.query_one(CodeTree).update_counts(touched)
         self._refresh_headings()
         self.refresh_status()
+        self.refresh_here()
 
     def on_screen_resume(self) -> None:
         """Back on this screen (from the codebook editor, a dialog, another screen): the codebook as it
@@ -271,6 +309,7 @@ class CodingScreen(SearchMixin, Screen):
             self.view.set_colours(colours, [c.id for c in book.walk()])
             self.query_one(CodingList).set_codebook(book, colours)
             self.query_one(CodeTree).rebuild(book, colours, self.index.codes, self.desk.counts)
+            self.refresh_here()  # a code renamed or recoloured
 
     def coder_changed(self) -> None:
         if self.transcript is not None:

@@ -50,22 +50,21 @@ class ExportScreen(Screen):
     ExportScreen #left { width: 44; }
     ExportScreen #tables-label { padding: 0 1; }
     ExportScreen #tables { height: 1fr; }
+    ExportScreen #coders { width: 100%; }
     ExportScreen #preview-title { padding: 0 1; color: $text-muted; width: 100%; height: auto; max-height: 3; }
     ExportScreen #preview { height: 1fr; }
     ExportScreen #controls { height: auto; padding: 0 1; }
     ExportScreen #format { width: 28; }
-    ExportScreen #coders { width: 30; }
     ExportScreen #path { width: 1fr; }
     ExportScreen #progress-row { height: 1; padding: 0 1; display: none; }
     ExportScreen #progress-row.busy { display: block; }
     ExportScreen #status { height: auto; padding: 0 1; }
     ExportScreen.narrow #left { width: 30; }
     ExportScreen.narrow #format { width: 27; }
-    ExportScreen.narrow #coders { width: 23; }
-    ExportScreen.narrow #write { display: none; }  /* ctrl+s writes (the footer says so) */
     """
     NARROW = 110
-    """Below this many columns the list and the choices narrow so the path keeps room to be read."""
+    """Below this many columns the list and the format narrow so the path keeps room to be read beside the
+    Write button (the coders' choice sits under the list: it decides what the tables hold)."""
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("ctrl+s", "write", "Write"),
@@ -110,12 +109,12 @@ class ExportScreen(Screen):
             with Vertical(id="left"):
                 yield Label("Tables: space ticks, arrows preview", id="tables-label")
                 yield SelectionList[str](id="tables")
+                yield Select(self._coder_options(), value="default", allow_blank=False, id="coders")
             with Vertical():
                 yield Label("Computing the tables…", id="preview-title")
                 yield DataTable(id="preview", zebra_stripes=True)
         with Horizontal(id="controls"):
             yield Select([(label, key) for label, key, _ in FORMATS], value="docx", allow_blank=False, id="format")
-            yield Select(self._coder_options(), value="default", allow_blank=False, id="coders")
             yield Input(id="path", placeholder="where to write")
             yield Button("Write", id="write", variant="primary")
         with Horizontal(id="progress-row"):

@@ -20,11 +20,16 @@ from qualcode.tui.widgets.status import StatusLine
 COLUMNS = [("id", "ID"), ("title", "Title"), ("status", "Status"), ("mine", "My codings"), ("share", "Coded"),
            ("others", "Other coders"), ("words", "Words"), ("turns", "Turns")]
 DROP_ORDER = ["turns", "words", "others", "share"]
-"""When the table is too narrow the title is shortened first, with an ellipsis, down to ``TITLE_MIN``
-cells, then the ID (cut in the middle) down to ``ID_MIN``; then these columns go, in this order. ID,
-title, status and my codings always stay."""
+"""When the table is too narrow, status and my codings take their short forms (``COMPACT``) and these
+columns go, in this order, while the ID and the title would have less than ``ID_WANT`` and ``TITLE_WANT``
+cells; then the ID and the title share what is left (``squeeze``), cut in the middle when that keeps
+similar ones apart, down to ``ID_MIN`` and ``TITLE_MIN``. ID, title, status and my codings always stay."""
+COMPACT = {"status": "St", "mine": "Mine"}
+"""Short labels for the narrow table; the status is then its mark alone (the line under the table says it)."""
 TITLE_MIN = 10
 ID_MIN = 7
+TITLE_WANT = 24
+ID_WANT = 16
 ID_MAX = 24
 """A long transcript id (an imported file's name) is cut in the middle to this many cells at most: the
 other columns stay in view, and the full id is shown under the table."""
@@ -42,9 +47,16 @@ def _others(row: TranscriptRow | None) -> str:
 
 def squeeze(widths: dict[str, int], shown: list[str], room: int) -> tuple[int, int]:
     """The title's and the ID's widths in the ``room`` the other ``shown`` columns leave (each column is
-    padded by one cell each side): the title gives way first, down to TITLE_MIN, then the ID, to ID_MIN."""
+    padded by one cell each side). When both do not fit, the ID is whole if the title keeps TITLE_WANT
+    cells beside it, else it gets two fifths (cut in the middle: ids, often file names, differ at their
+    end); the title gets the rest, and what one does not need goes to the other; neither goes below its
+    minimum (TITLE_MIN, ID_MIN)."""
     spare = room - sum(widths[k] + 2 for k in shown if k not in ("title", "id")) - 4
-    title = min(widths["title"], max(TITLE_MIN, spare - widths["id"]))
+    if widths["title"] + widths["id"] <= spare:
+        return widths["title"], widths["id"]
+    whole = spare - widths["id"] >= TITLE_WANT
+    id_width = widths["id"] if whole else min(widths["id"], max(ID_MIN, spare * 2 // 5))
+    title = min(widths["title"], max(TITLE_MIN, spare - id_width))
     return title, min(widths["id"], max(ID_MIN, spare - title))
 
 
@@ -86,6 +98,8 @@ class HomeScreen(Screen):
     def on_mount(self) -> None:
         self.shown_columns = [key for key, _ in COLUMNS]
         self.title_width, self.id_width = TITLE_MAX, ID_MAX
+        self.compact = False
+        """Short labels and the status as its mark alone (see COMPACT): the ID and title need the room."""
         table = self.query_one("#transcripts", DataTable)
         self._fill_table(table)
         index = self.desk.project.index
@@ -101,7 +115,7 @@ class HomeScreen(Screen):
     def _fill_table(self, table: DataTable) -> None:
         keep = table.cursor_row if table.row_count else 0
         table.clear(columns=True)
-        labels = dict(COLUMNS)
+        labels = {**dict(COLUMNS), **(COMPACT if self.compact else {})}
         widths = getattr(self, "col_widths", None) or self._widths()  # sized now: see layout.column_widths
         for key in self.shown_columns:
             table.add_column(labels[key], key=key, width=widths.get(key))
@@ -110,27 +124,34 @@ class HomeScreen(Screen):
         if table.row_count:
             table.move_cursor(row=min(keep, table.row_count - 1))
 
-    def _widths(self) -> dict[str, int]:
-        """The cells each column needs (its widest value or its label), the title at most TITLE_MAX."""
-        widths = {key: len(label) for key, label in COLUMNS}
+    def _widths(self, compact: bool = False) -> dict[str, int]:
+        """The cells each column needs (its widest value or its label), the title at most TITLE_MAX;
+        ``compact``: with the short labels and status marks (COMPACT)."""
+        widths = {key: len(label) for key, label in {**dict(COLUMNS), **(COMPACT if compact else {})}.items()}
         for e in self.desk.project.index:
-            for key, value in zip((k for k, _ in COLUMNS), self._cells(e, self.desk.rows.get(e.id), (TITLE_MAX, ID_MAX), all=True)):
+            cells = self._cells(e, self.desk.rows.get(e.id), (TITLE_MAX, ID_MAX), all=True, compact=compact)
+            for key, value in zip((k for k, _ in COLUMNS), cells):
                 widths[key] = max(widths[key], len(str(value)))
         return widths
 
     def fit_columns(self) -> None:
-        """Show the columns that fit the table's width, dropping by ``DROP_ORDER``, then shortening the
-        title and the ID."""
+        """Show the columns that fit the table's width: with short labels when the ID or the title would
+        be cut short (below ID_WANT, TITLE_WANT) otherwise, dropping by ``DROP_ORDER`` while they would be,
+        then sharing the room left between them (``squeeze``)."""
         table = self.query_one("#transcripts", DataTable)
         room = table.size.width - 1  # the scroll bar may take a column
         if room <= 0:
             return
-        widths = self._widths()
-        shortest = {"title": min(widths["title"], TITLE_MIN), "id": min(widths["id"], ID_MIN)}
-        shown = columns_that_fit({**widths, **shortest}, DROP_ORDER, room)
-        widths["title"], widths["id"] = squeeze(widths, shown, room)
-        if shown != self.shown_columns or widths != getattr(self, "col_widths", {}):
-            self.shown_columns, self.col_widths = shown, widths
+        for compact in (False, True):
+            widths = self._widths(compact)
+            wanted = {"title": min(widths["title"], TITLE_WANT), "id": min(widths["id"], ID_WANT)}
+            shown = columns_that_fit({**widths, **wanted}, DROP_ORDER, room)
+            title, id_width = squeeze(widths, shown, room)
+            if title >= wanted["title"] and id_width >= wanted["id"]:
+                break  # not cut short: the long labels are kept
+        widths["title"], widths["id"] = title, id_width
+        if shown != self.shown_columns or widths != getattr(self, "col_widths", {}) or compact != self.compact:
+            self.shown_columns, self.col_widths, self.compact = shown, widths, compact
             self.title_width, self.id_width = widths["title"], widths["id"]
             self._fill_table(table)
 
@@ -146,8 +167,10 @@ class HomeScreen(Screen):
             cache = self._alike_cache = (key, {t for t, n in seen.items() if n > 1})
         return cache[1]
 
-    def _cells(self, entry, row: TranscriptRow | None, cut: tuple[int, int] | None = None, all: bool = False) -> list:
-        """The row's cells; ``cut``: the title's and the ID's widths (default: as the table now has them)."""
+    def _cells(self, entry, row: TranscriptRow | None, cut: tuple[int, int] | None = None, all: bool = False,
+               compact: bool | None = None) -> list:
+        """The row's cells; ``cut``: the title's and the ID's widths, ``compact``: the status as its mark
+        alone (defaults: as the table now has them)."""
         width, id_width = cut or (getattr(self, "title_width", TITLE_MAX), getattr(self, "id_width", ID_MAX))
         title = entry.title if len(entry.title) <= width else entry.title[:width - 1] + "…"
         if title.endswith("…") and title[:-1] in self._alike(width):  # "PDPilot user st…" seven times
@@ -158,7 +181,9 @@ class HomeScreen(Screen):
             mine = str(row.mine)
             share = f"{100 * row.coded_chars / entry.chars:.0f}%" if entry.chars else "-"
         status = self.desk.status(entry.id) if self.desk.ready else "…"
-        cells = {"id": middle_cut(entry.id, id_width), "title": title, "status": f"{STATUS_MARK.get(status, '')} {status}".strip(),
+        compact = getattr(self, "compact", False) if compact is None else compact
+        status = STATUS_MARK.get(status, status) if compact else f"{STATUS_MARK.get(status, '')} {status}".strip()
+        cells = {"id": middle_cut(entry.id, id_width), "title": title, "status": status,
                  "mine": Text(mine, justify="right"), "share": Text(share, justify="right"), "others": _others(row),
                  "words": Text(str(entry.words), justify="right"), "turns": Text(str(entry.turns), justify="right")}
         keys = [k for k, _ in COLUMNS] if all else getattr(self, "shown_columns", [k for k, _ in COLUMNS])
@@ -182,6 +207,7 @@ class HomeScreen(Screen):
         self.fit_columns()
         self.query_one(CodeTree).rebuild(self.desk.codebook, self.app.colours, self.desk.counts, self.desk.counts)
         self.refresh_status()
+        self._refresh_case()  # with its status, now that the journal is read
 
     def _update_row(self, table: DataTable, tid: str) -> None:
         entry = self.desk.project.index.get(tid)
@@ -196,6 +222,8 @@ class HomeScreen(Screen):
         table = self.query_one("#transcripts", DataTable)
         for tid in change.transcripts:
             self._update_row(table, tid)
+        if self._highlighted() in change.transcripts:  # its status, said under the table
+            self._refresh_case()
         codes = {c.code for c in (*change.before.values(), *change.after.values()) if c is not None}
         self.query_one(CodeTree).update_counts(codes)
         self.refresh_status()
@@ -221,6 +249,7 @@ class HomeScreen(Screen):
             self._update_row(table, e.id)
         self.codebook_changed()
         self.refresh_status()
+        self._refresh_case()  # this coder's status
 
     # -- events ----------------------------------------------------------------------------
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -259,11 +288,18 @@ class HomeScreen(Screen):
             key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
             self.app.open_transcript(key.value)
 
+    def _refresh_case(self) -> None:
+        tid = self._highlighted()
+        if tid is not None:
+            self._show_case(tid)
+
     def _show_case(self, tid: str) -> None:
         cases = self.app.cases
         entry = self.desk.project.index.get(tid)
         text = Text()
         text.append(f"{tid}", style="bold")
+        if self.desk.ready:
+            text.append(f" · {self.desk.status(tid)}")
         if entry is not None:
             text.append(f" · {entry.format} · {entry.turns} turns")
             text.append("\nspeakers: ", style="bold")
