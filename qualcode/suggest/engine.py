@@ -407,15 +407,11 @@ class SuggestionEngine:
                      "words": [{} for _ in rows]}
         if not n:
             return out, aux
-        book = self.project.codebook
         segs = [self.all_segments[r] for r in rows]
         if RULES in self.scorers:
             by_code: dict[str, np.ndarray] = {}
-            has = self.ruleset.by_code
-            for code in has:
-                if models.n_codings.get(code) or not book.children(code):
-                    # a parent code is for passages that fit none of its children: keywords cannot
-                    # tell that, so a parent's keywords speak only once the coder has used the parent
+            for code in self.ruleset.by_code:
+                if self._speaks_for(models, code):
                     by_code[code] = np.zeros(n)
             for i, seg in enumerate(segs):
                 for code, (score, labels) in self.rule_scorer.score(seg).items():
@@ -425,7 +421,8 @@ class SuggestionEngine:
                 aux["denied"][i] = self.rule_scorer.denied(seg)
             out[RULES] = by_code
         if self.definition is not None:
-            out[DEFINITION] = self.definition.score(self.X1[rows], self.seg_negated[rows])
+            out[DEFINITION] = {c: v for c, v in self.definition.score(self.X1[rows], self.seg_negated[rows]).items()
+                               if self._speaks_for(models, c)}
         if models.words is not None and models.words.proposals:
             out[WORDS], aux["words"] = models.words.score([self.seg_terms[r] for r in rows])
         if models.learned is not None:
@@ -442,6 +439,15 @@ class SuggestionEngine:
             out[SIMILAR] = {c: np.asarray(v[0], dtype=np.float64) for c, v in scored.items()}
             aux["best"] = {c: v[1] for c, v in scored.items()}
         return out, aux
+
+    def _speaks_for(self, models: Models, code: str) -> bool:
+        """Whether the codebook's own words (keywords, name and definition) speak for ``code``.
+
+        A parent code is for passages that fit none of its children, which its words cannot tell
+        (a parent's definition shares its children's words: PDPilot's "Explainability techniques"
+        was suggested on every passage about a technique, and its coders, like most, file such
+        passages under the children only), so a parent's words speak once the coder has used it."""
+        return bool(models.n_codings.get(code)) or not self.project.codebook.children(code)
 
     def codebook_models(self) -> Models:
         """No trained scorer: what the codebook alone scores (keywords, definitions)."""

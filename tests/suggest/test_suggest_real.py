@@ -102,6 +102,43 @@ def test_a_passage_negating_the_codes_own_words_is_not_offered_without_keywords(
     proj.close()
 
 
+EXPLAIN = ("---\nid: {tid}\ntitle: {tid}\nspeakers:\n  Dan: interviewer\n  Participant: respondent\n---\n"
+           "Dan: Which explanation techniques do you use?\n\n"
+           "Participant: We explain the model with SHAP values for each prediction. "
+           "We also look at partial dependence plots to explain the model features. "
+           "The weather was nice that week, we went hiking.\n")
+
+
+def test_a_parent_code_the_coder_never_uses_is_not_offered_on_its_definitions_words(tmp_path, pipeline):
+    """PDPilot's coders file passages under the children only; "Explainability techniques", whose
+    definition shares its children's words, was suggested on passage after passage (a tenth of all
+    suggestions went to parents the coder never used). A parent's words speak once the coder uses it."""
+    from qualcode.domain.codebook import Code, Codebook
+    from qualcode.services.project_ops import init_project
+
+    proj = init_project(tmp_path / "study")
+    proj.set_codebook(Codebook(name="XAI", codes=[
+        Code(id="tech", name="Explainability techniques", definition="Techniques used to explain the model"),
+        Code(id="tech.shap", name="SHAP", definition="Uses SHAP values to explain predictions", parent="tech"),
+        Code(id="tech.pdp", name="Partial dependence plots", definition="Uses partial dependence plots",
+             parent="tech")]))
+    ts = [_imported(proj, tmp_path, tid, EXPLAIN.format(tid=tid)) for tid in ("p1", "p2", "p3")]
+    session = proj.session("dan")
+    for t in ts[:2]:
+        session.add(t.id, *span(proj, t.id, "We explain the model with SHAP values for each prediction."), "tech.shap")
+        session.add(t.id, *span(proj, t.id, "We also look at partial dependence plots to explain the model features."),
+                    "tech.pdp")
+    session.close()
+    codes = {s.code for s in SuggestionEngine(proj, "dan").suggest(ts[2])}
+    assert "tech" not in codes and {"tech.shap", "tech.pdp"} <= codes, codes
+    # once the coder uses the parent, its definition speaks for it again
+    session = proj.session("dan")
+    session.add("p1", *span(proj, "p1", "Which explanation techniques do you use?"), "tech")
+    session.close()
+    assert "tech" in {s.code for s in SuggestionEngine(proj, "dan").suggest(ts[2])}
+    proj.close()
+
+
 def test_a_topic_code_still_takes_a_passage_about_absence(sproject, pipeline):
     """'Monitoring of members' has no negative sibling: a negated keyword is no reason, but not a veto."""
     engine = SuggestionEngine(sproject, "ann")
