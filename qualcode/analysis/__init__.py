@@ -14,6 +14,8 @@ of cases.csv (else the transcript id); only cases with codings by the chosen cod
 """
 
 import importlib
+import sys
+import types
 
 _WHERE = {
     "case_matrix": "counts", "cooccurrence": "counts", "frequencies": "counts", "crosstab": "crosstab",
@@ -30,3 +32,18 @@ def __getattr__(name: str):
         globals()[name] = value
         return value
     raise AttributeError(f"module 'qualcode.analysis' has no attribute {name!r}")
+
+
+class _Package(types.ModuleType):
+    """Two table functions share their module's name (``crosstab``, ``retrieve``). Importing the
+    module ``qualcode.analysis.crosstab`` makes the import system bind the package's ``crosstab``
+    to that module; whether ``from qualcode.analysis import crosstab`` then gave the function or the
+    module depended on what the process had imported before. The package keeps the function."""
+
+    def __setattr__(self, name, value):
+        if isinstance(value, types.ModuleType) and _WHERE.get(name) == name and callable(getattr(value, name, None)):
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
