@@ -15,7 +15,7 @@ from qualcode.cli.context import pass_ctx  # the same object qualcode.cli.main r
 TABLES_HELP = ("Tables to include (repeat, or a,b): standard (the default), frequencies, matrix, matrix-counts, "
                "matrix-words, framework, cooccurrence, crosstab=ROWS/COLS, quotes=CODE.")
 CODERS_HELP = ("Whose codings (repeat, or a,b). Default: the global --coder if given, else the project's "
-               "default coder, else every coder with codings.")
+               "default coder, else every coder with codings but the consensus (name it to count it).")
 
 
 def _names(values: tuple[str, ...]) -> list[str]:
@@ -27,6 +27,14 @@ def _coders(ctx, coders: tuple[str, ...]):
     if names:
         return names
     return [ctx.coder_option] if ctx.coder_option else None
+
+
+def _table_coders(ctx, coders: tuple[str, ...]):
+    """As ``_coders``; when none is named, the counts never pool the consensus journal with the coders'
+    (``docx_report.table_coders``, the Word report's rule)."""
+    from qualcode.export.docx_report import table_coders
+
+    return table_coders(ctx.project, _coders(ctx, coders))
 
 
 def _progress(quiet: bool):
@@ -151,7 +159,7 @@ def xlsx_cmd(ctx, output, tables, coders, quiet) -> None:
 
     from qualcode.export.provenance import cli_command
 
-    path = write_xlsx(ctx.project, output, tables=_names(tables) or None, coders=_coders(ctx, coders),
+    path = write_xlsx(ctx.project, output, tables=_names(tables) or None, coders=_table_coders(ctx, coders),
                       progress=_progress(quiet), command=cli_command())
     click.echo(f"wrote {_shown(path)}")
 
@@ -169,7 +177,7 @@ def csv_cmd(ctx, output, tables, coders, quiet, bom) -> None:
 
     from qualcode.export.provenance import cli_command
 
-    paths = write_csv(ctx.project, output, tables=_names(tables) or None, coders=_coders(ctx, coders),
+    paths = write_csv(ctx.project, output, tables=_names(tables) or None, coders=_table_coders(ctx, coders),
                       progress=_progress(quiet), bom=bom, command=cli_command())
     for path in paths:
         click.echo(f"wrote {_shown(path)}")

@@ -222,8 +222,10 @@ def agreement(project, coders: list[str], resamples: int = RESAMPLES):
 
 
 def agreement_part(doc, coders: list[str], frame, problem: str | None, add_frame,
-                   resamples: int = RESAMPLES, too_large: int = 0) -> None:
-    """``too_large``: the characters compared, when the agreement was left out for the size."""
+                   resamples: int = RESAMPLES, too_large: int = 0, asked: int | None = None) -> None:
+    """``too_large``: the characters compared, when the agreement was left out for the size; ``asked``:
+    the resamples the report was asked for (``--resamples``; None: the default, which is 0 only past
+    ``INTERVAL_BUDGET``), so that the text gives the real reason for an alpha without its interval."""
     pair = ",".join(coders)
     if too_large:
         base.para(doc,
@@ -249,7 +251,9 @@ def agreement_part(doc, coders: list[str], frame, problem: str | None, add_frame
     text = (f"Agreement between {' and '.join(coders)} on the transcripts all of them coded, with each "
             f"{UNIT} as a unit (`{command}` gives the same numbers).")
     if resamples == 0:
-        text += (" The transcripts compared are long, so this report gives alpha without its bootstrap "
+        why = ("This report was made with `--resamples 0`" if asked == 0 else
+               "The transcripts compared are long")
+        text += (f" {why}, so it gives alpha without its bootstrap "
                  f"interval, and each verdict says \u201cno interval\u201d; `qualcode agree --coders {pair} "
                  f"--unit {UNIT}` computes the intervals ({RESAMPLES:,} resamples) and the verdicts read off them.")
     base.para(doc, text)

@@ -25,7 +25,7 @@ from qualcode.export.frame import Grid, clean_text, grid
 from qualcode.export.output import check_writable, output_path, save_bytes
 from qualcode.export.quotes import exemplars, group_codings, is_illustrative
 
-__all__ = ["write_report", "write_codebook_docx", "counted_coders", "report_coders"]
+__all__ = ["write_report", "write_codebook_docx", "counted_coders", "report_coders", "table_coders"]
 
 Progress = Callable[[int, int, str], None]
 WIDE = 7  # more columns than this: a landscape page
@@ -338,6 +338,21 @@ def counted_coders(project, coders=None) -> list[str]:
     return project.coders_with_codings()
 
 
+def table_coders(project, coders=None) -> list[str] | None:
+    """Whose codings the counts tables take when ``coders`` names none: as the analysis tables choose
+    (``None``), except that the consensus journal is never pooled with the coders' own codings. When the
+    analysis rule would take it with others (no default coder, so every coder with codings), the coders
+    are named without it. Findings from the settled codings alone: ``--coders consensus``."""
+    from qualcode.reliability.disagreements import CONSENSUS
+
+    if coders is not None:
+        return coders
+    counted = counted_coders(project, None)
+    if CONSENSUS in counted and len(counted) > 1:
+        return [c for c in counted if c != CONSENSUS]
+    return None
+
+
 def report_coders(project, counted: list[str]) -> list[str]:
     """The coders the report is about when none are named (its cover, methods and agreement): the
     coders `qualcode agree` compares by default (``agreement_coders``: the configured coders, never
@@ -347,6 +362,18 @@ def report_coders(project, counted: list[str]) -> list[str]:
 
     have = set(project.coders_with_codings())
     return list(dict.fromkeys([c for c in agreement_coders(project) if c in have] + list(counted)))
+
+
+def _consensus_note(project, counted: list[str], named) -> str:
+    """When the consensus journal has codings and the tables do not count it: that they do not, and
+    how to report from it."""
+    from qualcode.reliability.disagreements import CONSENSUS
+
+    if named is not None or CONSENSUS in counted or CONSENSUS not in project.coders_with_codings():
+        return ""
+    return (f" They do not count the consensus journal ({CONSENSUS}: the passages settled in the workbench's "
+            f"Agreement screen), which is never added to the coders' own codings; `qualcode export docx --coders "
+            f"{CONSENSUS}` reports from it.")
 
 
 def _who(project, chosen) -> str:
@@ -425,6 +452,7 @@ def write_report(project, path=None, *, tables=None, coders=None, progress: Prog
     from qualcode.export import provenance
     from qualcode.export.catalog import check_coders, resolve_tables
     from qualcode.export.findings import build_key_tables, key_specs
+    from qualcode.reliability.report import agreement_coders
 
     path = check_writable(output_path(project, path, "report.docx"), suffix=".docx")
     if memos not in (None, "code", "transcript"):
@@ -437,7 +465,8 @@ def write_report(project, path=None, *, tables=None, coders=None, progress: Prog
         state["done"] += 1
 
     tick("computing tables")
-    chosen = check_coders(project, coders)
+    named = check_coders(project, coders)
+    chosen = table_coders(project, named)  # the counts never pool the consensus with the coders
     for attribute in chart_by or []:
         if attribute not in project.cases.columns:
             raise QualcodeError(f"no case attribute {attribute!r}", path=project.cases_path,
@@ -447,7 +476,7 @@ def write_report(project, path=None, *, tables=None, coders=None, progress: Prog
     frames = resolve_tables(project, tables, chosen)
     state["total"] += len(frames) + len(keys)
     counted = counted_coders(project, chosen)
-    described = chosen if chosen is not None else report_coders(project, counted)
+    described = named if named is not None else report_coders(project, counted)
     by_code = group_codings(project, counted)
     book = project.codebook
     stamp = provenance.stamp(project, command=command, coders=counted)
@@ -476,8 +505,10 @@ def write_report(project, path=None, *, tables=None, coders=None, progress: Prog
     if counted:
         base.para(doc, "The tables, charts and quotations count the codings of " + " and ".join(counted)
                   + (" (the project's default coder)." if counted == [project.config.default_coder]
-                     and chosen is None else "."))
-    pair = [c for c in described if stats.get(c, {}).get("codings")]
+                     and chosen is None else ".") + _consensus_note(project, counted, named))
+    # the coders `qualcode agree` compares unless told (never the consensus), or those named
+    have = set(project.coders_with_codings())
+    pair = [c for c in (named if named is not None else agreement_coders(project)) if c in have]
     if len(pair) >= 2:
         tick("agreement between coders")
         compared = methods.compared_chars(project, pair)
@@ -489,7 +520,7 @@ def write_report(project, path=None, *, tables=None, coders=None, progress: Prog
         w.orient(g is not None and needs_landscape(g))
         w.heading("Agreement between coders", 2)
         methods.agreement_part(doc, pair, frame, problem, lambda df: w.grid_table(g, g.title, describe(g)), draws,
-                               too_large=too_large)
+                               too_large=too_large, asked=resamples)
 
     grids = [prepare(df, book) for df in frames]
     w.heading("Results", 1, landscape=bool(grids) and needs_landscape(grids[0]))
@@ -604,7 +635,7 @@ def _coded_material(doc, w: ReportWriter, project, by_code: dict, per_code: int,
         k = len({c.transcript for c in codings})
         if pooled:
             each = ", ".join(f"{c}: {sum(1 for x in codings if x.coder == c):,}" for c in coders)
-            count = f"{len(codings):,} codings by {len(coders)} coders ({each})"
+            count = f"{len(codings):,} coding{'s' if len(codings) != 1 else ''} by {len(coders)} coders ({each})"
         else:
             count = f"Coded {len(codings):,} time{'s' if len(codings) != 1 else ''}"
         note = base.para(doc, f"{count} in {k:,} of {n_transcripts:,} transcripts ({code_id}).", style="Table Note")

@@ -132,8 +132,10 @@ def check_record(rec: dict, *, nested: bool = False) -> None:
                 _check_text(rec, "t")
     elif kind == "tset":
         _check_text(rec, "t")
-        if rec.get("key") not in ("status", "memo"):
-            raise ValueError("'tset' sets 'status' or 'memo'")
+        key = rec.get("key")
+        # "settled <start>-<end> <code>": a passage the consensus settled as neither (reliability.disagreements)
+        if key not in ("status", "memo") and not (isinstance(key, str) and key.startswith("settled ")):
+            raise ValueError("'tset' sets 'status', 'memo' or 'settled …'")
         _check_text(rec, "value", required=False)
         _check_text(rec, "was", required=False)
     elif kind == "batch":

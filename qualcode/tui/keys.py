@@ -127,7 +127,8 @@ HELP: dict[str, str] = {
     "AgreementScreen.take_both": "take both",
     "AgreementScreen.take_neither": "take neither",
     "AgreementScreen.undo": "undo the last decision",
-    "AgreementScreen.adopt": "adopt every passage the coders coded alike",
+    "AgreementScreen.adopt": ("adopt every passage the coders agree on at the unit; boundaries drawn differently "
+                              "in one sentence (turn): their overlap, the text every coder coded"),
     "AgreementScreen.open_in_workbench": "open the passage on the coding screen",
     "ExportScreen.write": "write the export",
     "ConflictsDialog.take('mine')": "keep mine: the value in the codebook now (the conflict is settled)",

@@ -21,6 +21,7 @@ from qualcode.reliability import (
 from qualcode.reliability.disagreements import (
     BOTH,
     NEITHER,
+    UNDECIDED,
     adopt_agreements,
     consensus_state,
     decide,
@@ -219,7 +220,7 @@ def test_disagreements_depend_on_the_unit(pair):
 def test_adjudication_writes_the_consensus_journal(pair):
     data = collect(pair, ["ann", "ben"])
     only_ann, only_ben, bounds = find_disagreements(data, "char")
-    assert consensus_state(pair, bounds) == NEITHER
+    assert consensus_state(pair, bounds) == UNDECIDED
     (c,) = decide(pair, only_ann, "ann")
     assert (c.start, c.end, c.code, c.coder) == (only_ann.start, only_ann.end, "theme", "consensus")
     assert consensus_state(pair, only_ann) == "ann"
@@ -228,10 +229,15 @@ def test_adjudication_writes_the_consensus_journal(pair):
     assert consensus_state(pair, bounds) == "ann"  # ann's passage holds ben's: the union is ann's
     decide(pair, bounds, "ben")  # replaces the union
     assert consensus_state(pair, bounds) == "ben"
-    assert decide(pair, only_ben, NEITHER) == []
+    assert consensus_state(pair, only_ben) == UNDECIDED
+    assert decide(pair, only_ben, NEITHER) == []  # nothing added, but the decision is written
+    assert consensus_state(pair, only_ben) == NEITHER
+    assert decide(pair, only_ben, NEITHER) == []  # the same again changes nothing: nothing written
     assert "consensus" in pair.coders()
     lines = (pair.codings_dir / "consensus.jsonl").read_text().splitlines()
-    assert len(lines) == 3  # one line per decision that changed something
+    assert len(lines) == 4  # one line per decision that changed something, "neither" included
+    pair.session("consensus").undo()  # the "neither"
+    assert consensus_state(pair, only_ben) == UNDECIDED
     pair.session("consensus").undo()
     assert consensus_state(pair, bounds) == "ann"
     with pytest.raises(Exception, match="unknown choice"):
@@ -258,8 +264,8 @@ def test_replace_span_keeps_what_lies_outside(pair):
 
 def test_adopt_agreements_copies_identical_passages_once(pair):
     data = collect(pair, ["ann", "ben"])
-    assert adopt_agreements(pair, data) == 1
-    assert adopt_agreements(pair, data) == 0
+    assert int(adopt_agreements(pair, data)) == 1
+    assert int(adopt_agreements(pair, data)) == 0
     (c,) = pair.codings("consensus").for_transcript("int-1")
     assert c.quote == "We monitor ethnicity on the board"
 
@@ -306,3 +312,38 @@ def test_study_adjudication_on_a_copy(study):
         decide(study, d, BOTH)
     assert len(study.codings("consensus")) == len(found)
     assert "consensus" in study.coders()
+
+
+def test_neither_is_written_and_read_back_after_a_restart(pair):
+    """Settling a passage as neither, where the consensus had nothing, writes one fsynced line that a
+    fresh replay of the journal (a restart) reads as settled; taking a coding later clears it."""
+    from qualcode.store.project import Project
+
+    data = collect(pair, ["ann", "ben"])
+    only_ann, only_ben, bounds = find_disagreements(data, "char")
+    decide(pair, only_ben, NEITHER)
+    (line,) = [json.loads(x) for x in (pair.codings_dir / "consensus.jsonl").read_text().splitlines()]
+    assert line["op"] == "batch" and line["ops"][0]["op"] == "tset"
+    pair.close()
+    again = Project.open(pair.root)
+    try:
+        assert consensus_state(again, only_ben) == NEITHER
+        assert consensus_state(again, only_ann) == UNDECIDED
+        decide(again, only_ben, "ben")  # changed mind: the codings are the decision, the mark goes
+        assert consensus_state(again, only_ben) == "ben"
+        assert not again.codings("consensus").marks.get("int-1")
+    finally:
+        again.close()
+
+
+def test_adopt_agreements_at_sentence_level_takes_the_overlap(pair):
+    """Boundaries drawn differently inside one sentence are agreement at sentence level (not listed as a
+    disagreement), so adopting copies the text both coded; at character level they are not adopted."""
+    data = collect(pair, ["ann", "ben"])
+    assert int(adopt_agreements(pair, data)) == 1  # characters: only the identical passage
+    units = unit_data(data, "sentence")
+    done = adopt_agreements(pair, data, unit="sentence", units=units)
+    assert (done.passages, done.overlap, done.kept) == (1, 1, 1)
+    assert "1 with boundaries drawn differently" in done.describe()
+    quotes = sorted(c.quote for c in pair.codings("consensus").for_transcript("int-1"))
+    assert quotes == ["We monitor ethnicity on the board", "outcomes matter more than who gets"]

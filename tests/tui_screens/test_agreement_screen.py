@@ -136,11 +136,69 @@ async def test_neither_and_adopt_agreements(two_coders):
         await pilot.pause()
         listing = screen.query_one("#disagreements", DataTable)
         assert str(listing.get_row_at(0)[-1]) == "neither"
-        assert _consensus(project) == []  # nothing to remove, nothing written
+        (line,) = _consensus(project)  # nothing to remove, but the decision is written at once
+        assert line["ops"][0]["op"] == "tset" and line["ops"][0]["value"] == "neither"
         await pilot.press("A")  # copy the passage both coded alike
         await pilot.pause()
         agreed = [c for c in project.codings("consensus").for_transcript("int-1")]
         assert [(c.code, c.quote) for c in agreed] == [("theme", "We monitor ethnicity on the board")]
+        assert "Copied 1 passage(s) the coders agree on" in _notices(app)[-1]
+
+
+def _notices(app) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+async def test_neither_reads_settled_after_a_restart(two_coders):
+    """The tester's data loss: n showed "consensus: neither" but wrote nothing, so after a restart the
+    passage was unsettled again."""
+    from qualcode.store.project import Project
+
+    screen = AgreementScreen(two_coders, ["ann", "ben"], n_resamples=0)
+    async with Host(screen).run_test(size=(140, 40)) as pilot:
+        await _ready(screen.app, pilot)
+        screen.query_one("#codes", DataTable).move_cursor(row=0)
+        await pilot.press("enter", "enter")  # theme's disagreements, then the passage
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+    two_coders.close()
+    again = Project.open(two_coders.root)  # a restart
+    try:
+        screen = AgreementScreen(again, ["ann", "ben"], n_resamples=0)
+        async with Host(screen).run_test(size=(140, 40)) as pilot:
+            await _ready(screen.app, pilot)
+            screen.query_one("#codes", DataTable).move_cursor(row=0)
+            await pilot.press("enter", "enter")
+            await pilot.pause()
+            assert str(screen.query_one("#disagreements", DataTable).get_row_at(0)[-1]) == "neither"
+            who = str(screen.query_one("#passage-who", Static).render())
+            assert "consensus: neither" in who
+    finally:
+        again.close()
+
+
+async def test_adopt_takes_passages_agreed_at_sentence_level(project):
+    """The tester's repro: the same sentence coded by both, one span shorter. Agreement at sentence level
+    (not listed as a disagreement), so A copies it: the text both coded, and says so."""
+    text = project.transcript("int-1").text
+    quote = "The outcomes matter more than who gets the money."
+    i = text.index(quote)
+    ann, ben = project.session("ann"), project.session("ben")
+    ann.add("int-1", i, i + len(quote), "theme")
+    ben.add("int-1", i, i + len("The outcomes matter more"), "theme")
+    ann.close()
+    ben.close()
+    screen = AgreementScreen(project, ["ann", "ben"], n_resamples=0)
+    app = Host(screen)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await _ready(app, pilot)
+        assert screen.disagreements == []
+        await pilot.press("A")
+        await pilot.pause()
+        (c,) = project.codings("consensus").for_transcript("int-1")
+        assert c.quote == "The outcomes matter more"
+        assert "1 with boundaries drawn differently inside the same unit" in _notices(app)[-1]
 
 
 async def test_built_without_arguments_reads_the_apps_project(two_coders):

@@ -5,8 +5,11 @@ Krippendorff's assessment) for the chosen unit; Enter on a code lists its disagr
 an overall row lists them all); Enter on a disagreement shows the passage in context, read-only,
 with each coder's codings marked and listed. In the list and the passage view one key each takes
 coder A's (``a``), coder B's (``b``), coder C's (``c``), both (``o``) or neither (``n``) coding
-into the ``consensus`` coder's journal (``z`` undoes the last decision; ``A`` copies every passage
-the coders coded identically). ``w`` posts :class:`AgreementScreen.OpenAt` for the app to open the
+into the ``consensus`` coder's journal, saved at once ("neither" too: the journal records it, so it
+reads settled after a restart); ``z`` undoes the last decision. ``A`` adopts every passage the coders
+agree on at the table's unit, which is not listed as a disagreement: identical codings as they are,
+codings whose boundaries differ inside the same sentence (turn) as their overlap, the text every
+coder coded; it says how many it copied. ``w`` posts :class:`AgreementScreen.OpenAt` for the app to open the
 coding workbench at the passage. ``u`` changes the unit. Escape goes back one view.
 
 The numbers are computed in a worker; nothing slow runs on the UI thread.
@@ -103,7 +106,6 @@ class AgreementScreen(Screen):
         self.disagreements: list = []
         self.shown: list = []  # the disagreements in the list view
         self.current = None  # the disagreement in the passage view
-        self.neither: set = set()  # passages decided "neither" in this session
         self.view = "codes"
         self.done_only = False
         """Compare only the transcripts every coder marked done (D); ``left_out`` says which were not."""
@@ -298,15 +300,15 @@ class AgreementScreen(Screen):
         return cells + [self._state(d)]
 
     def _state(self, d) -> str:
-        from qualcode.reliability.disagreements import BOTH, NEITHER, consensus_state
+        from qualcode.reliability.disagreements import BOTH, NEITHER, UNDECIDED, consensus_state
 
         state = consensus_state(self.project, d, self.consensus)
         if state in self.coders:
             return f"as {LETTERS[self.coders.index(state)].upper()}"
-        if state == BOTH:
-            return "both"
-        if state == NEITHER:
-            return "neither" if _key(d) in self.neither else "—"
+        if state in (BOTH, NEITHER):
+            return state
+        if state == UNDECIDED:
+            return "—"
         return "edited"
 
     def open_passage(self, d) -> None:
@@ -387,7 +389,7 @@ class AgreementScreen(Screen):
         self._decide(NEITHER)
 
     def _decide(self, choice: str) -> None:
-        from qualcode.reliability.disagreements import NEITHER, decide
+        from qualcode.reliability.disagreements import decide
 
         d = self._target()
         if d is None:
@@ -397,10 +399,6 @@ class AgreementScreen(Screen):
         except QualcodeError as exc:
             self.notify(str(exc), title="Not saved", severity="error", timeout=20, markup=False)
             return
-        if choice == NEITHER:
-            self.neither.add(_key(d))
-        else:
-            self.neither.discard(_key(d))
         self.post_message(self.Decided(d.transcript, d.code, choice, added))
         self._refresh_decision(d, advance=True)
 
@@ -441,11 +439,12 @@ class AgreementScreen(Screen):
         if self.report is None:
             return
         try:
-            n = adopt_agreements(self.project, self.report.data, self.consensus)
+            done = adopt_agreements(self.project, self.report.data, self.consensus,
+                                    unit=self.report.unit, units=self.report.units)
         except QualcodeError as exc:
             self.notify(str(exc), title="Not saved", severity="error", timeout=20, markup=False)
             return
-        self.notify(f"Copied {n} passage(s) the coders coded alike into {self.consensus}'s journal.")
+        self.notify(done.describe(self.consensus), timeout=12, markup=False)
         self._refresh_all()
 
     def _refresh_all(self) -> None:
@@ -477,10 +476,6 @@ def default_coders(project, consensus: str = CONSENSUS) -> list[str]:
     with_codings = [c for c in project.coders_with_codings() if c != consensus]
     configured = [c for c in project.config.coders if c in with_codings]
     return configured if len(configured) >= 2 else with_codings
-
-
-def _key(d) -> tuple:
-    return (d.code, d.transcript, d.start, d.end)
 
 
 def _context(transcript, start: int, end: int, margin: int = 400) -> tuple[int, int]:
