@@ -80,11 +80,15 @@ def sync_cmd(ctx: Context, as_json: bool) -> None:
     for code_id, n in sorted(unknown.items()):
         click.echo(f"Note: {n} coding(s) use code {code_id!r}, which the codebook no longer has (removed on one "
                    "machine, used on another): add it back or recode them; `qualcode check` lists them")
+    from qualcode.services.sync_notes import who_removed
+
     for code_id, n in sorted(lost.items()):
+        by = who_removed(project.root, project.config.codebook, code_id)
+        where = f"{by}'s machine" if by else "another machine"
         click.echo(f"Note: {n} of your coding(s) use code {code_id!r}, which arrived removed with its codings "
-                   f"(`codebook remove --codings drop` on another machine): they no longer count. Your journal "
+                   f"(`codebook remove --codings drop` on {where}): they no longer count. Your journal "
                    "keeps them; for them to count again, that removal must be undone (`qualcode codebook undo` "
-                   "on the machine that made it)")
+                   f"on {where if by else 'the machine that made it'}) or the code added back")
     from qualcode.store.codebook_merge import open_conflicts
 
     waiting = len(open_conflicts(project.codebook_path))

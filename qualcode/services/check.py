@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from qualcode.errors import CodebookError, Problem, QualcodeError
 from qualcode.store.anchoring import KEPT, MOVED, ORPHANED
+from qualcode.store.cases import Cases, ConflictMarkers, marker_line
 from qualcode.store.project import Project
 
 
@@ -58,13 +59,19 @@ def check_project(project: Project, *, fix: bool = False, coder_for_fix: str | N
     ``coder_for_fix`` (or every coder) are written back at their new place (journal ``move`` ops)."""
     report = CheckReport()
     book = None
+    markers = _marked_files(project)
     try:
         book = project.reload_codebook()
     except CodebookError as exc:
         for p in exc.problems:
             report.add("codebook", p, "error")
     except QualcodeError as exc:
-        report.add("codebook", Problem(exc.message, exc.path, exc.line), "error")
+        if project.codebook_path.resolve() in markers:  # said as what it is, with its line
+            report.add("codebook", _markers_problem(
+                project.codebook_path, markers[project.codebook_path.resolve()],
+                "run `qualcode sync`: it merges the codebook with qualcode's driver (do not edit the markers)"), "error")
+        else:
+            report.add("codebook", Problem(exc.message, exc.path, exc.line), "error")
     if book is not None:
         report.reshaped = reshape_notes(book, _dropped_counts(project, set(book.dropped)))
     from qualcode.store.codebook_merge import conflict_findings
@@ -82,11 +89,18 @@ def check_project(project: Project, *, fix: bool = False, coder_for_fix: str | N
     index = project.refresh_index()
     left_out = {id(p) for p in index.errors}
     for p in index.problems:  # a file left out is an error; a file read with a warning is a warning
+        if _resolved(project, p.path) in markers:
+            continue  # git's markers in it: said once, as such (``_merge_leftovers``)
         report.add("transcripts", p, "error" if id(p) in left_out else "warning")
     for p in index.advice:
         report.note("transcripts", p)
-    marked = _merge_leftovers(project, index, report)
-    cases = project.cases
+    marked = _merge_leftovers(project, index, report, markers)
+    try:
+        cases = project.cases
+    except ConflictMarkers as exc:  # a finding among the others (any other unreadable cases file stops check)
+        report.add("cases", Problem(f"{exc.message}; {exc.hint}" if exc.hint else exc.message, exc.path, exc.line),
+                   "error")
+        cases = Cases()
     for p in cases.problems:
         report.add("cases", p)
     for tid in cases.attributes:
@@ -175,33 +189,76 @@ def check_project(project: Project, *, fix: bool = False, coder_for_fix: str | N
     return report
 
 
-def _merge_leftovers(project: Project, index, report: CheckReport) -> set[str]:
+def _merge_leftovers(project: Project, index, report: CheckReport, markers: dict) -> set[str]:
     """A team's merge left half done: git's conflict markers in a transcript (read as if someone had
-    said them, and codings re-anchored onto them), or a merge not yet committed. Returns the ids of
-    the transcripts with markers (``--fix`` leaves their codings alone)."""
-    from qualcode.services.sync import has_conflict_markers
-
+    said them, and codings re-anchored onto them; or not read at all, its front matter broken by them),
+    or a merge not yet committed. Returns the ids of the transcripts with markers (``--fix`` leaves
+    their codings alone)."""
     marked: set[str] = set()
-    if not (project.root / ".git").exists():  # only a git merge leaves them
-        return marked
-    for entry in index:
-        if entry.path.endswith(".docx"):  # a zip: git cannot write markers into it
+    folder = project.transcripts_dir.resolve()
+    ids = {_resolved(project, entry.path): entry.id for entry in index}
+    for path, line in sorted(markers.items()):
+        if folder not in path.parents:
             continue
-        try:
-            data = (project.root / entry.path).read_bytes()
-        except OSError:
-            continue
-        if has_conflict_markers(data):
-            marked.add(entry.id)
-            report.add("transcripts", Problem(
-                "holds git's conflict markers (<<<<<<< ======= >>>>>>>) from a merge of two versions: keep the "
-                "text you want, delete the marker lines, then run `qualcode sync` (until then `check --fix` "
-                "leaves this transcript's codings where they are)", entry.path), "error")
+        if path in ids:
+            marked.add(ids[path])
+        rel = path.relative_to(project.root.resolve()).as_posix()
+        advice = ("two different transcripts were added under this name on two machines: do not edit the markers "
+                  "(that would splice two interviews); run `qualcode sync`, which says how to keep both"
+                  if _added_twice(project, rel) else
+                  "keep the text you want, delete the marker lines, then run `qualcode sync` (until then "
+                  "`check --fix` leaves this transcript's codings where they are)")
+        report.add("transcripts", _markers_problem(path, line, advice, relative=rel), "error")
     if (project.root / ".git" / "MERGE_HEAD").exists():
         report.add("transcripts", Problem(
             "a merge of the team's work is not finished (a sync was interrupted or stopped on a conflict): "
             "run `qualcode sync` to finish it", str(project.root)))
     return marked
+
+
+def _resolved(project: Project, path) -> object:
+    from pathlib import Path
+
+    if not path:
+        return None
+    p = Path(path)
+    return (p if p.is_absolute() else project.root / p).resolve()
+
+
+def _marked_files(project: Project) -> dict:
+    """The project's files that hold git's conflict markers (a merge of two versions stopped in them):
+    its transcripts (but Word files, zips git writes no markers into) and the codebook ->
+    the line of the first marker. Only in a git repository (only a merge leaves them)."""
+    if not (project.root / ".git").exists():
+        return {}
+    paths = [project.codebook_path]
+    if project.transcripts_dir.is_dir():
+        paths += [p for p in sorted(project.transcripts_dir.rglob("*"))
+                  if p.is_file() and not p.name.startswith(".") and p.suffix.lower() != ".docx"]
+    out = {}
+    for p in paths:
+        try:
+            line = marker_line(p.read_bytes())
+        except OSError:
+            continue
+        if line:
+            out[p.resolve()] = line
+    return out
+
+
+def _markers_problem(path, line: int, advice: str, relative: str | None = None) -> Problem:
+    return Problem(f"unresolved git conflict markers at line {line} (<<<<<<< ======= >>>>>>>: a merge of two "
+                   f"versions stopped there): {advice}", relative or str(path), line)
+
+
+def _added_twice(project: Project, rel: str) -> bool:
+    """Whether git's merge met two versions of ``rel`` added on both sides (none in common)."""
+    import shutil
+
+    from qualcode.services.sync_transcripts import _stages
+
+    git_bin = shutil.which("git")
+    return bool(git_bin) and _stages(project.root, git_bin, rel) == {2, 3}
 
 
 def reshape_notes(book, dropped: dict[str, dict[str, int]] | None = None) -> list[str]:

@@ -22,10 +22,10 @@ import signal
 import socket
 import subprocess
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from qualcode.errors import QualcodeError
-from qualcode.formats.codebook_yaml import has_conflict_markers  # noqa: F401 - also used by check
+from qualcode.formats.codebook_yaml import has_conflict_markers
 from qualcode.store.merge import ATTRIBUTES, ensure_driver, merge_journals
 
 IGNORED = (".qualcode/", "codings/*.lock", "codings/*.torn-*", "exports/", "codebooks/.history/", ".*.tmp")
@@ -127,7 +127,8 @@ def share(root: Path, coder: str, remote: str | None = None) -> ShareResult:
     ensure_driver(root)
     git(root, "add", "-A", "--", *STAGED)
     if git(root, "diff", "--cached", "--quiet", check=False).returncode != 0 or not _has_head(root):
-        git(root, "commit", "-q", "--allow-empty", "-m", f"qualcode share: the project, shared by {coder}",
+        who = git(root, "config", "user.name", check=False).stdout.strip() or coder  # git's name for the person
+        git(root, "commit", "-q", "--allow-empty", "-m", f"qualcode share: the project, shared by {who}",
             identity=_identity(root, coder))
         result.committed = True
     if remote:
@@ -216,20 +217,33 @@ def _show(root: Path, rev: str, path: str) -> bytes:
 
 
 def _codebook_change(old: bytes, new: bytes) -> str:
-    """"3 codes added, 1 removed, 2 edited" between two versions of the codebook file."""
+    """"3 codes added, 1 removed, 2 edited" between two versions of the codebook file; a code whose id
+    changed ("renamed meth to methods") or that was merged into another is said as such, not as one
+    code added and one removed."""
+    from dataclasses import replace
+
     from qualcode.formats.codebook_yaml import parse_codebook
 
     try:
-        a = {c.id: c for c in parse_codebook(old.decode("utf-8"), "old").codes} if old else {}
-        b = {c.id: c for c in parse_codebook(new.decode("utf-8"), "new").codes}
+        before = parse_codebook(old.decode("utf-8"), "old") if old else None
+        after = parse_codebook(new.decode("utf-8"), "new")
     except (QualcodeError, UnicodeDecodeError):
         return "codebook edited"
-    added = len(b.keys() - a.keys())
-    removed = len(a.keys() - b.keys())
+    a = {c.id: c for c in before.codes} if before else {}
+    b = {c.id: c for c in after.codes}
+    renamed = {x: to for x, to in after.renamed.items()
+               if x in a and x not in b and to in b and to not in a and (not before or before.renamed.get(x) != to)}
+    merged = {x: to for x, to in after.merged.items()
+              if x in a and x not in b and to in b and (not before or before.merged.get(x) != to)}
+    added = len(b.keys() - a.keys() - set(renamed.values()))
+    removed = len(a.keys() - b.keys() - set(renamed) - set(merged))
     edited = sum(1 for k in a.keys() & b.keys() if _plain(a[k]) != _plain(b[k]))
-    parts = [f"{n} code{'s' if n != 1 else ''} {what}" if i == 0 else f"{n} {what}"
-             for i, (n, what) in enumerate(x for x in ((added, "added"), (removed, "removed"), (edited, "edited")) if x[0])]
-    return "codebook: " + (", ".join(parts) if parts else "edited (no code changed)")
+    edited += sum(1 for x, to in renamed.items() if _plain(replace(a[x], id=to)) != _plain(b[to]))
+    parts = [f"renamed {x} to {to}" for x, to in renamed.items()] + [f"merged {x} into {to}" for x, to in merged.items()]
+    counts = [f"{n} code{'s' if n != 1 else ''} {what}" if i == 0 else f"{n} {what}"
+              for i, (n, what) in enumerate(x for x in ((added, "added"), (removed, "removed"), (edited, "edited")) if x[0])]
+    parts += [", ".join(counts)] if counts else []
+    return "codebook: " + ("; ".join(parts) if parts else "edited (no code changed)")
 
 
 def _plain(code) -> tuple:
@@ -241,6 +255,12 @@ def _plain(code) -> tuple:
 def describe(root: Path, old_rev: str | None, new_rev: str | None, paths: list[str], codebook: str) -> list[str]:
     """One line per changed journal (``coder: 3 codings added, 1 removed``) and one for the codebook,
     between two revisions (``new_rev`` None: the files as they are in the folder)."""
+    from qualcode.store.config import load_config
+
+    try:
+        folder = load_config(root).transcripts.rstrip("/") + "/"
+    except QualcodeError:
+        folder = "transcripts/"
     out = []
     for path in paths:
         old = _show(root, old_rev, path) if old_rev else b""
@@ -254,6 +274,9 @@ def describe(root: Path, old_rev: str | None, new_rev: str | None, paths: list[s
             lines = _new_lines(old, new)
             if lines:
                 out.append(f"{Path(path).name[:-len('.jsonl')]}: {_count(lines).words()}")
+        elif path.startswith(folder) and not path[len(folder):].startswith(".") and not (old and new):
+            name = PurePosixPath(path).stem  # (a transcript's id is its file's name, as `import` writes it)
+            out.append(f"new transcript {name} ({path})" if new else f"transcript {name} removed ({path})")
         else:
             out.append(f"{path} changed")
     return out
@@ -363,6 +386,11 @@ def _finish_merge(root: Path, identity: str | None, notes: list[str] | None = No
             if _settled(root / path):  # the user chose (no conflict markers left): take it as it is
                 git(root, "add", "--", path)
                 continue
+            from qualcode.services.sync_transcripts import added_twice
+
+            twice = added_twice(root, _need_git(), path, config.transcripts, lambda rev, p: _show(root, rev, p))
+            if twice is not None:
+                raise twice
             raise SyncError(f"{path} was changed on both sides and git could not merge it", path=root / path,
                             hint=f"edit {path} to keep what you want (remove the <<<<<<< ======= >>>>>>> lines), "
                                  "then `qualcode sync` again")
@@ -501,7 +529,7 @@ def sync(root: Path, coder: str, codebook: str) -> SyncResult:
 
             result.notes.extend(still_open(root, codebook, list(dict.fromkeys(
                 line[len("Note: "):] for line in told.splitlines()
-                if line.startswith("Note: ") and line[len("Note: "):] not in result.notes))))
+                if line.startswith("Note: ") and line[len("Note: "):] not in result.notes)), coder, result.notes))
     return result
 
 

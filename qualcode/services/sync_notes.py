@@ -76,10 +76,11 @@ def _book(root: Path, rev: str | None, path: str):
 def codebook_notes(root: Path, codebook: str) -> list[str]:
     """In a merge being made: the notes above, in words. Also adds the conflicts this merge's codebook
     driver recorded to their file, with who had each value (``codebook_merge.apply_pending``)."""
-    from qualcode.store.codebook_merge import apply_pending, pending_conflicts
+    from qualcode.store.codebook_merge import apply_pending, extra_values, open_conflicts, pending_conflicts
 
     base = merge_base(root)
     named: dict[str, tuple[str, str]] = {}
+    found: dict[str, dict] = {}
 
     def who(conflicts_file: str) -> tuple[str, str]:
         if conflicts_file not in named:
@@ -89,11 +90,20 @@ def codebook_notes(root: Path, codebook: str) -> list[str]:
     def names(conflicts_file: str, record: dict) -> dict:
         if _lost_shortcut(record):
             return {}
-        kept_by, other_by = who(conflicts_file)
-        return {"kept_by": kept_by, "other_by": other_by}
+        key = conflicts_file + json.dumps(record, sort_keys=True, ensure_ascii=False)
+        if key not in found:
+            found[key] = writers(root, base, conflicts_file[:-len(".conflicts")], record, who(conflicts_file))
+        return found[key]
 
-    notes = [_conflict_words(record, *who(f)) for f, record in pending_conflicts(root)]
+    pending = pending_conflicts(root)
+    said = [(f, record, names(f, record)) for f, record in pending]
     apply_pending(root, names)
+    notes = []
+    for f, record, by in said:
+        extra = next((extra_values(c) for _, c in open_conflicts(root / f[:-len(".conflicts")])
+                      if c is not None and (c.get("code"), c.get("field")) == (record.get("code"), record.get("field"))),
+                     [])
+        notes.append(_conflict_words(record, by.get("kept_by", ""), by.get("other_by", ""), extra))
     moved, chosen = (base and _changed_on_both(root, base, path) for path in (codebook, codebook + ".conflicts"))
     if not (moved or chosen):
         return notes
@@ -106,18 +116,74 @@ def codebook_notes(root: Path, codebook: str) -> list[str]:
     return notes
 
 
-def still_open(root: Path, codebook: str, notes: list[str]) -> list[str]:
+def writers(root: Path, base: str, path: str, record: dict, both: tuple[str, str]) -> dict:
+    """Who had each value of a conflict the codebook driver recorded (``kept_by``, ``other_by``): for a
+    field's value, the coder whose commit on that side wrote it (the merge's other side can hold the
+    work of several people: alice's value is not "bob and alice"'s); else (what became of a code, a
+    value no commit of the side wrote) whoever changed the codebook on that side (``both``)."""
+    from qualcode.store.codebook_merge import NOT_VALUES
+
+    code, field = str(record.get("code")), str(record.get("field"))
+    if field in NOT_VALUES:
+        return {"kept_by": both[0], "other_by": both[1]}
+    kept = _writer(root, base, "HEAD", path, code, field, record.get("kept"))
+    other = _writer(root, base, "MERGE_HEAD", path, code, field, record.get("other"))
+    if not kept or not other or kept == other:  # one coder on two machines: told apart by machine
+        return {"kept_by": kept if kept and kept != other else both[0], "other_by": other if other and other != kept else both[1]}
+    return {"kept_by": kept, "other_by": other}
+
+
+def _writer(root: Path, base: str, rev: str, path: str, code: str, field: str, value) -> str | None:
+    """The coder of the latest commit in ``base..rev`` that set ``field`` of ``code`` to ``value`` (None:
+    none did)."""
+    span = f"{base}..{rev}" if base else rev
+    log = sync.git(root, "log", "--no-merges", "--format=%H%x1f%an%x1f%s", span, "--", path, check=False).stdout
+    for line in log.splitlines():  # newest first
+        if line.count("\x1f") != 2:
+            continue
+        commit, author, subject = line.split("\x1f", 2)
+        now = _book(root, commit, path)
+        if now is None or not _same(_value(now, code, field), value):
+            continue
+        before = _book(root, commit + "^", path)
+        if before is None or not _same(_value(before, code, field), value):
+            said = _SYNC_SUBJECT.match(subject.strip())
+            return (said.group(1) if said else author).strip() or None
+    return None
+
+
+def _same(a, b) -> bool:
+    return (a if a not in ("", []) else None) == (b if b not in ("", []) else None)
+
+
+def still_open(root: Path, codebook: str, notes: list[str], coder: str | None = None,
+               said: list[str] | tuple = ()) -> list[str]:
     """``notes`` (read from the commits a sync brought in) without the codebook conflicts chosen on since
     they were noted: a conflict is open while it was recorded after the last choice on its code and
-    field (``codebook_merge.open_conflicts``, as ``qualcode check`` says it)."""
-    from qualcode.store.codebook_merge import open_conflicts
+    field (``codebook_merge.open_conflicts``, as ``qualcode check`` says it). A conflict this sync's own
+    notes (``said``) already tell is not told again; one between others than ``coder`` is told as theirs
+    ("alice and bob edited ... differently"), from its record as it stands (every value still open), once."""
+    from qualcode.store.codebook_merge import extra_values, open_conflicts
 
     prefix = "codebook conflict on "
     if not any(n.startswith(prefix) for n in notes):
         return notes
-    told = [f"{prefix}{_subject(str(c['code']), str(c['field']))}:" for _, c in open_conflicts(Path(root) / codebook)
-            if c is not None and "code" in c and "field" in c]
-    return [n for n in notes if not n.startswith(prefix) or n.startswith(tuple(told))]
+    told = {f"{prefix}{_subject(str(c['code']), str(c['field']))}:": c for _, c in open_conflicts(Path(root) / codebook)
+            if c is not None and "code" in c and "field" in c}
+    out, done = [], {head for head in told if any(n.startswith(head) for n in said)}
+    for n in notes:
+        head = next((h for h in told if n.startswith(h)), None) if n.startswith(prefix) else ""
+        if head is None or head in done:
+            continue  # chosen on since, or told already
+        if head:
+            done.add(head)
+            record = told[head]
+            who = [str(record.get(k) or "") for k in ("kept_by", "other_by")] + \
+                [str(v.get("by") or "") for v in extra_values(record)]
+            if coder and all(w and w != coder and not w.startswith(coder + " (") for w in who):
+                n = _conflict_words(record, who[0], who[1], extra_values(record), others=True)
+        out.append(n)
+    return out
 
 
 def _changed_on_both(root: Path, base: str, path: str) -> bool:
@@ -138,16 +204,32 @@ def _subject(code: str, field: str) -> str:
             "the other)"}.get(field, f"{field} of code {code}")
 
 
-def _conflict_words(record: dict, kept_by: str, other_by: str) -> str:
+def _conflict_words(record: dict, kept_by: str, other_by: str, extra: list[dict] | None = None,
+                    others: bool = False) -> str:
+    """A conflict the codebook driver recorded, in words; ``others``: told on a machine that had none of
+    its values (said as the others' conflict, the value kept named as the codebook's)."""
     from qualcode.services.conflicts import show
+    from qualcode.store.codebook_merge import set_command
 
     code, field = str(record.get("code")), str(record.get("field"))
     if _lost_shortcut(record):
         return (f"codebook: {code} and another code were given the key {record.get('other')!r} on two machines; "
                 f"the other code keeps it: give {code} another with `qualcode codebook edit {code} --shortcut KEY`")
+    kept_by, other_by = kept_by or "one machine", other_by or "another machine"
+    extra = extra or []
+    earlier = "".join(f", {v['by'] or 'an earlier merge'} had {show(v['value'])}" for v in extra)
+    takes = "".join(f"; to take {v['by'] or 'the earlier merge'}'s: {set_command(code, field, v['value'])}, then "
+                    f"`--take mine`" for v in extra)
+    if others:
+        names = [kept_by, other_by] + [v["by"] or "an earlier merge" for v in extra]
+        return (f"codebook conflict on {_subject(code, field)}: {', '.join(names[:-1])} and {names[-1]} edited it "
+                f"differently ({kept_by} had {show(record.get('kept'))}, {other_by} had {show(record.get('other'))}"
+                f"{earlier}); the codebook keeps {kept_by}'s until someone chooses: `qualcode codebook resolve "
+                f"{code} {field} --take mine` keeps {kept_by}'s, `--take theirs` takes {other_by}'s{takes}")
     return (f"codebook conflict on {_subject(code, field)}: {kept_by} had {show(record.get('kept'))}, {other_by} had "
-            f"{show(record.get('other'))}; the codebook keeps {kept_by}'s until someone chooses: `qualcode codebook "
-            f"resolve {code} {field} --take mine` keeps {kept_by}'s, `--take theirs` takes {other_by}'s")
+            f"{show(record.get('other'))}{earlier}{' (from an earlier merge, still open)' if extra else ''}; "
+            f"the codebook keeps {kept_by}'s until someone chooses: `qualcode codebook "
+            f"resolve {code} {field} --take mine` keeps {kept_by}'s, `--take theirs` takes {other_by}'s{takes}")
 
 
 def placed_elsewhere(root: Path, base: str, codebook: str, books, merged) -> list[str]:
@@ -261,17 +343,23 @@ def clashing_choices(root: Path, base: str, codebook: str, books, merged) -> lis
 
 def _how(code: str, field: str, value) -> str:
     """The command that sets ``field`` of ``code`` to ``value``, in words."""
-    flags = {"examples": "--example", "keywords": "--keyword"}
-    from qualcode.domain.codebook_edit import EDITABLE
+    from qualcode.store.codebook_merge import set_command
 
-    if code != "(codebook)" and field in EDITABLE:
-        if isinstance(value, list):
-            given = " ".join(f"{flags[field]} {json.dumps(v, ensure_ascii=False)}" for v in value)
-        elif value in (None, ""):
-            return f"`qualcode codebook edit {code} --clear {field}`"
-        else:
-            given = f"--{field} {json.dumps(value, ensure_ascii=False)}"
-        return f"`qualcode codebook edit {code} {given or '--clear ' + field}`"
-    if code != "(codebook)" and field == "parent":
-        return f"`qualcode codebook move {code} " + (f"--under {value}`" if value else "--top`")
-    return "change the codebook (`qualcode codebook`; the workbench's codebook editor)"
+    return set_command(code, field, value)
+
+
+def who_removed(root: Path, codebook: str, code: str) -> str | None:
+    """The coder whose commit removed ``code`` with its codings (the latest commit that put it in the
+    codebook's ``dropped:`` record; None: not found in the recent history)."""
+    log = sync.git(root, "log", "--no-merges", "-n", "200", "--format=%H%x1f%an%x1f%s", "--", codebook,
+                   check=False).stdout
+    for line in log.splitlines():  # newest first
+        if line.count("\x1f") != 2:
+            continue
+        commit, author, subject = line.split("\x1f", 2)
+        now, before = _book(root, commit, codebook), _book(root, commit + "^", codebook)
+        if now is not None and code in now.dropped and (before is None or code not in before.dropped):
+            said = _SYNC_SUBJECT.match(subject.strip())
+            return (said.group(1) if said else author).strip() or None
+    return None
+

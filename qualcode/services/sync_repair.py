@@ -147,21 +147,57 @@ def merge_cases(root: Path, path: str, cases_name: str,
         return False, None
 
     (hb, base), (ho, ours), (ht, theirs) = (_table(sync._show(root, f":{n}", path)) for n in (1, 2, 3))
-    if ho is None or ho != ht or (hb is not None and hb != ho):
-        return False, None
+    if ho is None or ht is None or len(set(ho)) != len(ho) or len(set(ht)) != len(ht):
+        return False, None  # not a cases table on one side, or a column named twice: left to the person
+    hb = hb or []
+    # the columns: each side's, in our order then theirs' new ones; one removed on either side is gone
+    header = [c for c in dict.fromkeys([*ho, *ht]) if not (c in hb and (c not in ho or c not in ht))]
     merged, kept_ours = {}, []
     for tid in [*ours, *[t for t in theirs if t not in ours], *[t for t in base if t not in ours and t not in theirs]]:
-        row, twice = three_way(base.get(tid), ours.get(tid), theirs.get(tid))
+        b = _cells(base.get(tid), hb, header, None, hb)
+        o, t = (_cells(rows.get(tid), h, header, base.get(tid), hb) for rows, h in ((ours, ho), (theirs, ht)))
+        if o is not None and t is not None:  # on both sides: cell by cell (a column added on one side is its own)
+            row, twice = [], False
+            for i in range(len(header)):
+                cell, two = three_way(b[i] if b else "", o[i], t[i])
+                row.append(cell)
+                twice = twice or two
+        else:
+            row, twice = three_way(b, o, t)
         if twice and tid not in moved:
             kept_ours.append(tid)
         if row is not None:
             merged[tid] = row
-    _write_table(root, path, ho, merged.values(), sync._show(root, ":2", path))
-    if not kept_ours:
-        return True, None
-    ours_by, theirs_by = _sides(root, path)
-    return True, (f"{path}: the rows of {', '.join(kept_ours)} were changed on two machines; {ours_by}'s were "
-                  f"kept over {theirs_by}'s (edit them if {theirs_by}'s were right)")
+    _write_table(root, path, header, merged.values(), sync._show(root, ":2", path))
+    said = []
+    new_cols = [[c for c in h if c not in hb and c in header] for h in (ho, ht)]
+    if new_cols[0] and [c for c in new_cols[1] if c not in new_cols[0]]:  # columns added on both machines
+        who = _sides(root, path)
+        told = " and ".join(f"{w} added the column{'s' if len(cols) != 1 else ''} {', '.join(cols)}"
+                            for w, cols in zip(who, new_cols))
+        said.append(f"{path}: {told}; all are kept, each with its values")
+    if kept_ours:
+        ours_by, theirs_by = _sides(root, path)
+        said.append(f"{path}: the rows of {', '.join(kept_ours)} were changed on two machines; {ours_by}'s were "
+                    f"kept over {theirs_by}'s (edit them if {theirs_by}'s were right)")
+    return True, "; ".join(said) or None
+
+
+def _cells(row, have: list[str], header: list[str], base_row, base_header: list[str]) -> list[str] | None:
+    """``row`` (read under the columns ``have``) as the cells of ``header``: a column this side does not
+    have holds what the version in common had there (it was not changed here), else nothing."""
+    if row is None:
+        return None
+    out = []
+    for c in header:
+        if c in have:
+            i = have.index(c)
+            out.append(row[i] if i < len(row) else "")
+        elif base_row is not None and c in base_header and base_header.index(c) < len(base_row):
+            out.append(base_row[base_header.index(c)])
+        else:
+            out.append("")
+    return out
 
 
 def _sides(root: Path, path: str) -> tuple[str, str]:

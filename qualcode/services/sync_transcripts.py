@@ -206,3 +206,33 @@ def _which(transcript) -> str:
         return repr(transcript.title)
     words = transcript.text.split()
     return repr(" ".join(words[:8]) + ("…" if len(words) > 8 else ""))
+
+
+def added_twice(root: Path, git_bin: str, path: str, folder: str, show):
+    """``path`` (under the transcripts ``folder``) was added on both sides of the merge, two different
+    files with no version in common, that ``split_two_transcripts`` could not keep side by side (both
+    name one transcript id in their front matter): a SyncError that says so and how to keep both (our
+    version saved under ``.git/qualcode-yours/``, to import under another id); editing the file to
+    remove git's markers would splice two interviews. None: not that case."""
+    from qualcode.services.sync import SyncError
+    from qualcode.services.sync_notes import merge_base, sides
+    from qualcode.store.atomic import write_atomic
+
+    if not path.startswith(folder.rstrip("/") + "/") or _stages(root, git_bin, path) != {2, 3}:
+        return None
+    ours = show(":2", path)
+    p = PurePosixPath(path)
+    saved = root / ".git" / "qualcode-yours" / p.name
+    if not saved.exists() or saved.read_bytes() != ours:
+        saved.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(saved, ours)
+    ours_by, theirs_by = sides(root, merge_base(root), path)
+    new_id = PurePosixPath(_free_name(root, git_bin, path)).stem
+    return SyncError(
+        f"{path} was added on two machines as two different transcripts under the one id {p.stem!r} "
+        f"({ours_by}'s here, {theirs_by}'s already shared): they are two files with no version in common, and "
+        f"keeping parts of each would splice two interviews. Nothing is lost: your version is saved as {saved}",
+        path=root / path,
+        hint=f"keep the shared one and import yours under another id: `git checkout --theirs -- {path}`, then "
+             f"`qualcode sync`, then `qualcode import {saved} --id {new_id}` (codings you made on your version "
+             f"need coding again on {new_id})")

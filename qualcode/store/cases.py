@@ -44,6 +44,21 @@ def cases_delimiter(text: str) -> str:
     return ","
 
 
+class ConflictMarkers(FormatError):
+    """git's conflict markers in the cases file: a merge of two versions stopped in it."""
+
+
+def marker_line(data: bytes | str) -> int | None:
+    """The line (from 1) of the first of git's conflict markers in ``data`` (None: no markers)."""
+    from qualcode.formats.codebook_yaml import has_conflict_markers
+
+    if not has_conflict_markers(data):
+        return None
+    lines = data.split("\n" if isinstance(data, str) else b"\n")
+    start = "<<<<<<< " if isinstance(data, str) else b"<<<<<<< "
+    return next((n for n, line in enumerate(lines, 1) if line.startswith(start)), 1)
+
+
 def load_cases(path: Path) -> Cases:
     cases = Cases()
     try:
@@ -56,6 +71,12 @@ def load_cases(path: Path) -> Cases:
             return cases
         raise FormatError(f"cannot read the cases file: {exc.strerror}", path=path) from None
     text, note = decode_cases(data)
+    marked = marker_line(text)
+    if marked:  # a merge of two versions stopped in it: said as such, not as a header or row gone wrong
+        raise ConflictMarkers(f"unresolved git conflict markers at line {marked} (<<<<<<< ======= >>>>>>>: a merge of "
+                          "two versions stopped there)", path=path, line=marked,
+                          hint="run `qualcode sync` (it merges cases.csv row by row and column by column), or keep "
+                               "the rows you want, delete the marker lines, then `qualcode sync`")
     if note:
         cases.problems.append(Problem(note, str(path)))
     # one record per line: a quote left open is named with its line, not read as one huge cell

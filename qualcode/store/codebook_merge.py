@@ -327,13 +327,18 @@ def open_conflicts(codebook: Path) -> list[tuple[int, dict | None]]:
     The file only grows, so that git's union merge of two machines' copies loses nothing: choosing
     appends a line ``{"code", "field", "resolved": ..., "at"}`` (``services.conflicts``), and a
     conflict is open while it was recorded after the last choice on its (code, field). (Removing the
-    chosen line instead let a union merge of two machines' choices bring both back.)"""
+    chosen line instead let a union merge of two machines' choices bring both back.)
+
+    A record of a field's values also holds ``values``: every distinct value still open on its (code,
+    field), with who had it, earlier merges' included (``_values``), so that a third machine's merge
+    leaves the value nobody has chosen against yet choosable."""
     try:
         lines = conflicts_path(codebook).read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         return []
     latest: dict[tuple, tuple[int, dict]] = {}
     chosen: dict[tuple, str] = {}
+    records: dict[tuple, list[dict]] = {}  # every record of each (code, field), in file order
     broken = []
     for n, line in enumerate(lines, 1):
         if not line.strip():
@@ -347,10 +352,67 @@ def open_conflicts(codebook: Path) -> list[tuple[int, dict | None]]:
         at = str(c.get("at") or "")
         if "resolved" in c:
             chosen[key] = max(chosen.get(key, ""), at)
-        elif key not in latest or at >= str(latest[key][1].get("at") or ""):
-            latest[key] = (n, c)
+        else:
+            records.setdefault(key, []).append(c)
+            if key not in latest or at >= str(latest[key][1].get("at") or ""):
+                latest[key] = (n, c)
     found = [(n, c) for key, (n, c) in latest.items() if key not in chosen or str(c.get("at") or "") > chosen[key]]
+    for n, c in found:
+        key = (str(c["code"]), str(c["field"]))
+        earlier = [r for r in records.get(key, []) if r is not c and str(r.get("at") or "") > chosen.get(key, "")]
+        if key[1] not in NOT_VALUES and not _lost(c):
+            c["values"] = _values([c, *sorted(earlier, key=lambda r: str(r.get("at") or ""), reverse=True)])
     return sorted(found + broken, key=lambda item: item[0])
+
+
+NOT_VALUES = ("became", "removed", "renamed", "merged")
+"""Conflicts whose kept and other are what became of a code, in words, rather than two values of a field."""
+
+
+def _lost(record: dict) -> bool:
+    """The record of a key given to two codes on two machines (the later code lost it): no side kept it."""
+    return record.get("field") == "shortcut" and record.get("kept") is None and record.get("base") is None
+
+
+def _values(records: list[dict]) -> list[dict]:
+    """Every distinct value the open records of one (code, field) hold, each once with who had it
+    (``by``: None when no sync named them): the latest record's kept first, then its other, then the
+    values of records still open from earlier merges (a third machine that changed the field after two
+    others had: its merge records its value against one of theirs, and the other one stays choosable)."""
+    out: list[dict] = []
+    seen: set[str] = set()
+    for r in records:
+        for value, by in ((r.get("kept"), r.get("kept_by")), (r.get("other"), r.get("other_by"))):
+            key = json.dumps(value if value not in ("", []) else None, sort_keys=True, ensure_ascii=False)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append({"value": value, "by": by if isinstance(by, str) and by else None})
+    return out
+
+
+def extra_values(record: dict) -> list[dict]:
+    """The values of a conflict (as ``open_conflicts`` gives it) that neither ``--take mine`` nor
+    ``--take theirs`` gives: those recorded by earlier merges still open (see ``_values``)."""
+    return list(record.get("values") or [])[2:]
+
+
+def set_command(code: str, field: str, value) -> str:
+    """The command that sets ``field`` of ``code`` to ``value``, in words."""
+    flags = {"examples": "--example", "keywords": "--keyword"}
+    from qualcode.domain.codebook_edit import EDITABLE
+
+    if code != "(codebook)" and field in EDITABLE:
+        if isinstance(value, list):
+            given = " ".join(f"{flags[field]} {json.dumps(v, ensure_ascii=False)}" for v in value)
+        elif value in (None, ""):
+            return f"`qualcode codebook edit {code} --clear {field}`"
+        else:
+            given = f"--{field} {json.dumps(value, ensure_ascii=False)}"
+        return f"`qualcode codebook edit {code} {given or '--clear ' + field}`"
+    if code != "(codebook)" and field == "parent":
+        return f"`qualcode codebook move {code} " + (f"--under {value}`" if value else "--top`")
+    return "change the codebook (`qualcode codebook`; the workbench's codebook editor)"
 
 
 def record_choice(codebook: Path, code: str, field: str, take: str) -> None:
@@ -360,7 +422,8 @@ def record_choice(codebook: Path, code: str, field: str, take: str) -> None:
 
 
 def conflict_findings(codebook: Path) -> list[Problem]:
-    """One finding per conflict a codebook merge recorded and nobody has chosen on yet (``qualcode check``)."""
+    """One finding per conflict a codebook merge recorded and nobody has chosen on yet (``qualcode check``),
+    every value still choosable named with who had it and how to take it."""
     path = conflicts_path(codebook)
     out = []
     for n, c in open_conflicts(codebook):
@@ -369,12 +432,17 @@ def conflict_findings(codebook: Path) -> list[Problem]:
                 raise ValueError
             what = "the code" if c["field"] == "became" else c["field"]
             kept_by, other_by = c.get("kept_by"), c.get("other_by")
+            extra = extra_values(c)
             if isinstance(kept_by, str) and isinstance(other_by, str):  # who had each (recorded by a sync)
                 told = (f"kept {kept_by}'s {c['kept']!r} (`--take mine`), {other_by}'s was {c['other']!r} "
                         "(`--take theirs`)")
             else:
                 told = f"kept {c['kept']!r}, the other side had {c['other']!r}"
-            text = f"code {c['code']}: {what} was changed two ways when the codebook was merged; {told}"
+            told += "".join(f", {v['by'] or 'an earlier merge'}'s was {v['value']!r} (to take it: "
+                            f"{set_command(str(c['code']), str(c['field']), v['value'])}, then `--take mine`)"
+                            for v in extra)
+            ways = f"{len(extra) + 2} ways" if extra else "two ways"
+            text = f"code {c['code']}: {what} was changed {ways} when the codebook was merged; {told}"
         except (ValueError, KeyError, TypeError):
             text = "a line this file should hold is unreadable"
         out.append(Problem(text + "; choose with `qualcode codebook resolve` (or the workbench's "

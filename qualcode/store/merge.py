@@ -123,11 +123,13 @@ def routes_journals(root: Path) -> bool:
 
 def ready_clone(root: Path) -> None:
     """What every command does first in a shared project: qualcode's merge drivers registered (a fresh
-    clone), and the conflicts a merge by a plain `git pull` left waiting added to their file."""
+    clone), and the conflicts a merge by a plain `git pull` left waiting added to their file. Not while
+    the merge is unfinished (a sync stopped on another file): the sync that finishes it adds them with
+    who had each value (``sync_notes.codebook_notes``)."""
     from qualcode.store.codebook_merge import PENDING, apply_pending
 
     ensure_driver(root)
-    if (root / PENDING).exists():
+    if (root / PENDING).exists() and not (root / ".git" / "MERGE_HEAD").exists():
         apply_pending(root)
 
 

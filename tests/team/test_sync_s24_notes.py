@@ -125,9 +125,9 @@ def test_a_transcript_moved_by_ones_own_sync_is_not_listed_as_arrived(team, tmp_
     sync(lead)
     result = json.loads(qc(ben, "--coder", "ben", "sync", "--json").stdout)
     assert any("int-9-2" in n for n in result["notes"])  # ben's own interview moved: said as a note
-    assert result["arrived"] == ["lead: 1 coding added", "transcripts/int-9.txt changed"], result["arrived"]
+    assert result["arrived"] == ["lead: 1 coding added", "new transcript int-9 (transcripts/int-9.txt)"], result["arrived"]
     told = json.loads(qc(lead, "--coder", "lead", "sync", "--json").stdout)
-    assert "transcripts/int-9-2.txt changed" in told["arrived"]  # for the lead, ben's interview did arrive
+    assert "new transcript int-9-2 (transcripts/int-9-2.txt)" in told["arrived"]  # for the lead, ben's interview did arrive
 
 
 # -- 5. one passage settled into the consensus on two machines at once ----------------------------------

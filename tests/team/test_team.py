@@ -292,7 +292,7 @@ def test_two_interviews_imported_under_one_name_on_two_machines_are_both_kept_wi
         # the interview already shared (the lead's, synced first) keeps its name; ben's, merged in, moves
         assert where == {"lead": ("int-9", "the board meets monthly and nobody listens"),
                          "ben": ("int-9-2", "I was nominated by the network in 2004")}, machine.name
-        assert "holds git's conflict markers" not in qc(machine, "check", check=False).stdout
+        assert "conflict markers" not in qc(machine, "check", check=False).stdout
         assert "lost its text" not in qc(machine, "check", check=False).stdout
 
 
@@ -451,7 +451,7 @@ def test_conflict_markers_left_in_a_transcript_are_never_committed_and_check_nam
     stopped = qc(ben, "--coder", "ben", "sync", check=False)
     assert stopped.returncode == 2 and "int-1.txt" in stopped.stderr
     checked = qc(ben, "check", check=False)
-    assert checked.returncode != 0 and "holds git's conflict markers" in checked.stdout + checked.stderr
+    assert checked.returncode != 0 and "unresolved git conflict markers at line" in checked.stdout + checked.stderr
     assert "merge of the team's work is not finished" in checked.stdout + checked.stderr
     head = gitc(ben, "rev-parse", "HEAD")
     gitc(ben, "add", "transcripts/int-1.txt")
