@@ -19,6 +19,8 @@ import sys
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from qualcode.analysis.data import plural
+
 
 def qualcode_version() -> str:
     try:
@@ -93,18 +95,19 @@ class Stamp:
             ("Project", self.project),
             ("Inputs as of", self.date or "no codings yet"),
             ("Codebook", f"{self.codebook}, sha256 {self.codebook_sha256[:16]}"),
-            ("Transcripts", f"{n:,} transcript{'s' if n != 1 else ''}, each with its content hash (listed with the stamp)"),
+            ("Transcripts", f"{plural(n, 'transcript')}, each with its content hash (listed with the stamp)"),
         ]
         for j in self.journals:
-            rows.append((f"Journal of {j.coder}", f"{j.lines:,} lines ({j.size:,} bytes) read, sha256 {j.sha256[:16]}"))
+            read = f"{plural(j.lines, 'line')} ({plural(j.size, 'byte')}) read"
+            rows.append((f"Journal of {j.coder}", f"{read}, sha256 {j.sha256[:16]}"))
         rows.append(("Stamp", f"{self.digest} (the same command on the same inputs gives the same stamp)"))
         return rows
 
     def short(self) -> str:
         """One line (a document property holds at most 255 characters)."""
-        journals = ", ".join(f"{j.coder} {j.lines} lines {j.sha256[:12]}" for j in self.journals)
+        journals = ", ".join(f"{j.coder} {plural(j.lines, 'line')} {j.sha256[:12]}" for j in self.journals)
         return (f"qualcode {self.version}; stamp {self.digest}; inputs as of {self.date or 'no codings'}; "
-                f"codebook {self.codebook_sha256[:12]}; {len(self.transcripts)} transcripts; {journals}; "
+                f"codebook {self.codebook_sha256[:12]}; {plural(len(self.transcripts), 'transcript')}; {journals}; "
                 f"{self.command}")
 
     def text(self) -> str:

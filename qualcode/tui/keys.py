@@ -53,6 +53,8 @@ PLACES: list[Place] = [
         ("shift+arrows", "select (shift+home/end, ctrl+shift+←/→ by word)"),
         ("mouse drag", "select"),
         ("tab / shift+tab", "move between transcript, codebook and codings panel"),
+        ("“Here:” line", "under the transcript while the codebook pane is hidden (f2, or by itself on a narrow "
+                         "terminal): names the code(s) under the cursor, those x, m and C act on"),
     )),
     Place("Suggestions (S on the coding screen)", (
         "qualcode.tui.screens.suggestions:SuggestionsPanel", "qualcode.tui.screens.suggestions:SuggestionsScreen"), (

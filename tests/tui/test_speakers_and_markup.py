@@ -116,7 +116,8 @@ async def test_rst_hearing_shows_no_markup_and_codings_cover_the_words_shown(tmp
             assert any("Ms Jane Doe: We collected the ethnicity data" in row for row in rows), rows
             assert not any("*" in row or "`" in row for row in rows), rows
             found, _ = gather(project, {"theme"}, list(app.desk.codings), "ann")  # retrieval (ctrl+r) too
-            assert [r.text for r in found] == ["Ms Jane Doe: We collected the ethnicity data"]
+            # the words said, without the speaker's label (named apart), as `table retrieve` gives them
+            assert [(r.text, r.speaker) for r in found] == [("We collected the ethnicity data", "Ms Jane Doe")]
             # t selects a turn's words after its label (the label's "**" are not part of it)
             view.move_cursor(span_of(project, tid, "Who read")[0])
             await pilot.press("t")

@@ -1,7 +1,10 @@
 """Retrieval: every segment coded with a code (and its sub-codes) across the project, by every coder.
 
 The segments are gathered in a worker (journals of other coders are replayed there); Enter opens
-one in its transcript with the segment selected.
+one in its transcript with the segment selected. Each row quotes the words said within its coding
+and names who said them, as `qualcode table retrieve` and the Word/CSV listings do (a coding that
+runs from the interviewer's question into the answer shows the answer's words, without the speaker
+labels); its start and end stay the coding's own, so Enter selects the whole coding.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
 from textual.worker import Worker, WorkerState
 
+from qualcode.analysis.speakers import Located, TranscriptView
 from qualcode.domain.coding import Coding
 from qualcode.errors import QualcodeError
 from qualcode.tui.colours import UNKNOWN
@@ -52,6 +56,7 @@ def gather(project, codes: set[str], mine: list[Coding], me: str) -> tuple[list[
         except QualcodeError as exc:
             problems.append(str(exc))
     out: list[Retrieved] = []
+    views: dict[str, TranscriptView] = {}
     for c in sorted(found, key=lambda c: (c.transcript, c.start, c.end, c.coder)):
         try:
             t = project.transcript(c.transcript)
@@ -59,9 +64,24 @@ def gather(project, codes: set[str], mine: list[Coding], me: str) -> tuple[list[
             out.append(Retrieved(c, c.start, c.end, "orphaned", "", c.quote))
             continue
         shown = place(c, t)
-        text = as_shown(t.text[shown.start:shown.end], t.format) if shown.status != "orphaned" else c.quote
-        out.append(Retrieved(c, shown.start, shown.end, shown.status, t.speaker_at(shown.start) or "", text))
+        if shown.status == "orphaned":
+            out.append(Retrieved(c, shown.start, shown.end, shown.status, t.speaker_at(shown.start) or "", c.quote))
+            continue
+        view = views.get(t.id) or views.setdefault(t.id, TranscriptView(project, t.id, transcript=t))
+        speaker, words = said(view, t, shown.start, shown.end)
+        out.append(Retrieved(c, shown.start, shown.end, shown.status, speaker, words))
     return out, problems
+
+
+def said(view: TranscriptView, t, start: int, end: int) -> tuple[str, str]:
+    """(who said it, the words said) of the passage ``[start, end)`` of ``t`` as the workbench shows
+    them: the words of its turns without their labels and who said them, as `table retrieve` quotes
+    a segment (``TranscriptView.spoken``); the passage as it reads, with the speaker at its start,
+    when it holds no words said (or the transcript has no turns)."""
+    located = Located(start, end, "kept", [], [], [])
+    words, who = view.spoken(located, t.text[start:end], view.hash)
+    speaker = "; ".join(who.speakers) if who is not located else (t.speaker_at(start) or "")
+    return speaker, as_shown(words, t.format)
 
 
 class SegmentList(VirtualList):
