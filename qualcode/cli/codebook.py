@@ -218,8 +218,9 @@ def history_cmd(ctx: Context, as_json: bool) -> None:
 @codebook_group.command("resolve")
 @click.argument("code", required=False)
 @click.argument("field", required=False)
-@click.option("--take", type=click.Choice(["mine", "theirs"]), default=None,
-              help="mine: keep the value in the codebook now; theirs: the other side's value.")
+@click.option("--take", default=None, metavar="NAME|mine|theirs",
+              help="Whose value to keep, by the name the list gives (`--take ana`), any of the values listed; "
+                   "mine: the value in the codebook now; theirs: the other side's value.")
 @click.option("--codings", "codings", default=None, metavar="reassign:ID|drop|keep-orphaned",
               help="Taking theirs on a code the other side deleted: what becomes of its codings.")
 @click.option("--json", "as_json", is_flag=True, help="List as JSON.")
@@ -227,7 +228,8 @@ def history_cmd(ctx: Context, as_json: bool) -> None:
 def resolve_cmd(ctx: Context, code: str | None, field: str | None, take: str | None, codings: str | None,
                 as_json: bool) -> None:
     """Codebook conflicts a team merge left (the same field changed two ways on two machines): without
-    arguments, list them; `resolve CODE FIELD --take mine|theirs` chooses one (an undoable change)."""
+    arguments, list them, each value with who had it; `resolve CODE FIELD --take NAME` keeps that person's
+    value (`--take mine|theirs` too; an undoable change)."""
     from qualcode.errors import QualcodeError
     from qualcode.services.conflicts import conflicts, resolve
 
@@ -236,17 +238,20 @@ def resolve_cmd(ctx: Context, code: str | None, field: str | None, take: str | N
         found = conflicts(project.codebook_path, project.codebook)
         if as_json:
             emit_json([{"code": c.code, "field": c.field, "mine": c.mine, "theirs": c.theirs,
-                        **dict(zip(("mine_by", "theirs_by"), c.names or (None, None)))} for c in found])
+                        **dict(zip(("mine_by", "theirs_by"), c.names or (None, None))),
+                        **({"others": c.options()[2:]} if len(c.options()) > 2 else {})} for c in found])
             return
         if not found:
             click.echo("no codebook conflicts to choose on")
             return
         for c in found:
             click.echo(c.words())
-        click.echo("choose: qualcode codebook resolve CODE FIELD --take mine|theirs")
+        click.echo("choose: qualcode codebook resolve CODE FIELD --take NAME (whose value to keep, as listed; "
+                   "--take mine|theirs work too)")
         return
     if field is None or take is None:
-        raise QualcodeError("say which conflict and which value: CODE FIELD --take mine|theirs",
+        raise QualcodeError("say which conflict and which value: CODE FIELD --take NAME (whose value to keep) "
+                            "or --take mine|theirs",
                             hint="`qualcode codebook resolve` lists the conflicts")
     _say(resolve(project, code, field, take, codings))
 

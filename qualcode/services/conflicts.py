@@ -7,8 +7,10 @@ codebook) or ``theirs`` (the other side's value, applied as one undoable codeboo
 ``codebook_ops.reshape``); either way the choice is appended to the file (``codebook_merge.open_conflicts``:
 the file only grows, so that a union merge of two machines' choices brings no conflict back).
 Where the sync recorded who had each value (``kept_by``, ``other_by``: ``sync_notes``), the list, the
-dialog and the choice's words name them ("ben's 'Ours.' (kept, --take mine)"); mine and theirs stay
-the words of the choice.
+dialog and the choice's words name them ("ben's 'Ours.' (kept, --take ben)"), and the user may take a
+value by whose it was (``--take ana``): any value the conflict lists, a third machine's included (an
+earlier merge's value still open, ``codebook_merge.choices``), applied the way theirs is, with that
+value in theirs' place, and the name recorded as the choice.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pathlib import Path
 
 from qualcode.domain import codebook_edit as edit
 from qualcode.errors import QualcodeError
-from qualcode.store.codebook_merge import conflicts_path, open_conflicts, record_choice
+from qualcode.store.codebook_merge import NOT_VALUES, choices, conflicts_path, open_conflicts, record_choice, take_flag
 from qualcode.store.project import Project
 
 TAKES = ("mine", "theirs")
@@ -65,11 +67,28 @@ class Conflict:
             return value
         return f"{self.names[take != 'mine'] or 'the codebook'}'s {value}"
 
+    def options(self) -> list[dict]:
+        """Every value to choose from, each ``{"value", "by", "take"}`` (``codebook_merge.choices``): the
+        value in the codebook now first (``by`` None: nobody recorded, "the codebook"'s; ``take`` mine),
+        then every other value recorded, each once, earlier merges' included."""
+        found = choices(self.detail) if self.detail else [{"value": self.mine, "by": None, "take": "mine"},
+                                                          {"value": self.theirs, "by": None, "take": "theirs"}]
+        now = found[0] if _same(found[0]["value"], self.mine) else {"value": self.mine, "by": None, "take": "mine"}
+        return [now] + [v for v in found[1:] + found[:1] if v is not now and not _same(v["value"], self.mine)]
+
     def words(self) -> str:
-        if self.names is None:
+        if self.names is None and len(self.options()) <= 2:
             return f"{self.code} {self.what}: mine {show(self.mine)} · theirs {show(self.theirs)}"
-        return (f"{self.code} {self.what}: {self.whose('mine')} (kept, --take mine) · "
-                f"{self.whose('theirs')} (--take theirs)")
+        said = []
+        for i, v in enumerate(self.options()):
+            whose = f"{v['by'] or ('the codebook' if i == 0 else 'an earlier merge')}'s {show(v['value'])}"
+            how = take_flag(v["take"]) if v["take"] else "set it by hand, then --take mine"
+            said.append(f"{whose} ({'kept, ' if i == 0 else ''}{how})")
+        return f"{self.code} {self.what}: " + " · ".join(said)
+
+
+def _same(a, b) -> bool:
+    return (a if a not in ("", []) else None) == (b if b not in ("", []) else None)
 
 
 def show(value) -> str:
@@ -219,23 +238,51 @@ def _their_fate(book, c: Conflict):
 
 
 def resolve(project: Project, code: str, field: str, take: str, codings: str | None = None) -> str:
-    """Choose on one conflict; returns what was done, in words."""
+    """Choose on one conflict: ``take`` mine, theirs, or the name of whose value to keep (any value the
+    conflict lists, an earlier merge's included: ``Conflict.options``); returns what was done, in words."""
     from qualcode.services.codebook_ops import reshape
 
-    if take not in TAKES:
-        raise QualcodeError(f"--take must be mine or theirs, not {take!r}")
     path = project.codebook_path
     c = _find(path, code, field, project.codebook)
-    if take == "theirs":
+    chose = None
+    if take not in TAKES:  # a person's name: their value, applied as theirs is with it in theirs' place
+        take, value = _named(c, take)
+        if take not in TAKES and _same(value, c.mine):
+            take = "mine"  # the value the codebook holds: nothing to change
+        elif take not in TAKES:
+            c, chose = Conflict(c.code, c.field, c.mine, value, c.detail), f"took {take}'s {show(value)}"
+    if take != "mine":
         book = _theirs(project, c, codings)
         if book is not None:
-            reshape(project, book, f"resolve {c.code} {c.field}: theirs")
+            reshape(project, book, f"resolve {c.code} {c.field}: {take}")
     _forget(path, c.key, take)
     left = len(conflicts(path, project.codebook))
-    chose = f"kept mine ({c.whose('mine')})" if take == "mine" else f"took theirs ({c.whose('theirs')})"
+    chose = chose or (f"kept mine ({c.whose('mine')})" if take == "mine" else f"took theirs ({c.whose('theirs')})")
     return (f"{c.code} {c.what}: {chose}; " +
             (f"{left} conflict{'s' if left != 1 else ''} left" if left else "no conflicts left")
             + " (`qualcode sync` shares the choice)")
+
+
+def _named(c: Conflict, name: str) -> tuple[str, object]:
+    """The value of ``c`` whoever is called ``name`` had (``Conflict.options``), as (the choice to
+    record: that person's name as the record has it, or mine / theirs for what became of a code, whose
+    two sides are applied from the record; the value). Refused, naming the choices, when nobody or
+    several values answer to it."""
+    options = [v for v in c.options() if v["take"] not in (None, *TAKES)]
+    wanted = name.strip().casefold()
+    found = [v for v in options if v["take"].casefold() == wanted] or \
+        [v for v in options if v["take"].partition(" (")[0].casefold() == wanted]
+    if len(found) != 1:
+        offer = ", ".join(f"`{take_flag(v['take'])}` ({show(v['value'])})" for v in options)
+        raise QualcodeError(f"--take must be mine, theirs or the name of whose value to keep, not {name!r}"
+                            + (f" ({name} had more than one value: say which by its full name)" if found else ""),
+                            hint=(f"on {c.code} {c.field}: {offer}" if offer else
+                                  "this conflict names nobody: `--take mine` or `--take theirs`")
+                            + "; `qualcode codebook resolve` lists them")
+    v = found[0]
+    if c.field in NOT_VALUES:  # what became of a code: its record says each side's
+        return ("mine" if _same(v["value"], c.detail.get("kept")) else "theirs"), v["value"]
+    return v["take"], v["value"]
 
 
 def _forget(codebook: Path, key: tuple[str, str], take: str) -> None:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qualcode.reliability.disagreements import CONSENSUS
+from qualcode.reliability.disagreements import CONSENSUS, NEITHER, parse_settled
 from qualcode.services import sync
 
 SHOWN = 10
@@ -48,7 +48,8 @@ def settled_twice(root: Path, add) -> list[str]:
     places = _both(*touched)
     if not places:
         return []
-    merged = dict(replay(root / rel, CONSENSUS).codings.codings)
+    now = replay(root / rel, CONSENSUS).codings
+    merged, merged_marks = dict(now.codings), now.marks
     new = [side.codings.keys() - was.codings.keys() for side in (ours, theirs)]
     extra = _duplicates(merged, places, new)
     if extra:
@@ -58,7 +59,8 @@ def settled_twice(root: Path, add) -> list[str]:
     who = sides(root, base, rel)
     alike, apart = [], []
     for place in places:
-        states = [_spans(codings, place) for codings in (ours.codings, theirs.codings, merged)]
+        states = [_spans(codings, place, marks) for codings, marks in
+                  ((ours.codings, ours.marks), (theirs.codings, theirs.marks), (merged, merged_marks))]
         if states[0] != states[1]:
             apart.append(_apart(place, states, who))
         elif any(_inside(c, place) for c in gone):
@@ -77,12 +79,20 @@ def settled_twice(root: Path, add) -> list[str]:
 
 def _touched(before, after) -> list[tuple[str, str, int, int]]:
     """Where ``after`` differs from ``before`` (two states of one journal's codings): (transcript, code,
-    start, end) of every coding added, removed or changed, as it was and as it is."""
+    start, end) of every coding added, removed or changed, as it was and as it is, and of every passage
+    whose "settled as neither" mark was set or cleared (``disagreements.settled_key``: a decision that
+    codes nothing)."""
     a, b = before.codings, after.codings
     out = []
     for cid in a.keys() | b.keys():
         if a.get(cid) != b.get(cid):
             out.extend((c.transcript, c.code, c.start, c.end) for c in (a.get(cid), b.get(cid)) if c is not None)
+    for t in before.marks.keys() | after.marks.keys():
+        was, now = before.marks.get(t, {}), after.marks.get(t, {})
+        for key in was.keys() | now.keys():
+            settled = parse_settled(key)
+            if settled and was.get(key) != now.get(key):
+                out.append((t, *settled))
     return out
 
 
@@ -124,14 +134,24 @@ def _duplicates(merged: dict, places, new: list[set[str]]) -> list[str]:
     return out
 
 
-def _spans(codings: dict, place) -> list[tuple[int, int, str]]:
-    """The consensus codings (by id) in ``place`` as (start, end, quote), in text order."""
-    return sorted((c.start, c.end, c.quote) for c in codings.values() if _inside(c, place))
+def _spans(codings: dict, place, marks: dict | None = None) -> list[tuple[int, int, str | None]]:
+    """The consensus codings (by id) in ``place`` as (start, end, quote), in text order; where none is,
+    each passage in it settled as neither (``marks``: the journal's transcript marks) as (start, end,
+    None), as the Agreement screen reads it (``disagreements.consensus_state``: a coding there outweighs
+    the mark)."""
+    found = sorted((c.start, c.end, c.quote) for c in codings.values() if _inside(c, place))
+    if found or not marks:
+        return found
+    t, code, start, end = place
+    return sorted((s, e, None) for key, value in marks.get(t, {}).items() if value == NEITHER
+                  for code_, s, e in [parse_settled(key) or ("", 0, -1)] if code_ == code and s <= end and start <= e)
 
 
 def _words(spans) -> str:
     if not spans:
         return "nothing (neither coding)"
+    if all(quote is None for _, _, quote in spans):
+        return "neither (nothing coded, settled as neither)"
     parts = []
     for s, e, quote in spans:
         quote = " ".join(quote.split())

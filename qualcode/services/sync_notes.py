@@ -209,7 +209,7 @@ def _conflict_words(record: dict, kept_by: str, other_by: str, extra: list[dict]
     """A conflict the codebook driver recorded, in words; ``others``: told on a machine that had none of
     its values (said as the others' conflict, the value kept named as the codebook's)."""
     from qualcode.services.conflicts import show
-    from qualcode.store.codebook_merge import set_command
+    from qualcode.store.codebook_merge import take_words
 
     code, field = str(record.get("code")), str(record.get("field"))
     if _lost_shortcut(record):
@@ -218,8 +218,9 @@ def _conflict_words(record: dict, kept_by: str, other_by: str, extra: list[dict]
     kept_by, other_by = kept_by or "one machine", other_by or "another machine"
     extra = extra or []
     earlier = "".join(f", {v['by'] or 'an earlier merge'} had {show(v['value'])}" for v in extra)
-    takes = "".join(f"; to take {v['by'] or 'the earlier merge'}'s: {set_command(code, field, v['value'])}, then "
-                    f"`--take mine`" for v in extra)
+    takes = "".join(f"; {take_words(code, field, v)} takes {v['by']}'s" if v["take"] else
+                    f"; to take {v['by'] or 'the earlier merge'}'s: {take_words(code, field, v)}"
+                    for v in _extra_choices(record, kept_by, other_by, extra))
     if others:
         names = [kept_by, other_by] + [v["by"] or "an earlier merge" for v in extra]
         return (f"codebook conflict on {_subject(code, field)}: {', '.join(names[:-1])} and {names[-1]} edited it "
@@ -230,6 +231,15 @@ def _conflict_words(record: dict, kept_by: str, other_by: str, extra: list[dict]
             f"{show(record.get('other'))}{earlier}{' (from an earlier merge, still open)' if extra else ''}; "
             f"the codebook keeps {kept_by}'s until someone chooses: `qualcode codebook "
             f"resolve {code} {field} --take mine` keeps {kept_by}'s, `--take theirs` takes {other_by}'s{takes}")
+
+
+def _extra_choices(record: dict, kept_by: str, other_by: str, extra: list[dict]) -> list[dict]:
+    """``codebook_merge.choices`` of the earlier merges' values ``extra``, for a record that may not yet
+    hold them or its names (a merge's own record, before ``apply_pending`` added them)."""
+    from qualcode.store.codebook_merge import choices
+
+    return choices({**record, "kept_by": kept_by, "other_by": other_by,
+                    "values": [{"value": record.get("kept")}, {"value": record.get("other")}, *extra]})[2:]
 
 
 def placed_elsewhere(root: Path, base: str, codebook: str, books, merged) -> list[str]:

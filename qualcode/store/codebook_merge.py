@@ -397,6 +397,37 @@ def extra_values(record: dict) -> list[dict]:
     return list(record.get("values") or [])[2:]
 
 
+def choices(record: dict) -> list[dict]:
+    """Every value of a conflict (as ``open_conflicts`` gives it), the value kept first, then the other
+    side's, then those of earlier merges still open, each ``{"value", "by", "take"}``: ``take`` is what
+    ``qualcode codebook resolve --take`` gives it by: the name of who had it (when that names one value
+    alone), else ``mine`` or ``theirs`` for the first two; None for an earlier merge's value nobody was
+    named for (set it by hand, then take mine: ``set_command``)."""
+    values = [{"value": record.get("kept"), "by": record.get("kept_by")},
+              {"value": record.get("other"), "by": record.get("other_by")}] + extra_values(record)
+    names = [str(v["by"]).casefold() if isinstance(v["by"], str) and v["by"] else None for v in values]
+    out = []
+    for i, (v, name) in enumerate(zip(values, names)):
+        unique = name is not None and name not in ("mine", "theirs") and names.count(name) == 1
+        out.append({"value": v["value"], "by": v["by"] if name else None,
+                    "take": v["by"] if unique else ("mine", "theirs")[i] if i < 2 else None})
+    return out
+
+
+def take_flag(take: str) -> str:
+    """``--take NAME`` as typed in a shell (a name with spaces or brackets quoted)."""
+    import re
+
+    return f"--take {take}" if re.fullmatch(r"[\w.@+-]+", take) else f"--take {json.dumps(take, ensure_ascii=False)}"
+
+
+def take_words(code: str, field: str, v: dict) -> str:
+    """How to take one of the earlier merges' values (``choices``): `--take NAME`, else by hand."""
+    if v["take"]:
+        return f"`{take_flag(v['take'])}`"
+    return f"{set_command(code, field, v['value'])}, then `--take mine`"
+
+
 def set_command(code: str, field: str, value) -> str:
     """The command that sets ``field`` of ``code`` to ``value``, in words."""
     flags = {"examples": "--example", "keywords": "--keyword"}
@@ -439,8 +470,7 @@ def conflict_findings(codebook: Path) -> list[Problem]:
             else:
                 told = f"kept {c['kept']!r}, the other side had {c['other']!r}"
             told += "".join(f", {v['by'] or 'an earlier merge'}'s was {v['value']!r} (to take it: "
-                            f"{set_command(str(c['code']), str(c['field']), v['value'])}, then `--take mine`)"
-                            for v in extra)
+                            f"{take_words(str(c['code']), str(c['field']), v)})" for v in choices(c)[2:])
             ways = f"{len(extra) + 2} ways" if extra else "two ways"
             text = f"code {c['code']}: {what} was changed {ways} when the codebook was merged; {told}"
         except (ValueError, KeyError, TypeError):

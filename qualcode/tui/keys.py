@@ -135,6 +135,7 @@ HELP: dict[str, str] = {
     "ExportScreen.write": "write the export",
     "ConflictsDialog.take('mine')": "keep mine: the value in the codebook now (the conflict is settled)",
     "ConflictsDialog.take('theirs')": "take theirs: the other machine's value (one undoable codebook change)",
+    "ConflictsDialog.take_value(3)": "take value 3, a third machine's, by whose it was (4 to 9 likewise)",
 }
 
 _KEY_NAMES = {

@@ -30,8 +30,8 @@ def two_conflicts(team):  # noqa: F811
 def test_resolve_lists_then_takes_theirs_and_mine_until_check_is_clean(team):  # noqa: F811
     ben = two_conflicts(team)
     listed = qc(ben, "codebook", "resolve").stdout
-    assert ("theme definition: ben's \"Ben's wording.\" (kept, --take mine) · lead's \"Lead's wording.\" "
-            "(--take theirs)") in listed, listed
+    assert ("theme definition: ben's \"Ben's wording.\" (kept, --take ben) · lead's \"Lead's wording.\" "
+            "(--take lead)") in listed, listed
     assert "theme name" in listed and "--take mine|theirs" in listed
     rows = json.loads(qc(ben, "codebook", "resolve", "--json").stdout)
     assert {(r["code"], r["field"], r["mine"], r["theirs"]) for r in rows} == {

@@ -23,8 +23,8 @@ def test_resolve_lists_whose_value_is_which_on_both_machines(team):
     sync(lead)
     for machine in (ben, lead):  # on both machines the codebook holds ben's value: "mine" is ben's
         listed = qc(machine, "codebook", "resolve").stdout
-        assert ("theme definition: ben's \"Ben's wording.\" (kept, --take mine) · lead's \"Lead's wording.\" "
-                "(--take theirs)") in listed, listed
+        assert ("theme definition: ben's \"Ben's wording.\" (kept, --take ben) · lead's \"Lead's wording.\" "
+                "(--take lead)") in listed, listed
         assert "--take mine|theirs" in listed
         (row,) = json.loads(qc(machine, "codebook", "resolve", "--json").stdout)
         assert row == {"code": "theme", "field": "definition", "mine": "Ben's wording.", "theirs": "Lead's wording.",

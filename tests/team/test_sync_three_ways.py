@@ -33,7 +33,7 @@ def test_the_third_value_stays_choosable_and_named(team):  # noqa: F811
     assert len(mine) == 1, said  # one note, with every value (the lead's merge's note is not told again)
     assert ('ana had "Ana\'s wording.", lead had "Lead\'s wording.", ben had "Ben\'s wording."' in mine[0]), mine
     assert "`--take theirs` takes lead's" in mine[0]
-    assert "to take ben's: `qualcode codebook edit theme --definition \"Ben's wording.\"`, then `--take mine`" in mine[0]
+    assert "`--take ben` takes ben's" in mine[0]
     ana = team["ana-laptop"]
     check = qc(ana, "check", check=False)
     out = check.stdout + check.stderr
