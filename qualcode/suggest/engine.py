@@ -391,7 +391,9 @@ class SuggestionEngine:
             lemmas = self._lemmas(texts)
             exemplars = [Exemplar(x.code, lem, x.reason, x.transcript, x.start, x.end)
                          for x, lem in zip(exemplars, lemmas)]
-            models.similar = SimilarityScorer().fit(self.features, exemplars)
+            read = sorted(set(ts.base))
+            models.similar = SimilarityScorer().fit(self.features, exemplars,
+                                                    read=(read, self.X[read], ts.positives))
         return models
 
     def raw_scores(self, models: Models, rows: list[int] | range, tid: str | None = None) -> tuple[dict, dict]:
@@ -435,7 +437,7 @@ class SuggestionEngine:
                 own = [(i, x) for i, x in enumerate(sim.exemplars) if x.transcript == tid]
                 if own:
                     skip = [[i for i, x in own if overlaps_enough(s.start, s.end, x.start, x.end)] for s in segs]
-            scored = sim.score(X, skip)
+            scored = sim.score(X, skip, rows)
             out[SIMILAR] = {c: np.asarray(v[0], dtype=np.float64) for c, v in scored.items()}
             aux["best"] = {c: v[1] for c, v in scored.items()}
         return out, aux
