@@ -248,6 +248,11 @@ def _keywords(ctx: Context, code_refs, accept_code: str | None, terms, as_json: 
             click.echo(f"    {p.label!r:28}  {p.evidence}")
 
 
+CODE_WIDTH = 40
+"""Code ids in the per-code table are cut in the middle past this (PDPilot's run to 90 characters,
+which made the table 230 columns wide)."""
+
+
 def _evaluate(ctx: Context, gold: str | None, code_refs, include_interviewer: bool, as_json: bool) -> None:
     from qualcode.errors import QualcodeError
     from qualcode.suggest.evaluate import evaluate
@@ -285,6 +290,9 @@ def _evaluate(ctx: Context, gold: str | None, code_refs, include_interviewer: bo
     click.echo(f"Overlap rule: {ev.rule}.")
     click.echo("P@10: share of the ten best-ranked candidates per code that are correct "
                "(out of the code's gold passages when it has fewer than ten).\n")
+    from qualcode.tui.layout import middle_cut
+
+    no_keywords = not any(c.keywords for c in project.codebook.codes)
     rows = []
     for code in [c.id for c in project.codebook.walk()]:
         if codes and code not in codes:
@@ -293,12 +301,15 @@ def _evaluate(ctx: Context, gold: str | None, code_refs, include_interviewer: bo
         if f is None and k is None:
             continue
         g = (f or k).gold
-        rows.append([code, g,
+        rows.append([middle_cut(code, CODE_WIDTH), g,
                      f.suggested if f else 0, _pct(f.precision if f else None), _pct(f.recall if f else None),
                      _pct(f.f1 if f else None), _pct(f.p_at_10 if f else None),
                      k.suggested if k else 0, _pct(k.precision if k else None), _pct(k.recall if k else None),
                      _pct(k.f1 if k else None), _pct(k.p_at_10 if k else None)])
-    table(rows, ["code", "gold", "full:n", "P", "R", "F1", "P@10", "keywords:n", "P", "R", "F1", "P@10"])
+    headers = ["code", "gold", "full:n", "P", "R", "F1", "P@10", "keywords:n", "P", "R", "F1", "P@10"]
+    if no_keywords:  # the keyword baseline is nothing but zeros: the summary says why
+        rows, headers = [r[:7] for r in rows], headers[:7]
+    table(rows, headers)
     click.echo("")
     from qualcode.suggest.evaluate import SYSTEMS
 
@@ -323,7 +334,6 @@ def _evaluate(ctx: Context, gold: str | None, code_refs, include_interviewer: bo
     diff = 0.0 if abs(diff) < 5e-4 else diff  # never "-0.000"
     singles = [s for s in ev.systems if s.name not in ("full", "keywords")]
     best = max(singles, key=lambda s: s.micro["f1"]) if singles else None
-    no_keywords = not any(c.keywords for c in ctx.project.codebook.codes)
     line = (f"\nmicro F1: full {full.micro['f1']:.3f} vs keywords {kw.micro['f1']:.3f} ({diff:+.3f}"
             + ("; the codebook has no keywords" if no_keywords else "") + "); "
             f"mean P@10: full {full.macro['p_at_10']:.3f}")

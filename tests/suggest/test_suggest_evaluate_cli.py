@@ -106,6 +106,25 @@ def test_cli_suggest_lists_and_evaluates(sproject, pipeline):
     assert nogold.exit_code != 0 and "--gold" in nogold.output
 
 
+def test_the_per_code_table_fits_a_terminal_when_ids_are_long_and_there_are_no_keywords(sproject, pipeline,
+                                                                                        monkeypatch):
+    """PDPilot's per-code table was 230 columns wide: code ids of up to 90 characters, and five columns
+    of the keyword baseline that a codebook without keywords fills with zeros."""
+    import qualcode.cli.suggest as suggest_cli
+    from qualcode.domain.codebook import Code, Codebook
+
+    _code_study(sproject)
+    book = sproject.codebook
+    sproject.set_codebook(Codebook(name=book.name, codes=[Code(**{**vars(c), "keywords": []}) for c in book.codes]))
+    monkeypatch.setattr(suggest_cli, "CODE_WIDTH", 7)  # the bundled ids are short: cut them as long ones are
+    out = CliRunner().invoke(cli, ["--project", str(sproject.root), "suggest", "--evaluate", "--gold", "gold"])
+    assert out.exit_code == 0, out.output
+    header = next(line for line in out.output.splitlines() if line.startswith("code "))
+    assert "keywords:n" not in header and "P@10" in header
+    assert "mon…ing " in out.output  # "monitoring", cut in the middle
+    assert "the codebook has no keywords" in out.output
+
+
 def test_one_coded_transcript_is_evaluated_on_its_two_halves(sproject, pipeline):
     """A coder who coded one document (a focus group, a long hearing) gets an evaluation too: the
     transcript is cut at a turn with half of the codings on each side, each half held out in turn."""
