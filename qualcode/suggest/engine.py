@@ -437,7 +437,8 @@ class SuggestionEngine:
                 own = [(i, x) for i, x in enumerate(sim.exemplars) if x.transcript == tid]
                 if own:
                     skip = [[i for i, x in own if overlaps_enough(s.start, s.end, x.start, x.end)] for s in segs]
-            scored = sim.score(X, skip, rows)
+            aux["near"] = {}
+            scored = sim.score(X, skip, rows, aux["near"])
             out[SIMILAR] = {c: np.asarray(v[0], dtype=np.float64) for c, v in scored.items()}
             aux["best"] = {c: v[1] for c, v in scored.items()}
         return out, aux

@@ -169,7 +169,10 @@ def _suggestion(engine, transcript: Transcript, segs, rows, code: str, cand: _Ca
         reasons.append((p[LEARNED], LEARNED, engine.models.learned.reason(code, terms, engine.n_codings.get(code))))
     best = aux["best"].get(code)
     if best is not None and p.get(SIMILAR, 0.0) >= REASON_MIN:
-        reasons.append((p[SIMILAR], SIMILAR, engine.models.similar.exemplars[int(best[cand.best])].reason))
+        sim = engine.models.similar
+        why = sim.exemplars[int(best[cand.best])].reason
+        near = aux.get("near", {}).get(code)
+        reasons.append((p[SIMILAR], SIMILAR, why if near is None else sim.vote_reason(why, int(near[cand.best]))))
     if p.get(DEFINITION, 0.0) >= REASON_MIN and engine.definition is not None:
         book = engine.project.codebook
         reasons.append((p[DEFINITION], DEFINITION, engine.definition.reason(book.get(code).name)))

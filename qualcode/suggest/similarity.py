@@ -75,17 +75,18 @@ class SimilarityScorer:
     def codes(self) -> set[str]:
         return set(self.columns)
 
-    def score(self, X, skip: list[list[int]] | None = None,
-              rows: list[int] | None = None) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    def score(self, X, skip: list[list[int]] | None = None, rows: list[int] | None = None,
+              near: dict[str, np.ndarray] | None = None) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """``{code: (score per row, best exemplar index per row)}``.
 
         ``skip[row]`` lists exemplar indices a row may not be compared with (itself, when a coded
         passage is scored against its own coding); ``rows`` are the segments' rows in the project, so
-        that a passage read does not vote for itself.
+        that a passage read does not vote for itself; ``near``, when given, receives per voted code how
+        many of each row's neighbours are coded with it (what the reason says).
         """
         if self.E is None or X.shape[0] == 0:
             return {}
-        votes = self._votes(X, rows)
+        votes = self._votes(X, rows, near)
         S = np.asarray((X @ self.E.T).todense(), dtype=np.float32)
         if skip:
             for row, cols in enumerate(skip):
@@ -100,7 +101,7 @@ class SimilarityScorer:
             out[code] = (score, cols[best])
         return out
 
-    def _votes(self, X, rows: list[int] | None) -> dict[str, np.ndarray]:
+    def _votes(self, X, rows: list[int] | None, near_counts: dict | None = None) -> dict[str, np.ndarray]:
         """Per code the coder has coded: the share of the cosine of each row's ``NEIGHBOURS`` nearest
         passages read that falls on passages coded with it."""
         if self.R is None or not self.coded:
@@ -108,6 +109,7 @@ class SimilarityScorer:
         n, k = X.shape[0], min(NEIGHBOURS, self.R.shape[0])
         where = {int(r): j for j, r in enumerate(self.read_rows)}
         out = {c: np.zeros(n) for c in self.coded}
+        counts = {c: np.zeros(n, dtype=np.int64) for c in self.coded}
         for a in range(0, n, CHUNK):
             b = min(n, a + CHUNK)
             S = np.asarray((X[a:b] @ self.R.T).todense(), dtype=np.float64)
@@ -122,4 +124,12 @@ class SimilarityScorer:
             total[total <= 0] = 1.0
             for code, y in self.coded.items():
                 out[code][a:b] = (near * y[top]).sum(axis=1) / total
+                counts[code][a:b] = ((near > 0) & y[top]).sum(axis=1)
+        if near_counts is not None:
+            near_counts.update(counts)
         return out
+
+    @staticmethod
+    def vote_reason(closest: str, coded: int) -> str:
+        """The closest exemplar's reason, and how many of the neighbours that voted are coded so."""
+        return f"{closest}; {coded} of the {NEIGHBOURS} passages you read most like it are coded with it"

@@ -396,6 +396,21 @@ def test_keywords_of_a_code_coded_in_one_transcript_are_not_trusted_on_that_tran
     assert "once" not in trust.quality[RULES] and "moved" in trust.quality[RULES]
 
 
+def test_a_similarity_reason_says_how_many_of_the_nearest_passages_read_are_coded_so(tmp_path):
+    """Similarity is a vote of the ten passages read most like the segment: its reason says the vote,
+    beside the closest coding or example."""
+    import re
+
+    from qualcode.store.project import Project
+
+    project = Project.open(copy_study(tmp_path / "study"), search=False)
+    found = SuggestionEngine(project, "researcher_b").suggest(project.transcript("lsp-h"))
+    said = [re.search(r"^like .+; (\d+) of the 10 passages you read most like it are coded with it$", r)
+            for s in found for r in s.reasons if "passages you read" in r]
+    assert said and all(m and 1 <= int(m[1]) <= 10 for m in said), said[:3]
+    project.close()
+
+
 def test_two_codings_in_one_transcript_do_not_suggest_its_first_sentences(tmp_path):
     """An outside tester coded two passages of lsp-a as a new coder: every suggestion was lsp-a's first
     sentence (about the room), score 0.00 and p 0.56 for five codes, while keyword matches at 0.96
