@@ -28,8 +28,10 @@ NEIGHBOURS = 10
 MIN_READ = 5 * NEIGHBOURS
 """Fewer passages read than this, and the vote is not taken (the best cosine is): ten neighbours of
 twelve passages are all of them, and a single coding among them outvotes everything."""
-CHUNK = 2048
-"""Segments compared with the passages read at a time (a 200,000-word transcript in bounded memory)."""
+CELLS = 8_000_000
+"""Cosines computed at a time (64 MB): segments are compared with the passages read in chunks of
+``CELLS // passages read`` rows, so a 200,000-word transcript or a study of a hundred interviews read
+stays in bounded memory."""
 
 
 @dataclass(frozen=True)
@@ -110,8 +112,9 @@ class SimilarityScorer:
         where = {int(r): j for j, r in enumerate(self.read_rows)}
         out = {c: np.zeros(n) for c in self.coded}
         counts = {c: np.zeros(n, dtype=np.int64) for c in self.coded}
-        for a in range(0, n, CHUNK):
-            b = min(n, a + CHUNK)
+        chunk = max(1, CELLS // self.R.shape[0])
+        for a in range(0, n, chunk):
+            b = min(n, a + chunk)
             S = np.asarray((X[a:b] @ self.R.T).todense(), dtype=np.float64)
             if rows is not None:
                 for i in range(a, b):

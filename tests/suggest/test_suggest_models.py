@@ -89,6 +89,16 @@ def test_similarity_is_a_vote_of_the_passages_read_not_the_one_closest_coding():
     alone = SimilarityScorer().fit(feats2, [Exemplar("parking", lone[50], "like it", "t", 50, 51)],
                                    read=(list(range(51)), feats2.transform(lone), {"parking": {50}}))
     assert alone.score(feats2.transform([lone[50]]), rows=[50])["parking"][0][0] == 0.0
+    # compared in chunks (bounded memory on a large study): the same votes
+    import qualcode.suggest.similarity as similarity
+
+    many = feats.transform(read)
+    whole = voted.score(many, rows=rows)["money"][0]
+    cells, similarity.CELLS = similarity.CELLS, len(read) * 7  # seven segments at a time
+    try:
+        assert np.allclose(voted.score(many, rows=rows)["money"][0], whole)
+    finally:
+        similarity.CELLS = cells
     # fewer passages read than MIN_READ: the best cosine, as before any vote can mean anything
     few = SimilarityScorer().fit(feats, ex, read=(rows[:10], feats.transform(read[:10]), {"money": {0, 1, 2}}))
     assert few.score(X)["money"][0][0] == pytest.approx(by_cosine["money"][0][0])
