@@ -12,7 +12,8 @@ uncoded, or gave another code, scores low however close it is to one coding; the
 offered those (on researcher_b's study, 67 of its top-ten misses were passages the coder had left
 uncoded). A code with no coding yet (only the codebook's examples), or a coder who has read fewer
 than ``MIN_READ`` passages, is scored by the best cosine with an exemplar, scaled so that ``FULL`` or
-more counts as 1. The reason shown is the closest exemplar.
+more counts as 1. The reason names the closest exemplar and, for a vote, how many of the ten
+neighbours are coded with the code.
 """
 
 from __future__ import annotations
