@@ -247,7 +247,7 @@ def _marked_files(project: Project) -> dict:
 
 
 def _markers_problem(path, line: int, advice: str, relative: str | None = None) -> Problem:
-    return Problem(f"unresolved git conflict markers at line {line} (<<<<<<< ======= >>>>>>>: a merge of two "
+    return Problem(f"unresolved git conflict markers (<<<<<<< ======= >>>>>>>: a merge of two "
                    f"versions stopped there): {advice}", relative or str(path), line)
 
 

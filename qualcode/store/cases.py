@@ -73,7 +73,7 @@ def load_cases(path: Path) -> Cases:
     text, note = decode_cases(data)
     marked = marker_line(text)
     if marked:  # a merge of two versions stopped in it: said as such, not as a header or row gone wrong
-        raise ConflictMarkers(f"unresolved git conflict markers at line {marked} (<<<<<<< ======= >>>>>>>: a merge of "
+        raise ConflictMarkers(f"unresolved git conflict markers (<<<<<<< ======= >>>>>>>: a merge of "
                           "two versions stopped there)", path=path, line=marked,
                           hint="run `qualcode sync` (it merges cases.csv row by row and column by column), or keep "
                                "the rows you want, delete the marker lines, then `qualcode sync`")

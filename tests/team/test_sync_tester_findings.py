@@ -43,7 +43,7 @@ def test_two_interviews_imported_under_one_id_are_not_offered_for_splicing(team,
     assert "git checkout --theirs -- transcripts/p3.txt" in said and "--id p3-2" in said
     check = qc(ben, "check", check=False)
     out = check.stdout + check.stderr
-    assert "transcripts/p3.txt" in out and "unresolved git conflict markers at line" in out, out
+    assert "transcripts/p3.txt" in out and "unresolved git conflict markers" in out, out
     assert "not valid YAML" not in out and "splice" in out
     # the way it gives keeps both interviews, each whole
     saved = ben / ".git" / "qualcode-yours" / "p3.txt"
@@ -65,9 +65,9 @@ def test_check_names_conflict_markers_in_cases_and_the_codebook(team):  # noqa: 
                     encoding="utf-8")
     proc = qc(ben, "check", check=False)
     out = proc.stdout + proc.stderr
-    assert "cases.csv:1: unresolved git conflict markers at line 1" in out, out
+    assert "cases.csv:1: unresolved git conflict markers (<<<<<<<" in out, out
     assert "the first row must name the columns" not in out
-    assert "codebook.yaml:3: unresolved git conflict markers at line 3" in out, out
+    assert "codebook.yaml:3: unresolved git conflict markers (<<<<<<<" in out, out
 
 
 def test_columns_added_to_cases_on_two_machines_are_merged(team):  # noqa: F811
