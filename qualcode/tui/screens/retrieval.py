@@ -21,7 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
 from textual.worker import Worker, WorkerState
 
-from qualcode.analysis.speakers import Located, TranscriptView
+from qualcode.analysis.speakers import TranscriptView, said_fields
 from qualcode.domain.coding import Coding
 from qualcode.errors import QualcodeError
 from qualcode.tui.colours import UNKNOWN
@@ -67,21 +67,22 @@ def gather(project, codes: set[str], mine: list[Coding], me: str) -> tuple[list[
         if shown.status == "orphaned":
             out.append(Retrieved(c, shown.start, shown.end, shown.status, t.speaker_at(shown.start) or "", c.quote))
             continue
-        view = views.get(t.id) or views.setdefault(t.id, TranscriptView(project, t.id, transcript=t))
-        speaker, words = said(view, t, shown.start, shown.end)
+        if t.id not in views:
+            views[t.id] = TranscriptView(project, t.id, transcript=t)
+        speaker, words = said(views[t.id], t, shown.start, shown.end)
         out.append(Retrieved(c, shown.start, shown.end, shown.status, speaker, words))
     return out, problems
 
 
 def said(view: TranscriptView, t, start: int, end: int) -> tuple[str, str]:
     """(who said it, the words said) of the passage ``[start, end)`` of ``t`` as the workbench shows
-    them: the words of its turns without their labels and who said them, as `table retrieve` quotes
-    a segment (``TranscriptView.spoken``); the passage as it reads, with the speaker at its start,
-    when it holds no words said (or the transcript has no turns)."""
-    located = Located(start, end, "kept", [], [], [])
-    words, who = view.spoken(located, t.text[start:end], view.hash)
-    speaker = "; ".join(who.speakers) if who is not located else (t.speaker_at(start) or "")
-    return speaker, as_shown(words, t.format)
+    them, as `table retrieve` quotes a segment (``speakers.said_fields``); the passage as it reads,
+    with the speaker at its start, when it holds no words said (or the transcript has no turns)."""
+    quote = t.text[start:end]
+    fields = said_fields(view, "", start, end, quote, "", "")
+    if fields is None:
+        return t.speaker_at(start) or "", as_shown(quote, t.format)
+    return fields[1] or "", as_shown(fields[0], t.format)
 
 
 class SegmentList(VirtualList):
