@@ -5,13 +5,13 @@ be made on it is refused and said; the editor, and the screens it returns to, sh
 
 from __future__ import annotations
 
-from textual.widgets import Input, TextArea
+from textual.widgets import Input, Select, TextArea
 
 from qualcode.formats.codebook_yaml import load_codebook
 from qualcode.services import codebook_ops
 from qualcode.store.project import Project
 from qualcode.tui.app import make_app
-from qualcode.tui.screens.codebook import CodebookScreen
+from qualcode.tui.screens.codebook import TOP, CodebookScreen
 from qualcode.tui.screens.codebook_dialogs import NameDialog
 from qualcode.tui.widgets.code_tree import CodeTree
 from tui_helpers import notes, settle, span_of
@@ -137,3 +137,60 @@ async def test_an_unreadable_codebook_on_disk_is_never_written_over(study):
         await pilot.pause()
         assert study.codebook_path.read_text(encoding="utf-8") == broken
         assert any("Not saved" in n and "cannot be read" in n for n in notes(app))
+
+
+async def parent_renamed_elsewhere(app, pilot, study, code_id: str, parent: str) -> CodebookScreen:
+    """The editor on ``code_id`` with ``parent`` chosen in the form (not saved), while another terminal
+    changes the id of the code ``theme`` to ``topic`` (`qualcode codebook rename-id theme topic`) and adds
+    a code."""
+    await settle(app, pilot)
+    await pilot.press("ctrl+e")
+    await pilot.pause()
+    screen = app.screen
+    screen.query_one(CodeTree).select_code(code_id)
+    await pilot.pause()
+    assert screen.code_id == code_id
+    other = elsewhere(study)
+    codebook_ops.rename(other, "theme", "topic")
+    codebook_ops.add(other, "usability", "Usability")
+    screen.query_one("#parent", Select).value = parent
+    await pilot.pause()
+    return screen
+
+
+async def test_moving_a_child_of_a_parent_renamed_elsewhere_is_saved_at_the_first_ctrl_s(study):
+    app = make_app(study, "ann")
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        screen = await parent_renamed_elsewhere(app, pilot, study, "theme.sub", TOP)
+        await pilot.press("ctrl+s")  # its parent's new id is no change of its parent: no clash
+        await pilot.pause()
+        book = load_codebook(study.codebook_path)
+        assert book.get("theme.sub").parent is None
+        assert {"topic", "usability"} <= {c.id for c in book.codes} and book.renamed == {"theme": "topic"}
+        assert not any("not saved" in n for n in notes(app)), notes(app)
+        assert any("Saved" in n and "renamed theme to topic" in n for n in notes(app))
+        assert screen.query_one(CodeTree).nodes["theme.sub"].parent is screen.query_one(CodeTree).root
+
+
+async def test_a_code_moved_under_a_parent_renamed_elsewhere_goes_under_its_new_id(study):
+    app = make_app(study, "ann")
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await parent_renamed_elsewhere(app, pilot, study, "outcome", "theme")  # chosen by its old id
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        book = load_codebook(study.codebook_path)
+        assert book.get("outcome").parent == "topic" and "usability" in book
+        assert not any("not saved" in n for n in notes(app)), notes(app)
+
+
+async def test_a_parent_chosen_in_the_form_survives_its_id_changing_elsewhere(study):
+    app = make_app(study, "ann")
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        screen = await parent_renamed_elsewhere(app, pilot, study, "outcome", "theme")
+        await pilot.press("ctrl+n", "escape")  # back from a dialog: the codebook is read again
+        await pilot.pause()
+        assert "topic" in screen.query_one(CodeTree).nodes
+        assert screen.query_one("#parent", Select).value == "topic"  # the choice, under its new id
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert load_codebook(study.codebook_path).get("outcome").parent == "topic"

@@ -311,7 +311,8 @@ class CodebookScreen(Screen):
                 setattr(shown, key, getattr(self._shown, key))
         before, self.code_id, self._shown = self._shown, code_id, shown
         self._fill(code, {k for k in FIELDS if k not in edits and getattr(code, k) != getattr(before, k)})
-        if "parent" in edits and self.query_one("#parent", Select).value != (edits["parent"] or TOP):
+        chosen = edits.get("parent") and edit.renamed_to(self.desk.codebook, edits["parent"])
+        if "parent" in edits and self.query_one("#parent", Select).value != (chosen or TOP):
             shown.parent = code.parent  # the parent chosen is no longer a code: no move is left to save
 
     def _fill(self, code: Code, keys) -> None:
@@ -323,8 +324,8 @@ class CodebookScreen(Screen):
         banned = {code.id, *book.descendants(code.id)}
         options = [(TOP, TOP)] + [("  " * book.depth(c.id) + c.name, c.id) for c in book.walk() if c.id not in banned]
         parent = self.query_one("#parent", Select)
-        chosen = parent.value
-        parent.set_options(options)
+        chosen = parent.value if parent.value in (TOP, Select.BLANK) else edit.renamed_to(book, parent.value)
+        parent.set_options(options)  # (a parent chosen by an id changed elsewhere since: by the id it has now)
         keep = "parent" not in keys and chosen in {value for _, value in options}
         parent.value = chosen if keep else code.parent or TOP
         for key in keys & {"definition", "include", "exclude"}:
@@ -376,8 +377,14 @@ class CodebookScreen(Screen):
 
         def build(book: Codebook) -> Codebook:
             now = _exact(book, edit.renamed_to(book, code_id))  # its id changed elsewhere: still its edits
-            clash = [k for k, v in changes.items() if k != "id" and getattr(now, k) != getattr(shown, k)
-                     and getattr(now, k) != v]
+            target = parent and edit.renamed_to(book, parent)  # a parent chosen by an id changed there since
+
+            def then(k: str):  # the field as the form loaded it; a parent under the id it has now
+                v = getattr(shown, k)
+                return edit.renamed_to(book, v) if k == "parent" and v else v
+
+            clash = [k for k, v in changes.items() if k != "id" and getattr(now, k) != then(k)
+                     and getattr(now, k) != (target if k == "parent" else v)]
             if clash:
                 said = ", ".join(f"{k} (now {_value(getattr(now, k))})" for k in clash)
                 raise Stale(f"{code_id}'s {said} was changed there too",
@@ -385,8 +392,8 @@ class CodebookScreen(Screen):
             edited = {k: v for k, v in changes.items() if k in edit.EDITABLE}
             if edited:
                 book = edit.edit_code(book, now.id, **edited)
-            if "parent" in changes:
-                book = edit.move_code(book, now.id, parent)
+            if "parent" in changes and now.parent != target:
+                book = edit.move_code(book, now.id, target)
             if "id" in changes:
                 book = edit.rename_id(book, now.id, new_id)
             return book
@@ -528,8 +535,8 @@ class CodebookScreen(Screen):
         if not 0 <= siblings.index(code) + step < len(siblings):
             return
 
-        def build(b: Codebook) -> Codebook:  # among its siblings as they are now
-            now = _exact(b, code.id)
+        def build(b: Codebook) -> Codebook:  # among its siblings as they are now (its id maybe changed there)
+            now = _exact(b, edit.renamed_to(b, code.id))
             siblings = b.children(now.parent)
             i = siblings.index(now)
             j = i + step
@@ -540,7 +547,8 @@ class CodebookScreen(Screen):
             codes[x], codes[y] = codes[y], codes[x]
             return edit.with_codes(b, codes)
 
-        self._reshape(build, f"move {code.id} {'up' if step < 0 else 'down'}", select=code.id)
+        self._reshape(build, lambda b: f"move {edit.renamed_to(b, code.id)} {'up' if step < 0 else 'down'}",
+                      select=lambda b: edit.renamed_to(b, code.id))
 
     def action_merge(self) -> None:
         code = self.desk.codebook.get(self.code_id) if self.code_id else None
