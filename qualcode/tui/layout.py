@@ -252,3 +252,23 @@ def middle_cut(name: str, width: int) -> str:
         return name
     head = (width - 1) // 2
     return name[:head] + "…" + name[len(name) - (width - 1 - head):]
+
+
+BREAKS = "_-./ "
+"""Where a long id (an imported file's name) may be broken across lines: after these characters."""
+
+
+def break_id(name: str, width: int) -> list[str]:
+    """``name`` in lines of at most ``width`` cells, broken after ``_``, ``-``, ``.`` or ``/`` where it can
+    be (a piece with none of them is cut where the line ends): ``01_ukparl_scitech-committee_2014-06-18_``
+    then ``social-media-data_q1-79``, never ``..._social-me`` then ``dia-data_q1-79``."""
+    lines: list[str] = []
+    width = max(1, width)
+    while cells(name) > width:
+        head = name[:cell_to_col(name, width)]
+        cut = max(head.rfind(ch) for ch in BREAKS) + 1
+        if cut <= 0:
+            cut = len(head) or 1
+        lines.append(name[:cut])
+        name = name[cut:]
+    return [*lines, name] if name or not lines else lines

@@ -48,7 +48,7 @@ class ExportScreen(Screen):
     ExportScreen Label.heading { text-style: bold; padding: 0 1; width: 100%; background: $boost; }
     ExportScreen #body { height: 1fr; }
     ExportScreen #left { width: 44; }
-    ExportScreen #tables-label { padding: 0 1; }
+    ExportScreen #tables-label { padding: 0 1; width: 100%; height: auto; }  /* two lines when narrow, never cut */
     ExportScreen #tables { height: 1fr; }
     ExportScreen #coders { width: 100%; }
     ExportScreen #preview-title { padding: 0 1; color: $text-muted; width: 100%; height: auto; max-height: 3; }

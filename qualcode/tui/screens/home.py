@@ -9,12 +9,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import DataTable, Footer, Label
 
 from qualcode.tui.desk import Change, TranscriptRow
-from qualcode.tui.layout import columns_that_fit, middle_cut
+from qualcode.tui.layout import break_id, cells, columns_that_fit, middle_cut
 from qualcode.tui.speakers import speaker_summary
 from qualcode.tui.widgets.code_tree import CodeTree
+from qualcode.tui.widgets.fitted import Fitted
 from qualcode.tui.widgets.status import StatusLine
 
 COLUMNS = [("id", "ID"), ("title", "Title"), ("status", "Status"), ("mine", "My codings"), ("share", "Coded"),
@@ -36,6 +37,19 @@ other columns stay in view, and the full id is shown under the table."""
 OTHERS_MAX = 24
 TITLE_MAX = 48
 STATUS_MARK = {"not started": "·", "in progress": "◐", "done": "✓"}
+
+
+def codebook_heading(codes: int, levels: int, keys: int, width: int) -> str:
+    """The codebook pane's heading in ``width`` cells: on one line when it fits, else the title and what
+    the counts beside the codes are on one line and the codebook's size on a second, so that a narrow pane
+    (80 columns) says it all in two lines, not three."""
+    full = f"Codebook: {codes} codes, {levels} levels, {keys} with keys (my codings)"
+    if cells(full) <= width:
+        return full
+    size = f"{codes} codes, {levels} levels, {keys} with keys"
+    if cells(size) > width:
+        size = f"{codes} codes, {levels} levels, {keys} keys"
+    return f"Codebook (my codings)\n{size}"
 
 
 def _others(row: TranscriptRow | None) -> str:
@@ -65,7 +79,7 @@ class HomeScreen(Screen):
     HomeScreen #main { height: 1fr; }
     HomeScreen #left { width: 2fr; }
     HomeScreen #right { width: 1fr; min-width: 30; border-left: tall $panel-lighten-1; }
-    HomeScreen Label.heading { text-style: bold; padding: 0 1; width: 100%; background: $boost; }
+    HomeScreen .heading { text-style: bold; padding: 0 1; width: 100%; background: $boost; }
     HomeScreen #transcripts { height: 1fr; }
     HomeScreen #case { height: auto; max-height: 8; padding: 0 1; color: $text-muted; }
     HomeScreen #codebook { height: 1fr; }
@@ -85,9 +99,9 @@ class HomeScreen(Screen):
             with Vertical(id="left"):
                 yield Label("Transcripts (Enter opens one for coding)", classes="heading", id="transcripts-heading")
                 yield DataTable(id="transcripts", cursor_type="row", zebra_stripes=True)
-                yield Static("", id="case")
+                yield Fitted(id="case")
             with Vertical(id="right"):
-                yield Label("Codebook", classes="heading", id="codebook-heading")
+                yield Fitted(classes="heading", id="codebook-heading")
                 yield CodeTree(id="codebook", show_here=False)
         yield Footer()
 
@@ -239,8 +253,7 @@ class HomeScreen(Screen):
         book = self.desk.codebook
         levels = max((book.depth(c.id) for c in book.codes), default=-1) + 1
         keys = sum(1 for c in book.codes if c.shortcut)
-        self.query_one("#codebook-heading", Label).update(
-            f"Codebook: {len(book)} codes, {levels} levels, {keys} with keys (my codings)")
+        self.query_one("#codebook-heading", Fitted).show(lambda width: codebook_heading(len(book), levels, keys, width))
         self.query_one(CodeTree).rebuild(book, self.app.colours, self.desk.counts, self.desk.counts)
 
     def coder_changed(self) -> None:
@@ -294,10 +307,15 @@ class HomeScreen(Screen):
             self._show_case(tid)
 
     def _show_case(self, tid: str) -> None:
+        self.query_one("#case", Fitted).show(lambda width: self._case(tid, width))
+
+    def _case(self, tid: str, width: int) -> Text:
+        """The highlighted transcript's full id (broken after ``_``, ``-``, ``.`` where it is longer than the
+        line: ``break_id``), its status, format, turns, speakers and case attributes."""
         cases = self.app.cases
         entry = self.desk.project.index.get(tid)
         text = Text()
-        text.append(f"{tid}", style="bold")
+        text.append("\n".join(break_id(tid, width)), style="bold")
         if self.desk.ready:
             text.append(f" · {self.desk.status(tid)}")
         if entry is not None:
@@ -310,4 +328,4 @@ class HomeScreen(Screen):
             text.append(" · ".join(f"{k}: {v}" for k, v in attrs.items()))
         else:
             text.append("\nno case attributes (add a row to cases.csv)")
-        self.query_one("#case", Static).update(text)
+        return text
