@@ -21,18 +21,24 @@ def _counts(counts: dict) -> str:
 @export_group.command("qdpx")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="The file to write (default: exports/<project name>.qdpx).")
+@click.option("--positions", type=click.Choice(["auto", "codepoints", "utf16"]), default="auto", show_default=True,
+              help="How selection positions count, which matters only in text with characters outside the BMP "
+                   "(emoji): codepoints as REFI-QDA says (ATLAS.ti, MAXQDA, QualCoder), utf16 as NVivo counts; "
+                   "auto: utf16 for a project imported from NVivo, else codepoints.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_ctx
-def export_qdpx_cmd(ctx: Context, output: str | None, as_json: bool) -> None:
+def export_qdpx_cmd(ctx: Context, output: str | None, positions: str, as_json: bool) -> None:
     """The whole project as a REFI-QDA project (.qdpx) for ATLAS.ti, MAXQDA, NVivo, QualCoder ..."""
     from qualcode.services.interchange import export_qdpx
 
-    r = export_qdpx(ctx.project, output)
+    r = export_qdpx(ctx.project, output, positions=positions)
     if as_json:
-        emit_json({"path": str(r.path), "bytes": r.size, "counts": r.counts, "warnings": [str(w) for w in r.warnings]})
+        emit_json({"path": str(r.path), "bytes": r.size, "counts": r.counts, "positions": r.positions,
+                   "warnings": [str(w) for w in r.warnings]})
         return
     _warn(r.warnings)
-    click.echo(f"wrote {r.path} ({r.size:,} bytes): {_counts(r.counts)}")
+    how = "UTF-16 code units (as NVivo counts)" if r.positions == "utf16" else "code points"
+    click.echo(f"wrote {r.path} ({r.size:,} bytes): {_counts(r.counts)}; positions in {how}")
 
 
 @export_group.command("qdc")

@@ -1,6 +1,7 @@
 """REFI-QDA interchange: export a project (.qdpx) or its codebook (.qdc), import either.
 
-    export_qdpx(project, dest=None) -> ExportResult        qualcode export qdpx [-o FILE]
+    export_qdpx(project, dest=None, positions="auto") -> ExportResult
+                                                           qualcode export qdpx [-o FILE] [--positions P]
     export_qdc(project, dest=None) -> ExportResult         qualcode export qdc [-o FILE]
     import_project(file, folder) -> ProjectImport          qualcode import-project FILE DIR
     import_codebook(project, file, replace=False, force=False) -> CodebookImport
@@ -29,6 +30,7 @@ from qualcode.formats.refi import layout, merge
 from qualcode.formats.refi.exporting import ExportInput, build
 from qualcode.formats.refi.guids import GuidMaker, is_guid, normalise_guid
 from qualcode.formats.refi.importing import ImportPlan, plan_import
+from qualcode.formats.refi.positions import WRITE_CODEPOINTS, WRITE_UTF16
 from qualcode.formats.refi.reader import read_project, root_name
 from qualcode.formats.refi.safezip import Limits, open_package, parse_xml
 from qualcode.formats.refi.writer import write_qdpx
@@ -125,6 +127,8 @@ class ExportResult:
     counts: dict[str, int] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
     size: int = 0
+    positions: str = WRITE_CODEPOINTS
+    """How the selections' positions count: ``codepoints`` or ``utf16``."""
 
 
 def _current_codings(project: Project, warnings: list[Problem]) -> dict[str, list[Coding]]:
@@ -177,9 +181,30 @@ def _marks(project: Project, warnings: list[Problem]) -> tuple[dict, dict]:
     return memos, statuses
 
 
-def export_qdpx(project: Project, dest: str | Path | None = None, *, now: str | None = None) -> ExportResult:
-    """Write the project as a REFI-QDA 1.5 .qdpx (valid against Project-mrt2019.xsd)."""
+POSITIONS = ("auto", WRITE_CODEPOINTS, WRITE_UTF16)
+"""``export qdpx --positions``: how selection positions count (docs/interchange.md, "Offsets")."""
+
+
+def export_positions(project: Project, positions: str = "auto") -> str:
+    """``codepoints`` or ``utf16``. ``auto``: UTF-16 code units for a project imported from NVivo (it is
+    going back there; NVivo counts so), else code points, as REFI-QDA 1.5 §10.2 says and ATLAS.ti,
+    MAXQDA, QualCoder and qualcode itself read them."""
+    if positions not in POSITIONS:
+        raise QualcodeError(f"unknown way of counting positions: {positions!r}",
+                            hint="use codepoints, utf16 or auto")
+    if positions != "auto":
+        return positions
+    refi = project.config.raw.get("refi")
+    origin = refi.get("origin") if isinstance(refi, dict) else None
+    return WRITE_UTF16 if isinstance(origin, str) and "nvivo" in origin.lower() else WRITE_CODEPOINTS
+
+
+def export_qdpx(project: Project, dest: str | Path | None = None, *, now: str | None = None,
+                positions: str = "auto") -> ExportResult:
+    """Write the project as a REFI-QDA 1.5 .qdpx (valid against Project-mrt2019.xsd), its selections'
+    positions counted as ``positions`` says (``export_positions``)."""
     dest = Path(dest) if dest else _default_name(project, "qdpx")
+    positions = export_positions(project, positions)
     refuse_inputs(project, dest)  # never over a journal, a transcript, the codebook
     warnings: list[Problem] = [Problem(p.message, p.path, p.line) for p in project.index.problems]
     transcripts = [project.transcript(e.id) for e in project.index]
@@ -190,7 +215,8 @@ def export_qdpx(project: Project, dest: str | Path | None = None, *, now: str | 
                        codings=codings, coders=list(project.config.coders), attributes=cases.attributes,
                        case_of=cases.case_of, columns=cases.columns, now=now or _now(),
                        users=imported_users(project), code_guids=imported_code_guids(project),
-                       notes=_imported_notes(project), transcript_memos=memos, statuses=statuses)
+                       notes=_imported_notes(project), transcript_memos=memos, statuses=statuses,
+                       positions=positions)
     model, problems = build(data)
     warnings += problems
     from qualcode.export.provenance import stamp  # where the exported data came from, in the project's Description
@@ -205,7 +231,7 @@ def export_qdpx(project: Project, dest: str | Path | None = None, *, now: str | 
               "selections": sum(len(s.selections) for s in model.sources),
               "memos": sum(1 for n in model.notes if n.name != refi_codebook.META_NAME),
               "cases": len(model.cases), "variables": len(model.variables)}
-    return ExportResult(dest, counts, warnings, size)
+    return ExportResult(dest, counts, warnings, size, positions)
 
 
 def export_qdc(project: Project, dest: str | Path | None = None) -> ExportResult:

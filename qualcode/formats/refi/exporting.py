@@ -2,7 +2,8 @@
 
 Coders become users; codes keep their tree, colours and a readable Description; each transcript is
 a TextSource whose text is the canonical transcript text; each coding is one PlainTextSelection with
-one Coding (code points, end exclusive); a coding's memo is a Note referred to from its selection, a
+one Coding (end exclusive; code points as REFI-QDA 1.5 §10.2 says, or UTF-16 code units as NVivo
+counts, ``ExportInput.positions``); a coding's memo is a Note referred to from its selection, a
 transcript memo a Note (by its coder's user) referred to from the transcript's TextSource;
 case attributes are Variables, given on the Case when every transcript of the case agrees and on
 the TextSource otherwise. GUIDs are uuid5 of the project name and the object's id: the same project
@@ -26,6 +27,7 @@ from qualcode.errors import Problem
 from . import model
 from .codebook import META_NAME, code_guids, dump_meta, to_refi
 from .guids import GuidMaker, is_guid
+from .positions import WRITE_CODEPOINTS, WRITE_UTF16, Utf16Positions
 
 NAME_CHARS = 80
 _INT = re.compile(r"^-?[1-9]\d*$|^0$")
@@ -56,6 +58,8 @@ class ExportInput:
     """coder -> transcript id -> the coder's memo on it: a Note the transcript's TextSource refers to."""
     statuses: dict[str, dict[str, str]] = field(default_factory=dict)
     """coder -> transcript id -> the status the coder said (REFI-QDA has none: qualcode metadata)."""
+    positions: str = WRITE_CODEPOINTS
+    """How selection positions count: ``codepoints`` (REFI-QDA 1.5 §10.2) or ``utf16`` (NVivo)."""
 
 
 def selection_name(quote: str) -> str:
@@ -90,6 +94,22 @@ def users(coders: list[str], known: dict[str, tuple[str, str]], guid: GuidMaker)
         used.add(g)
         out.append(model.User(g, name=name or c, id=c))
     return out
+
+
+def _positions_warning(positions: str, moved: dict[str, int]) -> Problem:
+    """Where the two ways of counting positions give different numbers (text after an emoji), say
+    which one the export used and who would misplace those selections."""
+    n = sum(moved.values())
+    shown = ", ".join(sorted(moved)[:3]) + (" ..." if len(moved) > 3 else "")
+    where = (f"{n} selection(s) in {len(moved)} transcript(s) ({shown}) end after characters outside the Basic "
+             "Multilingual Plane (emoji and the like), so their positions depend on how a program counts")
+    if positions == WRITE_UTF16:
+        return Problem(f"{where}: they were written in UTF-16 code units, as NVivo counts; ATLAS.ti, MAXQDA and "
+                       "QualCoder count code points (REFI-QDA 1.5 §10.2) and would misplace them: for those, "
+                       "export with --positions codepoints")
+    return Problem(f"{where}: they were written in Unicode code points, as REFI-QDA 1.5 §10.2 says (ATLAS.ti, "
+                   "MAXQDA, QualCoder); NVivo counts UTF-16 code units and would misplace them: for NVivo, "
+                   "export with --positions utf16")
 
 
 def build(data: ExportInput) -> tuple[model.Project, list[Problem]]:
@@ -137,6 +157,12 @@ def build(data: ExportInput) -> tuple[model.Project, list[Problem]]:
         p.sources.append(src)
     names = {c.id: c.name for c in data.codebook.codes}
     skipped_code = skipped_text = 0
+    if data.positions not in (WRITE_CODEPOINTS, WRITE_UTF16):
+        raise ValueError(f"positions {data.positions!r}")
+    p.utf16 = data.positions == WRITE_UTF16
+    utf16 = {t.id: Utf16Positions(t.text) for t in data.transcripts}
+    moved: dict[str, int] = {}
+    """transcript id -> selections whose positions differ between the two countings"""
     for coder, codings in data.codings.items():
         ug = user_guid[coder]
         for c in sorted(codings, key=lambda c: (c.transcript, c.start, c.end, c.code, c.id)):
@@ -149,7 +175,13 @@ def build(data: ExportInput) -> tuple[model.Project, list[Problem]]:
                 continue
             text = texts[c.transcript].text
             # a coding imported from REFI-QDA has its selection's GUID as id: it goes back out unchanged
-            sel = model.Selection(c.id if is_guid(c.id) else guid("selection", coder, c.id), c.start, c.end,
+            u16 = utf16[c.transcript]
+            start, end = (u16(c.start), u16(c.end)) if u16.astral else (c.start, c.end)
+            if end != c.end:
+                moved[c.transcript] = moved.get(c.transcript, 0) + 1
+            if not p.utf16:
+                start, end = c.start, c.end
+            sel = model.Selection(c.id if is_guid(c.id) else guid("selection", coder, c.id), start, end,
                                   name=selection_name(text[c.start:c.end]), user=ug, created=c.created)
             # the Coding's GUID follows its selection's, so it too is the same after a round trip
             ref = model.CodingRef(guid("coding", coder, sel.guid), code_guid[c.code], user=ug, created=c.created)
@@ -178,7 +210,10 @@ def build(data: ExportInput) -> tuple[model.Project, list[Problem]]:
         problems.append(Problem(f"{skipped_code} coding(s) with codes that are not in the codebook were left out "
                                 "(run `qualcode check`)"))
 
+    if moved:
+        problems.append(_positions_warning(data.positions, moved))
     meta = {
+        "positions": data.positions,
         "codebook": book_meta,
         "sources": {guid("source", t.id): {"id": t.id, "metadata": t.metadata} for t in data.transcripts},
         "users": {user_guid[c]: c for c in coders},

@@ -18,7 +18,7 @@ from . import model
 from .codebook import META_NAME, from_refi, read_meta, slug
 from .guids import is_guid
 from .names import coder_id
-from .positions import SourceText, choose, quote_matches
+from .positions import CODE_POINTS, UTF16, WRITE_CODEPOINTS, WRITE_UTF16, SourceText, choose, quote_matches
 from .safezip import Package, is_external
 
 _CODER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -290,9 +290,18 @@ class Planner:
                 parts.append(text.strip())
         return parts
 
+    def _said_unit(self) -> str | None:
+        """How positions count, when the file says so itself: qualcode's export records it in its
+        metadata (``--positions``). Believed only of a file qualcode wrote (``origin``): a program that
+        re-exports the project may keep the note but count its own way."""
+        said = (self.meta or {}).get("positions") if self.meta else None
+        if not (self.p.origin or "").lower().startswith("qualcode"):
+            return None
+        return {WRITE_CODEPOINTS: CODE_POINTS, WRITE_UTF16: UTF16}.get(said) if isinstance(said, str) else None
+
     def selections(self, s: model.Source, tid: str, st: SourceText) -> None:
         choice = choose(st, [(x.start, x.end, x.name) for x in s.selections],
-                        prefer_utf16="nvivo" in (self.p.origin or "").lower())
+                        prefer_utf16="nvivo" in (self.p.origin or "").lower(), unit=self._said_unit())
         if s.selections:
             self.plan.offsets[f"{choice.unit} / {choice.base} text"] += 1
         text = st.canonical

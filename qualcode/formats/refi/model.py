@@ -2,7 +2,8 @@
 
 The reader fills these from a ``.qde`` / ``.qdc`` file (GUIDs normalised to lower case, no braces);
 the writer turns them into schema-valid XML. Positions of text selections are whatever the file
-said (``refi.positions`` converts them); the writer is given code-point offsets, end exclusive.
+said (``refi.positions`` converts them); the writer is given offsets, end exclusive, in code points
+(or in UTF-16 code units when ``Project.utf16`` says so).
 """
 
 from __future__ import annotations
@@ -160,6 +161,8 @@ class Project:
     sets: list[Set] = field(default_factory=list)
     description: str = ""
     project_notes: list[str] = field(default_factory=list)
+    utf16: bool = False
+    """For the writer: the selections' positions count UTF-16 code units (NVivo), not code points."""
     other_sources: dict[str, int] = field(default_factory=dict)
     """Sources qualcode does not import, by element name (PictureSource, AudioSource ...)."""
     dropped_codes: list[DroppedCode] = field(default_factory=list)

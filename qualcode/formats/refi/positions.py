@@ -43,6 +43,29 @@ def _has_astral(text: str) -> bool:
     return any(ord(ch) > 0xFFFF for ch in text) if not text.isascii() else False
 
 
+# -- writing: the counting an export uses -------------------------------------------------------
+WRITE_CODEPOINTS, WRITE_UTF16 = "codepoints", "utf16"
+"""How ``export qdpx`` counts positions: Unicode code points (REFI-QDA 1.5 §10.2; ATLAS.ti, MAXQDA,
+QualCoder, qc and qualcode read them so) or UTF-16 code units (as NVivo writes and reads them)."""
+
+
+class Utf16Positions:
+    """Code-point offsets into one text as UTF-16 code-unit offsets (a character outside the BMP, an
+    emoji, counts 2)."""
+
+    def __init__(self, text: str) -> None:
+        self._astral = [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF] if _has_astral(text) else []
+        self.length = len(text) + len(self._astral)
+
+    def __call__(self, pos: int) -> int:
+        return pos + bisect_left(self._astral, pos) if self._astral else pos
+
+    @property
+    def astral(self) -> bool:
+        """True when the text holds characters outside the BMP (the two countings differ)."""
+        return bool(self._astral)
+
+
 class SourceText:
     """One source's text as the file has it (BOM removed) and canonical, with position maps."""
 
@@ -117,11 +140,15 @@ class Choice:
     """Selections with a non-empty name."""
 
 
-def choose(text: SourceText, spans: list[tuple[int, int, str]], prefer_utf16: bool) -> Choice:
-    """The interpretation for one source's selections ``(start, end, name)``."""
+def choose(text: SourceText, spans: list[tuple[int, int, str]], prefer_utf16: bool,
+           unit: str | None = None) -> Choice:
+    """The interpretation for one source's selections ``(start, end, name)``. ``unit`` (CODE_POINTS or
+    UTF16), when the file says how it counts (qualcode's own export does), leaves only that unit."""
     order = list(INTERPRETATIONS)
     if prefer_utf16:
         order = [(UTF16, RAW), (CODE_POINTS, RAW), (UTF16, CANONICAL), (CODE_POINTS, CANONICAL)]
+    if unit is not None:
+        order = [o for o in order if o[0] == unit]
     if not text.ambiguous:
         return Choice(*order[0])
     named = [(s, e, n) for s, e, n in spans if n and n.strip()]

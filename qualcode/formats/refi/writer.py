@@ -1,7 +1,8 @@
 """A strict REFI-QDA writer: ``model`` objects -> project.qde (Project-mrt2019.xsd) and a .qdpx zip.
 
 Elements go in schema order, no container is written empty, every GUID is checked, colours must be
-``#RRGGBB`` and text positions ``0 <= start < end`` (code points, end exclusive). Strings are
+``#RRGGBB`` and text positions ``0 <= start < end <= len(text)`` (code points, or UTF-16 code units
+when ``Project.utf16`` says so; end exclusive). Strings are
 cleaned of characters XML cannot hold (they become U+FFFD; the source texts themselves go into
 ``sources/<GUID>.txt`` untouched, so offsets never shift).
 """
@@ -150,7 +151,7 @@ def write_project_xml(fh, p: model.Project) -> None:
         fh.write(b"<Sources>")
         holder = etree.Element(_T["Sources"], nsmap={None: PROJECT_NS})
         for src in p.sources:
-            _source(holder, src)
+            _source(holder, src, p.utf16)
             fh.write(_fragment(holder[0]))
             del holder[0]
         fh.write(b"</Sources>")
@@ -241,7 +242,7 @@ def _tail(p: model.Project) -> etree._Element:
     return root
 
 
-def _source(parent: etree._Element, s: model.Source) -> None:
+def _source(parent: etree._Element, s: model.Source, utf16: bool = False) -> None:
     sub = etree.SubElement
     T = _T
     se = sub(parent, T["TextSource"], guid=_guid(s.guid, "source"))
@@ -257,6 +258,8 @@ def _source(parent: etree._Element, s: model.Source) -> None:
     if s.description:
         sub(se, T["Description"]).text = xml_text(s.description)
     n_text = len(s.text or "")
+    if utf16:  # positions count UTF-16 code units (NVivo): a character outside the BMP is 2
+        n_text += sum(1 for ch in (s.text or "") if ord(ch) > 0xFFFF)
     for sel in s.selections:
         if not (0 <= sel.start < sel.end <= n_text):
             raise ValueError(f"selection {sel.start}-{sel.end} is outside the source (0-{n_text})")
