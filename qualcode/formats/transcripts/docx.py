@@ -6,6 +6,7 @@ import io
 import re
 import zipfile
 import zlib
+from pathlib import PurePath
 
 from qualcode.domain.offsets import canonicalize
 from qualcode.errors import FormatError, Problem
@@ -24,7 +25,6 @@ _OTHER_ZIPS = [
     ("xl/workbook.xml", "an Excel workbook (.xlsx)"),
     ("ppt/presentation.xml", "a PowerPoint file (.pptx)"),
     ("content.xml", "an OpenDocument file (.odt/.ods)"),
-    ("project.qde", "a REFI-QDA project (.qdpx)"),
 ]
 _DATE = re.compile(
     r"\b(?:\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{4}-\d{2}-\d{2}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
@@ -33,6 +33,44 @@ _DATE = re.compile(
 )
 _DURATION = re.compile(r"(?:\d+\s*h(?:ours?)?\s*)?(?:\d+\s*m(?:in(?:utes?)?)?\s*)?(?:\d+\s*s(?:ec(?:onds?)?)?)?", re.I)
 _INDENT = re.compile(r"(?:[ \u00a0]{2,}|\t)")
+_GENERIC_TITLE = re.compile(
+    r"(?:microsoft\s+)?(?:office\s+)?word\s+document|(?:new\s+)?(?:microsoft\s+)?(?:word\s+)?document\s*\d*|"
+    r"doc\s*\d+|untitled(?:\s+document)?\s*\d*|title|\W*",
+    re.I,
+)
+"""Titles that Word, LibreOffice or python-docx put in the core properties by default ("Word
+Document" when a package has none), not the transcript's."""
+_PRINTED = re.compile(r"microsoft\s+(?:word|office\s+word)\s*[-\u2013\u2014:]", re.I)
+"""A title Word gives a document printed to PDF and converted back ("Microsoft Word - interview3.doc")."""
+_HEADING_STYLE = re.compile(r"(?:title|heading\s*[1-3])", re.I)
+
+
+def document_title(title: str | None) -> str | None:
+    """The core properties' title when it is the document's own: not empty, not a default such as
+    "Word Document" or "Document1", not a "Microsoft Word - file.doc" left by a PDF round trip."""
+    title = " ".join((title or "").split())
+    if not title or _GENERIC_TITLE.fullmatch(title) or _PRINTED.match(title):
+        return None
+    return title
+
+
+def _first_heading(document) -> str | None:
+    """The text of the first paragraph when it is styled as a title or heading (Title, Heading 1-3)."""
+    for child in document.element.body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "tbl":
+            return None
+        if tag != "p":
+            continue
+        from docx.text.paragraph import Paragraph
+
+        para = Paragraph(child, document)
+        text = " ".join(para.text.split())
+        if not text:
+            continue
+        style = para.style.name if para.style is not None else ""
+        return text if style and _HEADING_STYLE.fullmatch(style.strip()) else None
+    return None
 _HINT = "open the file in Word and save it again as .docx, or export the transcript as plain text"
 
 
@@ -44,11 +82,18 @@ def _open(data: bytes, name: str):
         raise FormatError("this Word/zip file is damaged or truncated and cannot be opened", path=name,
                           hint=_HINT) from None
     if "word/document.xml" not in names:
+        if "project.qde" in names or any("/" not in n and n.lower().endswith(".qde") for n in names):
+            # ATLAS.ti 26 names its .qde after the project
+            file = PurePath(name).name
+            raise FormatError("this is a REFI-QDA project file (.qdpx: a whole project from NVivo, ATLAS.ti, "
+                              "MAXQDA, QualCoder or qualcode), not a transcript; `qualcode import` takes "
+                              "transcripts", path=name,
+                              hint=f"make a new project from it with `qualcode import-project {file} FOLDER`, "
+                                   f"or take only its codebook into this project with "
+                                   f"`qualcode import-codebook {file}`")
         what = next((desc for member, desc in _OTHER_ZIPS if member in names), "a zip archive")
         raise FormatError(f"this is {what}, not a Word transcript (it has no word/document.xml)", path=name,
-                          hint="bring a REFI-QDA project in with `qualcode import-project FILE FOLDER`"
-                          if "project.qde" in names else
-                          "import the transcript itself: a .docx, .txt, .md, .vtt or .srt file")
+                          hint="import the transcript itself: a .docx, .txt, .md, .vtt or .srt file")
     from qualcode.formats.refi.safezip import check_docx
 
     check_docx(data, name)  # entries, ratio and sizes bounded, every entry decompresses: as for .qdpx
@@ -89,7 +134,8 @@ def parse_docx(data: bytes, name: str
     document = _open(data, name)
     try:
         paragraphs = _paragraphs(document)
-        title = document.core_properties.title
+        title = document_title(document.core_properties.title)
+        heading = None if title else _first_heading(document)  # no title of its own: the first heading
     except Exception as exc:  # noqa: BLE001
         raise FormatError(f"this Word file is damaged and cannot be read ({type(exc).__name__})", path=name,
                           hint=_HINT) from None
@@ -97,8 +143,12 @@ def parse_docx(data: bytes, name: str
     if not raw.strip():
         raise FormatError("this Word file has no text", path=name, hint="check it is the transcript, not an empty template")
     metadata, body, _skipped = split_front_matter(raw, name)
-    if title and title.strip():
-        metadata.setdefault("title", title.strip())
+    if title:
+        metadata.setdefault("title", title)
+    elif heading:  # else the reader takes a title line above the first turn, else the file name
+        from . import _clip
+
+        metadata.setdefault("title", _clip(heading))
     lines = body.split("\n")
     problems: list[Problem] = []
     heads = sum(1 for line in lines if _timed_head(line) is not None)
