@@ -58,6 +58,13 @@ def _shown(path) -> str:
         return str(path)
 
 
+def _wrote(path) -> str:
+    """``wrote exports/report.docx``, and, when the file there had been edited, where it was kept."""
+    from qualcode.export.keep import written_line
+
+    return written_line(path, _shown)
+
+
 def table_options(f):
     f = click.option("--quiet", "-q", is_flag=True, help="Do not print progress.")(f)
     f = click.option("--coders", multiple=True, metavar="NAMES", help=CODERS_HELP)(f)
@@ -109,7 +116,7 @@ def docx_cmd(ctx, output, tables, coders, quiet, chart_by, quotes_per_code, no_a
 
     path = write_report(ctx.project, output, **_report_kwargs(ctx, tables, coders, quiet, chart_by,
                                                               quotes_per_code, no_agreement, memos, resamples))
-    click.echo(f"wrote {_shown(path)}")
+    click.echo(_wrote(path))
 
 
 @export_group.command("pdf")
@@ -133,7 +140,7 @@ def pdf_cmd(ctx, output, tables, coders, quiet, chart_by, quotes_per_code, no_ag
     path = write_pdf(ctx.project, output, warn=warn, **_report_kwargs(ctx, tables, coders, quiet, chart_by,
                                                                        quotes_per_code, no_agreement, memos,
                                                                        resamples))
-    click.echo(f"wrote {_shown(path)}")
+    click.echo(_wrote(path))
 
 
 @export_group.command("codebook-docx")
@@ -144,7 +151,7 @@ def codebook_docx_cmd(ctx, output) -> None:
     """The codebook as a Word document: the tree, definitions, criteria, examples, keywords."""
     from qualcode.export.docx_codebook import write_codebook_docx
 
-    click.echo(f"wrote {_shown(write_codebook_docx(ctx.project, output))}")
+    click.echo(_wrote(write_codebook_docx(ctx.project, output)))
 
 
 @export_group.command("xlsx")
@@ -161,7 +168,7 @@ def xlsx_cmd(ctx, output, tables, coders, quiet) -> None:
 
     path = write_xlsx(ctx.project, output, tables=_names(tables) or None, coders=_table_coders(ctx, coders),
                       progress=_progress(quiet), command=cli_command())
-    click.echo(f"wrote {_shown(path)}")
+    click.echo(_wrote(path))
 
 
 @export_group.command("csv")
@@ -179,8 +186,13 @@ def csv_cmd(ctx, output, tables, coders, quiet, bom) -> None:
 
     paths = write_csv(ctx.project, output, tables=_names(tables) or None, coders=_table_coders(ctx, coders),
                       progress=_progress(quiet), bom=bom, command=cli_command())
+    from qualcode.export.keep import kept_for, kept_text
+
     for path in paths:
         click.echo(f"wrote {_shown(path)}")
+    kept = kept_for(paths[0].parent) if paths else None
+    if kept is not None:
+        click.echo("the folder " + kept_text(paths[0].parent, kept, _shown))
 
 
 # ``export_group`` itself is registered by qualcode.cli.interchange (it lists it in its COMMANDS).

@@ -131,4 +131,4 @@ def write_codebook_docx(project, path=None, *, today: date | None = None) -> Pat
     add_codebook(doc, book, level=1)
     buf = io.BytesIO()
     doc.save(buf)
-    return save_bytes(path, buf.getvalue())
+    return save_bytes(path, buf.getvalue(), project)

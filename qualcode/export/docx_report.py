@@ -562,7 +562,7 @@ def write_report(project, path=None, *, tables=None, coders=None, progress: Prog
     tick("saving")
     buf = io.BytesIO()
     doc.save(buf)
-    out = save_bytes(path, buf.getvalue())
+    out = save_bytes(path, buf.getvalue(), project)
     if progress is not None:
         progress(state["total"], state["total"], f"written to {out}")
     return out

@@ -120,10 +120,33 @@ def make_folder(folder: Path) -> Path:
     return Path(folder)
 
 
-def save_bytes(path: Path, data: bytes) -> Path:
+def save_bytes(path: Path, data: bytes, project=None) -> Path:
     """Write ``data`` to ``path`` atomically: a reader sees the old file or the new one, never a part.
-    The folder is made now, once everything to write is ready."""
+    The folder is made now, once everything to write is ready. With ``project``, a file at ``path``
+    that qualcode did not write, or that was changed since, is kept beside it first (``keep``), and
+    what was written is remembered; ``keep.kept_for(path)`` then says what was kept."""
+    from qualcode.export import keep
+
     path = check_writable(Path(path))
     make_folder(path.parent)
-    write_atomic(path, data)
+    if project is None:
+        write_atomic(path, data)
+        return path
+    try:
+        kept = keep.keep_aside(project, path)
+    except OSError as exc:
+        raise QualcodeError(f"the file there was changed since qualcode wrote it (or not written by qualcode), "
+                            f"and it could not be kept aside: {exc.strerror}; nothing was written", path=path,
+                            hint="move or rename it yourself, or write to another file name with -o") from None
+    try:
+        write_atomic(path, data)
+    except BaseException:
+        if kept is not None:
+            try:
+                os.unlink(kept.path)  # the old file is still at ``path``, unchanged
+            except OSError:
+                pass
+        raise
+    keep.remember(project, {path: keep.digest(data)})
+    keep.note(path, kept)
     return path

@@ -111,5 +111,5 @@ def write_pdf(project, path=None, *, progress=None, warn: Callable[[str], None] 
         if progress is not None:
             progress(0, 1, "converting to PDF with LibreOffice (contents with page numbers)")
         pdf = convert(docx, work / "report.pdf", work, warn)
-        out = save_bytes(path, pdf.read_bytes())
+        out = save_bytes(path, pdf.read_bytes(), project)
     return out

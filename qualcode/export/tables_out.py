@@ -367,7 +367,7 @@ def write_xlsx(project, path=None, *, tables=None, coders=None, progress: Progre
     stamp = make_stamp(project, command=command, coders=counted)
     data = workbook_bytes(project, frames, today=today, progress=progress, stamp=stamp,
                           memos=notes if notes is not None and len(notes) else None)
-    out = save_bytes(path, data)
+    out = save_bytes(path, data, project)
     if progress is not None:
         progress(len(frames) + 1, len(frames) + 1, f"written to {out}")
     return out
@@ -450,8 +450,13 @@ def write_csv(project, folder=None, *, tables=None, coders=None, progress: Progr
     record["tables"] = [{"file": n, "title": grid(df).title, "caption": str(df.attrs.get("caption") or "")}
                         for (n, _), df in zip(files, frames)]
     files.append((PROVENANCE, (json.dumps(record, indent=2, ensure_ascii=False) + "\n").encode("utf-8")))
+    from qualcode.export import keep
+
     make_folder(folder.parent)
-    replace_folder(folder, files)
+    kept = keep.keep_folder_aside(project, folder)  # a CSV edited since qualcode wrote it: keep the old set
+    replace_folder(folder, files, keep_as=kept.path if kept else None)
+    keep.remember(project, {folder / n: keep.digest(data) for n, data in files})
+    keep.note(folder, kept)
     if progress is not None:
         progress(len(frames), len(frames), f"written to {folder}")
     return [folder / n for n, _ in files]
@@ -463,9 +468,9 @@ def _umask() -> int:
     return mask
 
 
-def replace_folder(folder: Path, files: list[tuple[str, bytes]]) -> None:
+def replace_folder(folder: Path, files: list[tuple[str, bytes]], keep_as: Path | None = None) -> None:
     """Write ``files`` into a fresh folder beside ``folder``, then swap it in (the old set is moved
-    aside and removed): a reader sees the old set or the new one, never a mix."""
+    aside and removed, or kept as ``keep_as``): a reader sees the old set or the new one, never a mix."""
     import shutil
     import tempfile
 
@@ -482,8 +487,9 @@ def replace_folder(folder: Path, files: list[tuple[str, bytes]]) -> None:
                 os.fsync(fh.fileno())
         fsync_dir(fresh)
         if folder.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{folder.name}.old-", dir=folder.parent))
-            os.rmdir(old)
+            old = keep_as or Path(tempfile.mkdtemp(prefix=f".{folder.name}.old-", dir=folder.parent))
+            if keep_as is None:
+                os.rmdir(old)
             os.replace(folder, old)
         os.replace(fresh, folder)
         fsync_dir(folder.parent)
@@ -493,5 +499,5 @@ def replace_folder(folder: Path, files: list[tuple[str, bytes]]) -> None:
         shutil.rmtree(fresh, ignore_errors=True)
         raise QualcodeError(f"cannot write the CSV files: {exc.strerror}", path=folder,
                             hint="choose a folder you can write to (-o PATH)") from None
-    if old is not None:
+    if old is not None and keep_as is None:
         shutil.rmtree(old, ignore_errors=True)
