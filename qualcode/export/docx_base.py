@@ -68,6 +68,9 @@ def _styles(doc: Document) -> None:
                space_after=10, keep_with_next=False)
     _add_style(doc, "Table Text", "Normal", size=9, space_after=0)
     _add_style(doc, "Table Note", "Normal", size=9, italic=True, space_after=10)
+    # a note is never split: with the table's last row kept with it (``docx_table.KEEP``), it follows
+    # its table whole, never a page holding only its last lines
+    styles["Table Note"].paragraph_format.keep_together = True
     _add_style(doc, "Notice", "Normal", size=10, space_after=8)
     for level, indent in ((1, 0), (2, 0.5), (3, 1.0)):
         style = _add_style(doc, f"toc {level}", "Normal", space_after=2 if level > 1 else 4,

@@ -9,6 +9,7 @@ from datetime import date
 from qualcode.export import docx_base as base
 from qualcode.export.docx_codebook import summary
 from qualcode.export.frame import Grid, clean_text
+from qualcode.export.spoken import WORDS_DEFINED, spoken_table, spoken_words  # noqa: F401 (spoken_words: tests)
 
 MAX_LISTED = 100  # transcripts listed in the methods table; the rest are counted
 
@@ -45,29 +46,9 @@ def coder_stats(project, coders: list[str]) -> dict[str, dict]:
     return out
 
 
-def spoken_words(project, entries) -> dict[str, int]:
-    """The words spoken in each transcript: the text of its speaker turns, without the speaker labels,
-    timestamps and any note before the first turn (a transcript without turns, or one that cannot be
-    read: the index's count). From the turn cache (``analysis.turns``): the transcripts are read only
-    when the cache does not have them yet, one at a time."""
-    from qualcode.analysis.turns import turn_table
-
-    records = turn_table(project).many([e.id for e in entries])
-    out = {}
-    for e in entries:
-        rec = records.get(e.id)
-        out[e.id] = rec.words if rec is not None and rec.words is not None else e.words
-    return out
-
-
-WORDS_DEFINED = ("Spoken words are the words of the speaker turns: speaker labels, timestamps and notes "
-                 "before the first turn are not counted (a word is a run of letters or digits, with an "
-                 "apostrophe inside it: \u201cdon't\u201d is one word).")
-
-
 def transcripts_part(doc, project, stats: dict, add_table) -> None:
     entries = list(project.index)
-    spoken = spoken_words(project, entries)
+    spoken, said = spoken_table(project, entries)
     words = sum(spoken.values())
     turns = sum(e.turns for e in entries)
     formats = Counter(e.format for e in entries)
@@ -88,7 +69,8 @@ def transcripts_part(doc, project, stats: dict, add_table) -> None:
              ", ".join(coded_by.get(e.id, [])) or "not coded"] for e in entries[:MAX_LISTED]]
     grid = _grid(["Transcript", "Case", "Date", "Spoken words", "Turns", "Coded by"], rows,
                  [False, False, False, True, True, False], "Transcripts")
-    add_table(grid, "The transcripts: case, date of interview, length and who coded each", "Note. " + WORDS_DEFINED)
+    add_table(grid, "The transcripts: case, date of interview, length and who coded each",
+              " ".join(("Note.", WORDS_DEFINED, said)).strip())
     if len(entries) > MAX_LISTED:
         base.para(doc, f"The first {MAX_LISTED} of {len(entries):,} transcripts are listed; "
                           "`qualcode stats --json` lists them all.", style="Table Note")

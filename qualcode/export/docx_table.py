@@ -42,8 +42,13 @@ def measure(text: str, bold: bool = False) -> int:
     return int(units * POINT * 20 / 1000 * (BOLD if bold else 1.0)) + 1
 
 
-# where Word may wrap a line: ordinary spaces, never a no-break space
-_WORD_BREAKS = re.compile(r"[ \t\n]+")
+# where Word and LibreOffice may wrap a line: ordinary spaces (never a no-break space), and after a
+# hyphen or a slash ("participant-07-/session" is not a word broken in the middle)
+_WORD_BREAKS = re.compile(r"[ \t\n]+|(?<=[-/])(?=\w)")
+HEADER_SAFETY = 1.30
+"""Header words are measured this much wider than in Calibri: LibreOffice without Carlito (most Linux
+machines, and so `qualcode export pdf`) sets Calibri in DejaVu Sans, whose bold is 1.27 to 1.34 times as
+wide ("Togeth/er" otherwise; the cell padding, PAD, covers the rest). Headers are few and short."""
 SHORT_LABEL = 14  # row labels up to this many characters ("LSP A") are kept on one line
 
 
@@ -71,15 +76,20 @@ def _measured(grid: Grid, columns: list[int], rows: list[int]) -> tuple[list[int
     minimum, preferred = [], []
     for j in columns:
         lead = j < grid.index_columns
-        head = _longest_word([grid.headers[j]], True)
+        head = int(_longest_word([grid.headers[j]], True) * HEADER_SAFETY)
         texts = [grid.text(i, j) for i in sample]
         longest_word = _longest_word(texts, lead, SHORT_LABEL if lead else 0)
         lengths = sorted(measure(t, lead) for t in texts) or [0]
         typical = lengths[min(len(lengths) - 1, int(len(lengths) * 0.9))]
-        need = min(max(head, longest_word, 300), 40 * 100)
+        need = max(head, min(max(longest_word, 300), 40 * 100))
         minimum.append(max(MIN_COL, need + PAD))
         preferred.append(max(minimum[-1], min(typical, 70 * 95) + PAD))
     return minimum, preferred
+
+
+def header_widths(grid: Grid, columns: list[int]) -> list[int]:
+    """The narrowest each column can be (twips) without breaking a word of its header."""
+    return [max(MIN_COL, int(_longest_word([grid.headers[j]], True) * HEADER_SAFETY) + PAD) for j in columns]
 
 
 def _widths(grid: Grid, columns: list[int], rows: list[int], total: int) -> list[int]:
@@ -99,6 +109,11 @@ def _widths(grid: Grid, columns: list[int], rows: list[int], total: int) -> list
         spare = total - sum(base)
         extra = [max(0, p - b) for p, b in zip(preferred, base)]
         widths = [int(b + spare * e / (sum(extra) or 1)) for b, e in zip(base, extra)]
+    elif sum(heads := header_widths(grid, columns)) <= total:
+        # the cells' longest words do not all fit: no header word is broken; the cells share the rest
+        spare = total - sum(heads)
+        extra = [max(0, m - h) for m, h in zip(minimum, heads)]
+        widths = [int(h + spare * e / (sum(extra) or 1)) for h, e in zip(heads, extra)]
     else:  # too many columns for their words: the row labels keep their width, the rest shrink
         lead = [k for k, j in enumerate(columns) if j < grid.index_columns]
         fixed = min(sum(preferred[k] for k in lead), int(total * 0.35))
