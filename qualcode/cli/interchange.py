@@ -38,7 +38,7 @@ def export_qdpx_cmd(ctx: Context, output: str | None, positions: str, as_json: b
         return
     _warn(r.warnings)
     how = "UTF-16 code units (as NVivo counts)" if r.positions == "utf16" else "code points"
-    click.echo(f"wrote {r.path} ({r.size:,} bytes): {_counts(r.counts)}; positions in {how}")
+    click.echo(f"wrote {r.path} ({r.size:,} bytes): {_counts(r.counts)}; positions in {how}{_kept(r.path)}")
 
 
 @export_group.command("qdc")
@@ -54,7 +54,15 @@ def export_qdc_cmd(ctx: Context, output: str | None, as_json: bool) -> None:
     if as_json:
         emit_json({"path": str(r.path), "bytes": r.size, "counts": r.counts})
         return
-    click.echo(f"wrote {r.path} ({r.size:,} bytes): {_counts(r.counts)}")
+    click.echo(f"wrote {r.path} ({r.size:,} bytes): {_counts(r.counts)}{_kept(r.path)}")
+
+
+def _kept(path) -> str:
+    """What the export kept aside (a file there edited since qualcode wrote it), as the line's end."""
+    from qualcode.export.keep import kept_for, kept_text
+
+    kept = kept_for(path)
+    return f"; the file {kept_text(path, kept)}" if kept else ""
 
 
 @click.command("import-project")

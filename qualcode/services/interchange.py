@@ -222,8 +222,11 @@ def export_qdpx(project: Project, dest: str | Path | None = None, *, now: str | 
     from qualcode.export.provenance import stamp  # where the exported data came from, in the project's Description
 
     model.description = "\n\n".join(x for x in (model.description, stamp(project).text()) if x)
+    from qualcode.export.keep import guarded  # a file there edited since qualcode wrote it is kept beside
+
     try:
-        size = write_qdpx(dest, model)
+        with guarded(project, dest):
+            size = write_qdpx(dest, model)
     except OSError as exc:
         raise QualcodeError(f"could not write the export: {exc.strerror}", path=dest,
                             hint="check the folder exists, is writable and the disk has space") from None
@@ -240,7 +243,14 @@ def export_qdc(project: Project, dest: str | Path | None = None) -> ExportResult
     refuse_inputs(project, dest)
     data = refi_codebook.write_qdc(project.codebook, GuidMaker(project.config.name), _origin(),
                                    imported_code_guids(project))
-    write_atomic(dest, data)
+    from qualcode.export.keep import guarded
+
+    try:
+        with guarded(project, dest):
+            write_atomic(dest, data)
+    except OSError as exc:
+        raise QualcodeError(f"could not write the export: {exc.strerror}", path=dest,
+                            hint="check the folder exists, is writable and the disk has space") from None
     return ExportResult(dest, {"codes": len(project.codebook)}, [], len(data))
 
 
