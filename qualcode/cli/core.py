@@ -8,6 +8,16 @@ import click
 
 from qualcode.cli.context import Context, pass_ctx
 from qualcode.cli.output import emit_json, table
+from qualcode.domain.codebook import set_warning_sink
+
+
+def _codebook_warning(problem) -> None:
+    """A codebook problem that changes no coding's meaning (a bad colour, a taken shortcut): said once on
+    stderr by every command that reads the codebook, which goes on (`qualcode check` lists them too)."""
+    click.echo(f"qualcode: warning: {problem}", err=True)
+
+
+set_warning_sink(_codebook_warning)
 
 
 @click.command("init")
@@ -46,10 +56,13 @@ def import_cmd(ctx: Context, files: tuple[str, ...], replace: bool, transcript_i
         return
     for w in result.warnings:
         click.echo(f"{'note' if isinstance(w, Note) else 'warning'}: {w}", err=True)
+    from qualcode.analysis.data import plural
+
     for tid, path in result.imported:
         e = ctx.project.index.get(tid)
-        who = ", ".join(f"{s} ({d['role'] or 'no role'}, {d['turns']} turns)" for s, d in e.roles.items())
-        click.echo(f"imported {tid} -> {path} ({e.format}, {e.turns} turns, {e.words} words, "
+        who = ", ".join(f"{s} ({d['role'] or 'no role'}, {plural(int(d['turns'] or 0), 'turn')})"
+                        for s, d in e.roles.items())
+        click.echo(f"imported {tid} -> {path} ({e.format}, {plural(e.turns, 'turn')}, {plural(e.words, 'word')}, "
                    f"speakers: {who or 'none found'})")
     for tid in result.unchanged:
         click.echo(f"unchanged {tid} (already imported)")
@@ -177,7 +190,10 @@ def code_list(ctx: Context, transcript_id, code_id, all_coders, as_json) -> None
     codes = None
     if code_id:
         if code_id not in project.codebook:
-            raise UnknownCodeError(f"unknown code {code_id!r}", path=project.codebook_path)
+            from qualcode.domain.codebook import did_you_mean
+
+            raise UnknownCodeError(f"unknown code {code_id!r}{did_you_mean(project.codebook.codes, code_id)}",
+                                   path=project.codebook_path)
         codes = {code_id, *project.codebook.descendants(code_id)}
     rows = []
     for coder in coders:

@@ -42,6 +42,10 @@ class Code:
     colour: str | None = None
     shortcut: str | None = None
     line: int | None = None
+    ignored: dict[str, tuple[str, str]] = field(default_factory=dict, compare=False, repr=False)
+    """Fields the file gives a value that cannot be used (a bad colour, a taken shortcut): field ->
+    (the value as written, what is wrong and what to do). The field itself is None (the default colour,
+    no key); the value is written back as it was on save until the field is given a new value."""
 
 
 @dataclass
@@ -123,6 +127,12 @@ class Codebook:
         names = [self.by_id[a].name for a in reversed(self.ancestors(code_id)) if a in self.by_id]
         return " / ".join(names + [self.by_id[code_id].name])
 
+    @property
+    def warnings(self) -> list[Problem]:
+        """What the codebook gives that is ignored without changing what any coding means (a bad colour,
+        a taken or invalid shortcut), in file order: see ``settle``."""
+        return [Problem(message, self.path, c.line) for c in self.codes for _, message in c.ignored.values()]
+
     def by_shortcut(self) -> dict[str, Code]:
         return {c.shortcut: c for c in self.codes if c.shortcut}
 
@@ -156,6 +166,93 @@ class Codebook:
         return hits[0] if len(hits) == 1 else None
 
 
+_sink: list = [None]
+_said: set[str] = set()
+
+
+def set_warning_sink(sink) -> None:
+    """Where ``tell_warnings`` says a codebook's warnings (the command line: stderr); None: nowhere."""
+    _sink[0] = sink
+
+
+def tell_warnings(problems: list[Problem], *, quiet: bool = False) -> None:
+    """Say each warning to the sink once per process (a codebook read again says nothing new);
+    ``quiet``: count them as said without saying them (``qualcode check`` lists them itself)."""
+    for p in problems:
+        text = str(p)
+        if text in _said:
+            continue
+        _said.add(text)
+        if _sink[0] is not None and not quiet:
+            _sink[0](p)
+
+
+def close_match(codes, ref: str) -> str | None:
+    """The id of the code whose id or name is closest to ``ref`` (a typo), or None (``difflib``)."""
+    import difflib
+
+    table: dict[str, str] = {}
+    for c in codes:  # its id, its name, the last part of a dotted id: the closest of all wins
+        if c.id:
+            for word in (c.id, c.name or "", c.id.rsplit(".", 1)[-1]):
+                if word:
+                    table.setdefault(word.casefold(), c.id)
+    hit = difflib.get_close_matches(str(ref).casefold(), list(table), n=1, cutoff=0.7)
+    return table[hit[0]] if hit else None
+
+
+def did_you_mean(codes, ref: str) -> str:
+    """``"; did you mean 'x'?"`` for the code closest to ``ref`` (see ``close_match``), or ``""``."""
+    hit = close_match(codes, ref)
+    return f"; did you mean {hit!r}?" if hit is not None and hit != ref else ""
+
+
+def _cosmetic(c: Code, seen_keys: dict[str, Code]) -> dict[str, str]:
+    """field -> what is wrong with ``c``'s colour and shortcut (``seen_keys``: the shortcuts taken so far,
+    updated with ``c``'s when it is usable)."""
+    out: dict[str, str] = {}
+    if c.colour is not None and not _COLOUR.match(str(c.colour)):
+        out["colour"] = f"code {c.id!r}: colour {c.colour!r} is not #RRGGBB (e.g. \"#1F77B4\")"
+    if c.shortcut is not None:
+        key = str(c.shortcut)
+        if not _SHORTCUT.match(key):
+            out["shortcut"] = f"code {c.id!r}: shortcut {key!r} must be one digit or lower-case letter"
+        elif key in RESERVED_KEYS:
+            out["shortcut"] = f"code {c.id!r}: shortcut {key!r} is reserved by the workbench ({RESERVED_KEYS[key]})"
+        elif key in seen_keys:
+            other = seen_keys[key]
+            out["shortcut"] = f"code {c.id!r}: duplicate shortcut {key!r}: also used by {other.id!r} (line {other.line})"
+        else:
+            seen_keys[key] = c
+    return out
+
+
+def free_keys(codebook: Codebook) -> list[str]:
+    """The shortcuts no code has and the workbench does not keep for itself, digits first."""
+    taken = {c.shortcut for c in codebook.codes if c.shortcut}
+    return [k for k in "0123456789abcdefghijklmnopqrstuvwxyz" if k not in taken and k not in RESERVED_KEYS]
+
+
+def settle(codebook: Codebook) -> list[Problem]:
+    """Set aside the colours and shortcuts that cannot be used (they change no coding's meaning): each such
+    field becomes None (the default colour, no key; of two codes with one key the later loses it) and
+    its value as written goes to ``Code.ignored`` with what is wrong and what to do. Returns them as
+    warnings (``Codebook.warnings``). Meant for a codebook just read from its file."""
+    seen_keys: dict[str, Code] = {}
+    for c in codebook.codes:
+        for key, message in _cosmetic(c, seen_keys).items():
+            written = getattr(c, key)
+            if key == "colour":
+                todo = (f"ignored, it takes the default colour: give it one with `qualcode codebook edit {c.id} "
+                        f"--colour \"#RRGGBB\"` (or `--clear colour`)")
+            else:
+                todo = (f"ignored, {c.id!r} has no key: give it another with `qualcode codebook edit {c.id} "
+                        f"--shortcut KEY` (or `--clear shortcut`)")
+            c.ignored[key] = (written, f"{message}; {todo}")
+            setattr(c, key, None)
+    return codebook.warnings
+
+
 def validate(codebook: Codebook) -> list[Problem]:
     """Every problem at once: duplicate ids or shortcuts, unknown parents, cycles, bad colours, empty names."""
     path = codebook.path
@@ -173,23 +270,8 @@ def validate(codebook: Codebook) -> list[Problem]:
             seen_ids[c.id] = c
         if not (c.name or "").strip():
             problems.append(Problem(f"code {c.id!r} has an empty name", **where))
-        if c.colour is not None and not _COLOUR.match(str(c.colour)):
-            problems.append(Problem(f"code {c.id!r}: colour {c.colour!r} is not #RRGGBB (e.g. \"#1F77B4\")", **where))
-        if c.shortcut is not None:
-            key = str(c.shortcut)
-            if not _SHORTCUT.match(key):
-                problems.append(Problem(f"code {c.id!r}: shortcut {key!r} must be one digit or lower-case letter", **where))
-            elif key in RESERVED_KEYS:
-                problems.append(
-                    Problem(f"code {c.id!r}: shortcut {key!r} is reserved by the workbench ({RESERVED_KEYS[key]})", **where)
-                )
-            elif key in seen_keys:
-                other = seen_keys[key]
-                problems.append(
-                    Problem(f"duplicate shortcut {key!r}: also used by {other.id!r} (line {other.line})", **where)
-                )
-            else:
-                seen_keys[key] = c
+        for message in _cosmetic(c, seen_keys).values():
+            problems.append(Problem(message, **where))
     ids = {c.id for c in codebook.codes}
     for label, record in (("renamed", codebook.renamed), ("merged", codebook.merged),
                           ("dropped", dict.fromkeys(codebook.dropped))):
@@ -208,7 +290,9 @@ def validate(codebook: Codebook) -> list[Problem]:
             break
     for c in codebook.codes:
         if c.parent is not None and c.parent not in ids:
-            problems.append(Problem(f"code {c.id!r}: unknown parent {c.parent!r}", path=path, line=c.line))
+            problems.append(Problem(f"code {c.id!r}: unknown parent {c.parent!r}"
+                                    f"{did_you_mean([o for o in codebook.codes if o is not c], c.parent)}",
+                                    path=path, line=c.line))
     # cycles: follow parents; a chain that returns to its start is a cycle (report once per cycle)
     parent = {c.id: c.parent for c in codebook.codes}
     seen_ids: set[str] = set()

@@ -12,8 +12,8 @@ from __future__ import annotations
 import copy
 from dataclasses import fields
 
-from qualcode.domain.codebook import Code, Codebook, validate
-from qualcode.errors import CodebookError, QualcodeError
+from qualcode.domain.codebook import Code, Codebook, did_you_mean, free_keys, validate
+from qualcode.errors import CodebookError, Problem, QualcodeError
 
 EDITABLE = ("name", "definition", "include", "exclude", "examples", "keywords", "colour", "shortcut")
 """Fields ``edit_code`` changes (``id`` and ``parent`` have their own operations)."""
@@ -31,7 +31,8 @@ def _need(book: Codebook, code_id: str) -> Code:
     if code is None:
         now = book.resolve_code(code_id)
         was = "" if now == code_id else " (its codings were dropped)" if now is None else f" (it is now {now!r})"
-        raise QualcodeError(f"no code {code_id!r} in the codebook{was}", path=book.path,
+        near = did_you_mean(book.codes, code_id) if now == code_id else ""
+        raise QualcodeError(f"no code {code_id!r} in the codebook{was}{near}", path=book.path,
                             hint="`qualcode codebook show` lists the codes and their ids")
     return code
 
@@ -120,9 +121,19 @@ def edit_code(book: Codebook, code_id: str, **changes) -> Codebook:
         raise QualcodeError(f"unknown field(s): {', '.join(sorted(unknown))} (fields: {', '.join(EDITABLE)})")
     new = _copy(book)
     code = _need(new, code_id)
+    key = str(changes.get("shortcut") or "").strip()
+    other = next((c for c in new.codes if c.shortcut == key and c is not code), None) if key else None
+    if other is not None:  # said of the code being edited, with the keys still free
+        free = ", ".join(free_keys(new)) or "none"
+        error = CodebookError([Problem(f"code {code.id!r}: shortcut {key!r} is already the key of {other.id!r} "
+                                       f"(line {other.line})", book.path, code.line)], path=book.path)
+        error.hint = (f"nothing was changed; choose a free key (free: {free}), or first take it from "
+                      f"{other.id!r} (`qualcode codebook edit {other.id} --clear shortcut`)")
+        raise error
     for key, value in _clean(changes).items():
         if key in ("colour", "shortcut"):
             value = value or None
+            code.ignored.pop(key, None)  # given anew (or cleared): the value the file had is replaced
         setattr(code, key, value)
     return _done(new)
 

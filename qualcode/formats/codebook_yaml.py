@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from qualcode.domain.codebook import Code, Codebook, validate
+from qualcode.domain.codebook import Code, Codebook, settle, validate
 from qualcode.errors import CodebookError, FormatError, Problem, QualcodeError
 from qualcode.formats.safe_yaml import check_events
 from qualcode.store.atomic import read_regular, write_atomic
@@ -185,10 +185,13 @@ def parse_codebook(text: str, path: str = "<codebook>") -> Codebook:
     name = str(top["name"][1]) if "name" in top and top["name"][1] is not None else ""
     desc = str(top["description"][1]).strip() if "description" in top and top["description"][1] is not None else ""
     book = Codebook(codes=codes, name=name, description=desc, path=path, **records)
+    warnings = settle(book)  # a bad colour or shortcut: ignored and said (``Codebook.warnings``), not an error
     problems = reader.problems + validate(book)
     if problems:
         problems.sort(key=lambda p: (p.line or 0))
-        raise CodebookError(problems, path=path)
+        error = CodebookError(problems, path=path)
+        error.warnings = warnings  # said too by `qualcode check`, beside the errors
+        raise error
     return book
 
 
@@ -226,6 +229,28 @@ def load_codebook(path: str | Path) -> Codebook:
     return parse_codebook(text, str(path))
 
 
+def written(code: Code, key: str):
+    """``code``'s colour or shortcut as the file is to hold it: its value, else the value the file gave
+    that was ignored (``Code.ignored``: never dropped from the file unasked)."""
+    value = getattr(code, key)
+    if value is None and key in code.ignored:
+        return code.ignored[key][0]
+    return value
+
+
+def _with_ignored(book: Codebook) -> Codebook:
+    """A copy of ``book`` whose codes hold the ignored values again (what the file is to keep)."""
+    if not any(c.ignored for c in book.codes):
+        return book
+    codes = []
+    for c in book.codes:
+        c = copy.copy(c)
+        c.colour, c.shortcut = written(c, "colour"), written(c, "shortcut")
+        codes.append(c)
+    return Codebook(codes=codes, name=book.name, description=book.description, path=book.path,
+                    renamed=dict(book.renamed), merged=dict(book.merged), dropped=list(book.dropped))
+
+
 def code_details(code: Code) -> dict:
     """The code's definition, criteria, examples and keywords, each only when it has one."""
     d: dict = {key: getattr(code, key) for key in _TEXT_FIELDS if getattr(code, key)}
@@ -239,10 +264,9 @@ def code_details(code: Code) -> dict:
 def codebook_to_data(book: Codebook) -> dict:
     def one(code: Code) -> dict:
         d: dict = {"id": code.id, "name": code.name, **code_details(code)}
-        if code.colour:
-            d["colour"] = code.colour
-        if code.shortcut:
-            d["shortcut"] = code.shortcut
+        for key in ("colour", "shortcut"):
+            if written(code, key):
+                d[key] = written(code, key)
         kids = book.children(code.id)
         if kids:
             d["children"] = [one(k) for k in kids]
@@ -292,7 +316,7 @@ def _in_place(book: Codebook, path: Path) -> tuple[str, str] | None:
         parse_codebook(old, str(path))  # the safe reader first: the round-trip loader sees only what it accepts
         from qualcode.formats.codebook_roundtrip import update_text
 
-        new = update_text(old.replace("\r\n", "\n"), book)  # a codebook saved on Windows: edited as LF
+        new = update_text(old.replace("\r\n", "\n"), _with_ignored(book))  # a codebook saved on Windows: edited as LF
     except QualcodeError:
         return None
     except Exception:  # noqa: BLE001 - a layout the updater does not handle: write the whole file instead

@@ -61,10 +61,12 @@ def check_project(project: Project, *, fix: bool = False, coder_for_fix: str | N
     book = None
     markers = _marked_files(project)
     try:
-        book = project.reload_codebook()
+        book = project.reload_codebook(quiet=True)  # its warnings are findings here, not said twice
     except CodebookError as exc:
         for p in exc.problems:
             report.add("codebook", p, "error")
+        for p in getattr(exc, "warnings", []):
+            report.add("codebook", p)
     except QualcodeError as exc:
         if project.codebook_path.resolve() in markers:  # said as what it is, with its line
             report.add("codebook", _markers_problem(
@@ -73,6 +75,8 @@ def check_project(project: Project, *, fix: bool = False, coder_for_fix: str | N
         else:
             report.add("codebook", Problem(exc.message, exc.path, exc.line), "error")
     if book is not None:
+        for p in book.warnings:  # a bad colour or a taken shortcut: ignored, and how to fix it
+            report.add("codebook", p)
         report.reshaped = reshape_notes(book, _dropped_counts(project, set(book.dropped)))
     from qualcode.store.codebook_merge import conflict_findings
 

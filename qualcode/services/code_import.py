@@ -113,6 +113,17 @@ class _Codes:
             parent = cid
         return parent
 
+    def missing(self, cell: str, layout: str) -> str:
+        """Why ``cell`` names no code: it is not in the codebook; did you mean the closest one?"""
+        from qualcode.domain.codebook import did_you_mean
+
+        names = [n.strip() for n in (cell.split(self.separator) if self.separator else code_path(cell, layout))
+                 if n.strip()]
+        near = did_you_mean(self.book.codes, cell)
+        if not near and len(names) > 1:  # a path: its last name, the code it would be
+            near = did_you_mean(self.book.codes, names[-1])
+        return f"{cell!r} is not in the codebook{near or ' (--create-codes adds the codes a table names)'}"
+
     def _make(self, name: str, parent: str | None) -> str:
         base = slug(name).replace("-", "_") or "code"
         base = f"{parent}.{base}" if parent else base
@@ -184,8 +195,8 @@ def plan_code_import(project: Project, file: str | Path, *, coder: str, mapping:
         ids = []
         for cell in r.codes:
             cid = codes.resolve(cell, m.layout, r.line)
-            if cid is None:
-                result.problems.append(RowProblem(r.line, UNKNOWN_CODE, f"unknown code {cell!r}"))
+            if cid is None:  # said after the status "unknown code": what is not there, and the nearest code
+                result.problems.append(RowProblem(r.line, UNKNOWN_CODE, codes.missing(cell, m.layout)))
             else:
                 ids.append(cid)
         if not r.codes:

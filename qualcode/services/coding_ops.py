@@ -84,7 +84,10 @@ def add_coding(project: Project, coder: str, transcript_id: str, code: str, *, s
     if code not in project.codebook and project.codebook.for_coding(code) is None:  # before the quote: one error
         from qualcode.errors import UnknownCodeError
 
-        raise UnknownCodeError(f"unknown code {code!r}", path=project.codebook_path,
+        from qualcode.domain.codebook import did_you_mean
+
+        raise UnknownCodeError(f"unknown code {code!r}{did_you_mean(project.codebook.codes, code)}",
+                               path=project.codebook_path,
                                hint="`qualcode codebook show` lists the codes and their ids")
     if quote is not None:
         start, end = find_quote(transcript, quote, occurrence)

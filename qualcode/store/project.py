@@ -66,13 +66,23 @@ class Project:
 
     @cached_property
     def codebook(self) -> Codebook:
+        return self._load_codebook()
+
+    def _load_codebook(self, quiet: bool = False) -> Codebook:
+        """The codebook file read; what it gives that is ignored (a bad colour, a taken shortcut:
+        ``Codebook.warnings``) is said once (``domain.codebook.tell_warnings``), unless ``quiet``."""
+        from qualcode.domain.codebook import tell_warnings
         from qualcode.formats.codebook_yaml import load_codebook
 
-        return load_codebook(self.codebook_path)
+        book = load_codebook(self.codebook_path)
+        tell_warnings(book.warnings, quiet=quiet)
+        return book
 
-    def reload_codebook(self) -> Codebook:
+    def reload_codebook(self, quiet: bool = False) -> Codebook:
+        """The codebook read again; ``quiet``: its warnings are not said (the caller lists them)."""
         self.__dict__.pop("codebook", None)
-        return self.codebook
+        self.__dict__["codebook"] = book = self._load_codebook(quiet)
+        return book
 
     def set_codebook(self, book: Codebook) -> None:
         """Save (validated, atomic) and use ``book``."""

@@ -78,6 +78,8 @@ class WorkbenchApp(TeamCheck, App):
             self.report(exc, title="Cases file")
         if self.desk.codebook_error is not None:
             self.report(self.desk.codebook_error, title="Codebook not loaded")
+        for problem in self.desk.codebook.warnings[:5]:  # a bad colour or a taken shortcut: ignored, and how to fix it
+            self.notify(str(problem), title="Codebook", severity="warning", timeout=20, markup=False)
         for problem in self.desk.project.index.problems[:5]:
             self.notify(str(problem), title="Transcript", severity="warning", timeout=10)
         if self.start_note:
@@ -180,6 +182,16 @@ class WorkbenchApp(TeamCheck, App):
             # what went away or back, in full (the status line is cut on a narrow terminal)
             self.notify(change.what, title="Saved", timeout=5, markup=False)
         return change
+
+    def take_down_saved(self) -> None:
+        """Take down the "Saved" notices (what a change removed or brought back) when a dialog opens over
+        them: at 80x24 one covered the code picker's hint line and its codes' keys, and the status line
+        still names the last change. Errors stay."""
+        saved = [n for n in self._notifications if n.title == "Saved"]  # Textual 8 (pinned): no public way
+        for n in saved:
+            self._unnotify(n, refresh=False)
+        if saved:
+            self._refresh_notifications()
 
     def report(self, error: BaseException, title: str = "Not done") -> None:
         """An error the researcher can act on, as a notification (never a crash)."""

@@ -130,7 +130,7 @@ async def test_an_unreadable_codebook_on_disk_is_never_written_over(study):
         await settle(app, pilot)
         await pilot.press("ctrl+e")
         await pilot.pause()
-        broken = "codes:\n  - id: a\n    name: A\n    shortcut: q\n"  # a reserved key: refused on reading
+        broken = "codes:\n  - id: a\n    name: A\n    parent: nowhere\n"  # an unknown parent: refused on reading
         study.codebook_path.write_text(broken, encoding="utf-8")
         app.screen.query_one("#name", Input).value = "Renamed here"
         await pilot.press("ctrl+s")
