@@ -161,7 +161,8 @@ def suggest_cmd(ctx: Context, transcript_id, code_refs, top, all_candidates, inc
                 "Each code shows its best passages (up to --top), the ones not suggested too; --all-candidates "
                 "shows every candidate kept. ")
         click.echo(f"\n{more}The first figure ranks a code's passages; p is how likely you are to code it, "
-                   "measured on your own codings (high from 0.5, medium from 0.2, else low).")
+                   "measured on your own codings (high from 0.5, medium from 0.2, else low; low whatever p for a "
+                   "code you have not coded yet, or while too little is coded to measure: nothing measured it).")
 
 
 LEAD = 10
@@ -169,11 +170,16 @@ LEAD = 10
 
 
 def _why(s) -> str:
-    """Reasons, then each scorer's probability and its share of the trust for this code."""
+    """Reasons, then each scorer's probability and its share of the trust for this code, and where that
+    trust comes from when it was not measured on this code (``Suggestion.basis``)."""
+    from qualcode.suggest.suggestion import BASES, MEASURED
+
     parts = "; ".join(s.reasons)
     if s.weights:
         trusted = ", ".join(f"{k} {s.parts.get(k, 0):.2f} x{w:.2f}" for k, w in
                             sorted(s.weights.items(), key=lambda kv: -kv[1]))
+        if s.basis in BASES and s.basis != MEASURED:
+            trusted += f"; trust {BASES[s.basis]}"
         parts = f"{parts}  [{trusted}]" if parts else f"[{trusted}]"
     return parts
 

@@ -15,8 +15,11 @@ codings (``trust.Trust.combine``): a probability per segment. Then, within the t
   for it again;
 - adjacent suggested segments of one turn are merged into one suggestion.
 
-Each suggestion says how confident it is (``confidence``: its probability as high, medium or low) and why: each contributing scorer's reason, its own
-score (``parts``) and its share of the trust for that code (``weights``).
+Each suggestion says how confident it is (``confidence``: its probability as high, medium or low; low
+where nothing was measured for the code), where that trust comes from (``basis``: measured, the
+coder's other codes, fixed priors) and why: each contributing scorer's reason (a scorer with 0% of
+the trust says it did not count), its own score (``parts``) and its share of the trust for that code
+(``weights``).
 """
 
 from __future__ import annotations
@@ -26,7 +29,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from qualcode.domain.transcript import Transcript
-from qualcode.suggest.suggestion import DEFINITION, LEARNED, RULES, SIMILAR, WORDS, Suggestion, overlaps_enough, uncertainty
+from qualcode.suggest.suggestion import (DEFINITION, FIXED, LEARNED, MEASURED, OTHER_CODES, RULES, SIMILAR, WORDS,
+                                         Suggestion, overlaps_enough, uncertainty)
 
 TOP_K = 5
 """Candidates per code and transcript offered below the threshold (the adaptive floor)."""
@@ -39,6 +43,9 @@ HIGH = 0.5
 MEDIUM = 0.2
 REASON_MIN = 0.2
 """A scorer's own score must reach this to be named as a reason."""
+NO_SHARE = 0.005
+"""A scorer whose share of the trust for a code is below this (shown as 0%) did not count: its reason
+says so, and it is not among the suggestion's ``scorers``."""
 
 
 @dataclass
@@ -144,10 +151,28 @@ def _merge(cands: list[_Cand], segs) -> list[_Cand]:
     return out
 
 
-def confidence(probability: float, suggested: bool) -> str:
+def trust_basis(engine, code: str) -> str:
+    """Where the trust and the probability for ``code`` come from: fixed priors (nothing measured: too
+    little coded), the coder's other codes (measured, but this code has no codings of the coder yet),
+    or measurements that include this code's own codings."""
+    if engine.trust.method == "default":
+        return FIXED
+    return MEASURED if engine.n_codings.get(code) else OTHER_CODES
+
+
+def confidence(probability: float, suggested: bool, basis: str = MEASURED) -> str:
     """What the calibrated probability says, whether or not the passage is within the budget (said
     apart, as "suggested" or "a candidate"): "high" from 0.5, "medium" from 0.2, else "low". (Tied to
-    the budget instead, a suggested passage at p 0.05 read "medium" and a candidate at p 0.71 "low".)"""
+    the budget instead, a suggested passage at p 0.05 read "medium" and a candidate at p 0.71 "low".)
+
+    "low" whatever the probability where nothing was measured for the code (``basis`` other than
+    "measured"): with fixed priors every passage a keyword or the definition finds came out at p 0.50,
+    "high", after two codings; on a code not coded yet the probability is calibrated on other codes, and
+    a passage whose one link to the code is the word "code" read "medium". The word stays one of the
+    three (scripts read it); the panel and ``qualcode suggest`` say why next to it (``basis``). The
+    probability itself, the ranking and the budget are unchanged."""
+    if basis != MEASURED:
+        return "low"
     return "high" if probability >= HIGH else "medium" if probability >= MEDIUM else "low"
 
 
@@ -176,7 +201,11 @@ def _suggestion(engine, transcript: Transcript, segs, rows, code: str, cand: _Ca
     if p.get(DEFINITION, 0.0) >= REASON_MIN and engine.definition is not None:
         book = engine.project.codebook
         reasons.append((p[DEFINITION], DEFINITION, engine.definition.reason(book.get(code).name)))
-    reasons.sort(key=lambda r: -r[0])
+    # a scorer with no share of the trust for this code (shown as 0%) did not count: said so, last
+    mute = {name for _, name, _ in reasons if shares.get(name, 0.0) < NO_SHARE}
+    reasons = [(score, name, f"{text} (did not count: 0% of the trust for this code)" if name in mute else text)
+               for score, name, text in reasons]
+    reasons.sort(key=lambda r: (r[1] in mute, -r[0]))
     first, last = segs[cand.first], segs[cand.last]
     start, end = first.start, last.end
     question = ""
@@ -190,10 +219,11 @@ def _suggestion(engine, transcript: Transcript, segs, rows, code: str, cand: _Ca
     if cand.suggested and cand.labels and code in engine.trust.keyword_codes:
         texts += ("every passage with this code's keywords is suggested: you coded enough of them so far",)
     threshold = engine.threshold
+    said = trust_basis(engine, code)
     return Suggestion(
         transcript=transcript.id, start=start, end=end, code=code, score=cand.score,
-        scorers=tuple(name for _, name, _ in reasons), reasons=texts,
+        scorers=tuple(name for _, name, _ in reasons if name not in mute), reasons=texts,
         suggested=cand.suggested, uncertainty=uncertainty(cand.probability, threshold),
         parts=dict(p), turn=first.turn, quote=transcript.text[start:end],
-        confidence=confidence(cand.probability, cand.suggested), probability=cand.probability, weights={k: v for k, v in shares.items() if k in p},
-        threshold=threshold, question=question)
+        confidence=confidence(cand.probability, cand.suggested, said), probability=cand.probability,
+        weights={k: v for k, v in shares.items() if k in p}, threshold=threshold, question=question, basis=said)

@@ -56,13 +56,19 @@ class Suggestion:
     probability: float | None = None
     """The combined score calibrated on the coder's own codings: how likely the coder is to code it."""
     confidence: str = ""
-    """"high", "medium" (suggested) or "low" (a candidate below the threshold, shown to fill the list)."""
+    """What the probability says in a word: "high" from 0.5, "medium" from 0.2, else "low"; "low" whatever
+    the probability where nothing was measured for the code (``basis`` not "measured")."""
     weights: dict[str, float] = field(default_factory=dict, compare=False, hash=False)
     """Each contributing scorer's share of the combination for this code (how far it is trusted)."""
     threshold: float | None = None
     """The combined score at which a candidate is suggested (set per coder from their own codings)."""
     question: str = ""
     """For a short answer: the question it answers (included in the passage and scored with it)."""
+    basis: str = ""
+    """Where the trust in the scorers and the probability come from for this code (``BASES``):
+    "measured" (out of fold, on the coder's codings, this code's among them), "other codes" (measured,
+    but the coder has not coded this code yet) or "fixed priors" (too little coded to measure); "" when
+    unknown (a suggester that does not say)."""
 
     @property
     def reason(self) -> str:
@@ -77,7 +83,23 @@ class Suggestion:
                 "probability": None if self.probability is None else round(self.probability, 4),
                 "confidence": self.confidence, "weights": {k: round(v, 4) for k, v in self.weights.items()},
                 "threshold": None if self.threshold is None else round(self.threshold, 4),
-                "question": self.question}
+                "question": self.question, "basis": self.basis}
+
+
+MEASURED = "measured"
+OTHER_CODES = "other codes"
+FIXED = "fixed priors"
+BASES = {
+    MEASURED: "measured on your codings",
+    OTHER_CODES: "not measured on this code, no codings yet: from your other codes",
+    FIXED: "fixed priors: too little coded yet to measure",
+}
+"""What each ``Suggestion.basis`` says to the researcher, where the trust and the probability come from."""
+
+
+def trust_said(basis: str) -> str:
+    """``trust for this code (measured on your codings)`` and the like: the words before the weights."""
+    return f"trust for this code ({BASES[basis]})" if basis in BASES else "trust for this code"
 
 
 @runtime_checkable

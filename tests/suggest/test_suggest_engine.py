@@ -24,8 +24,8 @@ def test_cold_start_uses_the_codebook_and_says_which_codes_it_cannot_help_with(s
     assert mon and mon[0].quote == "Yes. We hand out monitoring forms to everyone on the board."
     assert mon[0].scorers[0] == RULES and mon[0].reasons[0] == "matches 'monitoring form'"
     assert not any(s.code == "silent" and s.suggested for s in found)
-    for s in found:  # the confidence says what the probability says, suggested or not
-        assert s.confidence == ("high" if s.probability >= 0.5 else "medium" if s.probability >= 0.2 else "low")
+    for s in found:  # nothing measured yet (fixed priors): "low" whatever p, and said why
+        assert s.basis == "fixed priors" and s.confidence == "low"
     notes = engine.notes()
     assert any("'silent'" in n and "no keywords" in n for n in notes)  # its name's words are nowhere
     assert not any("'monitoring'" in n for n in notes)

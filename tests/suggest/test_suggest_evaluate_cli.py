@@ -85,8 +85,9 @@ def test_cli_suggest_lists_and_evaluates(sproject, pipeline):
     assert {s["code"] for s in data["suggestions"]} >= {"monitoring", "jobs"}
     # every suggestion says how confident it is and why (reasons, each scorer's part and trust)
     assert all(s["confidence"] in ("high", "medium", "low") for s in data["suggestions"])
-    for s in data["suggestions"]:  # the confidence says what p says, within the budget or not
-        assert s["confidence"] == ("high" if s["probability"] >= 0.5 else "medium" if s["probability"] >= 0.2 else "low")
+    for s in data["suggestions"]:  # the confidence says what p says, within the budget or not, where measured
+        measured = "high" if s["probability"] >= 0.5 else "medium" if s["probability"] >= 0.2 else "low"
+        assert s["confidence"] == (measured if s["basis"] == "measured" else "low")
     assert all(s["weights"] and set(s["weights"]) <= set(s["parts"]) for s in data["suggestions"])
     assert data["trust"]["method"].startswith("out-of-fold") or data["trust"]["method"] == "default"
     text = runner.invoke(cli, ["--project", root, "--coder", "ann", "suggest", "-t", "int-a", "-c", "jobs", "--top", "1"])

@@ -41,7 +41,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from qualcode.errors import QualcodeError
 from qualcode.suggest import rejections
-from qualcode.suggest.suggestion import Suggester, Suggestion, coding_span
+from qualcode.suggest.suggestion import FIXED, OTHER_CODES, Suggester, Suggestion, coding_span, trust_said
 
 BATCH = 5
 """Decisions after which the suggestions are recomputed (and the model retrained)."""
@@ -75,11 +75,15 @@ def standing(s: Suggestion) -> str:
     its code's passages; p is the calibrated chance the coder would code it, and the confidence says
     the same in a word; a candidate is shown to fill the list (outside the transcript's budget)."""
     kind = "suggested" if s.suggested else "a candidate, not suggested"
+    unmeasured = s.basis in (FIXED, OTHER_CODES)  # the engine says "low" there, whatever p
     if s.confidence:
-        kind += f" ({s.confidence} confidence)"
+        kind += f" ({s.confidence} confidence{': not measured on this code' if unmeasured else ''})"
     said = f"{kind} · score {s.score:.2f} (its rank within the code)"
     if s.probability is not None:
-        said += f" · p {s.probability:.2f} (the calibrated chance you would code it)"
+        said += f" · p {s.probability:.2f} " + {
+            FIXED: "(from fixed priors: too little coded yet to measure)",
+            OTHER_CODES: "(calibrated on your other codes)",
+        }.get(s.basis, "(the calibrated chance you would code it)")
     return said
 
 
@@ -359,7 +363,7 @@ class SuggestionsPanel(Vertical, can_focus=False):
             text.append(f"• {reason}\n")
         if s.weights:
             trusted = ", ".join(f"{k} {w:.0%}" for k, w in sorted(s.weights.items(), key=lambda kv: -kv[1]))
-            text.append(f"trust for this code (measured on your codings): {trusted}\n", style="dim")
+            text.append(f"{trust_said(s.basis)}: {trusted}\n", style="dim")
         text.append(f"{standing(s)} ({', '.join(s.scorers) or 'no scorer'})\n", style="dim")
         if s.question:
             text.append("answers: " + _short(question_of(t, s, start), 200) + " (not coded)\n", style="dim italic")
