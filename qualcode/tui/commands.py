@@ -14,6 +14,7 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
+from qualcode.analysis.data import plural
 from qualcode.tui.keys import described, key_label, place_of
 from qualcode.tui.rank import Candidate, Ranker, normalise
 
@@ -59,7 +60,7 @@ class WorkbenchCommands(Provider):
                             partial(screen.apply_code, code.id), code.definition[:80], False))
         for e in desk.project.index:
             out.append((f"Open transcript: {e.id} · {e.title}", partial(app.open_transcript, e.id),
-                        f"{e.words} words, {e.turns} turns", False))
+                        f"{e.words} words, {plural(e.turns, 'turn')}", False))
         for code in desk.codebook.walk():
             out.append((f"Retrieve: {desk.codebook.path_name(code.id)}", partial(app.retrieve, code.id),
                         "every coded segment of this code", False))

@@ -78,10 +78,12 @@ def coverage(codings: list[Coding]) -> int:
     return total
 
 
-def place(c: Coding, quote_width: int = 40) -> str:
-    """Where a coding is: ``int-3 “the first words of the passage…”`` (the quote ``quote_width`` at most)."""
+def place(c: Coding, quote_width: int = 40, id_width: int | None = None) -> str:
+    """Where a coding is: ``int-3 “the first words of the passage…”`` (the quote ``quote_width`` at most;
+    the transcript id ``id_width`` at most, cut in the middle: ``05_uk-…ity-hub``, as the home shows it)."""
     quote = " ".join(c.quote.split())
-    return f"{c.transcript} “{quote if len(quote) <= quote_width else quote[:quote_width - 1] + '…'}”"
+    tid = c.transcript if id_width is None else middle_cut(c.transcript, id_width)
+    return f"{tid} “{quote if len(quote) <= quote_width else quote[:quote_width - 1] + '…'}”"
 
 
 def name_cut(name: str, width: int | None) -> str:
@@ -100,15 +102,19 @@ def name_cut(name: str, width: int | None) -> str:
     return middle_cut(name, width)
 
 
-DESCRIPTION_SIZES = ((None, 40), (32, 28), (24, 20), (20, 16), (16, 12), (14, 10), (12, 8))
-"""The widths (code name, quote) a saved change is described in, widest first: the status line uses
-the widest that fits (``Desk.last_saved_forms``)."""
+DESCRIPTION_SIZES = ((None, 40, None), (32, 28, 32), (24, 20, 24), (20, 16, 20), (16, 12, 16), (14, 10, 14),
+                     (12, 8, 12), (10, 8, 9), (8, 6, 7))
+"""The widths (code name, quote, transcript id) a saved change is described in, widest first: the
+status line uses the widest that fits (``Desk.last_saved_forms``). The id is cut too: an imported
+file's name ("05_uk-covid-inquiry_m1_2023-07-13_marcus-bell_equality-hub") is longer than an 80-column
+status line has room for after the code, and the place was lost with it."""
 
 
 def describe_change(book: Codebook, before: dict[str, Coding | None], after: dict[str, Coding | None],
-                    name_width: int | None = None, quote_width: int = 40) -> str:
+                    name_width: int | None = None, quote_width: int = 40, id_width: int | None = None) -> str:
     """What a change did, naming the code and the place: ``removed Barriers from int-3 “…”`` (and N more);
-    a code name longer than ``name_width`` loses its middle, a quote longer than ``quote_width`` its end."""
+    a code name longer than ``name_width`` loses its middle, a quote longer than ``quote_width`` its end,
+    a transcript id longer than ``id_width`` its middle."""
 
     def name(code: str) -> str:
         found = book.get(code)
@@ -118,13 +124,14 @@ def describe_change(book: Codebook, before: dict[str, Coding | None], after: dic
     for i in sorted(set(before) | set(after)):
         b, a = before.get(i), after.get(i)
         if b is None and a is not None:
-            said.append(f"coded {name(a.code)} in {place(a, quote_width)}")
+            said.append(f"coded {name(a.code)} in {place(a, quote_width, id_width)}")
         elif a is None and b is not None:
-            said.append(f"removed {name(b.code)} from {place(b, quote_width)}")
+            said.append(f"removed {name(b.code)} from {place(b, quote_width, id_width)}")
         elif a is not None and b is not None and a.code != b.code:
-            said.append(f"recoded {name(b.code)} to {name(a.code)} in {place(a, quote_width)}")
+            said.append(f"recoded {name(b.code)} to {name(a.code)} in {place(a, quote_width, id_width)}")
         elif a is not None and b is not None and a.memo != b.memo:
-            said.append(f"memo {'saved' if a.memo else 'cleared'} on {name(a.code)} in {place(a, quote_width)}")
+            said.append(f"memo {'saved' if a.memo else 'cleared'} on {name(a.code)} in "
+                        f"{place(a, quote_width, id_width)}")
     if not said:
         return "no change"
     return said[0] + (f" (and {len(said) - 1} more)" if len(said) > 1 else "")
@@ -423,9 +430,9 @@ class Desk:
         """A saved change, described (``prefix`` first; see ``_change``): keep the per-code counts and
         the home's rows in step with it."""
 
-        def said(name_width: int | None, quote_width: int) -> str:
+        def said(name_width: int | None, quote_width: int, id_width: int | None = None) -> str:
             was, now = (after, before) if undoing else (before, after)
-            text = describe_change(self.codebook, was, now, name_width, quote_width)
+            text = describe_change(self.codebook, was, now, name_width, quote_width, id_width)
             return prefix + (otherwise if text == "no change" and otherwise else text)
 
         forms = list(dict.fromkeys(said(*size) for size in DESCRIPTION_SIZES))

@@ -13,6 +13,7 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label
 
+from qualcode.analysis.data import plural
 from qualcode.domain.codebook import RESERVED_KEYS
 from qualcode.errors import QualcodeError
 from qualcode.store.index import speaker_roles
@@ -219,7 +220,7 @@ class CodingScreen(SearchMixin, Screen):
         title.append(t.id, style="bold")
         entry = self.desk.project.index.get(t.id)
         words = entry.words if entry is not None else t.word_count
-        title.append(f" · {t.title} · {len(t.turns)} turns · {words} words")
+        title.append(f" · {t.title} · {plural(len(t.turns), 'turn')} · {words} words")
         # each speaker's role and turns when they all fit (the status line names the one at the cursor)
         speakers = speaker_summary(entry.roles if entry is not None else speaker_roles(t.turns), turns_word=False)
         side = self.query_one("#side")

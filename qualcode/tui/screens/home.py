@@ -11,6 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label
 
+from qualcode.analysis.data import plural
 from qualcode.tui.desk import Change, TranscriptRow
 from qualcode.tui.layout import break_id, cells, columns_that_fit, middle_cut
 from qualcode.tui.speakers import speaker_summary
@@ -319,7 +320,7 @@ class HomeScreen(Screen):
         if self.desk.ready:
             text.append(f" · {self.desk.status(tid)}")
         if entry is not None:
-            text.append(f" · {entry.format} · {entry.turns} turns")
+            text.append(f" · {entry.format} · {plural(entry.turns, 'turn')}")
             text.append("\nspeakers: ", style="bold")
             text.append(speaker_summary(entry.roles) or ", ".join(entry.speakers) or "no speakers found")
         attrs = cases.attributes.get(tid) if cases is not None else None

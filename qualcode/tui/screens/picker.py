@@ -75,6 +75,9 @@ class CodePicker(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         steady(self)
+        take_down = getattr(self.app, "take_down_saved", None)  # the workbench's app; a bare App has none
+        if callable(take_down):
+            take_down()
         self._fill("")
         self.query_one(Input).focus()
 

@@ -21,6 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
 from textual.worker import Worker, WorkerState
 
+from qualcode.analysis.data import plural
 from qualcode.analysis.speakers import TranscriptView, said_fields
 from qualcode.domain.coding import Coding
 from qualcode.errors import QualcodeError
@@ -212,7 +213,8 @@ class RetrievalScreen(Screen):
         coders = len({r.coding.coder for r in rows})
         texts = len({r.coding.transcript for r in rows})
         self.query_one("#heading", Label).update(
-            f"Retrieval: {name} (and its sub-codes) · {len(rows)} segments in {texts} transcripts by {coders} coders")
+            f"Retrieval: {name} (and its sub-codes) · {plural(len(rows), 'segment')} in {plural(texts, 'transcript')} "
+            f"by {plural(coders, 'coder')}")
         self._detail(0)
         segments.focus()
 

@@ -32,6 +32,11 @@ class StatusLine(Static):
         for text, essential in widest_first:  # usually the first fits; else the last (narrowest) is shown
             if essential <= room:
                 break
+        # the widget wraps words to a second line, which a one-line status never shows: what follows the
+        # saved state goes word by word, as it should, but where even the narrowest form does not fit, a
+        # long word (a transcript id) went whole and the place was lost from "in" on; cut it here, with "…"
+        if essential > room:
+            text.truncate(room, overflow="ellipsis")
         self.update(text, layout=False)  # one line, fixed height: no layout pass per keystroke
 
     @staticmethod
