@@ -25,7 +25,7 @@ from pathlib import Path
 
 from qualcode.suggest.suggestion import Suggestion
 
-VERSION = "suggest-cache-15"
+VERSION = "suggest-cache-16"
 
 
 def _file_digest(h, path: Path) -> None:
@@ -114,5 +114,6 @@ def suggestions_from(data: dict, tid: str) -> list[Suggestion]:
             uncertainty=d.get("uncertainty", 0.0), parts=dict(d.get("parts", {})),
             turn=None if turn is None else turn - 1, quote=d.get("quote", ""), confidence=d.get("confidence", ""),
             probability=d.get("probability"),
-            weights=dict(d.get("weights", {})), threshold=d.get("threshold"), question=d.get("question", "")))
+            weights=dict(d.get("weights", {})), threshold=d.get("threshold"), question=d.get("question", ""),
+            basis=d.get("basis", "")))
     return out
