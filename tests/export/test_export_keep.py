@@ -136,5 +136,8 @@ async def test_the_workbench_export_screen_keeps_an_edited_report(study):
         app.screen.query_one("#path", Input).value = "exports/report.docx"
         await pilot.press("ctrl+s")
         await _settle(app, pilot)
-    assert [p.read_bytes() for p in kept_files(report.parent, "report")] == [b"edited in Word"]
+        said = str(app.screen.query_one("#status").render())
+    kept = kept_files(report.parent, "report")
+    assert [p.read_bytes() for p in kept] == [b"edited in Word"]
+    assert "Written to" in said and "was there" in said and kept[0].name in said  # the researcher is told where
     docx.Document(str(report))

@@ -325,8 +325,12 @@ class ExportScreen(Screen):
                 self.written = Path(event.worker.result)
                 bar = self.query_one("#progress", ProgressBar)
                 bar.update(total=1, progress=1)
-                self.query_one("#status", Static).update(Text(f"Written to {self.written}"))
-                self.app.notify(f"Written to {self.written}", title="Export", markup=False)
+                from qualcode.export.keep import kept_for, kept_text
+
+                kept = kept_for(self.written)  # a file there edited since qualcode wrote it: kept beside
+                done = f"Written to {self.written}" + (f"; the file {kept_text(self.written, kept)}" if kept else "")
+                self.query_one("#status", Static).update(Text(done))
+                self.app.notify(done, title="Export", markup=False)
             elif event.state == WorkerState.ERROR:
                 self._failed(event.worker.error)
 
