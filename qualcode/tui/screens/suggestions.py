@@ -17,6 +17,11 @@ never imports spaCy or scikit-learn). Keys while the panel has focus:
 
 What a row, its offsets and ``enter`` show is exactly what ``a`` codes (``accept_span``): whole words,
 whole sentences where they fit, and for a short answer shown with its question, the answer alone.
+The engine's passages that would be coded as the same span, for the same code (two windows of one
+long sentence) are one row (``merge_same_span``: the best score, every reason; the detail names the
+engine's passages, as ``qualcode suggest`` lists them, when they differ from what ``a`` codes). A row
+whose span the coder has coded with its code already (accepted here or coded on the coding screen)
+is not shown, so ``a`` on a row never meets "already coded".
 Narrow terminals get fewer columns (the code's name and the passage); the detail below the list
 scrolls (``tab`` into it, or ``shift+↑↓``) and puts the reasons first.
 
@@ -54,6 +59,28 @@ WIDE = 110
 def accept_span(transcript, s: Suggestion) -> tuple[int, int]:
     """What accepting ``s`` codes, and so what the panel shows of it (``suggestion.coding_span``)."""
     return coding_span(transcript, s)
+
+
+def merge_same_span(found: list[Suggestion], spans: dict[tuple, tuple[int, int]], key) -> tuple[
+        list[Suggestion], dict[tuple, list[Suggestion]]]:
+    """One suggestion per passage the researcher would code: the engine's suggestions of one code whose
+    coding spans (``spans``, by ``key``) coincide become the best scored of them, carrying every
+    reason and scorer of the others. Returns the suggestions (in the order of their first) and, by
+    the key of each one that stands for several, those several (the engine's passages, in text order)."""
+    groups: dict[tuple, list[Suggestion]] = {}
+    for f in found:
+        groups.setdefault((f.transcript, f.code, spans[key(f)]), []).append(f)
+    out: list[Suggestion] = []
+    members: dict[tuple, list[Suggestion]] = {}
+    for group in groups.values():
+        best = max(group, key=lambda g: g.score)
+        if len(group) > 1:
+            rest = [g for g in group if g is not best]
+            best = replace(best, reasons=tuple(dict.fromkeys(r for g in (best, *rest) for r in g.reasons)),
+                           scorers=tuple(dict.fromkeys(x for g in (best, *rest) for x in g.scorers)))
+            members[key(best)] = sorted(group, key=lambda g: (g.start, g.end))
+        out.append(best)
+    return out, members
 
 
 def question_of(transcript, s: Suggestion, start: int) -> str:
@@ -146,11 +173,13 @@ class SuggestionsPanel(Vertical, can_focus=False):
     class Ready(Message):
         """The worker's result."""
 
-        def __init__(self, suggestions: list[Suggestion], notes: list[str], spans: dict | None = None) -> None:
+        def __init__(self, suggestions: list[Suggestion], notes: list[str], spans: dict | None = None,
+                     members: dict | None = None) -> None:
             super().__init__()
             self.suggestions = suggestions
             self.notes = notes
             self.spans = spans or {}
+            self.members = members or {}
 
     def __init__(self, project, coder: str, transcript_id: str, suggester: Suggester, *,
                  code: str | None = None, review: bool = False, id: str | None = None) -> None:
@@ -173,9 +202,12 @@ class SuggestionsPanel(Vertical, can_focus=False):
         self._transcript = None
         self.spans: dict[tuple, tuple[int, int]] = {}
         """What accepting each suggestion codes (``accept_span``), by ``key``."""
+        self.members: dict[tuple, list[Suggestion]] = {}
+        """The engine's passages a row stands for, by the row's ``key``, where it stands for several
+        (``merge_same_span``)."""
         self.history: list[tuple[str, Suggestion, object]] = []
         """The decisions made here, for ``u``: ("accept", suggestion, coding) or ("reject", suggestion,
-        rejection)."""
+        [rejection, ...]) (one per passage of the engine's the row stands for)."""
 
     def compose(self) -> ComposeResult:
         yield Static("Suggestions", id="suggest-title")
@@ -208,10 +240,11 @@ class SuggestionsPanel(Vertical, can_focus=False):
         # a suggester may leave the quote out: the passage is the transcript's own text
         found = [f if f.quote else replace(f, quote=transcript.text[f.start:f.end]) for f in found]
         spans = {self.key(f): accept_span(transcript, f) for f in found}
+        found, members = merge_same_span(found, spans, self.key)
         notes_fn = getattr(self.suggester, "notes", None)  # optional: the engine has it, fakes need not
         notes = list(notes_fn(None)) if callable(notes_fn) else []
         if not worker.is_cancelled:
-            self.post_message(self.Ready(found, notes, spans))
+            self.post_message(self.Ready(found, notes, spans, members))
 
     def on_suggestions_panel_ready(self, message: "SuggestionsPanel.Ready") -> None:
         message.stop()
@@ -219,6 +252,8 @@ class SuggestionsPanel(Vertical, can_focus=False):
         self.suggestions = message.suggestions
         self.notes = message.notes
         self.spans = dict(message.spans)
+        decided = {self.key(h[1]) for h in self.history}  # u may bring one of those back after this
+        self.members = {**{k: v for k, v in self.members.items() if k in decided}, **message.members}
         self.decided.clear()
         self.pending = 0
         self._fill()
@@ -240,6 +275,7 @@ class SuggestionsPanel(Vertical, can_focus=False):
     def visible(self) -> list[Suggestion]:
         """What the list shows now, in order."""
         items = [s for s in self.suggestions if self.key(s) not in self.decided]
+        items = self._not_coded(items)
         if self.code:
             items = [s for s in items if s.code == self.code]
         if self.review:
@@ -252,6 +288,24 @@ class SuggestionsPanel(Vertical, can_focus=False):
             items = top + rest[:max(0, MIN_SHOWN - len(top))]
         order = {k: i for i, k in enumerate(self.skipped)}
         return sorted(items, key=lambda s: order.get(self.key(s), -1))  # stable: skipped ones last
+
+    def _not_coded(self, items: list[Suggestion]) -> list[Suggestion]:
+        """``items`` without those whose span (what ``a`` codes) lies inside one of the coder's codings
+        of the same code: once a passage is coded, every row it covers for that code leaves the list."""
+        try:
+            by_transcript = self.project.session(self.coder).codings.by_transcript
+        except QualcodeError:  # the journal is another process's now: accepting would say so
+            return items
+        coded: dict[tuple[str, str], list[tuple[int, int]]] = {}
+        for tid in {s.transcript for s in items}:
+            for c in by_transcript.get(tid, {}).values():
+                coded.setdefault((tid, c.code), []).append((c.start, c.end))
+
+        def covered(s: Suggestion) -> bool:
+            start, end = self.span(s)
+            return any(a <= start and end <= b for a, b in coded.get((s.transcript, s.code), ()))
+
+        return [s for s in items if not covered(s)]
 
     def span(self, s: Suggestion) -> tuple[int, int]:
         """What ``a`` codes for ``s`` (and what its row, its detail and ``enter`` show)."""
@@ -365,6 +419,14 @@ class SuggestionsPanel(Vertical, can_focus=False):
             trusted = ", ".join(f"{k} {w:.0%}" for k, w in sorted(s.weights.items(), key=lambda kv: -kv[1]))
             text.append(f"{trust_said(s.basis)}: {trusted}\n", style="dim")
         text.append(f"{standing(s)} ({', '.join(s.scorers) or 'no scorer'})\n", style="dim")
+        scored = self.members.get(self.key(s)) or [s]
+        if len(scored) > 1:  # why one row stands for several of the passages `qualcode suggest` lists
+            said = " and ".join(f"{m.start}-{m.end}" for m in scored)
+            text.append(f"the engine scored {len(scored)} passages here ({said}, as qualcode suggest lists "
+                        f"them); a codes them once, as one passage: {start}-{end}\n", style="dim")
+        elif (s.start, s.end) != (start, end) and not s.question:  # a short answer says so below
+            text.append(f"the engine scored {s.start}-{s.end} (as qualcode suggest lists it); a codes it as "
+                        f"whole words and sentences: {start}-{end}\n", style="dim")
         if s.question:
             text.append("answers: " + _short(question_of(t, s, start), 200) + " (not coded)\n", style="dim italic")
         text.append("a codes: ", style="bold")
@@ -417,10 +479,14 @@ class SuggestionsPanel(Vertical, can_focus=False):
         if s is None:
             return
         t = self._transcript_of(s)
+        rej = []  # each passage the engine scored that the row stands for, a negative example
         try:
-            rej = rejections.record(self.project.codings_dir, self.coder, transcript=s.transcript, start=s.start,
-                                    end=s.end, code=s.code, text=t.text, th=t.hash)
+            for m in self.members.get(self.key(s)) or [s]:
+                rej.append(rejections.record(self.project.codings_dir, self.coder, transcript=m.transcript,
+                                             start=m.start, end=m.end, code=m.code, text=t.text, th=t.hash))
         except QualcodeError as exc:
+            for done in reversed(rej):  # all of the row or none of it
+                rejections.withdraw(self.project.codings_dir, self.coder, done)
             self.app.notify(str(exc), title="Not saved", severity="error", timeout=8)
             return
         self.history.append(("reject", s, rej))
@@ -439,7 +505,7 @@ class SuggestionsPanel(Vertical, can_focus=False):
             if kind == "accept":
                 said = self._unaccept(s, thing)
             else:
-                found = rejections.withdraw(self.project.codings_dir, self.coder, thing)
+                found = all([rejections.withdraw(self.project.codings_dir, self.coder, r) for r in thing])
                 said = (f"Taken back: rejected {where} (no longer a negative example); it is back in the list." if found
                         else f"Rejected {where} was no longer in the rejections file; it is back in the list.")
         except QualcodeError as exc:
