@@ -345,11 +345,11 @@ def _matrix(path, level, categories, as_json, as_csv, resamples, seed, *, scores
     click.echo("")
     table(rows, ["coefficient", "value", "p_a", "p_e", "95% CI (bootstrap)" if resamples else "CI", "verdict", "note"])
     from qualcode.reliability.report import THRESHOLDS
-    from qualcode.reliability.verdict import RULE
+    from qualcode.reliability.verdict import MATRIX_NO_INTERVAL, rule
 
     click.echo("")
     click.echo(THRESHOLDS)
-    click.echo(RULE)
+    click.echo(rule(no_interval=MATRIX_NO_INTERVAL))
 
 
 COMMANDS = [agree_cmd]

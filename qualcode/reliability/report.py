@@ -29,7 +29,7 @@ from qualcode.reliability.matrix import ReliabilityDataError, UndefinedCoefficie
 from qualcode.reliability.sets import masi_distance, sets_alpha, sets_alpha_details  # noqa: F401 - re-exported
 from qualcode.reliability.units import UNIT_NAMES, UNITS, CodingData, UnitData, collect, unit_data
 from qualcode.reliability.unitizing import unitizing_alpha
-from qualcode.reliability.verdict import RULE, verdict
+from qualcode.reliability.verdict import RULE, rule, verdict  # noqa: F401 - RULE re-exported
 
 THRESHOLDS = (
     "Krippendorff (2004, Content Analysis, 2nd ed., p. 241): rely on codes with alpha >= .800; "
@@ -182,7 +182,7 @@ class AgreementReport:
             return ("u-alpha is Krippendorff's (1995; 2004, pp. 251-256) unitizing alpha over the characters of "
                     "the transcripts, per code and pooled over codes, after merging each coder's touching or "
                     "overlapping codings of one code into one segment; coded is the share of characters each "
-                    "coder coded. " + RULE)
+                    "coder coded. " + self.verdict_rule)
         b = self.bootstrap
         interval = (f"a {b.get('confidence', 0.95):.0%} cluster bootstrap interval that resamples whole "
                     f"{b.get('clusters', 'units')} ({b.get('n_clusters', 0):,} of them; {b.get('n_resamples', 0):,} "
@@ -192,7 +192,13 @@ class AgreementReport:
                 f"(nominal) with {interval}; AC1 is Gwet's AC1. "
                 f"'{ALL_CODES}' pools every code decision; '{CODE_SETS}' is alpha over the set of codes each "
                 "coder gave each unit, with the MASI distance (Passonneau 2006; no interval). " + DISPLAY_RULE + " "
-                + RULE)
+                + self.verdict_rule)
+
+    @property
+    def verdict_rule(self) -> str:
+        """The legend of the verdicts this report shows (unitizing alpha: not judged; else the point
+        estimate read "(no interval)" where no interval was computed)."""
+        return rule(unitized=True, no_interval=None) if self.unit == "unitized" else rule()
 
     @property
     def caption(self) -> str:
@@ -242,7 +248,7 @@ class AgreementReport:
             "kappa": self.kappa_name,
             "bootstrap": self.bootstrap,
             "thresholds": {"reliable": RELIABLE, "tentative": TENTATIVE, "source": THRESHOLDS},
-            "verdict_rule": RULE,
+            "verdict_rule": self.verdict_rule,
             "caption": self.caption,
             "overall": [r.to_json(self.coders) for r in self.overall],
             "codes": [r.to_json(self.coders) for r in self.rows],

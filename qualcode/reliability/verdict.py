@@ -30,13 +30,34 @@ from qualcode.reliability.alpha import RELIABLE, TENTATIVE
 
 Z_05 = 1.6448536269514722  # one-tailed .05
 
-RULE = (
+_CORE = (
     "Verdict: insufficient data when there are fewer pairable units than needed to show alpha >= .667 at "
     "p = .05 (Krippendorff 2019, after Bloch & Kraemer 1989); otherwise reliable when the lower bound of "
     "the bootstrap interval is >= .800, tentative when it is >= .667, below .667 when alpha is below .667, "
     "inconclusive when alpha reaches .667 but the interval does not (Krippendorff 2004, p. 241; Hayes & "
-    "Krippendorff 2007). Unitizing alpha has no interval, so it is not judged (\"no interval: not judged\")."
+    "Krippendorff 2007)."
 )
+_NOT_JUDGED = "Unitizing alpha has no interval, so it is not judged (\"no interval: not judged\")."
+_NO_INTERVAL = ("Where no interval was computed for a row ({where}), alpha itself is read with the same "
+                "thresholds and the verdict says so, e.g. \"tentative (no interval)\".")
+REPORT_NO_INTERVAL = "the sets-of-codes row, rows per transcript, --resamples 0"
+MATRIX_NO_INTERVAL = "--resamples 0"
+
+
+def rule(*, unitized: bool = False, no_interval: str | None = REPORT_NO_INTERVAL) -> str:
+    """The legend of the verdicts a table can show, so that every verdict in it is one the legend
+    describes: unitizing alpha's "no interval: not judged" (``unitized``), and the point estimate read
+    "(no interval)" where an interval was not computed (``no_interval`` names where; None: nowhere)."""
+    parts = [_CORE]
+    if unitized:
+        parts.append(_NOT_JUDGED)
+    if no_interval:
+        parts.append(_NO_INTERVAL.format(where=no_interval))
+    return " ".join(parts)
+
+
+RULE = rule(unitized=True)
+"""The whole rule (every case)."""
 
 
 def minimum_units(p_c: float, n_coders: int = 2, alpha_min: float = TENTATIVE, z: float = Z_05) -> float:
