@@ -24,11 +24,15 @@ set_warning_sink(_codebook_warning)
 @click.argument("folder", type=click.Path(file_okay=False))
 @click.option("--name", default=None, help="The study's name (default: the folder's name).")
 @click.option("--git", "use_git", is_flag=True, help="Also make it a git repository ready for sharing (see `qualcode share`).")
-def init_cmd(folder: str, name: str | None, use_git: bool = False) -> None:
-    """Create a project in FOLDER: qualcode.toml, a starter codebook, transcripts/, codings/, exports/."""
+@click.option("--inside", is_flag=True,
+              help="Make it even though FOLDER is inside another project (refused without: commands run there "
+                   "would find the new project, not the enclosing one).")
+def init_cmd(folder: str, name: str | None, use_git: bool = False, inside: bool = False) -> None:
+    """Create a project in FOLDER: qualcode.toml, a starter codebook, transcripts/, codings/, exports/.
+    FOLDER must not be inside another project unless you add --inside."""
     from qualcode.services.project_ops import init_project
 
-    project = init_project(folder, name)
+    project = init_project(folder, name, inside=inside)
     click.echo(f"Created project {project.config.name!r} in {project.root}")
     if use_git:
         from qualcode.cli.team import share_new
@@ -144,8 +148,10 @@ def code_remove(ctx: Context, coding_id: str) -> None:
 @click.argument("code")
 @pass_ctx
 def code_recode(ctx: Context, coding_id: str, code: str) -> None:
-    """Give the coding CODING_ID another code."""
-    ctx.project.session(ctx.writer).recode(coding_id, code)
+    """Give the coding CODING_ID another CODE (a code id or exact name)."""
+    from qualcode.services.coding_ops import recode_coding
+
+    code = recode_coding(ctx.project, ctx.writer, coding_id, code)
     click.echo(f"recoded {coding_id} to {code}")
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qualcode.domain.codebook import Code, Codebook
-from qualcode.errors import FormatError, ProjectError, Problem
+from qualcode.errors import FormatError, ProjectError, Problem, QualcodeError
 from qualcode.store.atomic import write_atomic
 from qualcode.store.config import CONFIG_NAME, ProjectConfig, has_control, save_config
 from qualcode.store.project import Project
@@ -25,8 +25,29 @@ STARTER_CODEBOOK = Codebook(
 )
 
 
-def init_project(folder: str | Path, name: str | None = None) -> Project:
-    """Create a working project in ``folder`` (which may exist, but must not hold a project)."""
+def enclosing_project(folder: str | Path) -> Path | None:
+    """The folder of the nearest project strictly above ``folder`` (its qualcode.toml), or None."""
+    root = Path(folder).resolve()
+    for above in root.parents:
+        if (above / CONFIG_NAME).is_file():
+            return above
+    return None
+
+
+def _project_name(root: Path) -> str:
+    """The name qualcode.toml gives the project in ``root`` (its folder's name if it cannot be read)."""
+    try:
+        from qualcode.store.config import load_config
+
+        return load_config(root).name or root.name
+    except (QualcodeError, OSError, ValueError):  # a broken qualcode.toml still encloses: name its folder
+        return root.name
+
+
+def init_project(folder: str | Path, name: str | None = None, *, inside: bool = False) -> Project:
+    """Create a working project in ``folder`` (which may exist, but must not hold a project). A folder
+    inside another project is refused unless ``inside``: every command run there would find the new
+    project, not the enclosing one, and the enclosing project's files would hold the new one's."""
     from qualcode.formats.codebook_yaml import save_codebook
 
     root = Path(folder).resolve()
@@ -36,6 +57,14 @@ def init_project(folder: str | Path, name: str | None = None) -> Project:
     if (root / CONFIG_NAME).exists():
         raise ProjectError("there is a project here already", path=root / CONFIG_NAME,
                            hint="open it with `qualcode`, or choose another folder")
+    outer = enclosing_project(root)
+    if outer is not None and not inside:
+        elsewhere = outer.parent / root.name
+        raise ProjectError(
+            f"this folder is inside the project {_project_name(outer)!r} ({outer}): a project here would be nested "
+            "in it; nothing created", path=root,
+            hint=f"a project nested there would take over every command run in it; choose a folder outside {outer} "
+                 f"(e.g. `qualcode init {elsewhere}`), or add --inside to nest it on purpose")
     try:
         root.mkdir(parents=True, exist_ok=True)
         for sub in ("codebooks", "transcripts", "codings", "exports"):
