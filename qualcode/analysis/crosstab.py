@@ -84,8 +84,10 @@ def parse_dimension(project, spec: str, used, option: str = "rows") -> Dimension
             hint = "give a code id (its children become the categories), a list a,b,c of code ids, or attr:NAME"
             if ref in project.cases.columns:
                 hint = f"{ref!r} is a case attribute: write attr:{ref}"
-            raise UnknownCodeError(f"unknown code {ref!r} in --{option}: not in the codebook and not in any coding",
-                                   path=exc.path, hint=hint) from None
+            from qualcode.domain.codebook import did_you_mean
+
+            raise UnknownCodeError(f"unknown code {ref!r} in --{option}: not in the codebook and not in any coding"
+                                   f"{did_you_mean(book.codes, ref)}", path=exc.path, hint=hint) from None
     pairs: list[tuple[str, str]] = []
     itself = None
     if len(ids) == 1 and book.children(ids[0]):

@@ -278,8 +278,10 @@ def resolve_code(book, ref: str, used, what: str = "code") -> str:
         return code.id
     if ref in used:
         return ref
-    raise UnknownCodeError(f"unknown {what} {ref!r}: not in the codebook and not in any coding",
-                           path=book.path,
+    from qualcode.domain.codebook import did_you_mean
+
+    raise UnknownCodeError(f"unknown {what} {ref!r}: not in the codebook and not in any coding"
+                           f"{did_you_mean(book.codes, ref)}", path=book.path,
                            hint="give a code id from the codebook (`qualcode table frequencies` lists them)")
 
 

@@ -185,8 +185,10 @@ def collect(
         for ref in codes:
             code = book.resolve(ref)
             if code is None:
+                from qualcode.domain.codebook import did_you_mean
+
                 raise ReliabilityDataError(
-                    f"unknown code {ref!r}", path=project.codebook_path,
+                    f"unknown code {ref!r}{did_you_mean(book.codes, ref)}", path=project.codebook_path,
                     hint="use a code id from the codebook (`qualcode stats --codes` lists them)",
                 )
             wanted.append(code.id)

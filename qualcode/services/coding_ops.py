@@ -81,16 +81,32 @@ def add_coding(project: Project, coder: str, transcript_id: str, code: str, *, s
                end: int | None = None, quote: str | None = None, occurrence: int | None = None,
                memo: str | None = None) -> Coding:
     transcript = project.transcript(transcript_id)
-    if code not in project.codebook and project.codebook.for_coding(code) is None:  # before the quote: one error
-        from qualcode.errors import UnknownCodeError
-
-        from qualcode.domain.codebook import did_you_mean
-
-        raise UnknownCodeError(f"unknown code {code!r}{did_you_mean(project.codebook.codes, code)}",
-                               path=project.codebook_path,
-                               hint="`qualcode codebook show` lists the codes and their ids")
+    known_code(project, code)  # before the quote: one error
     if quote is not None:
         start, end = find_quote(transcript, quote, occurrence)
     if start is None or end is None:
         raise AnchorError("say what to code: --start and --end, or --quote TEXT")
     return project.session(coder).add(transcript_id, start, end, code, memo=memo)
+
+
+def known_code(project: Project, code: str) -> str:
+    """The id of ``code`` (an id, an exact name, or a merged or old id), else an ``UnknownCodeError``
+    that names the nearest code ("unknown code 'x'; did you mean 'y'?")."""
+    book = project.codebook
+    if code in book:
+        return code
+    resolved = book.for_coding(code)
+    if resolved is not None:
+        return resolved.id
+    from qualcode.domain.codebook import did_you_mean
+    from qualcode.errors import UnknownCodeError
+
+    raise UnknownCodeError(f"unknown code {code!r}{did_you_mean(book.codes, code)}", path=project.codebook_path,
+                           hint="`qualcode codebook show` lists the codes and their ids")
+
+
+def recode_coding(project: Project, coder: str, coding_id: str, code: str) -> str:
+    """Give ``coder``'s coding ``coding_id`` the code ``code`` (an id or exact name); returns the code id."""
+    code = known_code(project, code)
+    project.session(coder).recode(coding_id, code)
+    return code
