@@ -24,7 +24,9 @@ def _codes(project, refs: tuple[str, ...]) -> list[str] | None:
     for ref in refs:
         code = book.resolve(ref)
         if code is None:
-            raise UnknownCodeError(f"unknown code {ref!r}", path=project.codebook_path,
+            from qualcode.domain.codebook import did_you_mean
+
+            raise UnknownCodeError(f"unknown code {ref!r}{did_you_mean(book.codes, ref)}", path=project.codebook_path,
                                    hint="use a code id from the codebook (`qualcode stats --codes` lists them)")
         out += [code.id, *book.descendants(code.id)]
     return list(dict.fromkeys(out))
@@ -211,7 +213,10 @@ def _keywords(ctx: Context, code_refs, accept_code: str | None, terms, as_json: 
     if accept_code:
         code = book.resolve(accept_code)
         if code is None:
-            raise UnknownCodeError(f"unknown code {accept_code!r}", path=project.codebook_path,
+            from qualcode.domain.codebook import did_you_mean
+
+            raise UnknownCodeError(f"unknown code {accept_code!r}{did_you_mean(book.codes, accept_code)}",
+                                   path=project.codebook_path,
                                    hint="use a code id from the codebook (`qualcode codebook show` lists them)")
         props = proposals.get(code.id, [])
         # a term may be given as shown ("data sources") or as its lemmas ("datum source")

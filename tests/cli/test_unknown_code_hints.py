@@ -64,3 +64,10 @@ def test_tables_and_agree_name_the_nearest_code(study_copy, args, said):
     err = refused(*args, cwd=study_copy)
     assert said in err
     assert err.count("qualcode:") == 1  # one message
+
+
+@pytest.mark.parametrize("args", [("suggest", "--code", "barriers.trusst"),
+                                  ("suggest", "--accept-keywords", "barriers.trusst")])
+def test_suggest_with_a_mistyped_code_names_the_nearest(study_copy, args):
+    said = refused(*args, cwd=study_copy)
+    assert "unknown code 'barriers.trusst'; did you mean 'barriers.trust'?" in said
