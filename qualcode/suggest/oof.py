@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from qualcode.suggest.crossfit import keywords_do_better
 from qualcode.suggest.suggestion import DEFINITION, LEARNED, RULES, SIMILAR, WORDS
 from qualcode.suggest.trust import MAX_FOLDS, default_trust, fit_trust
 
@@ -81,4 +82,6 @@ def measure_trust(engine, ts) -> "Trust":
             spans.append((c.code, [pos[r] for r in engine._matching_rows(c.transcript, s, e) if r in pos]))
     n_worked = len(worked)
     groups = np.array([engine.all_segments[r].transcript for r in rows])
-    return fit_trust(oof, Y, index, spans, n_worked, groups)
+    trust = fit_trust(oof, Y, index, spans, n_worked, groups)
+    keywords_do_better(trust, oof, Y, index, spans, groups, fit_trust)
+    return trust
