@@ -57,6 +57,18 @@ class WorkbenchApp(TeamCheck, App):
         *[Binding(s.key, s.action, s.name, show=False) for s in SCREENS if s.key],
     ]
 
+    NARROW = 100
+    """Below this many columns notices are shorter (no blank line above and below their text) and the
+    "Saved" ones go sooner: at 80x24 a notice of 38 by 14 cells covered a third of the transcript."""
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW, "-wide")]
+    CSS = """
+    Screen.-narrow Toast { padding: 0 1; }
+    """
+    SAVED_NARROW = 3.0
+    """Seconds a "Saved" notice stays below NARROW columns (5 above)."""
+    ERROR_SEEN = 3.0
+    """An error notice up this many seconds has been read: a dialog opening takes it down (``push_screen``)."""
+
     def __init__(self, desk: Desk, settings: Settings) -> None:
         super().__init__()
         self.desk = desk
@@ -179,9 +191,42 @@ class WorkbenchApp(TeamCheck, App):
             if hasattr(screen, "codings_changed"):
                 screen.codings_changed(change)
         if change.what.startswith(("removed", "recoded", "undone", "redone")):
-            # what went away or back, in full (the status line is cut on a narrow terminal)
-            self.notify(change.what, title="Saved", timeout=5, markup=False)
+            # what went away or back, in full (the status line is cut on a narrow terminal); one at a time:
+            # a row of undos piled up over the text
+            self.take_down({"Saved"})
+            self.notify(change.what, title="Saved", timeout=self.SAVED_NARROW if self.size.width < self.NARROW else 5,
+                        markup=False)
         return change
+
+    def take_down(self, titles: set[str]) -> None:
+        """Take down the notices with these titles (errors included: a notice asking a question that
+        was answered)."""
+        gone = [n for n in self._notifications if n.title in titles]  # Textual 8 (pinned): no public way
+        for n in gone:
+            self._unnotify(n, refresh=False)
+        if gone:
+            self._refresh_notifications()
+
+    def push_screen(self, screen, *args, **kwargs):
+        """A dialog opening takes down the notices over it (``take_down_notices``)."""
+        from textual.screen import ModalScreen
+
+        if isinstance(screen, ModalScreen):
+            self.take_down_notices()
+        return super().push_screen(screen, *args, **kwargs)
+
+    def take_down_notices(self) -> None:
+        """Take down what covers a dialog that opens: every notice but the errors shown for less than
+        ERROR_SEEN seconds (at 80x24 an error stayed 20 s over the coder dialog opened after it; one
+        just raised stays, to be read). The status line still names the last change."""
+        from time import time
+
+        gone = [n for n in self._notifications
+                if n.severity != "error" or time() - n.raised_at >= self.ERROR_SEEN]  # Textual 8 (pinned)
+        for n in gone:
+            self._unnotify(n, refresh=False)
+        if gone:
+            self._refresh_notifications()
 
     def take_down_saved(self) -> None:
         """Take down the "Saved" notices (what a change removed or brought back) when a dialog opens over

@@ -476,6 +476,38 @@ class Desk:
     def set_memo(self, coding_id: str, memo: str | None) -> Change:
         return self._change("", {coding_id}, lambda s: s.set_memo(coding_id, memo))
 
+    def next_history(self, undo: bool = True) -> tuple[set[str], str] | None:
+        """What undo (``undo``) or redo would change, before it does: the transcripts it touches and the
+        change it would take back or bring back, said as it was made ("coded Trust in int-3 “…”"); None
+        when there is nothing to undo (redo) or the journal is not open for writing. Worked out on a
+        scratch set holding only the codings concerned: nothing is changed."""
+        if self.session is None or not self.ready or self.read_only:
+            return None
+        s = self.session
+        stack = s.codings.undo_stack if undo else s.codings.redo_stack
+        if not stack:
+            return None
+        forward, inverse = stack[-1]
+        ids = op_ids(forward) | op_ids(inverse)
+        now = {i: s.codings.get(i) for i in ids}
+        scratch = CodingSet(coder=s.codings.coder)
+        for c in now.values():
+            if c is not None:
+                scratch._put(c)
+        scratch.removed = {i: s.codings.removed[i] for i in ids if i in s.codings.removed}
+        try:
+            scratch._apply_one(inverse if undo else forward)
+        except Exception:  # noqa: BLE001 - a preview only: the undo itself says what is wrong
+            return None
+        then = {i: scratch.get(i) for i in ids}
+        was, made = (then, now) if undo else (now, then)  # the change as it was made
+        marks = op_marks(forward)
+        tids = {c.transcript for c in (*was.values(), *made.values()) if c is not None} | marks
+        text = describe_change(self.codebook, was, made, 24, 28, 32)
+        if text == "no change":
+            text = (s.codings.describe_undo() if undo else s.codings.describe_redo()) or "a change"  # "status of int-3"
+        return tids, text
+
     def undo(self) -> Change:
         s = self._writer()
         if not s.codings.undo_stack:

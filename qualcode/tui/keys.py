@@ -94,8 +94,10 @@ HELP: dict[str, str] = {
     "CodingScreen.jump(-1, False)": "previous coding",
     "CodingScreen.jump(1, True)": "next coding of the code highlighted in the codebook",
     "CodingScreen.jump(-1, True)": "previous coding of the code highlighted in the codebook",
-    "CodingScreen.undo": "undo (survives a restart)",
-    "CodingScreen.redo": "redo",
+    "CodingScreen.turn(1)": "next speaker turn (the cursor to its first word; t selects it)",
+    "CodingScreen.turn(-1)": "previous speaker turn (or the start of this one)",
+    "CodingScreen.undo": "undo (survives a restart; in another transcript: named first, u again undoes)",
+    "CodingScreen.redo": "redo (in another transcript: named first, U again redoes)",
     "CodingScreen.search": "search the transcript (enter: next match; the bar counts them)",
     "CodingScreen.suggest": "suggestions for this transcript (accept, reject, review)",
     "CodingScreen.find(1)": "next match",
@@ -140,7 +142,7 @@ HELP: dict[str, str] = {
 
 _KEY_NAMES = {
     "question_mark": "?", "slash": "/", "escape": "escape", "right_square_bracket": "]",
-    "left_square_bracket": "[", "up": "↑", "down": "↓", "left": "←", "right": "→",
+    "left_square_bracket": "[", "right_curly_bracket": "}", "left_curly_bracket": "{", "up": "↑", "down": "↓", "left": "←", "right": "→",
 }
 
 

@@ -101,14 +101,15 @@ async def test_a_journal_error_is_a_notification_and_nothing_is_shown_as_done(st
 
 async def test_a_broken_codebook_opens_with_a_notification(study):
     path = study.codebook_path
-    path.write_text("codes:\n  - id: a\n    name: A\n    shortcut: q\n", encoding="utf-8")
+    # (a reserved shortcut is only a warning now: the codebook loads; an unknown parent is an error)
+    path.write_text("codes:\n  - id: a\n    name: A\n    parent: nowhere\n", encoding="utf-8")
     project = Project.open(study.root)
     try:
         app = make_app(project, "ann")
         async with app.run_test(size=(120, 40), notifications=True) as pilot:
             await settle(app, pilot)
             messages = notes(app)
-            assert any("reserved" in n and "What to do" in n for n in messages)
+            assert any("nowhere" in n and "What to do" in n for n in messages)
             app.open_transcript("int-1")
             await pilot.pause()
             assert isinstance(app.screen, CodingScreen)

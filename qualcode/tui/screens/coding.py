@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from time import monotonic
 
 from rich.text import Text
 from textual import events
@@ -11,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label
+from textual.widgets import Input, Label
 
 from qualcode.analysis.data import plural
 from qualcode.domain.codebook import RESERVED_KEYS
@@ -20,12 +21,14 @@ from qualcode.store.index import speaker_roles
 from qualcode.tui.colours import UNKNOWN, swatch
 from qualcode.tui.coverage import CodingIndex, Shown
 from qualcode.tui.desk import Change, place
+from qualcode.tui.layout import cells, middle_cut
 from qualcode.tui.screens.coding_search import SearchMixin
 from qualcode.tui.screens.dialogs import Choose, MemoDialog
 from qualcode.tui.screens.picker import CodePicker, steady
 from qualcode.tui.speakers import speaker_summary
 from qualcode.tui.widgets.code_tree import CodeTree
 from qualcode.tui.widgets.coding_list import CodingList, one_line
+from qualcode.tui.widgets.keybar import KeyBar
 from qualcode.tui.widgets.status import StatusLine
 from qualcode.tui.widgets.transcript_view import TranscriptView
 
@@ -56,6 +59,8 @@ class CodingScreen(SearchMixin, Screen):
         Binding("p", "jump(-1, False)", "Prev"),
         Binding("N", "jump(1, True)", "Next of code", show=False),
         Binding("P", "jump(-1, True)", "Prev of code", show=False),
+        Binding("right_curly_bracket,ctrl+down", "turn(1)", "Next turn", show=False),
+        Binding("left_curly_bracket,ctrl+up", "turn(-1)", "Prev turn", show=False),
         Binding("u", "undo", "Undo"),
         Binding("U,ctrl+y", "redo", "Redo", show=False),  # in the key sheet; the footer keeps room for Back
         Binding("slash", "search", "Search"),
@@ -66,8 +71,17 @@ class CodingScreen(SearchMixin, Screen):
         Binding("escape", "back", "Back"),
         Binding("f2", "toggle_side", "Side pane", show=False),
     ]
+    FOOTER_DROP = ("select_sentence", "select_turn", "memo", "jump(-1, False)", "jump(1, False)", "remove",
+                   "suggest", "search")
+    """Left out of the key bar, in this order, while it is wider than the terminal (``KeyBar``): at 80
+    columns code, remove, undo, search, suggest, back, quit and keys stay (``?`` lists them all)."""
     LEFT_MIN = 62
     """Columns the transcript keeps (at least 50 for the text, beside the margin of stripes)."""
+    TITLE_ID_MIN = 16
+    """The transcript id on the title line is cut in the middle to make room, down to this many cells."""
+    CONFIRM_SECONDS = 5.0
+    """A second u (U) within this long undoes (redoes) a change in another transcript (``_history``)."""
+    ASK_TITLE = "In another transcript"
     SIDE_MAX, SIDE_MIN = 46, 26
     """The side pane (codebook and codings) narrows down to SIDE_MIN, then hides (f2 shows it)."""
 
@@ -81,6 +95,8 @@ class CodingScreen(SearchMixin, Screen):
         self.current: str | None = None
         """The coding last jumped to (for next/previous among codings that share a start)."""
         self._pending: tuple[str, tuple[int, int] | None] | None = None
+        self._armed: tuple[tuple, float] | None = None
+        """An undo (redo) of a change in another transcript, asked for once: (what, when)."""
         self._mounted = False
 
     def compose(self) -> ComposeResult:
@@ -98,7 +114,7 @@ class CodingScreen(SearchMixin, Screen):
         with Horizontal(id="searchbar"):
             yield Input(placeholder="search this transcript: Enter finds the next match, Esc closes", id="search")
             yield Label("", id="search-count")
-        yield Footer()
+        yield KeyBar()
 
     @property
     def desk(self):
@@ -214,17 +230,21 @@ class CodingScreen(SearchMixin, Screen):
         t = self.transcript
         if t is None or self.index is None:
             return
-        title = Text(no_wrap=True, overflow="ellipsis")
-        if not self.query_one("#side").display:
-            title.append("f2 codebook · ", style="dim")
-        title.append(t.id, style="bold")
-        entry = self.desk.project.index.get(t.id)
-        words = entry.words if entry is not None else t.word_count
-        title.append(f" · {t.title} · {plural(len(t.turns), 'turn')} · {words} words")
-        # each speaker's role and turns when they all fit (the status line names the one at the cursor)
-        speakers = speaker_summary(entry.roles if entry is not None else speaker_roles(t.turns), turns_word=False)
         side = self.query_one("#side")
         room = self.app.size.width - (side.styles.width.value + 1 if side.display else 0) - 2  # the label's padding
+        title = Text(no_wrap=True, overflow="ellipsis")
+        if not side.display:
+            title.append("f2 codebook · ", style="dim")
+        entry = self.desk.project.index.get(t.id)
+        words = entry.words if entry is not None else t.word_count
+        rest = f" · {t.title} · {plural(len(t.turns), 'turn')} · {words} words"
+        # a long id (an imported file's name) loses its middle, as on the home, so that the title, turns
+        # and words still fit; never below TITLE_ID_MIN cells (then the end of the line is cut with "…")
+        id_room = max(self.TITLE_ID_MIN, int(room) - title.cell_len - cells(rest))
+        title.append(middle_cut(t.id, id_room), style="bold")
+        title.append(rest)
+        # each speaker's role and turns when they all fit (the status line names the one at the cursor)
+        speakers = speaker_summary(entry.roles if entry is not None else speaker_roles(t.turns), turns_word=False)
         if speakers and title.cell_len + len(speakers) + 3 <= room:
             title.append(f" · {speakers}", style="dim")
         self.query_one("#title", Label).update(title, layout=False)
@@ -486,6 +506,22 @@ class CodingScreen(SearchMixin, Screen):
         self.app.notify("No more codings that way." if codes is None else "No more codings of that code that way.",
                         severity="information")
 
+    def action_turn(self, step: int) -> None:
+        """The cursor to the first word of the next speaker turn (``step`` 1) or of the previous one (-1:
+        the start of the turn the cursor is in when it is past it, as ctrl+up goes to a paragraph's start
+        in a word processor), the turn near the top of the view; t then selects it."""
+        if self.transcript is None or not self.transcript.turns:
+            return
+        starts = [t.text_start for t in self.transcript.turns]
+        cursor = self.view.cursor
+        i = bisect_right(starts, cursor) if step > 0 else bisect_left(starts, cursor) - 1
+        if not 0 <= i < len(starts):
+            self.app.notify("No more turns that way: this is the " + ("last." if step > 0 else "first."),
+                            severity="information", timeout=3)
+            return
+        self.view.move_cursor(starts[i])
+        self.view.scroll_offset_to(starts[i], center=True)
+
     def jump_to(self, shown: Shown) -> None:
         self.current = shown.id
         self.view.select(shown.start, shown.end, cursor_at_start=True, center=True)
@@ -508,10 +544,37 @@ class CodingScreen(SearchMixin, Screen):
                 break
 
     def action_undo(self) -> None:
-        self._after_history(self.app.commit(self.desk.undo))
+        self._history(undo=True)
 
     def action_redo(self) -> None:
-        self._after_history(self.app.commit(self.desk.redo))
+        self._history(undo=False)
+
+    def _history(self, undo: bool) -> None:
+        """Undo (redo) at once when the change is in this transcript, where it is seen going away (or
+        coming back). A change in another transcript is named first, and a second press within
+        CONFIRM_SECONDS does it: a researcher used to NVivo or ATLAS.ti expects undo to act on the
+        document in front of them, and undoing unseen work with only the status line to say so took
+        back a coding made days before in a transcript not open. Asking keeps them where they are
+        reading (jumping there would lose their place for a change they may not want)."""
+        ahead = self.desk.next_history(undo)
+        if ahead is not None and self.tid is not None:
+            tids, what = ahead
+            if tids and self.tid not in tids:
+                token = (undo, self.desk.seq, self.tid)
+                armed, self._armed = self._armed, None
+                if armed is None or armed[0] != token or monotonic() - armed[1] > self.CONFIRM_SECONDS:
+                    self._armed = (token, monotonic())
+                    key, verb = ("u", "undo") if undo else ("U", "redo")
+                    last = "The last change" if undo else "The change to redo"
+                    self.app.notify(f"{last} is in another transcript: {what}. Press {key} again to {verb} it.",
+                                    title=self.ASK_TITLE, severity="warning", timeout=self.CONFIRM_SECONDS,
+                                    markup=False)
+                    return
+        self._armed = None
+        take_down = getattr(self.app, "take_down", None)
+        if callable(take_down):
+            take_down({self.ASK_TITLE})
+        self._after_history(self.app.commit(self.desk.undo if undo else self.desk.redo))
 
     def action_suggest(self) -> None:
         """Suggested passages for this transcript (accept with a, reject with r)."""

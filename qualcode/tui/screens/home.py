@@ -14,9 +14,9 @@ from textual.widgets import DataTable, Footer, Label
 from qualcode.analysis.data import plural
 from qualcode.tui.desk import Change, TranscriptRow
 from qualcode.tui.layout import break_id, cells, columns_that_fit, middle_cut
-from qualcode.tui.speakers import speaker_summary
+from qualcode.tui.speakers import speaker_parts
 from qualcode.tui.widgets.code_tree import CodeTree
-from qualcode.tui.widgets.fitted import Fitted
+from qualcode.tui.widgets.fitted import WIDE, Fitted
 from qualcode.tui.widgets.status import StatusLine
 
 COLUMNS = [("id", "ID"), ("title", "Title"), ("status", "Status"), ("mine", "My codings"), ("share", "Coded"),
@@ -37,6 +37,12 @@ ID_MAX = 24
 other columns stay in view, and the full id is shown under the table."""
 OTHERS_MAX = 24
 TITLE_MAX = 48
+CASE_LINES = 8
+"""Lines of the highlighted transcript's details under the table (its ``max-height``)."""
+HINTS = ("D status · ctrl+k coder · ? keys · ctrl+p actions", "D status · ^k coder · ? keys · ^p actions",
+         "^k coder · ? keys · ^p actions", "? keys · ^p actions")
+"""The home's status line hint, widest first: the first that fits whole is shown (at 80 columns the
+widest lost "actions", so "ctrl+p" said nothing of what it does). ``^k`` is ctrl+k, as the key bar says."""
 STATUS_MARK = {"not started": "·", "in progress": "◐", "done": "✓"}
 
 
@@ -51,6 +57,19 @@ def codebook_heading(codes: int, levels: int, keys: int, width: int) -> str:
     if cells(size) > width:
         size = f"{codes} codes, {levels} levels, {keys} keys"
     return f"Codebook (my codings)\n{size}"
+
+
+def coded_share(coded: int, chars: int) -> str:
+    """The share of a transcript's text coded, in whole per cent: ``<1%`` for any coding under 1% (``0%``
+    read as nothing coded next to a transcript with codings), ``>99%`` short of all of it."""
+    if not chars:
+        return "-"
+    share = 100 * coded / chars
+    if 0 < share < 1:
+        return "<1%"
+    if 99 < share < 100:
+        return ">99%"
+    return f"{share:.0f}%"
 
 
 def _others(row: TranscriptRow | None) -> str:
@@ -172,6 +191,7 @@ class HomeScreen(Screen):
 
     def on_resize(self, event) -> None:
         self.call_after_refresh(self.fit_columns)
+        self.call_after_refresh(self.refresh_status)  # the hint's wording depends on the width
 
     def _alike(self, width: int) -> set[str]:
         """Titles cut at their end to ``width`` that would read the same for two transcripts."""
@@ -194,7 +214,7 @@ class HomeScreen(Screen):
             mine, share = "…", "…"
         else:
             mine = str(row.mine)
-            share = f"{100 * row.coded_chars / entry.chars:.0f}%" if entry.chars else "-"
+            share = coded_share(row.coded_chars, entry.chars)
         status = self.desk.status(entry.id) if self.desk.ready else "…"
         compact = getattr(self, "compact", False) if compact is None else compact
         status = STATUS_MARK.get(status, status) if compact else f"{STATUS_MARK.get(status, '')} {status}".strip()
@@ -209,9 +229,11 @@ class HomeScreen(Screen):
         others = [c for c in desk.project.coders() if c != desk.coder]
         if desk.ready and not len(desk.codings) and others and desk.coder not in desk.project.config.coders:
             hint = f"your own journal (codings/{desk.coder}.jsonl) · ctrl+k switches coder"
-        else:
-            hint = "D status · ctrl+k coder · ? keys · ctrl+p actions"
-        self.query_one(StatusLine).show(desk, hint)
+            self.query_one(StatusLine).show(desk, hint)
+            return
+        line = self.query_one(StatusLine)
+        hint = next((h for h in HINTS if line.fits(desk, h)), HINTS[-1])  # whole, in the shortest wording needed
+        line.show(desk, hint)
 
     # -- updates from the App ----------------------------------------------------------------
     def overview_ready(self) -> None:
@@ -312,21 +334,41 @@ class HomeScreen(Screen):
 
     def _case(self, tid: str, width: int) -> Text:
         """The highlighted transcript's full id (broken after ``_``, ``-``, ``.`` where it is longer than the
-        line: ``break_id``), its status, format, turns, speakers and case attributes."""
+        line: ``break_id``), its status, format, turns, speakers and case attributes, in CASE_LINES lines:
+        the speakers that do not fit are counted ("… and 4 more"), the case attributes always shown."""
         cases = self.app.cases
         entry = self.desk.project.index.get(tid)
-        text = Text()
-        text.append("\n".join(break_id(tid, width)), style="bold")
+        head = Text()
+        head.append("\n".join(break_id(tid, width)), style="bold")
         if self.desk.ready:
-            text.append(f" · {self.desk.status(tid)}")
-        if entry is not None:
-            text.append(f" · {entry.format} · {plural(entry.turns, 'turn')}")
-            text.append("\nspeakers: ", style="bold")
-            text.append(speaker_summary(entry.roles) or ", ".join(entry.speakers) or "no speakers found")
+            head.append(f" · {self.desk.status(tid)}")
         attrs = cases.attributes.get(tid) if cases is not None else None
+        tail = Text()
         if attrs is not None:
-            text.append(f"\ncase {cases.case(tid)}: ", style="bold")
-            text.append(" · ".join(f"{k}: {v}" for k, v in attrs.items()))
+            tail.append(f"case {cases.case(tid)}: ", style="bold")
+            tail.append(" · ".join(f"{k}: {v}" for k, v in attrs.items()))
         else:
-            text.append("\nno case attributes (add a row to cases.csv)")
-        return text
+            tail.append("no case attributes (add a row to cases.csv)")
+        speakers = Text()
+        if entry is not None:
+            head.append(f" · {entry.format} · {plural(entry.turns, 'turn')}")
+            parts = speaker_parts(entry.roles) or list(entry.speakers)
+            room = CASE_LINES - self._lines(head, width) - self._lines(tail, width)
+            shown = len(parts)
+            while True:
+                more = len(parts) - shown
+                speakers = Text()
+                speakers.append("speakers: ", style="bold")
+                speakers.append(", ".join(parts[:shown]) if parts else "no speakers found")
+                if more:
+                    speakers.append(f" … and {more} more", style="italic")
+                if shown <= 1 or self._lines(speakers, width) <= room:
+                    break
+                shown -= 1
+        return Text("\n").join([t for t in (head, speakers, tail) if t.plain])
+
+    def _lines(self, text: Text, width: int) -> int:
+        """Lines ``text`` takes wrapped at ``width`` cells (as the label wraps it)."""
+        if width >= WIDE:
+            return text.plain.count("\n") + 1
+        return len(text.wrap(self.app.console, width))

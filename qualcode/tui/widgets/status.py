@@ -13,6 +13,9 @@ class StatusLine(Static):
     StatusLine { height: 1; background: $panel; color: $foreground; padding: 0 1; }
     """
 
+    JOURNAL_ROOM = 98
+    """From this many cells (a 100-column terminal) the saved state says "journal line N", below "line N"."""
+
     desk: Desk | None = None
     where: str = ""
     first: bool = False
@@ -25,10 +28,10 @@ class StatusLine(Static):
         self.desk, self.where, self.first = desk, where, first
         room = self.size.width or max(self.app.size.width - 2, 0)
         forms = desk.last_saved_forms or [None]
-        # "journal line N" while the change is still said roomily (DESCRIPTION_SIZES' first three), then
-        # "line N" with each form in turn
-        widest_first = (self.line(desk, where, first, saved, label) for label, saved in
-                        [*(("journal line", f) for f in forms[:3]), *(("line", f) for f in forms)])
+        # "journal line N" on a wide line, "line N" on a narrow one, whatever the change: chosen by the
+        # change's length, a recode said "line 16" and the remove after it "journal line 17"
+        label = "journal line" if room >= self.JOURNAL_ROOM else "line"
+        widest_first = (self.line(desk, where, first, saved, label) for saved in forms)
         for text, essential in widest_first:  # usually the first fits; else the last (narrowest) is shown
             if essential <= room:
                 break
@@ -38,6 +41,14 @@ class StatusLine(Static):
         if essential > room:
             text.truncate(room, overflow="ellipsis")
         self.update(text, layout=False)  # one line, fixed height: no layout pass per keystroke
+
+    def fits(self, desk: Desk, where: str) -> bool:
+        """Whether the line with ``where`` after the saved state fits whole (the change said as briefly
+        as it can be): for a screen with shorter wordings of ``where`` to choose among."""
+        room = self.size.width or max(self.app.size.width - 2, 0)
+        forms = desk.last_saved_forms or [None]
+        text, _ = self.line(desk, where, False, forms[-1], "line")
+        return text.cell_len <= room
 
     @staticmethod
     def line(desk: Desk, where: str, first: bool, saved: str | None, label: str) -> tuple[Text, int]:
