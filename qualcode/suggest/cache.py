@@ -25,7 +25,7 @@ from pathlib import Path
 
 from qualcode.suggest.suggestion import Suggestion
 
-VERSION = "suggest-cache-17"
+VERSION = "suggest-cache-18"
 
 
 def _file_digest(h, path: Path) -> None:

@@ -217,7 +217,9 @@ def _suggestion(engine, transcript: Transcript, segs, rows, code: str, cand: _Ca
     if question:
         texts += ("a short answer, scored with the question it answers",)
     if cand.suggested and cand.labels and code in engine.trust.keyword_codes:
-        texts += ("every passage with this code's keywords is suggested: you coded enough of them so far",)
+        texts += ("every passage with the codebook's keywords is suggested: on your coded transcripts they "
+                  "found what you coded better than the models did" if engine.trust.ratio == 0.0 else
+                  "every passage with this code's keywords is suggested: you coded enough of them so far",)
     threshold = engine.threshold
     said = trust_basis(engine, code)
     return Suggestion(
