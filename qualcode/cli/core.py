@@ -53,10 +53,15 @@ def import_cmd(ctx: Context, files: tuple[str, ...], replace: bool, transcript_i
     from qualcode.errors import Note
     from qualcode.services.project_ops import import_transcripts
 
-    result = import_transcripts(ctx.project, list(files), replace=replace, transcript_id=transcript_id, title=title)
+    result = import_transcripts(ctx.project, list(files), replace=replace, transcript_id=transcript_id, title=title,
+                                keep_going=len(files) > 1)
+    failed = [_import_failure(f, exc) for f, exc in result.failed]
     if as_json:
         emit_json({"imported": [{"id": i, "path": p} for i, p in result.imported],
-                   "unchanged": result.unchanged, "warnings": [str(w) for w in result.warnings]})
+                   "unchanged": result.unchanged, "warnings": [str(w) for w in result.warnings],
+                   "failed": failed})
+        if failed:
+            sys.exit(2)
         return
     for w in result.warnings:
         click.echo(f"{'note' if isinstance(w, Note) else 'warning'}: {w}", err=True)
@@ -70,6 +75,25 @@ def import_cmd(ctx: Context, files: tuple[str, ...], replace: bool, transcript_i
                    f"speakers: {who or 'none found'})")
     for tid in result.unchanged:
         click.echo(f"unchanged {tid} (already imported)")
+    if not failed:
+        return
+    for f in failed:
+        where = f["file"] + (f":{f['line']}" if f["line"] else "")
+        click.echo(f"qualcode: {where}: {f['error']}" + (f" (what to do: {f['hint']})" if f["hint"] else ""), err=True)
+    same = f" ({len(result.unchanged)} unchanged)" if result.unchanged else ""
+    click.echo(f"imported {len(result.imported)} of {plural(len(files), 'file')}{same}; "
+               f"{len(failed)} not imported (see above)", err=True)
+    sys.exit(2)
+
+
+def _import_failure(given: str, exc) -> dict:
+    """One file that was not imported, named as the researcher gave it: file, line, error, what to do."""
+    from pathlib import Path
+
+    where = exc.path or given
+    if Path(where).name == Path(given).name:
+        where = given
+    return {"file": where, "line": exc.line, "error": " ".join(exc.message.split()), "hint": exc.hint or ""}
 
 
 @click.command("check")
