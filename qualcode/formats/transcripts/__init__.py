@@ -182,7 +182,15 @@ def _parse_text(data: bytes, name: str, respondent: str | None = None):
     fmt = detect_text_format(body)
     known: dict = {}
     hearing = None
-    if fmt in ("zoom-vtt", "teams-vtt"):
+    if fmt in ("zoom-vtt", "teams-vtt") and _teams_classic_layout(body):
+        from .docx import _teams_classic  # a classic Teams transcript saved as text: the .docx's layout
+
+        segs, header = _teams_classic(body.split("\n"))
+        for k, v in header.items():
+            metadata.setdefault(k, v)
+        fmt = "teams-docx"
+        body, raw = render(segs)
+    elif fmt in ("zoom-vtt", "teams-vtt"):
         from .vtt import parse_vtt
 
         segs, note, fmt, more = parse_vtt(body, name)
@@ -234,3 +242,24 @@ def _file_lines(problems: list[Problem], kept: list[int] | None, skipped: int) -
         i = (p.line or 0) - 1 - skipped
         out.append(replace(p, line=kept[i] + 1 + skipped) if p.line and 0 <= i < len(kept) else p)
     return out
+
+
+def _teams_classic_layout(body: str) -> bool:
+    """Classic Teams (``0:0:4.110 --> 0:0:7.980``, then the speaker's name alone on a line, then the
+    text), not WebVTT: no ``WEBVTT`` line, and most timing lines are followed by a name and then text."""
+    from .cues import TIMING
+    from .names import looks_like_name
+
+    lines = [line.strip() for line in body[:200_000].split("\n")]
+    first = next((line for line in lines if line), "")
+    if first.startswith("WEBVTT"):
+        return False
+    timed = named = 0
+    for i, line in enumerate(lines):
+        if TIMING.fullmatch(line):
+            timed += 1
+            if (i + 2 < len(lines) and ":" not in lines[i + 1] and looks_like_name(lines[i + 1], allow_comma=True)
+                    and lines[i + 2] and not TIMING.fullmatch(lines[i + 2])):
+                named += 1
+    return timed >= 1 and named >= 0.8 * timed
+

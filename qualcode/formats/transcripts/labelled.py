@@ -20,7 +20,7 @@ from .common import RawTurn
 from .hearing import Hearing
 from .names import NAME_KEYS, TS, TITLES, is_header_key, is_role_word, key, looks_like_name, parse_time, role_of_word
 
-_LEAD = re.compile(rf"[ \t]*(?:[\[(#]({TS})[\])#][ \t]*)?")
+_LEAD = re.compile(rf"[ \t]*(?:[\[(#]({TS})[\])#][ \t]*|({TS})[ \t]+)?")  # [00:00:05] or a bare 00:00:05
 _QNUM = re.compile(r"Q(\d{1,4})\.?[ \t]+")
 _BOLD = re.compile(r"\*\*([^*\n]{1,60}?)(:?)\*\*[ \t]{0,8}(:?)(?=[ \t]|$)")
 _PLAIN = re.compile(
@@ -89,7 +89,7 @@ class LabelledResult:
 
 def match_label(line: str, pos: int) -> _Cand | None:
     m = _LEAD.match(line, pos)
-    ts = m.group(1)
+    ts = m.group(1) or m.group(2)
     col = pos + (len(line[pos:]) - len(line[pos:].lstrip()))
     p = m.end()
     qnum = False

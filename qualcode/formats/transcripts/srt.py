@@ -11,7 +11,7 @@ import re
 from qualcode.errors import FormatError, Problem
 
 from .common import Seg
-from .cues import BLOCK_SPLIT, TIMING, accept_labels, split_prefix, strip_tags, to_segs
+from .cues import BLOCK_SPLIT, GAP, TIMING, accept_labels, split_prefix, strip_tags, to_segs
 from .names import looks_like_name, parse_time
 
 _DASH = re.compile(r"[-–—][ \t]*")
@@ -34,19 +34,23 @@ def parse_srt(body: str, name: str) -> tuple[list[Seg], list[Problem]]:
         for j, piece in enumerate(dashed or _named_pieces(payload)):
             cand, rest = split_prefix(piece)
             # each dash is a change of speaker: unnamed ones must not merge with each other
-            items.append((cand, rest, piece, start, end, j if dashed else None))
+            items.append((cand, rest, piece, start, end, j if dashed else None, cues))
     if not cues:
         raise FormatError(
             "this SubRip file has no cues (no 'HH:MM:SS,mmm --> HH:MM:SS,mmm' lines)",
             path=name,
             hint="export the captions again as .srt",
         )
-    segs = _to_segs(_continue_speakers(accept_labels([it[:5] for it in items]), items))
+    said = _continue_speakers(accept_labels([it[:5] for it in items]), items)
+    segs = _to_segs(said)
     problems: list[Problem] = []
-    missing = sum(1 for s in segs if s.label is None)
+    # counted in captions, as the file has them (a paragraph outside the turns may join several)
+    missing = len({item[6] for c, item in zip(said, items) if c[0] is None and c[1].strip()})
     if missing:
+        paragraphs = sum(1 for s in segs if s.label is None)
         problems.append(Problem(
-            f"{missing} caption paragraph(s) name no speaker; their text is kept outside any turn", name
+            f"{missing} of {cues} captions name no speaker; their text is kept outside any turn, as "
+            f"{paragraphs} paragraph(s) (captions less than {GAP:g} s apart are joined)", name
         ))
     return segs, problems
 
