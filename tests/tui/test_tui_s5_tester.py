@@ -46,14 +46,20 @@ async def open_at(app, pilot, tid: str) -> CodingScreen:
     return app.screen
 
 
+async def code_in_int1(app, pilot, study) -> CodingScreen:
+    """Open int-1 and code "We monitor ethnicity on the board" with Barriers (key b)."""
+    screen = await open_at(app, pilot, "int-1")
+    screen.view.select(*span_of(study, "int-1", "We monitor ethnicity on the board"))
+    await pilot.press("b")
+    return screen
+
+
 # -- 1. undo of a change in a transcript not on screen -------------------------------------------------
 async def test_undo_of_a_change_in_another_transcript_asks_first_then_a_second_u_does_it(study):
     app = make_app(study, "ann")
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await settle(app, pilot)
-        screen = await open_at(app, pilot, "int-1")
-        screen.view.select(*span_of(study, "int-1", "We monitor ethnicity on the board"))
-        await pilot.press("b")
+        screen = await code_in_int1(app, pilot, study)
         await pilot.pause()
         assert len(app.desk.codings.for_transcript("int-1")) == 1
         screen = await open_at(app, pilot, "int-2")
@@ -84,9 +90,7 @@ async def test_a_second_u_too_late_asks_again_and_undo_here_stays_one_key(study)
     app = make_app(study, "ann")
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await settle(app, pilot)
-        screen = await open_at(app, pilot, "int-1")
-        screen.view.select(*span_of(study, "int-1", "We monitor ethnicity on the board"))
-        await pilot.press("b")
+        screen = await code_in_int1(app, pilot, study)
         screen = await open_at(app, pilot, "int-2")
         screen.CONFIRM_SECONDS = 0.0  # every second press comes "too late"
         await pilot.press("u", "u")
@@ -148,9 +152,7 @@ async def test_a_dialog_opening_takes_down_notices_read_already_and_saved_notice
     app = make_app(study, "ann")
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await settle(app, pilot)
-        screen = await open_at(app, pilot, "int-1")
-        screen.view.select(*span_of(study, "int-1", "We monitor ethnicity on the board"))
-        await pilot.press("b")
+        screen = await code_in_int1(app, pilot, study)
         screen.view.move_cursor(span_of(study, "int-1", "We monitor")[0] + 1)
         app.SAVED_NARROW = app.ERROR_SEEN = 600.0  # a busy machine never lets a notice expire mid-test
         await pilot.press("x", "u", "u", "U", "u")
